@@ -1,0 +1,39 @@
+# The README's commands. Everything the project needs is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install migrate seed run serve test lint bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed
+
+## Development server on http://127.0.0.1:$(PORT)
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## Production-style server: gunicorn with two workers
+serve: seed
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check poll tests bench wsgi.py
+	$(BIN)/ruff format --check poll tests bench wsgi.py
+
+bench: install
+	$(BIN)/python -m bench.http_load

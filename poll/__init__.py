@@ -1,0 +1,55 @@
+"""Debate Poll: an audience poll and debate moderation service."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import api, public
+from .cli import register_commands
+from .config import Config
+from .errors import register_error_handlers
+from .extensions import csrf, db, migrate, register_sqlite_pragmas
+from .voter import set_voter_cookie
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Environment first, then instance/config.py, then the test mapping."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(Config(app.instance_path).as_dict())
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+
+
+def register_extensions(app: Flask) -> None:
+    register_sqlite_pragmas()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+
+
+def register_hooks(app: Flask) -> None:
+    app.after_request(set_voter_cookie)

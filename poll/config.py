@@ -1,0 +1,73 @@
+"""Configuration read from the environment when the app is created, never at import."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the instance folder's secret key, generating it on first use.
+
+    Keeping it in the instance folder means a fresh checkout works without
+    setup, sessions survive restarts, and no secret is ever committed.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Normalise DATABASE_URL; default to SQLite in the instance folder.
+
+    Hosting platforms hand out ``postgres://`` URLs; SQLAlchemy needs the
+    driver named, and psycopg (v3) is the one we ship.
+    """
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'debate_poll.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings from environment variables with safe defaults."""
+
+    def __init__(self, instance_path: str):
+        https = env_flag("HTTPS")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), instance_path)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Votes and comments are small; anything bigger is abuse.
+        self.MAX_CONTENT_LENGTH = 64 * 1024
+        self.MAX_FORM_MEMORY_SIZE = 64 * 1024
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+        self.PREFERRED_URL_SCHEME = "https" if https else "http"
+        self.HTTPS = https
+        self.VOTER_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
+        self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in vars(self).items() if key.isupper()}

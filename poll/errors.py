@@ -1,0 +1,62 @@
+"""Error pages: a clear message for every 4xx, and a rollback on 500."""
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+FRIENDLY_DESCRIPTIONS = {
+    400: "The request could not be understood. Please go back and try again.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large.",
+    429: "Too many requests in a short time. Please wait a moment and try again.",
+}
+
+CSRF_DESCRIPTION = (
+    "This form has expired or did not come from this site. Please reload the page and try again."
+)
+
+
+def wants_json() -> bool:
+    return request.path.endswith(".json") or request.path.startswith("/api/")
+
+
+def render_error(code: int, title: str, description: str) -> Response:
+    if wants_json():
+        body = jsonify(error=title, message=description)
+    else:
+        body = render_template("errors/error.html", code=code, title=title, description=description)
+    return make_response(body, code)
+
+
+def handle_http_error(error: HTTPException):
+    description = error.description
+    if description == type(error).description:
+        description = FRIENDLY_DESCRIPTIONS.get(error.code, description)
+    response = render_error(error.code, error.name, description)
+    # Keep headers werkzeug sets for us (Allow on 405, Retry-After on 429).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(400, "Form expired", CSRF_DESCRIPTION)
+
+
+def handle_server_error(error: InternalServerError):
+    db.session.rollback()
+    return render_error(
+        500,
+        "Something went wrong",
+        "Sorry, something went wrong on our side and nothing was saved. Please try again.",
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(HTTPException, handle_http_error)

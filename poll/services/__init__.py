@@ -1,0 +1,1 @@
+"""Domain rules. Services add and flush; the caller commits once."""

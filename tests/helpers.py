@@ -1,0 +1,40 @@
+"""Database look-ups for assertions after requests."""
+
+from sqlalchemy import func
+
+from poll.extensions import db
+from poll.models import Choice, Poll, Vote
+
+
+def vote_rows(app, slug: str) -> list[tuple[str, str]]:
+    """(voter_id, choice key) for every stored vote of a poll."""
+    with app.app_context():
+        return db.session.execute(
+            db.select(Vote.voter_id, Choice.key)
+            .join(Choice, Vote.choice_id == Choice.id)
+            .join(Poll, Vote.poll_id == Poll.id)
+            .where(Poll.slug == slug)
+            .order_by(Vote.id)
+        ).all()
+
+
+def counters(app, slug: str) -> dict[str, int]:
+    """The stored per-choice counters of a poll."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Choice.key, Choice.vote_count).join(Poll).where(Poll.slug == slug)
+        ).all()
+        return dict(rows)
+
+
+def counted_from_votes(app, slug: str) -> dict[str, int]:
+    """Per-choice counts computed from the votes table (the ground truth)."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Choice.key, func.count(Vote.id))
+            .join(Poll, Choice.poll_id == Poll.id)
+            .outerjoin(Vote, Vote.choice_id == Choice.id)
+            .where(Poll.slug == slug)
+            .group_by(Choice.key)
+        ).all()
+        return dict(rows)

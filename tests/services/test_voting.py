@@ -1,0 +1,80 @@
+"""Voting rules and tallies, without HTTP."""
+
+from datetime import timedelta
+
+import pytest
+
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.services.polls import poll_by_slug
+from poll.services.voting import (
+    PollClosedError,
+    VoteOutcome,
+    cast_vote,
+    current_choice_key,
+    tally,
+    whole_percentages,
+)
+
+from ..helpers import counted_from_votes, counters
+
+
+def test_cast_vote_outcomes(app, make_poll):
+    slug = make_poll()
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        a, b, _ = poll.choices
+        now = utcnow()
+        assert cast_vote(poll, a, "v" * 32, now) is VoteOutcome.CREATED
+        assert cast_vote(poll, a, "v" * 32, now) is VoteOutcome.UNCHANGED
+        assert cast_vote(poll, b, "v" * 32, now) is VoteOutcome.CHANGED
+        db.session.commit()
+        assert current_choice_key(poll, "v" * 32) == "b"
+        assert current_choice_key(poll, "w" * 32) is None
+        assert current_choice_key(poll, None) is None
+    assert counters(app, slug) == {"a": 0, "b": 1, "c": 0}
+
+
+def test_closed_poll_raises_and_writes_nothing(app, make_poll):
+    slug = make_poll(closes_at=utcnow() - timedelta(seconds=1))
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        with pytest.raises(PollClosedError):
+            cast_vote(poll, poll.choices[0], "v" * 32, utcnow())
+    assert counted_from_votes(app, slug) == {"a": 0, "b": 0, "c": 0}
+
+
+def test_choice_from_another_poll_raises(app, make_poll):
+    first, second = make_poll("first"), make_poll("second")
+    with app.app_context(), pytest.raises(ValueError):
+        cast_vote(poll_by_slug(first), poll_by_slug(second).choices[0], "v" * 32, utcnow())
+
+
+def test_tally_matches_votes_after_many_changes(app, make_poll):
+    slug = make_poll()
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        choices = poll.choices
+        for step in range(60):
+            voter = f"{step % 7:032d}"
+            cast_vote(poll, choices[(step * 5) % 3], voter, utcnow())
+        db.session.commit()
+        result = tally(poll)
+    assert result.total == 7
+    assert {row.key: row.votes for row in result.choices} == counted_from_votes(app, slug)
+    assert sum(row.percent for row in result.choices) == 100
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        ([0, 0, 0], [0, 0, 0]),
+        ([1, 1, 1], [34, 33, 33]),
+        ([2, 1, 0], [67, 33, 0]),
+        ([1, 0, 0], [100, 0, 0]),
+        ([1, 1, 1, 1, 1, 1, 1], [15, 15, 14, 14, 14, 14, 14]),
+        ([999, 1, 0], [100, 0, 0]),
+    ],
+)
+def test_whole_percentages_add_up_to_100(counts, expected):
+    assert whole_percentages(counts) == expected

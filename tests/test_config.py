@@ -1,0 +1,46 @@
+"""Configuration from the environment."""
+
+import stat
+
+import pytest
+
+from poll import create_app
+from poll.config import database_url, instance_secret_key
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_url_names_the_driver(raw, expected):
+    assert database_url(raw, "/instance") == expected
+
+
+def test_default_database_is_sqlite_in_the_instance_folder():
+    assert database_url(None, "/srv/instance") == "sqlite:////srv/instance/debate_poll.sqlite3"
+
+
+def test_secret_key_is_generated_once_and_private(tmp_path):
+    first = instance_secret_key(str(tmp_path))
+    assert len(first) == 64
+    assert instance_secret_key(str(tmp_path)) == first
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+
+
+def test_environment_overrides(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db/poll")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db/poll"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_test_config_wins():
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "x"

@@ -1,0 +1,65 @@
+"""Migrations build exactly the schema the models describe."""
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from poll import PROJECT_ROOT
+from poll.extensions import db
+
+from .conftest import TEST_DATABASE_URL, make_app
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with no tables: a new SQLite file, or a new PostgreSQL schema."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    schema = f"migration_check_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_there_is_exactly_one_head():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_on_empty_database_matches_the_models(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+            tables = set(inspect(connection).get_table_names())
+        db.engine.dispose()
+    assert differences == []
+    assert set(db.metadata.tables) <= tables
+
+
+def test_downgrade_to_base_removes_every_table(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            remaining = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        db.engine.dispose()
+    assert remaining == set()
