@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, jsonify
 
 from .db_types import utcnow
-from .public import poll_or_404, results_visible
-from .services.voting import current_choice_key, tally
+from .public import NO_SUCH_POLL, results_visible
+from .services.voting import results_snapshot
 from .voter import current_voter_id
 
 bp = Blueprint("api", __name__)
@@ -12,15 +12,16 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/polls/<slug>/results.json")
 def results(slug: str):
-    poll = poll_or_404(slug)
+    snapshot = results_snapshot(slug, current_voter_id())
+    if snapshot is None:
+        abort(404, description=NO_SUCH_POLL)
     now = utcnow()
-    my_choice = current_choice_key(poll, current_voter_id())
-    if not results_visible(poll, my_choice, now):
+    if not results_visible(snapshot, now):
         abort(403, description="Results are shown once you have voted.")
     return jsonify(
-        poll=poll.slug,
-        question=poll.question,
-        is_open=poll.is_open(now),
-        my_choice=my_choice,
-        **tally(poll).as_dict(),
+        poll=snapshot.slug,
+        question=snapshot.question,
+        is_open=snapshot.is_open(now),
+        my_choice=snapshot.my_choice,
+        **snapshot.tally.as_dict(),
     )

@@ -37,6 +37,12 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+def engine_options(url: str) -> dict:
+    """A server connection can drop between requests, so check it on checkout;
+    a SQLite file cannot, and the ping would cost a query per request."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def env_flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -51,7 +57,7 @@ class Config:
         https = env_flag("HTTPS")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key(instance_path)
         self.SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), instance_path)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         # Votes and comments are small; anything bigger is abuse.
         self.MAX_CONTENT_LENGTH = 64 * 1024
         self.MAX_FORM_MEMORY_SIZE = 64 * 1024

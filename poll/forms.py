@@ -5,6 +5,7 @@ from wtforms import Field, RadioField
 from wtforms.validators import InputRequired, ValidationError
 
 from .models import Poll
+from .services.voting import Ballot
 
 
 def single_value(form: FlaskForm, field: Field) -> None:
@@ -20,7 +21,7 @@ class VoteForm(FlaskForm):
     )
 
     @classmethod
-    def for_poll(cls, poll: Poll, **kwargs) -> "VoteForm":
+    def for_poll(cls, poll: Poll | Ballot, **kwargs) -> "VoteForm":
         form = cls(**kwargs)
         form.choice.choices = [(choice.key, choice.label) for choice in poll.choices]
         return form

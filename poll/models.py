@@ -17,7 +17,20 @@ MODERATION_POST = "post"
 MODERATION_MODES = (MODERATION_PRE, MODERATION_POST)
 
 
-class Poll(db.Model):
+class Schedule:
+    """Open/closed rules for anything with ``opens_at`` and ``closes_at``."""
+
+    opens_at: datetime
+    closes_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+    def has_closed(self, now: datetime) -> bool:
+        return self.closes_at is not None and now >= self.closes_at
+
+
+class Poll(Schedule, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -44,12 +57,6 @@ class Poll(db.Model):
             name="moderation_mode",
         ),
     )
-
-    def is_open(self, now: datetime) -> bool:
-        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
-
-    def has_closed(self, now: datetime) -> bool:
-        return self.closes_at is not None and now >= self.closes_at
 
     def choice_by_key(self, key: str) -> "Choice | None":
         return next((choice for choice in self.choices if choice.key == key), None)

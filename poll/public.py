@@ -1,5 +1,7 @@
 """Public pages: the poll, voting and results."""
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from .db_types import utcnow
@@ -7,7 +9,7 @@ from .extensions import db
 from .forms import VoteForm
 from .models import RESULTS_ALWAYS, Poll
 from .services.polls import featured_poll, poll_by_slug
-from .services.voting import VoteOutcome, cast_vote, current_choice_key, tally
+from .services.voting import ResultsSnapshot, VoteOutcome, ballot, cast_vote, results_snapshot
 from .voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
@@ -19,28 +21,35 @@ VOTE_MESSAGES = {
 }
 
 
+NO_SUCH_POLL = "There is no poll at this address. It may have been removed."
+
+
 def poll_or_404(slug: str) -> Poll:
     poll = poll_by_slug(slug)
     if poll is None:
-        abort(404, description="There is no poll at this address. It may have been removed.")
+        abort(404, description=NO_SUCH_POLL)
     return poll
 
 
-def results_visible(poll: Poll, my_choice: str | None, now) -> bool:
-    return poll.has_closed(now) or poll.results_visibility == RESULTS_ALWAYS or my_choice is not None
+def results_visible(snapshot: ResultsSnapshot, now: datetime) -> bool:
+    return (
+        snapshot.has_closed(now)
+        or snapshot.results_visibility == RESULTS_ALWAYS
+        or snapshot.my_choice is not None
+    )
 
 
 def render_poll(poll: Poll, form: VoteForm | None = None, status: int = 200):
     now = utcnow()
-    my_choice = current_choice_key(poll, current_voter_id())
-    form = form or VoteForm.for_poll(poll, choice=my_choice)
+    snapshot = results_snapshot(poll.slug, current_voter_id())
+    form = form or VoteForm.for_poll(poll, choice=snapshot.my_choice)
     context = {
         "poll": poll,
         "form": form,
-        "my_choice": my_choice,
+        "my_choice": snapshot.my_choice,
         "is_open": poll.is_open(now),
         "has_closed": poll.has_closed(now),
-        "tally": tally(poll) if results_visible(poll, my_choice, now) else None,
+        "tally": snapshot.tally if results_visible(snapshot, now) else None,
     }
     return render_template("public/poll.html", **context), status
 
@@ -60,15 +69,17 @@ def poll_page(slug: str):
 
 @bp.post("/polls/<slug>/vote")
 def vote(slug: str):
-    poll = poll_or_404(slug)
+    poll = ballot(slug)
+    if poll is None:
+        abort(404, description=NO_SUCH_POLL)
     now = utcnow()
     if not poll.is_open(now):
         reason = "has closed" if poll.has_closed(now) else "is not open yet"
         abort(403, description=f"This poll {reason}, so it cannot take votes.")
     form = VoteForm.for_poll(poll)
     if not form.validate_on_submit():
-        return render_poll(poll, form=form, status=400)
+        return render_poll(poll_or_404(slug), form=form, status=400)
     outcome = cast_vote(poll, poll.choice_by_key(form.choice.data), ensure_voter_id(), now)
     db.session.commit()
     flash(VOTE_MESSAGES[outcome], "success")
-    return redirect(url_for(".poll_page", slug=poll.slug, _anchor="results"))
+    return redirect(url_for(".poll_page", slug=slug, _anchor="results"))

@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from poll import create_app
-from poll.config import database_url, instance_secret_key
+from poll.config import database_url, engine_options, instance_secret_key
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,8 @@ def test_environment_overrides(monkeypatch):
 def test_test_config_wins():
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"] == "x"
+
+
+def test_only_server_databases_ping_connections_on_checkout():
+    assert engine_options("sqlite:////tmp/x.db") == {}
+    assert engine_options("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Choice, Poll
@@ -38,9 +38,11 @@ DEBATE_POLL = {
 
 
 def poll_by_slug(slug: str) -> Poll | None:
-    return db.session.execute(
-        db.select(Poll).options(selectinload(Poll.choices)).filter_by(slug=slug)
-    ).scalar_one_or_none()
+    return (
+        db.session.execute(db.select(Poll).options(joinedload(Poll.choices)).filter_by(slug=slug))
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def featured_poll() -> Poll | None:

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 
-from sqlalchemy import update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..db_types import UTCDateTime
 from ..extensions import db
-from ..models import Choice, Poll, Vote
+from ..models import Choice, Poll, Schedule, Vote
 
 
 class VoteOutcome(Enum):
@@ -21,12 +23,103 @@ class PollClosedError(Exception):
     """The poll is not accepting votes right now."""
 
 
-def _insert_for_dialect():
-    name = db.session.get_bind().dialect.name
-    return postgresql.insert if name == "postgresql" else sqlite.insert
+@dataclass(frozen=True)
+class BallotChoice:
+    id: int
+    poll_id: int
+    key: str
+    label: str
 
 
-def cast_vote(poll: Poll, choice: Choice, voter_id: str, now: datetime) -> VoteOutcome:
+@dataclass(frozen=True)
+class Ballot(Schedule):
+    """What voting needs to know of a poll, read in one query."""
+
+    id: int
+    slug: str
+    opens_at: datetime
+    closes_at: datetime | None
+    choices: tuple[BallotChoice, ...]
+
+    def choice_by_key(self, key: str) -> BallotChoice | None:
+        return next((choice for choice in self.choices if choice.key == key), None)
+
+
+_BALLOT_QUERY = (
+    select(
+        Poll.id,
+        Poll.slug,
+        Poll.opens_at,
+        Poll.closes_at,
+        Choice.id.label("choice_id"),
+        Choice.key,
+        Choice.label,
+    )
+    .join(Choice, Choice.poll_id == Poll.id)
+    .where(Poll.slug == bindparam("slug"))
+    .order_by(Choice.position, Choice.id)
+)
+
+
+def ballot(slug: str) -> Ballot | None:
+    """The poll at ``slug`` as a ballot, or None if there is no such poll."""
+    rows = db.session.connection().execute(_BALLOT_QUERY, {"slug": slug}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return Ballot(
+        id=first.id,
+        slug=first.slug,
+        opens_at=first.opens_at,
+        closes_at=first.closes_at,
+        choices=tuple(BallotChoice(row.choice_id, first.id, row.key, row.label) for row in rows),
+    )
+
+
+_votes = Vote.__table__
+_choices = Choice.__table__
+
+# Statements are built once so that SQLAlchemy's compiled cache always hits:
+# voting is the hottest write path.
+_FIND_VOTE = (
+    select(_votes.c.id, _votes.c.choice_id)
+    .where(_votes.c.poll_id == bindparam("poll_id"), _votes.c.voter_id == bindparam("voter_id"))
+    .with_for_update()
+)
+_MOVE_VOTE = (
+    update(_votes)
+    .where(_votes.c.id == bindparam("vote_id"))
+    .values(choice_id=bindparam("choice_id"), updated_at=bindparam("now", type_=UTCDateTime()))
+)
+_SHIFT_COUNT = (
+    update(_choices)
+    .where(_choices.c.id == bindparam("target_id"))
+    .values(vote_count=_choices.c.vote_count + bindparam("delta"))
+)
+
+
+@cache
+def _insert_vote(dialect_name: str):
+    """INSERT ... ON CONFLICT (poll, voter) DO NOTHING RETURNING id, for this engine."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    now = bindparam("now", type_=UTCDateTime())
+    return (
+        insert(_votes)
+        .values(
+            poll_id=bindparam("poll_id"),
+            choice_id=bindparam("choice_id"),
+            voter_id=bindparam("voter_id"),
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["poll_id", "voter_id"])
+        .returning(_votes.c.id)
+    )
+
+
+def cast_vote(
+    poll: Poll | Ballot, choice: Choice | BallotChoice, voter_id: str, now: datetime
+) -> VoteOutcome:
     """Record ``voter_id``'s vote for ``choice``; a later vote replaces an earlier one.
 
     The first statement is a write, so on SQLite the transaction takes the
@@ -40,53 +133,28 @@ def cast_vote(poll: Poll, choice: Choice, voter_id: str, now: datetime) -> VoteO
     if choice.poll_id != poll.id:
         raise ValueError("choice belongs to another poll")
 
-    insert = _insert_for_dialect()
-    new_vote_id = db.session.execute(
-        insert(Vote)
-        .values(poll_id=poll.id, choice_id=choice.id, voter_id=voter_id, created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["poll_id", "voter_id"])
-        .returning(Vote.id)
-    ).scalar_one_or_none()
-    if new_vote_id is not None:
-        _shift_counts(add_to=choice.id)
+    connection = db.session.connection()
+    params = {"poll_id": poll.id, "choice_id": choice.id, "voter_id": voter_id, "now": now}
+    if connection.execute(_insert_vote(connection.dialect.name), params).scalar() is not None:
+        _shift_counts(connection, add_to=choice.id)
         return VoteOutcome.CREATED
 
-    vote = db.session.execute(
-        db.select(Vote).filter_by(poll_id=poll.id, voter_id=voter_id).with_for_update()
-    ).scalar_one()
-    if vote.choice_id == choice.id:
+    existing = connection.execute(_FIND_VOTE, params).one()
+    if existing.choice_id == choice.id:
         return VoteOutcome.UNCHANGED
-    previous_choice_id = vote.choice_id
-    vote.choice_id = choice.id
-    vote.updated_at = now
-    db.session.flush()
-    _shift_counts(add_to=choice.id, take_from=previous_choice_id)
+    connection.execute(_MOVE_VOTE, {**params, "vote_id": existing.id})
+    _shift_counts(connection, add_to=choice.id, take_from=existing.choice_id)
     return VoteOutcome.CHANGED
 
 
-def _shift_counts(add_to: int, take_from: int | None = None) -> None:
+def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None:
     """Move one vote between counters, locking rows in id order so that two
     voters switching in opposite directions cannot deadlock."""
     deltas = {add_to: 1}
     if take_from is not None:
         deltas[take_from] = -1
     for choice_id in sorted(deltas):
-        db.session.execute(
-            update(Choice)
-            .where(Choice.id == choice_id)
-            .values(vote_count=Choice.vote_count + deltas[choice_id])
-        )
-
-
-def current_choice_key(poll: Poll, voter_id: str | None) -> str | None:
-    """The key of the choice this voter picked, or None."""
-    if voter_id is None:
-        return None
-    return db.session.execute(
-        db.select(Choice.key)
-        .join(Vote, Vote.choice_id == Choice.id)
-        .where(Vote.poll_id == poll.id, Vote.voter_id == voter_id)
-    ).scalar_one_or_none()
+        connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": deltas[choice_id]})
 
 
 @dataclass(frozen=True)
@@ -124,19 +192,67 @@ def whole_percentages(counts: list[int]) -> list[int]:
     return floors
 
 
-def tally(poll: Poll) -> Tally:
-    """Current results, read from the per-choice counters (one small query)."""
-    rows = db.session.execute(
-        db.select(Choice.key, Choice.label, Choice.vote_count)
-        .where(Choice.poll_id == poll.id)
-        .order_by(Choice.position, Choice.id)
-    ).all()
+def _tally_from_rows(rows) -> Tally:
     counts = [row.vote_count for row in rows]
-    percents = whole_percentages(counts)
     return Tally(
         total=sum(counts),
         choices=[
             ChoiceTally(row.key, row.label, row.vote_count, percent)
-            for row, percent in zip(rows, percents, strict=False)
+            for row, percent in zip(rows, whole_percentages(counts), strict=True)
         ],
+    )
+
+
+@dataclass(frozen=True)
+class ResultsSnapshot(Schedule):
+    """A poll's schedule, tallies and one voter's choice, read together."""
+
+    slug: str
+    question: str
+    opens_at: datetime
+    closes_at: datetime | None
+    results_visibility: str
+    my_choice: str | None
+    tally: Tally
+
+
+# The hot results path in one round trip: the poll, its counters, and this
+# voter's vote found through the unique (poll, voter) index.
+_SNAPSHOT_QUERY = (
+    select(
+        Poll.slug,
+        Poll.question,
+        Poll.opens_at,
+        Poll.closes_at,
+        Poll.results_visibility,
+        Choice.key,
+        Choice.label,
+        Choice.vote_count,
+        Vote.id.label("my_vote_id"),
+    )
+    .join(Choice, Choice.poll_id == Poll.id)
+    .outerjoin(
+        Vote,
+        and_(Vote.poll_id == Poll.id, Vote.voter_id == bindparam("voter_id"), Vote.choice_id == Choice.id),
+    )
+    .where(Poll.slug == bindparam("slug"))
+    .order_by(Choice.position, Choice.id)
+)
+
+
+def results_snapshot(slug: str, voter_id: str | None) -> ResultsSnapshot | None:
+    """Results of the poll at ``slug`` as ``voter_id`` sees them; None if there is no such poll."""
+    # A Core statement on the session's connection: same transaction, no ORM layer.
+    rows = db.session.connection().execute(_SNAPSHOT_QUERY, {"slug": slug, "voter_id": voter_id or ""}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return ResultsSnapshot(
+        slug=first.slug,
+        question=first.question,
+        opens_at=first.opens_at,
+        closes_at=first.closes_at,
+        results_visibility=first.results_visibility,
+        my_choice=next((row.key for row in rows if row.my_vote_id is not None), None),
+        tally=_tally_from_rows(rows),
     )

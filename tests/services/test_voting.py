@@ -11,8 +11,7 @@ from poll.services.voting import (
     PollClosedError,
     VoteOutcome,
     cast_vote,
-    current_choice_key,
-    tally,
+    results_snapshot,
     whole_percentages,
 )
 
@@ -29,9 +28,10 @@ def test_cast_vote_outcomes(app, make_poll):
         assert cast_vote(poll, a, "v" * 32, now) is VoteOutcome.UNCHANGED
         assert cast_vote(poll, b, "v" * 32, now) is VoteOutcome.CHANGED
         db.session.commit()
-        assert current_choice_key(poll, "v" * 32) == "b"
-        assert current_choice_key(poll, "w" * 32) is None
-        assert current_choice_key(poll, None) is None
+        assert results_snapshot(slug, "v" * 32).my_choice == "b"
+        assert results_snapshot(slug, "w" * 32).my_choice is None
+        assert results_snapshot(slug, None).my_choice is None
+        assert results_snapshot("no-such-poll", None) is None
     assert counters(app, slug) == {"a": 0, "b": 1, "c": 0}
 
 
@@ -59,7 +59,7 @@ def test_tally_matches_votes_after_many_changes(app, make_poll):
             voter = f"{step % 7:032d}"
             cast_vote(poll, choices[(step * 5) % 3], voter, utcnow())
         db.session.commit()
-        result = tally(poll)
+        result = results_snapshot(slug, None).tally
     assert result.total == 7
     assert {row.key: row.votes for row in result.choices} == counted_from_votes(app, slug)
     assert sum(row.percent for row in result.choices) == 100

@@ -1,0 +1,103 @@
+"""Shared pieces of the benchmarks: servers on loopback, wrk runs, reporting."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (loopback only)
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int = 2, probe: str = "/"):
+    """Serve ``app_spec`` under gunicorn on a free loopback port; yield its base URL."""
+    port = free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + probe)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@dataclass
+class LoadResult:
+    requests_per_second: float
+    p99_ms: float
+    requests: int
+    bad_responses: int
+    socket_errors: int
+
+
+def _to_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> LoadResult:
+    """One wrk run (bounded in time, loopback only) parsed into figures."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the benchmark: apt-get install wrk")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script is not None:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = _to_ms(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return LoadResult(
+        requests_per_second=rps,
+        p99_ms=p99,
+        requests=requests,
+        bad_responses=int(bad.group(1)) if bad else 0,
+        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def report_row(name: str, result: LoadResult, baseline: LoadResult, target: float | None = None) -> str:
+    ratio = result.requests_per_second / baseline.requests_per_second
+    verdict = "" if target is None else ("  ok" if ratio >= target else f"  BELOW target {target:.2f}x")
+    return (
+        f"{name:<34} {result.requests_per_second:>9.0f} req/s  p99 {result.p99_ms:>7.1f} ms  "
+        f"{ratio:>5.2f}x hello-world  (bad {result.bad_responses}, socket errors {result.socket_errors})"
+        f"{verdict}"
+    )

@@ -1,0 +1,208 @@
+"""HTTP load benchmark: the app under gunicorn against a bare Flask hello-world.
+
+Prints req/s and p99 for the poll page, voting (every request a new voter with
+a valid cookie and CSRF token) and results, each as a ratio to hello-world in
+the same run, then results throughput with 1,000 and 1,000,000 votes stored.
+
+    python -m bench.http_load          # SQLite in a temporary folder
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python -m bench.http_load
+"""
+
+import os
+import secrets
+import subprocess
+import tempfile
+from pathlib import Path
+
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, func, text
+
+from poll import create_app
+from poll.db_types import UTCDateTime, utcnow
+from poll.extensions import db
+from poll.models import RESULTS_ALWAYS, Choice, Vote
+from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
+from poll.voter import sign_voter_id
+
+from .common import BIN, ROOT, gunicorn, report_row, run_wrk
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+VOTERS = int(os.environ.get("BENCH_VOTERS", "60000"))
+STORED_VOTES = (1_000, 1_000_000)
+
+VOTE_SCRIPT = """
+local voters = {}
+local thread_count = 0
+local choices = {"military", "diplomacy", "undecided"}
+
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+
+function init(args)
+  for line in io.lines(os.getenv("BENCH_VOTERS_FILE")) do voters[#voters + 1] = line end
+  position = id + 1
+end
+
+function request()
+  local line = voters[position]
+  position = position + 2
+  if position > #voters then position = id + 1 end
+  local session, voter, token = line:match("([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)")
+  local body = "csrf_token=" .. token .. "&choice=" .. choices[(position % 3) + 1]
+  local headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "session=" .. session .. "; voter=" .. voter,
+  }
+  return wrk.format("POST", os.getenv("BENCH_VOTE_PATH"), headers, body)
+end
+"""
+
+RESULTS_SCRIPT = """
+function request()
+  local headers = {["Cookie"] = "voter=" .. os.getenv("BENCH_VOTER_COOKIE")}
+  return wrk.format("GET", os.getenv("BENCH_RESULTS_PATH"), headers)
+end
+"""
+
+BULK_VOTES_SQL = {
+    "sqlite": """
+        INSERT INTO vote (poll_id, choice_id, voter_id, created_at, updated_at)
+        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :count)
+        SELECT :poll_id, CASE n % 3 WHEN 0 THEN :c0 WHEN 1 THEN :c1 ELSE :c2 END,
+               printf('%032d', n), :now, :now
+        FROM seq
+    """,
+    "postgresql": """
+        INSERT INTO vote (poll_id, choice_id, voter_id, created_at, updated_at)
+        SELECT :poll_id, CASE n % 3 WHEN 0 THEN :c0 WHEN 1 THEN :c1 ELSE :c2 END,
+               lpad(n::text, 32, '0'), :now, :now
+        FROM generate_series(1, :count) AS n
+    """,
+}
+
+
+def prepare_database(env: dict) -> None:
+    """Build the schema and seed through the real commands."""
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    full_env = {**os.environ, **env}
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=full_env, check=True, capture_output=True)
+    subprocess.run([*flask, "seed"], cwd=ROOT, env=full_env, check=True, capture_output=True)
+
+
+def create_poll_with_votes(slug: str, count: int) -> str:
+    """A poll with ``count`` stored votes; returns a signed cookie of one of its voters."""
+    poll = create_poll(
+        slug=slug,
+        title=slug,
+        question="Benchmark poll?",
+        choices=[("a", "A"), ("b", "B"), ("c", "C")],
+        results_visibility=RESULTS_ALWAYS,
+    )
+    c0, c1, c2 = (choice.id for choice in poll.choices)
+    dialect = db.session.get_bind().dialect.name
+    statement = text(BULK_VOTES_SQL[dialect]).bindparams(bindparam("now", type_=UTCDateTime))
+    db.session.execute(
+        statement, {"count": count, "poll_id": poll.id, "c0": c0, "c1": c1, "c2": c2, "now": utcnow()}
+    )
+    for choice in poll.choices:
+        choice.vote_count = db.session.scalar(
+            db.select(func.count()).select_from(Vote).where(Vote.choice_id == choice.id)
+        )
+    db.session.commit()
+    return sign_voter_id(f"{1:032d}")
+
+
+def mint_voters(app, count: int, path: Path) -> None:
+    """New voters, each with a session cookie holding a CSRF token and a signed voter cookie.
+
+    Each voter gets its own request (and so app) context: Flask-WTF caches the
+    token on ``g``, which would otherwise hand every voter the first one's token.
+    """
+    serializer = app.session_interface.get_signing_serializer(app)
+    with path.open("w") as out:
+        for _ in range(count):
+            with app.test_request_context():
+                from flask import session
+
+                token = generate_csrf()
+                session_cookie = serializer.dumps(dict(session))
+                voter_cookie = sign_voter_id(secrets.token_hex(16))
+            out.write(f"{session_cookie}\t{voter_cookie}\t{token}\n")
+
+
+def votes_are_consistent(slug: str) -> tuple[int, bool]:
+    poll = poll_by_slug(slug)
+    counted = dict(
+        db.session.execute(
+            db.select(Vote.choice_id, func.count()).where(Vote.poll_id == poll.id).group_by(Vote.choice_id)
+        ).all()
+    )
+    stored = dict(
+        db.session.execute(db.select(Choice.id, Choice.vote_count).where(Choice.poll_id == poll.id)).all()
+    )
+    return sum(counted.values()), all(stored[cid] == counted.get(cid, 0) for cid in stored)
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="debate-poll-bench-"))
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32)}
+    os.environ.update(env)
+    print(f"database: {database_url.split('@')[-1]}   wrk: {SECONDS}s, {CONNECTIONS} connections, 2 threads")
+    prepare_database(env)
+
+    app = create_app()
+    result_cookies = {}
+    with app.app_context():
+        for count in STORED_VOTES:
+            result_cookies[count] = create_poll_with_votes(f"bench-{count}", count)
+        db.engine.dispose()
+    voters_file = workdir / "voters.tsv"
+    mint_voters(app, VOTERS, voters_file)
+
+    vote_script = workdir / "vote.lua"
+    vote_script.write_text(VOTE_SCRIPT)
+    results_script = workdir / "results.lua"
+    results_script.write_text(RESULTS_SCRIPT)
+    os.environ["BENCH_VOTERS_FILE"] = str(voters_file)
+    os.environ["BENCH_VOTE_PATH"] = f"/polls/{DEBATE_POLL_SLUG}/vote"
+
+    with gunicorn("bench.hello:app", env) as hello, gunicorn("wsgi:app", env, probe="/") as poll_app:
+        run_wrk(hello + "/", 2, CONNECTIONS)
+        run_wrk(poll_app + f"/polls/{DEBATE_POLL_SLUG}", 2, CONNECTIONS)
+        baseline = run_wrk(hello + "/", SECONDS, CONNECTIONS)
+        rows = [("hello-world (baseline)", baseline, None)]
+        rows.append(
+            ("GET poll page", run_wrk(poll_app + f"/polls/{DEBATE_POLL_SLUG}", SECONDS, CONNECTIONS), None)
+        )
+        rows.append(
+            ("POST vote (new voter each)", run_wrk(poll_app, SECONDS, CONNECTIONS, vote_script), 0.40)
+        )
+        results = {}
+        for count in STORED_VOTES:
+            os.environ["BENCH_RESULTS_PATH"] = f"/polls/bench-{count}/results.json"
+            os.environ["BENCH_VOTER_COOKIE"] = result_cookies[count]
+            results[count] = run_wrk(poll_app, SECONDS, CONNECTIONS, results_script)
+            rows.append((f"GET results.json, {count:,} votes", results[count], 0.70))
+
+    print()
+    for name, result, target in rows:
+        print(report_row(name, result, baseline, target))
+    small, large = (results[count].requests_per_second for count in STORED_VOTES)
+    spread = abs(small - large) / max(small, large)
+    print(
+        f"\nresults throughput, 1M votes vs 1k votes: {large / small:.2f}x "
+        f"({spread:.1%} apart; target within 10%){'' if spread <= 0.10 else '  OUTSIDE target'}"
+    )
+
+    with app.app_context():
+        total, consistent = votes_are_consistent(DEBATE_POLL_SLUG)
+        db.engine.dispose()
+    print(f"votes stored by the vote run: {total:,}; counters equal the votes table: {consistent}")
+
+
+if __name__ == "__main__":
+    main()
