@@ -1,0 +1,103 @@
+"""The stance tagger, tested without an app."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from poll.tagging import tag
+from poll.tagging.evaluate import evaluate, read_labelled
+from poll.tagging.stance import classify_stance
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+POLL_PACKAGE = Path(__file__).resolve().parents[2] / "poll"
+
+
+def test_holdout_macro_f1_is_at_least_080():
+    """The hold-out set was written before tuning and never tuned on."""
+    result = evaluate(read_labelled(DATA / "stance_holdout.csv"))
+    assert result.total >= 100
+    assert result.macro_f1 >= 0.80, result
+
+
+def test_labelled_set_is_large_and_balanced():
+    rows = read_labelled(DATA / "stance_dev.csv") + read_labelled(DATA / "stance_holdout.csv")
+    counts = {
+        label: sum(1 for _, stance in rows if stance == label)
+        for label in ("military", "diplomacy", "neutral")
+    }
+    assert len(rows) >= 300
+    assert min(counts.values()) >= 0.3 * len(rows)
+    assert len({text for text, _ in rows}) == len(rows), "duplicate comments in the labelled set"
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        # negation and failure predicates
+        ("Military action won't solve anything.", "diplomacy"),
+        ("No more talks. They lie every time.", "military"),
+        ("Diplomacy has failed for thirty years; respond with force.", "military"),
+        ("Don't give up on diplomacy.", "diplomacy"),
+        ("Bombing them would start a war that kills millions.", "diplomacy"),
+        # contrast and concession
+        ("Sanctions matter, but talks are the only way.", "diplomacy"),
+        ("Talking sounds nice, but deterrence is what keeps Seoul safe.", "military"),
+        ("Although dialogue sounds reasonable, only strength deters Kim.", "military"),
+        # mixed positions and pure questions
+        ("We need both strong deterrence and serious talks.", "neutral"),
+        ("Carrots and sticks at the same time.", "neutral"),
+        ("Should we strike first or keep negotiating?", "neutral"),
+        ("How many missiles were fired?", "neutral"),
+        # military words used to argue for peace
+        ("The best deterrent is a peace deal.", "diplomacy"),
+        ("More weapons only mean more risk of war.", "diplomacy"),
+        # anti-appeasement with no military word
+        ("Rewarding their provocations with summits only emboldens them.", "military"),
+        ("Every concession gets pocketed before the next launch.", "military"),
+        # word forms and multi-word phrases
+        ("Negotiating a freeze is the smart move.", "diplomacy"),
+        ("They only understand strength.", "military"),
+        ("A show of force is overdue.", "military"),
+        # event reports carry no stance
+        ("The missiles landed in the sea at 7:30 am.", "neutral"),
+    ],
+)
+def test_hard_cases(text, stance):
+    assert classify_stance(text).stance == stance
+
+
+def test_cues_name_what_decided():
+    result = classify_stance("Military action won't solve anything.")
+    assert result.cues == ("military action (said to fail) \u2192 diplomacy",)
+    assert 0 < result.confidence <= 1
+
+
+def test_confidence_grows_with_evidence():
+    weak = classify_stance("Deterrence.")
+    strong = classify_stance("Deterrence and a show of force: they only understand strength.")
+    assert weak.stance == strong.stance == "military"
+    assert strong.confidence > weak.confidence
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x01", "😀" * 500, "<script>alert(1)</script>", "a" * 20_000]
+)
+def test_odd_input_is_neutral_and_does_not_fail(text):
+    result = tag(text)
+    assert result.stance in {"military", "diplomacy", "neutral"}
+    assert -1 <= result.compound <= 1
+
+
+def test_tagging_imports_neither_flask_nor_the_database():
+    """Loaded on its own (not through the app's package), tagging pulls in no web or database code."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import tagging; tagging.tag('talks now');"
+        "bad = [m for m in ('flask', 'sqlalchemy', 'flask_sqlalchemy', 'werkzeug') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(POLL_PACKAGE)], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
