@@ -36,4 +36,7 @@ lint: install
 	$(BIN)/ruff format --check poll tests bench wsgi.py
 
 bench: install
+	$(BIN)/python -m bench.tagging
+	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.http_load
+

@@ -8,7 +8,8 @@ from . import api, public
 from .cli import register_commands
 from .config import Config
 from .errors import register_error_handlers
-from .extensions import csrf, db, migrate, register_sqlite_pragmas
+from .extensions import csrf, db, limiter, migrate, register_sqlite_pragmas
+from .request_checks import reject_undecodable_forms
 from .voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config)
+    # First of all hooks: CSRF checking parses the form, after which the raw
+    # body is gone and undecodable bytes can no longer be told apart.
+    app.before_request(reject_undecodable_forms)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -44,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -73,6 +73,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.COMMENT_LIMIT_PER_VOTER = os.environ.get("COMMENT_LIMIT_PER_VOTER", "5 per minute;30 per hour")
+        self.COMMENT_LIMIT_PER_IP = os.environ.get("COMMENT_LIMIT_PER_IP", "20 per minute;200 per hour")
+        self.COMMENTS_PER_PAGE = 20
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     def as_dict(self) -> dict:

@@ -33,7 +33,8 @@ def render_error(code: int, title: str, description: str) -> Response:
 
 def handle_http_error(error: HTTPException):
     description = error.description
-    if description == type(error).description:
+    # Rate-limit errors describe the limit ("5 per 1 minute"); readers need advice.
+    if description == type(error).description or error.code == 429:
         description = FRIENDLY_DESCRIPTIONS.get(error.code, description)
     response = render_error(error.code, error.name, description)
     # Keep headers werkzeug sets for us (Allow on 405, Retry-After on 429).

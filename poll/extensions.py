@@ -2,6 +2,8 @@
 
 import sqlite3
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -27,6 +29,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
+# Storage comes from RATELIMIT_STORAGE_URI: memory:// alone, redis:// when workers must share counts.
+limiter = Limiter(key_func=get_remote_address)
 
 
 def _configure_sqlite(dbapi_connection, connection_record) -> None:

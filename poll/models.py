@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db_types import UTCDateTime, utcnow
@@ -94,3 +95,73 @@ class Vote(db.Model):
         UniqueConstraint("poll_id", "voter_id"),
         Index("ix_vote_poll_id_created_at", "poll_id", "created_at"),
     )
+
+
+COMMENT_PENDING = "pending"
+COMMENT_APPROVED = "approved"
+COMMENT_REJECTED = "rejected"
+COMMENT_FLAGGED = "flagged"
+COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED, COMMENT_FLAGGED)
+
+FLAG_STANCE_VOTE_MISMATCH = "stance_vote_mismatch"
+
+
+class Comment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    voter_id: Mapped[str] = mapped_column(String(64))
+    # Pseudonymous (keyed hash), kept only to spot floods from one address.
+    ip_hash: Mapped[str] = mapped_column(String(64), default="")
+    display_name: Mapped[str] = mapped_column(String(50), default="")
+    body: Mapped[str] = mapped_column(Text)
+    # The author's vote when the comment was posted.
+    author_choice_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=COMMENT_PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stance: Mapped[str] = mapped_column(String(20))
+    stance_confidence: Mapped[float]
+    stance_cues: Mapped[list] = mapped_column(JSON, default=list)
+    sentiment: Mapped[str] = mapped_column(String(20))
+    compound: Mapped[float]
+    tagger_version: Mapped[str] = mapped_column(String(60))
+    # A moderator's correction; the tagger's own stance stays beside it.
+    corrected_stance: Mapped[str | None] = mapped_column(String(20))
+
+    author_choice: Mapped[Choice | None] = relationship()
+    flags: Mapped[list["CommentFlag"]] = relationship(
+        back_populates="comment", cascade="all, delete-orphan", order_by="CommentFlag.flag"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in COMMENT_STATUSES) + ")", name="status"
+        ),
+        Index("ix_comment_poll_id_status_created_at", "poll_id", "status", "created_at"),
+        Index("ix_comment_voter_id", "voter_id"),
+    )
+
+    @property
+    def flag_names(self) -> list[str]:
+        return [flag.flag for flag in self.flags]
+
+    @hybrid_property
+    def effective_stance(self) -> str:
+        """The moderator's correction where there is one, else the tagger's stance."""
+        return self.corrected_stance or self.stance
+
+    @effective_stance.inplace.expression
+    @classmethod
+    def _effective_stance_expression(cls):
+        return func.coalesce(cls.corrected_stance, cls.stance)
+
+
+class CommentFlag(db.Model):
+    """An automatic or manual reason for a moderator to look at a comment."""
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    flag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    comment: Mapped[Comment] = relationship(back_populates="flags")
+
+    __table_args__ = (Index("ix_comment_flag_flag", "flag"),)

@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 
 from .db_types import utcnow
-from .extensions import db
-from .forms import VoteForm
-from .models import RESULTS_ALWAYS, Poll
+from .extensions import db, limiter
+from .forms import CommentForm, VoteForm
+from .models import COMMENT_APPROVED, RESULTS_ALWAYS, Poll
+from .pseudonyms import ip_hash
+from .services.comments import awaiting_review, debate_page, post_comment
 from .services.polls import featured_poll, poll_by_slug
 from .services.voting import ResultsSnapshot, VoteOutcome, ballot, cast_vote, results_snapshot
 from .voter import current_voter_id, ensure_voter_id
@@ -50,6 +53,7 @@ def render_poll(poll: Poll, form: VoteForm | None = None, status: int = 200):
         "is_open": poll.is_open(now),
         "has_closed": poll.has_closed(now),
         "tally": snapshot.tally if results_visible(snapshot, now) else None,
+        "comment_form_data": CommentForm(),
     }
     return render_template("public/poll.html", **context), status
 
@@ -83,3 +87,51 @@ def vote(slug: str):
     db.session.commit()
     flash(VOTE_MESSAGES[outcome], "success")
     return redirect(url_for(".poll_page", slug=slug, _anchor="results"))
+
+
+def voter_rate_key() -> str:
+    """Rate-limit key for the browser's voter id, issued now if it has none, so
+    that a new browser's first post counts against the same key as its next."""
+    return f"voter:{ensure_voter_id()}"
+
+
+def requested_page() -> int:
+    return max(1, min(request.args.get("page", 1, type=int), 10_000))
+
+
+def render_debate(poll: Poll, form: CommentForm | None = None, status: int = 200):
+    page = debate_page(poll, requested_page(), current_app.config["COMMENTS_PER_PAGE"])
+    context = {
+        "poll": poll,
+        "debate": page,
+        "form": form or CommentForm(),
+        "awaiting": awaiting_review(poll, current_voter_id()),
+        "is_open": poll.is_open(utcnow()),
+    }
+    return render_template("public/debate.html", **context), status
+
+
+@bp.get("/polls/<slug>/debate")
+def debate(slug: str):
+    return render_debate(poll_or_404(slug))
+
+
+@bp.post("/polls/<slug>/comments")
+@limiter.limit(lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"], key_func=voter_rate_key)
+@limiter.limit(lambda: current_app.config["COMMENT_LIMIT_PER_IP"], key_func=get_remote_address)
+def comment(slug: str):
+    poll = poll_or_404(slug)
+    now = utcnow()
+    if not poll.is_open(now):
+        abort(403, description="This poll is closed, and so is its debate.")
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return render_debate(poll, form=form, status=400)
+    name = form.display_name.data or ""
+    posted = post_comment(poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now)
+    db.session.commit()
+    if posted.status == COMMENT_APPROVED:
+        flash("Thank you: your comment is published.", "success")
+        return redirect(url_for(".debate", slug=slug, _anchor=f"comment-{posted.id}"))
+    flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
+    return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))

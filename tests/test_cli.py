@@ -18,3 +18,120 @@ def test_seed_creates_the_debate_poll_once(app, runner):
         assert poll.is_featured
         assert [c.key for c in poll.choices] == ["military", "diplomacy", "undecided"]
         assert db.session.scalar(db.select(func.count()).select_from(Choice)) == 3
+
+
+def test_tag_prints_json(runner):
+    import json
+
+    result = runner.invoke(args=["tag", "No more talks. They only understand strength."])
+    assert result.exit_code == 0
+    tags = json.loads(result.output)
+    assert tags["stance"] == "military"
+    assert tags["sentiment"] in {"positive", "neutral", "negative"}
+    assert -1 <= tags["compound"] <= 1
+    assert tags["cues"] and tags["version"]
+
+
+def test_tag_reads_standard_input(runner):
+    import json
+
+    result = runner.invoke(args=["tag", "-"], input="Keep negotiating, please.\n")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["stance"] == "diplomacy"
+
+
+def test_tag_refuses_empty_text(runner):
+    result = runner.invoke(args=["tag", "   "])
+    assert result.exit_code == 2
+    assert "Give some text to tag" in result.output
+
+
+def _old_comments(app, slug, bodies):
+    """Comments stored as an older tagger version left them."""
+    from poll.models import Comment
+    from poll.services.polls import poll_by_slug
+
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        for body in bodies:
+            db.session.add(
+                Comment(
+                    poll_id=poll.id,
+                    voter_id="v" * 32,
+                    body=body,
+                    stance="neutral",
+                    stance_confidence=0.1,
+                    stance_cues=[],
+                    sentiment="neutral",
+                    compound=0.0,
+                    tagger_version="old-1",
+                    status="approved",
+                )
+            )
+        db.session.commit()
+
+
+def _versions(app):
+    from poll.models import Comment
+
+    with app.app_context():
+        return db.session.execute(
+            db.select(Comment.tagger_version, Comment.stance).order_by(Comment.id)
+        ).all()
+
+
+def test_retag_updates_old_versions_in_batches_and_reports_counts(app, runner, debate_poll):
+    from poll.tagging import TAGGER_VERSION
+
+    _old_comments(app, debate_poll, ["No more talks!", "Keep negotiating.", "How many missiles?"] * 3)
+    result = runner.invoke(args=["retag", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Re-tagged 9 comments" in result.output
+    assert "6 changed stance" in result.output
+    rows = _versions(app)
+    assert {version for version, _ in rows} == {TAGGER_VERSION}
+    assert [stance for _, stance in rows[:3]] == ["military", "diplomacy", "neutral"]
+    again = runner.invoke(args=["retag"])
+    assert "Re-tagged 0 comments" in again.output
+    forced = runner.invoke(args=["retag", "--all"])
+    assert "Re-tagged 9 comments" in forced.output and "0 changed stance" in forced.output
+
+
+def test_retag_only_the_chosen_poll(app, runner, debate_poll, make_poll):
+    other = make_poll("other")
+    _old_comments(app, debate_poll, ["No more talks!"])
+    _old_comments(app, other, ["Keep negotiating."])
+    result = runner.invoke(args=["retag", "--poll", other])
+    assert "Re-tagged 1 comments" in result.output
+    assert [version for version, _ in _versions(app)].count("old-1") == 1
+
+
+def test_retag_unknown_poll_is_a_clear_error(runner, debate_poll):
+    result = runner.invoke(args=["retag", "--poll", "nope"])
+    assert result.exit_code == 2
+    assert "no poll with slug 'nope'" in result.output
+
+
+def test_interrupted_retag_keeps_finished_batches_and_resumes(app, runner, debate_poll, monkeypatch):
+    from poll import cli
+
+    _old_comments(app, debate_poll, ["No more talks!"] * 5)
+    real_retag = cli._retag
+    calls = {"n": 0}
+
+    def interrupted_after_two_batches(batch):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_retag(batch)
+
+    monkeypatch.setattr(cli, "_retag", interrupted_after_two_batches)
+    result = runner.invoke(args=["retag", "--batch-size", "2"])
+    assert result.exit_code == 130
+    assert "Interrupted: 4 comments re-tagged and saved" in result.output
+    assert [version for version, _ in _versions(app)].count("old-1") == 1
+
+    monkeypatch.setattr(cli, "_retag", real_retag)
+    result = runner.invoke(args=["retag", "--batch-size", "2"])
+    assert "Re-tagged 1 comments" in result.output
+    assert [version for version, _ in _versions(app)].count("old-1") == 0

@@ -161,7 +161,7 @@ def test_bad_choice_gets_a_clear_400_and_stores_nothing(app, client, debate_poll
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<script>alert(1)</script>" not in page
-    assert any(text in page for text in ("Please choose", "Not a valid choice"))
+    assert any(text in page for text in ("Please choose", "Not a valid choice", "only once"))
     assert [key for _, key in vote_rows(app, debate_poll)] == ["undecided"]
 
 

@@ -138,11 +138,12 @@ CUES: list[tuple[str, str, float]] = [
 ]
 
 # Words before a cue (within a few words) that turn it against its side:
-# "no more talks", "avoid war", "instead of strikes", "I don't think diplomacy".
+# "no more talks", "avoid war", "instead of strikes". Contractions ("don't
+# think diplomacy") count too; they are found by CONTRACTED_NEGATION.
 NEGATORS = (
     r"not|no|never|nor|without|against|oppos\w*|reject\w*|stop|avoid\w*|prevent\w*|end(?:ing)?|"
     r"abandon\w*|instead of|rather than|less|fewer|reduce|cut|doubt|skeptical of|sceptical of|"
-    r"\w+n't|cannot|lead(?:s|ing)? to|led to|risk\w*|fear|drag\w* (?:us )?into|"
+    r"cannot|lead(?:s|ing)? to|led to|risk\w*|fear|drag\w* (?:us )?into|"
     r"tired of|sick of|done with|forget|nothing but|give up on|giving up on|gave up on|enough of|"
     r"neither|nobody|no one|used to (?:believe in|support|favou?r|think)"
 )
@@ -170,8 +171,10 @@ FAILURE_PREDICATES = (
     r"(?:is|are|was|were) (?:a |just )?(?:propaganda|photo.?ops?|begging)"
 )
 
+CONTRACTED_NEGATION = "n't"
+
 # After a cue, in the same clause: "dialogue should never be off the table".
-AFTER_NEGATORS = r"off the table|out of the question"
+AFTER_NEGATORS = ("off the table", "out of the question")
 
 # A conditional turns negation around: "if we don't respond firmly ..."
 # still argues for responding firmly.

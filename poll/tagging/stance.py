@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .cue_index import CueIndex
 from .lexicon import (
     AFTER_NEGATORS,
     BALANCE,
     CONCESSIVE_OPENERS,
     CONDITIONALS,
+    CONTRACTED_NEGATION,
     CONTRAST,
     CUES,
     DIPLOMACY,
@@ -59,11 +61,10 @@ class _Patterns:
     """Every regular expression compiled once per process."""
 
     def __init__(self) -> None:
-        alternatives = "|".join(f"(?P<c{index}>{pattern})" for index, (pattern, _, _) in enumerate(CUES))
-        self.cue = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        self.cue = CueIndex([pattern for pattern, _, _ in CUES])
+        self.cue_by_group = {f"c{index}": cue for index, cue in enumerate(CUES)}
         self.negator = re.compile(rf"(?<![\w'])(?:{NEGATORS})(?![\w'])")
         self.failure = re.compile(rf"^\W*(?:[\w'-]+\W+){{0,5}}?(?:{FAILURE_PREDICATES})(?![\w'])")
-        self.after_negator = re.compile(rf"\b(?:{AFTER_NEGATORS})\b")
         self.conditional = re.compile(CONDITIONALS)
         self.endorsement = re.compile(ENDORSEMENTS)
         self.copula_then_cue = re.compile(
@@ -72,7 +73,7 @@ class _Patterns:
         self.contrast = re.compile(CONTRAST)
         self.concessive = re.compile(CONCESSIVE_OPENERS)
         self.balance = re.compile(BALANCE)
-        self.sentence_end = re.compile(r"(?<=[.!?;])\s+|\n+")
+        self.sentence_end = re.compile(r"([.!?;])\s+|\n+")
         self.apostrophes = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
@@ -81,95 +82,118 @@ def _patterns() -> _Patterns:
     return _Patterns()
 
 
-def _clauses(sentence: str, patterns: _Patterns) -> list[tuple[str, float]]:
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    weight: float
+
+
+def _sentence_spans(text: str, patterns: _Patterns) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for boundary in patterns.sentence_end.finditer(text):
+        # The closing mark stays with its sentence: a question is told by its "?".
+        spans.append((start, boundary.end(1) if boundary.group(1) else boundary.start()))
+        start = boundary.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _clause_spans(text: str, sentence: tuple[int, int], patterns: _Patterns) -> list[_Clause]:
     """Split a sentence at contrast markers; weight what comes after more."""
-    parts = patterns.contrast.split(sentence)
-    if len(parts) > 1:
-        weighted = [(part, BEFORE_CONTRAST_WEIGHT) for part in parts[:-1]]
-        return [*weighted, (parts[-1], AFTER_CONTRAST_WEIGHT)]
-    if patterns.concessive.match(sentence.strip()) and "," in sentence:
-        conceded, _, main = sentence.partition(",")
-        return [(conceded, BEFORE_CONTRAST_WEIGHT), (main, AFTER_CONTRAST_WEIGHT)]
-    return [(sentence, 1.0)]
+    start, end = sentence
+    markers = list(patterns.contrast.finditer(text, start, end))
+    if markers:
+        clauses, position = [], start
+        for marker in markers:
+            clauses.append(_Clause(position, marker.start(), BEFORE_CONTRAST_WEIGHT))
+            position = marker.end()
+        return [*clauses, _Clause(position, end, AFTER_CONTRAST_WEIGHT)]
+    sentence_text = text[start:end]
+    if "," in sentence_text and patterns.concessive.match(sentence_text.strip()):
+        comma = text.index(",", start, end)
+        return [_Clause(start, comma, BEFORE_CONTRAST_WEIGHT), _Clause(comma + 1, end, AFTER_CONTRAST_WEIGHT)]
+    return [_Clause(start, end, 1.0)]
 
 
 def _cue_of(match: re.Match) -> tuple[str, str, float]:
-    return CUES[int(match.lastgroup[1:])]
+    return _patterns().cue_by_group[match.lastgroup]
 
 
-def _side_of(match: re.Match) -> tuple[str, float]:
-    _, side, weight = _cue_of(match)
-    return side, weight
-
-
-def _clause_hits(clause: str, weight: float, patterns: _Patterns) -> list[_Hit]:
-    matches = list(patterns.cue.finditer(clause))
+def _hits(text: str, matches: list[re.Match], sentences, patterns: _Patterns) -> list[_Hit]:
+    starts = [match.start() for match in matches]
+    clauses = [
+        clause
+        for sentence in sentences
+        if any(sentence[0] <= start < sentence[1] for start in starts)
+        for clause in _clause_spans(text, sentence, patterns)
+    ]
     hits = []
     for index, match in enumerate(matches):
+        clause = next((c for c in clauses if c.start <= match.start() < c.end), None)
+        if clause is None:
+            continue
         following = matches[index + 1] if index + 1 < len(matches) else None
-        if following is not None and _is_metaphor(clause, match, following, patterns):
+        if (
+            following is not None
+            and following.start() < clause.end
+            and _is_metaphor(text, match, following, patterns)
+        ):
             continue
         pattern, side, cue_weight = _cue_of(match)
-        note = "" if pattern in FIXED_CUES else _turned_by(clause, match, patterns)
+        note = "" if pattern in FIXED_CUES else _turned_by(text, clause, match, patterns)
         if note:
             side, cue_weight = OPPOSITE[side], cue_weight * FLIPPED_WEIGHT
-        elif patterns.endorsement.match(clause[match.end() :]):
+        elif patterns.endorsement.match(text[match.end() : clause.end]):
             cue_weight *= ENDORSEMENT_BOOST
-        hits.append(_Hit(match.group(0), side, cue_weight * weight, note))
+        hits.append(_Hit(match.group(0), side, cue_weight * clause.weight, note))
     return hits
 
 
-def _turned_by(clause: str, match: re.Match, patterns: _Patterns) -> str:
+def _turned_by(text: str, clause: _Clause, match: re.Match, patterns: _Patterns) -> str:
     """Why a cue argues against its own side ("no more talks", "strikes won't
     work"), or "" if it does not. Two negations cancel out."""
-    before = " ".join(clause[: match.start()].split()[-NEGATION_WINDOW_WORDS:])
-    negations = len(patterns.negator.findall(before))
+    before = " ".join(text[clause.start : match.start()].split()[-NEGATION_WINDOW_WORDS:])
+    negations = len(patterns.negator.findall(before)) + before.count(CONTRACTED_NEGATION)
     if negations and patterns.conditional.search(before):
         negations += 1
-    after = clause[match.end() :]
+    after = text[match.end() : clause.end]
     failing = patterns.failure.match(after) is not None
-    failing += len(patterns.after_negator.findall(after))
+    failing += sum(after.count(phrase) for phrase in AFTER_NEGATORS)
     if (negations + failing) % 2 == 0:
         return ""
     return " (negated)" if negations % 2 else " (said to fail)"
 
 
-def _is_metaphor(clause: str, cue: re.Match, following: re.Match, patterns: _Patterns) -> bool:
+def _is_metaphor(text: str, cue: re.Match, following: re.Match, patterns: _Patterns) -> bool:
     """'The best deterrent is a peace deal': the first cue is only a figure of speech."""
-    between = clause[cue.end() : following.start()]
+    between = text[cue.end() : following.start()]
     linked = patterns.copula_then_cue.fullmatch(between + " ") is not None
     # "War would be a disaster" is a judgement of war, not a figure of speech.
     judged = _cue_of(following)[0] in FIXED_CUES
-    return linked and not judged and _side_of(cue)[0] != _side_of(following)[0]
-
-
-def _is_pure_question(sentences: list[str]) -> bool:
-    return bool(sentences) and all(sentence.rstrip().endswith("?") for sentence in sentences)
+    return linked and not judged and _cue_of(cue)[1] != _cue_of(following)[1]
 
 
 def classify_stance(text: str) -> StanceResult:
     """The stance a comment argues for, how sure we are, and the cues that decided."""
     patterns = _patterns()
     normalised = text.translate(patterns.apostrophes).lower()
-    sentences = [s for s in patterns.sentence_end.split(normalised) if s.strip()]
-    hits = [
-        hit
-        for sentence in sentences
-        for clause, weight in _clauses(sentence, patterns)
-        for hit in _clause_hits(clause, weight, patterns)
-    ]
+    sentences = _sentence_spans(normalised, patterns)
+    pure_question = bool(sentences) and all(normalised[a:b].rstrip().endswith("?") for a, b in sentences)
+    matches = list(patterns.cue.finditer(normalised))
+    hits = _hits(normalised, matches, sentences, patterns) if matches else []
     cues = tuple(f"{hit.phrase}{hit.note} \u2192 {hit.side}" for hit in hits)
     scores = {MILITARY: 0.0, DIPLOMACY: 0.0}
     for hit in hits:
         scores[hit.side] += hit.weight
-    return StanceResult(*_decide(scores, normalised, sentences, patterns), cues)
+    return StanceResult(*_decide(scores, normalised, pure_question, patterns), cues)
 
 
-def _decide(scores: dict[str, float], text: str, sentences: list[str], patterns: _Patterns):
+def _decide(scores: dict[str, float], text: str, pure_question: bool, patterns: _Patterns):
     military, diplomacy = scores[MILITARY], scores[DIPLOMACY]
     total = military + diplomacy
     margin = abs(military - diplomacy)
-    if _is_pure_question(sentences):
+    if pure_question:
         return NEUTRAL, 0.8
     if total < MIN_EVIDENCE:
         return NEUTRAL, round(0.9 - total * 0.3, 2)

@@ -1,0 +1,137 @@
+"""Posting comments and reading the debate."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    COMMENT_APPROVED,
+    COMMENT_FLAGGED,
+    COMMENT_PENDING,
+    FLAG_STANCE_VOTE_MISMATCH,
+    MODERATION_POST,
+    Choice,
+    Comment,
+    CommentFlag,
+    Poll,
+    Vote,
+)
+from ..tagging import Tags, tag
+
+OPPOSED_STANCES = {("military", "diplomacy"), ("diplomacy", "military")}
+
+
+class CommentsClosedError(Exception):
+    """The poll's debate is not taking comments right now."""
+
+
+def author_choice(poll_id: int, voter_id: str) -> Choice | None:
+    return db.session.execute(
+        db.select(Choice)
+        .join(Vote, Vote.choice_id == Choice.id)
+        .filter_by(poll_id=poll_id)
+        .where(Vote.voter_id == voter_id)
+    ).scalar_one_or_none()
+
+
+def stance_contradicts_vote(stance: str, choice: Choice | None) -> bool:
+    return choice is not None and (stance, choice.key) in OPPOSED_STANCES
+
+
+def apply_tags(comment: Comment, tags: Tags) -> None:
+    comment.stance = tags.stance
+    comment.stance_confidence = tags.stance_confidence
+    comment.stance_cues = list(tags.cues)
+    comment.sentiment = tags.sentiment
+    comment.compound = tags.compound
+    comment.tagger_version = tags.version
+
+
+def refresh_automatic_flags(comment: Comment) -> None:
+    """Set or clear the flags the system derives from a comment's tags."""
+    mismatch = stance_contradicts_vote(comment.stance, comment.author_choice)
+    present = FLAG_STANCE_VOTE_MISMATCH in comment.flag_names
+    if mismatch and not present:
+        comment.flags.append(CommentFlag(flag=FLAG_STANCE_VOTE_MISMATCH))
+    elif present and not mismatch:
+        comment.flags = [flag for flag in comment.flags if flag.flag != FLAG_STANCE_VOTE_MISMATCH]
+
+
+def post_comment(
+    poll: Poll, voter_id: str, body: str, display_name: str, ip_hash: str, now: datetime
+) -> Comment:
+    """Tag and store a comment; public at once only on post-moderated polls."""
+    if not poll.is_open(now):
+        raise CommentsClosedError(poll.slug)
+    comment = Comment(
+        poll_id=poll.id,
+        voter_id=voter_id,
+        ip_hash=ip_hash,
+        display_name=display_name,
+        body=body,
+        author_choice=author_choice(poll.id, voter_id),
+        status=COMMENT_APPROVED if poll.moderation_mode == MODERATION_POST else COMMENT_PENDING,
+        created_at=now,
+    )
+    apply_tags(comment, tag(body))
+    refresh_automatic_flags(comment)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+@dataclass(frozen=True)
+class DebatePage:
+    military: list[Comment]
+    diplomacy: list[Comment]
+    neutral: list[Comment]
+    page: int
+    has_more: bool
+    counts: dict[str, int]
+
+
+def debate_page(poll: Poll, page: int, per_page: int) -> DebatePage:
+    """Approved comments by stance, newest first; ``page`` pages every column at once."""
+    columns = {}
+    has_more = False
+    for stance in ("military", "diplomacy", "neutral"):
+        rows = (
+            db.session.execute(
+                db.select(Comment)
+                .options(selectinload(Comment.author_choice))
+                .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
+                .where(Comment.effective_stance == stance)
+                .order_by(Comment.created_at.desc(), Comment.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page + 1)
+            )
+            .scalars()
+            .all()
+        )
+        has_more = has_more or len(rows) > per_page
+        columns[stance] = list(rows[:per_page])
+    counts = dict(
+        db.session.execute(
+            db.select(Comment.effective_stance, func.count())
+            .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
+            .group_by(Comment.effective_stance)
+        ).all()
+    )
+    return DebatePage(**columns, page=page, has_more=has_more, counts=counts)
+
+
+def awaiting_review(poll: Poll, voter_id: str | None) -> list[Comment]:
+    """This voter's own comments that moderators have not approved yet."""
+    if voter_id is None:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Comment)
+            .where(Comment.poll_id == poll.id, Comment.voter_id == voter_id)
+            .where(or_(Comment.status == COMMENT_PENDING, Comment.status == COMMENT_FLAGGED))
+            .order_by(Comment.created_at.desc())
+        ).scalars()
+    )
