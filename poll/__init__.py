@@ -4,12 +4,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, public
+from . import admin, api, public
 from .cli import register_commands
 from .config import Config
 from .errors import register_error_handlers
-from .extensions import csrf, db, limiter, migrate, register_sqlite_pragmas
+from .extensions import csrf, db, limiter, login_manager, migrate, register_sqlite_pragmas
 from .request_checks import reject_undecodable_forms
+from .services.audit import register_audit_guard
+from .services.moderators import load_from_session
 from .voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +51,15 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_from_session)
+    register_audit_guard()
 
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
 
 
 def register_hooks(app: Flask) -> None:

@@ -6,13 +6,16 @@ from collections import Counter
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
+from .db_types import utcnow
 from .extensions import db
-from .models import Comment
-from .services.comments import apply_tags, refresh_automatic_flags
+from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
+from .services import moderators
+from .services.comments import apply_tags
+from .services.flags import refresh_tag_flags
 from .services.polls import poll_by_slug, seed_debate_poll
 from .tagging import TAGGER_VERSION, tag
 
@@ -103,14 +106,82 @@ def _retag(batch: list[Comment]) -> Counter:
     for comment in batch:
         before = (comment.stance, comment.sentiment)
         apply_tags(comment, tag(comment.body))
-        refresh_automatic_flags(comment)
+        refresh_tag_flags(comment)
         counts["retagged"] += 1
         counts["stance_changed"] += comment.stance != before[0]
         counts["sentiment_changed"] += comment.sentiment != before[1]
     return counts
 
 
+moderator_group = AppGroup("moderator", help="Manage moderator accounts.")
+
+
+def read_password() -> str:
+    """Asked twice at a terminal; one line from standard input when piped."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def moderator_or_fail(name: str) -> Moderator:
+    moderator = moderators.find(name)
+    if moderator is None:
+        raise click.ClickException(f"There is no moderator called {name!r}.")
+    return moderator
+
+
+def run_or_fail(action) -> None:
+    try:
+        action()
+    except moderators.ModeratorError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+
+
+@moderator_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default=ROLE_MODERATOR, show_default=True)
+def add_moderator(name: str, role: str) -> None:
+    """Create a moderator account (password: at least 12 characters)."""
+    password = read_password()
+    run_or_fail(lambda: moderators.add(name, password, role, utcnow()))
+    click.echo(f"Added {role} {name!r}.")
+
+
+@moderator_group.command("list")
+def list_moderators() -> None:
+    """List moderator accounts."""
+    accounts = db.session.execute(db.select(Moderator).order_by(Moderator.username)).scalars().all()
+    if not accounts:
+        click.echo("No moderators yet: add one with `flask moderator add NAME`.")
+    for account in accounts:
+        state = "disabled" if account.disabled else "active"
+        last = account.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if account.last_login_at else "never"
+        click.echo(f"{account.username:<24} {account.role:<10} {state:<9} last login: {last}")
+
+
+@moderator_group.command("disable")
+@click.argument("name")
+def disable_moderator(name: str) -> None:
+    """Disable an account and end its sessions."""
+    moderator = moderator_or_fail(name)
+    run_or_fail(lambda: moderators.disable(moderator, utcnow()))
+    click.echo(f"Disabled {name!r}; their sessions have ended.")
+
+
+@moderator_group.command("set-password")
+@click.argument("name")
+def set_moderator_password(name: str) -> None:
+    """Set a new password and end the account's other sessions."""
+    moderator = moderator_or_fail(name)
+    password = read_password()
+    run_or_fail(lambda: moderators.set_password(moderator, password, utcnow()))
+    click.echo(f"Password changed for {name!r}.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(moderator_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(tag_command)
     app.cli.add_command(retag_command)

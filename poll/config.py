@@ -76,6 +76,9 @@ class Config:
         self.COMMENT_LIMIT_PER_VOTER = os.environ.get("COMMENT_LIMIT_PER_VOTER", "5 per minute;30 per hour")
         self.COMMENT_LIMIT_PER_IP = os.environ.get("COMMENT_LIMIT_PER_IP", "20 per minute;200 per hour")
         self.COMMENTS_PER_PAGE = 20
+        self.QUEUE_PER_PAGE = 25
+        self.LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
+        self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     def as_dict(self) -> dict:

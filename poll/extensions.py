@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -29,6 +30,12 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "admin.login"
+login_manager.login_message = "Please log in to see the moderation pages."
+login_manager.login_message_category = "warning"
+login_manager.session_protection = "strong"
+
 # Storage comes from RATELIMIT_STORAGE_URI: memory:// alone, redis:// when workers must share counts.
 limiter = Limiter(key_func=get_remote_address)
 

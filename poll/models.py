@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,6 +105,50 @@ COMMENT_FLAGGED = "flagged"
 COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED, COMMENT_FLAGGED)
 
 FLAG_STANCE_VOTE_MISMATCH = "stance_vote_mismatch"
+FLAG_STRONGLY_NEGATIVE = "strongly_negative"
+FLAG_BLOCKED_WORD = "blocked_word"
+FLAG_LINK = "link"
+FLAG_DUPLICATE = "duplicate_text"
+FLAG_BURST = "burst"
+FLAG_MODERATOR = "second_look"
+AUTOMATIC_FLAGS = (
+    FLAG_STRONGLY_NEGATIVE,
+    FLAG_BLOCKED_WORD,
+    FLAG_LINK,
+    FLAG_DUPLICATE,
+    FLAG_BURST,
+    FLAG_STANCE_VOTE_MISMATCH,
+)
+ALL_FLAGS = (*AUTOMATIC_FLAGS, FLAG_MODERATOR)
+
+ROLE_ADMIN = "admin"
+ROLE_MODERATOR = "moderator"
+ROLES = (ROLE_ADMIN, ROLE_MODERATOR)
+
+
+class Moderator(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_MODERATOR)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # Bumped on password change or disabling, which ends every open session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint(f"role IN ('{ROLE_ADMIN}', '{ROLE_MODERATOR}')", name="role"),)
+
+    @property
+    def is_active(self) -> bool:
+        return not self.disabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
 
 
 class Comment(db.Model):
@@ -127,8 +172,12 @@ class Comment(db.Model):
     tagger_version: Mapped[str] = mapped_column(String(60))
     # A moderator's correction; the tagger's own stance stays beside it.
     corrected_stance: Mapped[str | None] = mapped_column(String(20))
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author_choice: Mapped[Choice | None] = relationship()
+    moderated_by: Mapped[Moderator | None] = relationship()
+    poll: Mapped[Poll] = relationship()
     flags: Mapped[list["CommentFlag"]] = relationship(
         back_populates="comment", cascade="all, delete-orphan", order_by="CommentFlag.flag"
     )
@@ -165,3 +214,36 @@ class CommentFlag(db.Model):
     comment: Mapped[Comment] = relationship(back_populates="flags")
 
     __table_args__ = (Index("ix_comment_flag_flag", "flag"),)
+
+
+class BlockedWord(db.Model):
+    """A word or phrase that flags a comment for moderators (admins edit the list)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """One moderation or admin action. Append-only: the app never edits or deletes these."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+    # Kept as text too, so the log still says who acted if an account is ever removed.
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[str] = mapped_column(String(60))
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    moderator: Mapped[Moderator | None] = relationship()
+    poll: Mapped[Poll | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_audit_entry_created_at", "created_at"),
+        Index("ix_audit_entry_poll_id_created_at", "poll_id", "created_at"),
+    )

@@ -96,3 +96,53 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_FIELD.search(html)
     assert match, "no CSRF token in page"
     return match.group(1)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def accounts(app):
+    """An admin ("ada") and a moderator ("mo"), both with PASSWORD."""
+    from poll.services import moderators
+
+    with app.app_context():
+        moderators.add("ada", PASSWORD, "admin", utcnow())
+        moderators.add("mo", PASSWORD, "moderator", utcnow())
+        db.session.commit()
+    return {"admin": "ada", "moderator": "mo"}
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/admin/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def admin_client(app, accounts):
+    client = app.test_client()
+    assert login(client, "ada").status_code == 302
+    return client
+
+
+@pytest.fixture
+def moderator_client(app, accounts):
+    client = app.test_client()
+    assert login(client, "mo").status_code == 302
+    return client
+
+
+@pytest.fixture
+def make_comment(app, debate_poll):
+    """Store a comment through the real service; returns its id."""
+    from poll.services.comments import post_comment
+    from poll.services.polls import poll_by_slug
+
+    def factory(body="Talks are the way forward.", slug=None, voter="v" * 32, ip="", status=None):
+        with app.app_context():
+            comment = post_comment(poll_by_slug(slug or debate_poll), voter, body, "", ip, utcnow())
+            if status:
+                comment.status = status
+            db.session.commit()
+            return comment.id
+
+    return factory

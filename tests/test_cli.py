@@ -1,5 +1,6 @@
 """Command-line commands."""
 
+import pytest
 from sqlalchemy import func
 
 from poll.extensions import db
@@ -135,3 +136,67 @@ def test_interrupted_retag_keeps_finished_batches_and_resumes(app, runner, debat
     result = runner.invoke(args=["retag", "--batch-size", "2"])
     assert "Re-tagged 1 comments" in result.output
     assert [version for version, _ in _versions(app)].count("old-1") == 0
+
+
+def _accounts(app):
+    from poll.models import Moderator
+
+    with app.app_context():
+        return {m.username: (m.role, m.disabled) for m in db.session.execute(db.select(Moderator)).scalars()}
+
+
+def test_moderator_add_reads_a_piped_password_and_audits(app, runner):
+    from poll.models import AuditEntry
+
+    result = runner.invoke(
+        args=["moderator", "add", "ada", "--role", "admin"], input="correct horse battery\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert _accounts(app) == {"ada": ("admin", False)}
+    with app.app_context():
+        entry = db.session.execute(db.select(AuditEntry)).scalar_one()
+        assert (entry.actor, entry.action, entry.target_id) == ("command line", "moderator.add", "ada")
+
+
+@pytest.mark.parametrize(
+    "args, password, message",
+    [
+        (["moderator", "add", "bob"], "short\n", "at least 12 characters"),
+        (["moderator", "add", "bob"], "            \n", "only spaces"),
+        (["moderator", "add", "b"], "correct horse battery\n", "2 to 50 letters"),
+        (["moderator", "add", "<script>"], "correct horse battery\n", "2 to 50 letters"),
+        (
+            ["moderator", "add", "bob", "--role", "root"],
+            "correct horse battery\n",
+            "Invalid value for '--role'",
+        ),
+        (["moderator", "add", "ada"], "correct horse battery\n", "already a moderator called 'ada'"),
+        (["moderator", "disable", "nobody"], "", "no moderator called 'nobody'"),
+        (["moderator", "set-password", "nobody"], "correct horse battery\n", "no moderator called 'nobody'"),
+        (["moderator", "set-password", "ada"], "short\n", "at least 12 characters"),
+    ],
+)
+def test_moderator_commands_refuse_bad_input_clearly(app, runner, args, password, message):
+    runner.invoke(args=["moderator", "add", "ada"], input="correct horse battery\n")
+    result = runner.invoke(args=args, input=password)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert _accounts(app) == {"ada": ("moderator", False)}
+
+
+def test_moderator_list_disable_and_set_password(app, runner):
+    from poll.services import moderators
+
+    runner.invoke(args=["moderator", "add", "ada", "--role", "admin"], input="correct horse battery\n")
+    runner.invoke(args=["moderator", "add", "mo"], input="another good password\n")
+    listing = runner.invoke(args=["moderator", "list"]).output
+    assert "ada" in listing and "admin" in listing and "never" in listing
+    assert (
+        runner.invoke(args=["moderator", "set-password", "mo"], input="a brand new password\n").exit_code == 0
+    )
+    with app.app_context():
+        assert moderators.authenticate("mo", "a brand new password") is not None
+    assert runner.invoke(args=["moderator", "disable", "mo"]).exit_code == 0
+    assert _accounts(app)["mo"] == ("moderator", True)
+    assert "already disabled" in runner.invoke(args=["moderator", "disable", "mo"]).output
+    assert "disabled" in runner.invoke(args=["moderator", "list"]).output

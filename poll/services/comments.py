@@ -11,17 +11,14 @@ from ..models import (
     COMMENT_APPROVED,
     COMMENT_FLAGGED,
     COMMENT_PENDING,
-    FLAG_STANCE_VOTE_MISMATCH,
     MODERATION_POST,
     Choice,
     Comment,
-    CommentFlag,
     Poll,
     Vote,
 )
 from ..tagging import Tags, tag
-
-OPPOSED_STANCES = {("military", "diplomacy"), ("diplomacy", "military")}
+from .flags import automatic_flags, set_flags
 
 
 class CommentsClosedError(Exception):
@@ -37,10 +34,6 @@ def author_choice(poll_id: int, voter_id: str) -> Choice | None:
     ).scalar_one_or_none()
 
 
-def stance_contradicts_vote(stance: str, choice: Choice | None) -> bool:
-    return choice is not None and (stance, choice.key) in OPPOSED_STANCES
-
-
 def apply_tags(comment: Comment, tags: Tags) -> None:
     comment.stance = tags.stance
     comment.stance_confidence = tags.stance_confidence
@@ -48,16 +41,6 @@ def apply_tags(comment: Comment, tags: Tags) -> None:
     comment.sentiment = tags.sentiment
     comment.compound = tags.compound
     comment.tagger_version = tags.version
-
-
-def refresh_automatic_flags(comment: Comment) -> None:
-    """Set or clear the flags the system derives from a comment's tags."""
-    mismatch = stance_contradicts_vote(comment.stance, comment.author_choice)
-    present = FLAG_STANCE_VOTE_MISMATCH in comment.flag_names
-    if mismatch and not present:
-        comment.flags.append(CommentFlag(flag=FLAG_STANCE_VOTE_MISMATCH))
-    elif present and not mismatch:
-        comment.flags = [flag for flag in comment.flags if flag.flag != FLAG_STANCE_VOTE_MISMATCH]
 
 
 def post_comment(
@@ -77,7 +60,7 @@ def post_comment(
         created_at=now,
     )
     apply_tags(comment, tag(body))
-    refresh_automatic_flags(comment)
+    set_flags(comment, automatic_flags(comment, now))
     db.session.add(comment)
     db.session.flush()
     return comment

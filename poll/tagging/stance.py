@@ -40,6 +40,7 @@ MIN_EVIDENCE = 1.0
 MIXED_RATIO = 0.6
 
 OPPOSITE = {MILITARY: DIPLOMACY, DIPLOMACY: MILITARY}
+SCOPE_END = re.compile(r"[,;:()\u2013\u2014]| - ")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,9 @@ def _hits(text: str, matches: list[re.Match], sentences, patterns: _Patterns) ->
 def _turned_by(text: str, clause: _Clause, match: re.Match, patterns: _Patterns) -> str:
     """Why a cue argues against its own side ("no more talks", "strikes won't
     work"), or "" if it does not. Two negations cancel out."""
-    before = " ".join(text[clause.start : match.start()].split()[-NEGATION_WINDOW_WORDS:])
+    # A negation's scope ends at punctuation: "no more talks, respond with force".
+    preceding = SCOPE_END.split(text[clause.start : match.start()])[-1]
+    before = " ".join(preceding.split()[-NEGATION_WINDOW_WORDS:])
     negations = len(patterns.negator.findall(before)) + before.count(CONTRACTED_NEGATION)
     if negations and patterns.conditional.search(before):
         negations += 1

@@ -7,7 +7,8 @@ import pytest
 from poll.db_types import utcnow
 from poll.extensions import db
 from poll.models import FLAG_STANCE_VOTE_MISMATCH, MODERATION_POST
-from poll.services.comments import post_comment, refresh_automatic_flags, stance_contradicts_vote
+from poll.services.comments import post_comment
+from poll.services.flags import refresh_tag_flags, stance_contradicts_vote
 from poll.services.polls import poll_by_slug
 from poll.services.voting import cast_vote
 
@@ -35,7 +36,7 @@ def test_flag_follows_a_corrected_tag(app, debate_poll):
         comment = post_comment(poll, "v" * 32, "Strike their launch sites now.", "", "", utcnow())
         assert comment.flag_names == [FLAG_STANCE_VOTE_MISMATCH]
         comment.stance = "diplomacy"
-        refresh_automatic_flags(comment)
+        refresh_tag_flags(comment)
         assert comment.flag_names == []
         db.session.commit()
 

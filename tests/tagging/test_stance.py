@@ -45,6 +45,7 @@ def test_labelled_set_is_large_and_balanced():
         ("Sanctions matter, but talks are the only way.", "diplomacy"),
         ("Talking sounds nice, but deterrence is what keeps Seoul safe.", "military"),
         ("Although dialogue sounds reasonable, only strength deters Kim.", "military"),
+        ("No more talks, respond with force.", "military"),
         # mixed positions and pure questions
         ("We need both strong deterrence and serious talks.", "neutral"),
         ("Carrots and sticks at the same time.", "neutral"),

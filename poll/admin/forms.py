@@ -1,0 +1,141 @@
+"""Forms of the admin pages."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from ..forms import plain_text, single_value, strip_whitespace
+from ..services.moderation import REASON_MAX_LENGTH
+from ..tagging import STANCES
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CHOICE_KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
+MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
+VISIBILITY_LABELS = {"after_vote": "After voting", "always": "Always, even before voting"}
+
+
+class ButtonForm(FlaskForm):
+    """CSRF only, for actions that are a button."""
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Name",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Please enter your name."), Length(max=50)],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Please enter your password."), Length(max=200)]
+    )
+
+
+class ModerationForm(FlaskForm):
+    action = SelectField(
+        "Action",
+        choices=[
+            SelectChoice("approve", "Approve"),
+            SelectChoice("reject", "Reject"),
+            SelectChoice("flag", "Flag for a second look"),
+        ],
+        validators=[single_value],
+    )
+    reason = StringField(
+        "Reason",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            Length(
+                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
+            ),
+            plain_text,
+        ],
+    )
+
+
+class StanceForm(FlaskForm):
+    stance = SelectField("Stance", choices=[SelectChoice(stance, stance.capitalize()) for stance in STANCES])
+
+
+class PollForm(FlaskForm):
+    slug = StringField(
+        "Address (slug)",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired("Please give the poll an address."),
+            Length(max=80),
+            Regexp(
+                SLUG_PATTERN, message="Use lower-case letters, digits and single dashes, like my-poll-2026."
+            ),
+        ],
+    )
+    title = StringField(
+        "Title",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Please give a title."), Length(max=200), plain_text],
+    )
+    question = TextAreaField(
+        "Question",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Please give the question."), Length(max=500), plain_text],
+    )
+    summary = TextAreaField(
+        "Summary (blank line between paragraphs)",
+        filters=[strip_whitespace],
+        validators=[Length(max=5000), plain_text],
+    )
+    choices = TextAreaField(
+        "Choices, one per line as key: label",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Please list the choices."), Length(max=3000), plain_text],
+    )
+    opens_at = DateTimeLocalField(
+        "Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Please give an opening time.")]
+    )
+    closes_at = DateTimeLocalField("Closes (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    moderation_mode = SelectField(
+        "Comments",
+        choices=[SelectChoice(value, label) for value, label in MODERATION_LABELS.items()],
+        validators=[single_value],
+    )
+    results_visibility = SelectField(
+        "Results shown",
+        choices=[SelectChoice(value, label) for value, label in VISIBILITY_LABELS.items()],
+        validators=[single_value],
+    )
+
+    def validate_choices(self, field) -> None:
+        self.parsed_choices = parse_choices(field.data or "")
+
+
+def parse_choices(text: str) -> list[tuple[str, str]]:
+    """``key: label`` lines into pairs; raises ValidationError saying what is wrong."""
+    choices = []
+    for number, line in enumerate((line.strip() for line in text.splitlines() if line.strip()), start=1):
+        key, separator, label = line.partition(":")
+        key, label = key.strip().lower(), label.strip()
+        if not separator or not label:
+            raise ValidationError(
+                f"Line {number}: write it as key: label, for example diplomacy: Diplomatic engagement."
+            )
+        if not CHOICE_KEY.match(key):
+            raise ValidationError(f"Line {number}: a key is 1 to 40 lower-case letters, digits, - or _.")
+        if len(label) > 200:
+            raise ValidationError(f"Line {number}: keep the label to 200 characters.")
+        choices.append((key, label))
+    keys = [key for key, _ in choices]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("Each choice needs its own key.")
+    if not 2 <= len(choices) <= 10:
+        raise ValidationError("A poll needs 2 to 10 choices.")
+    return choices
+
+
+class BlockedWordForm(FlaskForm):
+    phrase = StringField(
+        "Word or phrase",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Please enter a word or phrase."), Length(max=100), plain_text],
+    )

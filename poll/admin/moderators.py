@@ -1,0 +1,14 @@
+"""The moderators list (admins). Accounts are managed with `flask moderator`."""
+
+from flask import render_template
+
+from ..extensions import db
+from ..models import Moderator
+from .blueprint import admin_required, bp
+
+
+@bp.get("/moderators")
+@admin_required
+def moderators():
+    accounts = db.session.execute(db.select(Moderator).order_by(Moderator.username)).scalars().all()
+    return render_template("admin/moderators.html", moderators=accounts)

@@ -1,0 +1,176 @@
+"""Moderation actions on comments. Every action writes its audit entry."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    COMMENT_APPROVED,
+    COMMENT_FLAGGED,
+    COMMENT_PENDING,
+    COMMENT_REJECTED,
+    FLAG_MODERATOR,
+    Comment,
+    CommentFlag,
+    Moderator,
+)
+from ..tagging import STANCES
+from . import audit
+
+REASON_MAX_LENGTH = 500
+ACTIONS = ("approve", "reject", "flag")
+
+
+class ModerationError(ValueError):
+    """An action that cannot be taken, with the reason in words."""
+
+
+def _set_status(comment: Comment, status: str, moderator: Moderator, now: datetime, action: str, reason: str):
+    before = {"status": comment.status}
+    comment.status = status
+    comment.moderated_by = moderator
+    comment.moderated_at = now
+    audit.record(
+        moderator,
+        action,
+        "comment",
+        comment.id,
+        now,
+        poll_id=comment.poll_id,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
+
+
+def _clean_reason(reason: str | None, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ModerationError("Please give a reason.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ModerationError(f"Please keep the reason to {REASON_MAX_LENGTH} characters or fewer.")
+    return reason
+
+
+def approve(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
+    _set_status(comment, COMMENT_APPROVED, moderator, now, "comment.approve", _clean_reason(reason, False))
+
+
+def reject(comment: Comment, moderator: Moderator, now: datetime, reason: str) -> None:
+    _set_status(comment, COMMENT_REJECTED, moderator, now, "comment.reject", _clean_reason(reason, True))
+
+
+def flag_for_second_look(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
+    reason = _clean_reason(reason, False)
+    if FLAG_MODERATOR not in comment.flag_names:
+        comment.flags.append(CommentFlag(flag=FLAG_MODERATOR))
+    _set_status(comment, COMMENT_FLAGGED, moderator, now, "comment.flag", reason)
+
+
+def correct_stance(
+    comment: Comment, stance: str, moderator: Moderator, now: datetime, reason: str = ""
+) -> None:
+    """Record a moderator's stance; choosing the tagger's own stance clears the correction."""
+    if stance not in STANCES:
+        raise ModerationError(f"The stance must be one of: {', '.join(STANCES)}.")
+    before = {"stance": comment.effective_stance, "tagger_stance": comment.stance}
+    comment.corrected_stance = None if stance == comment.stance else stance
+    comment.moderated_by = moderator
+    comment.moderated_at = now
+    audit.record(
+        moderator,
+        "comment.correct_stance",
+        "comment",
+        comment.id,
+        now,
+        poll_id=comment.poll_id,
+        before=before,
+        after={"stance": comment.effective_stance, "tagger_stance": comment.stance},
+        reason=_clean_reason(reason, False),
+    )
+
+
+def apply(action: str, comments: list[Comment], moderator: Moderator, now: datetime, reason: str = "") -> int:
+    """One action on several comments (bulk actions); all or nothing."""
+    if action not in ACTIONS:
+        raise ModerationError("Unknown action.")
+    if not comments:
+        raise ModerationError("Please select at least one comment.")
+    handlers = {"approve": approve, "reject": reject, "flag": flag_for_second_look}
+    for comment in comments:
+        handlers[action](comment, moderator, now, reason)
+    return len(comments)
+
+
+def comments_by_id(ids: list[int]) -> list[Comment]:
+    return list(
+        db.session.execute(
+            db.select(Comment)
+            .options(selectinload(Comment.flags))
+            .where(Comment.id.in_(ids))
+            .order_by(Comment.id)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    poll_id: int | None = None
+    status: str | None = None
+    stance: str | None = None
+    sentiment: str | None = None
+    flag: str | None = None
+    text: str = ""
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def queue_query(filters: QueueFilters):
+    """Comments for the queue: pending first, then by how many reasons there are to look."""
+    flag_count = (
+        db.select(func.count()).select_from(CommentFlag).where(CommentFlag.comment_id == Comment.id)
+    ).scalar_subquery()
+    status_rank = db.case(
+        (Comment.status == COMMENT_PENDING, 0), (Comment.status == COMMENT_FLAGGED, 1), else_=2
+    )
+    query = db.select(Comment).options(
+        selectinload(Comment.flags), selectinload(Comment.author_choice), selectinload(Comment.poll)
+    )
+    if filters.poll_id is not None:
+        query = query.where(Comment.poll_id == filters.poll_id)
+    if filters.status:
+        query = query.where(Comment.status == filters.status)
+    if filters.stance:
+        query = query.where(Comment.effective_stance == filters.stance)
+    if filters.sentiment:
+        query = query.where(Comment.sentiment == filters.sentiment)
+    if filters.flag:
+        query = query.where(Comment.flags.any(CommentFlag.flag == filters.flag))
+    if filters.text:
+        pattern = f"%{_escape_like(filters.text.lower())}%"
+        query = query.where(
+            or_(
+                func.lower(Comment.body).like(pattern, escape="\\"),
+                func.lower(Comment.display_name).like(pattern, escape="\\"),
+            )
+        )
+    return query.order_by(status_rank, flag_count.desc(), Comment.compound, Comment.created_at, Comment.id)
+
+
+def queue_page(filters: QueueFilters, page: int, per_page: int) -> tuple[list[Comment], bool]:
+    rows = list(
+        db.session.execute(queue_query(filters).offset((page - 1) * per_page).limit(per_page + 1)).scalars()
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def pending_count(poll_id: int | None = None) -> int:
+    query = db.select(func.count()).select_from(Comment).where(Comment.status == COMMENT_PENDING)
+    if poll_id is not None:
+        query = query.where(Comment.poll_id == poll_id)
+    return db.session.scalar(query)

@@ -1,0 +1,95 @@
+"""Moderator accounts."""
+
+import re
+from datetime import datetime
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import ROLES, Moderator
+from . import audit
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,50}$"
+
+# Compared against when the name is unknown, so a failed login costs the same
+# time whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not a real password, only for timing")
+
+
+class ModeratorError(ValueError):
+    """A moderator command or form that cannot be carried out, with the reason."""
+
+
+def find(username: str) -> Moderator | None:
+    return db.session.execute(db.select(Moderator).filter_by(username=username)).scalar_one_or_none()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ModeratorError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ModeratorError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    if not password.strip():
+        raise ModeratorError("The password cannot be only spaces.")
+
+
+def add(username: str, password: str, role: str, now: datetime, actor: Moderator | None = None) -> Moderator:
+    if not re.match(USERNAME_PATTERN, username or ""):
+        raise ModeratorError("A name is 2 to 50 letters, digits, dots, dashes or underscores.")
+    if role not in ROLES:
+        raise ModeratorError(f"The role must be one of: {', '.join(ROLES)}.")
+    if find(username) is not None:
+        raise ModeratorError(f"There is already a moderator called {username!r}.")
+    check_password_rules(password)
+    moderator = Moderator(username=username, password_hash=generate_password_hash(password), role=role)
+    db.session.add(moderator)
+    db.session.flush()
+    audit.record(actor, "moderator.add", "moderator", username, now, after={"role": role})
+    return moderator
+
+
+def set_password(moderator: Moderator, password: str, now: datetime, actor: Moderator | None = None) -> None:
+    check_password_rules(password)
+    moderator.password_hash = generate_password_hash(password)
+    moderator.session_version += 1
+    audit.record(actor, "moderator.set_password", "moderator", moderator.username, now)
+
+
+def disable(moderator: Moderator, now: datetime, actor: Moderator | None = None) -> None:
+    if moderator.disabled:
+        raise ModeratorError(f"{moderator.username!r} is already disabled.")
+    moderator.disabled = True
+    moderator.session_version += 1
+    audit.record(
+        actor,
+        "moderator.disable",
+        "moderator",
+        moderator.username,
+        now,
+        before={"disabled": False},
+        after={"disabled": True},
+    )
+
+
+def authenticate(username: str, password: str) -> Moderator | None:
+    """The active moderator with these credentials, or None."""
+    moderator = find(username)
+    if moderator is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(moderator.password_hash, password) or moderator.disabled:
+        return None
+    return moderator
+
+
+def load_from_session(session_id: str) -> Moderator | None:
+    """Flask-Login's user loader: ``<id>.<session version>``; stale versions log out."""
+    identifier, _, version = session_id.partition(".")
+    if not identifier.isdigit() or not version.isdigit():
+        return None
+    moderator = db.session.get(Moderator, int(identifier))
+    if moderator is None or moderator.disabled or moderator.session_version != int(version):
+        return None
+    return moderator

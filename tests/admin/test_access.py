@@ -1,0 +1,66 @@
+"""Every admin URL: anonymous visitors go to the login page, moderators get 403
+on admin-only pages, admins get everything."""
+
+import pytest
+
+from poll.services.polls import DEBATE_POLL_SLUG
+
+SLUG = DEBATE_POLL_SLUG
+
+MODERATOR_PAGES = [
+    ("GET", "/admin/"),
+    ("GET", "/admin/polls"),
+    ("GET", f"/admin/polls/{SLUG}/dashboard"),
+    ("GET", "/admin/audit"),
+    ("POST", "/admin/comments/1/moderate"),
+    ("POST", "/admin/comments/1/stance"),
+    ("POST", "/admin/comments/bulk"),
+]
+ADMIN_PAGES = [
+    ("GET", "/admin/polls/new"),
+    ("POST", "/admin/polls/new"),
+    ("GET", f"/admin/polls/{SLUG}/edit"),
+    ("POST", f"/admin/polls/{SLUG}/edit"),
+    ("POST", f"/admin/polls/{SLUG}/close"),
+    ("POST", f"/admin/polls/{SLUG}/reopen"),
+    ("POST", f"/admin/polls/{SLUG}/feature"),
+    ("GET", "/admin/blocked-words"),
+    ("POST", "/admin/blocked-words"),
+    ("POST", "/admin/blocked-words/1/remove"),
+    ("GET", "/admin/moderators"),
+]
+ALL_PAGES = MODERATOR_PAGES + ADMIN_PAGES + [("POST", "/admin/logout")]
+
+
+@pytest.fixture(autouse=True)
+def setting(debate_poll, make_comment):
+    make_comment()
+
+
+@pytest.mark.parametrize("method, url", ALL_PAGES)
+def test_anonymous_visitors_are_sent_to_login(client, method, url):
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("method, url", ADMIN_PAGES)
+def test_moderators_get_403_on_admin_pages(moderator_client, method, url):
+    response = moderator_client.open(url, method=method)
+    assert response.status_code == 403
+    assert "Only admins" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, url", [page for page in MODERATOR_PAGES if page[0] == "GET"])
+def test_moderators_see_their_pages(moderator_client, method, url):
+    assert moderator_client.open(url, method=method).status_code == 200
+
+
+@pytest.mark.parametrize("method, url", [page for page in ALL_PAGES if page[0] == "GET"])
+def test_admins_see_every_page(admin_client, method, url):
+    assert admin_client.open(url, method=method).status_code == 200
+
+
+def test_admin_only_links_are_hidden_from_moderators(moderator_client, admin_client):
+    assert "/admin/blocked-words" not in moderator_client.get("/admin/").get_data(as_text=True)
+    assert "/admin/blocked-words" in admin_client.get("/admin/").get_data(as_text=True)

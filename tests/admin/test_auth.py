@@ -1,0 +1,144 @@
+"""Logging in and out, throttling, sessions."""
+
+import pytest
+
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import AuditEntry, Moderator
+from poll.services import moderators
+
+from ..conftest import PASSWORD, csrf_token_from, login
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+
+
+def test_login_page_and_successful_login(app, client, accounts):
+    assert "Moderator login" in client.get("/admin/login").get_data(as_text=True)
+    response = login(client, "mo")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+    assert client.get("/admin/").status_code == 200
+    assert "moderator.login" in audit_actions(app)
+    with app.app_context():
+        assert db.session.execute(db.select(Moderator).filter_by(username="mo")).scalar_one().last_login_at
+
+
+@pytest.mark.parametrize(
+    "username, password",
+    [("mo", "wrong password here"), ("nobody", PASSWORD), ("MO", PASSWORD), ("mo", PASSWORD + " ")],
+)
+def test_wrong_credentials_give_one_clear_message(client, accounts, username, password):
+    response = login(client, username, password)
+    assert response.status_code == 401
+    assert "do not match an active account" in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Please enter your name"),
+        ({"username": "mo"}, "Please enter your password"),
+        ({"username": "x" * 51, "password": "y"}, "Field cannot be longer than 50 characters"),
+        ({"username": "<script>", "password": "' OR 1=1 --"}, "do not match"),
+    ],
+)
+def test_bad_login_input_is_a_clear_4xx(client, accounts, data, message):
+    response = client.post("/admin/login", data=data)
+    assert 400 <= response.status_code < 500
+    assert message in response.get_data(as_text=True)
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_disabled_account_cannot_log_in_and_open_sessions_end(app, accounts, moderator_client):
+    with app.app_context():
+        moderators.disable(moderators.find("mo"), utcnow())
+        db.session.commit()
+    assert moderator_client.get("/admin/").status_code == 302
+    assert login(app.test_client(), "mo").status_code == 401
+
+
+def test_password_change_ends_other_sessions(app, accounts, moderator_client):
+    with app.app_context():
+        moderators.set_password(moderators.find("mo"), "another long password", utcnow())
+        db.session.commit()
+    assert moderator_client.get("/admin/").status_code == 302
+    assert login(app.test_client(), "mo", "another long password").status_code == 302
+
+
+def test_logout_is_a_post_and_ends_the_session(moderator_client):
+    assert moderator_client.get("/admin/logout").status_code == 405
+    response = moderator_client.post("/admin/logout")
+    assert response.status_code == 302
+    assert moderator_client.get("/admin/").status_code == 302
+
+
+def test_sessions_expire(app):
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() <= 12 * 3600
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_session_cookie_is_permanent_with_an_expiry(client, accounts):
+    response = login(client, "mo")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "admin"]
+)
+def test_next_never_leaves_the_site(client, accounts, target):
+    response = client.post(f"/admin/login?next={target}", data={"username": "mo", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/admin/")
+
+
+def test_next_within_the_site_is_followed(client, accounts):
+    response = client.post("/admin/login?next=/admin/audit", data={"username": "mo", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/admin/audit")
+
+
+class TestThrottling:
+    @pytest.fixture
+    def app_config(self):
+        return {
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes",
+            "LOGIN_LIMIT_PER_IP": "6 per minute",
+        }
+
+    def test_failed_logins_are_throttled_per_account(self, app, accounts):
+        for _ in range(3):
+            assert login(app.test_client(), "mo", "wrong password here").status_code == 401
+        blocked = login(app.test_client(), "mo", PASSWORD)
+        assert blocked.status_code == 429
+        assert "Too many requests" in blocked.get_data(as_text=True)
+        assert login(app.test_client(), "ada").status_code == 302
+
+    def test_failed_logins_are_throttled_per_address(self, app, accounts):
+        for number in range(6):
+            login(app.test_client(), f"guess{number}", "wrong password here")
+        assert login(app.test_client(), "ada").status_code == 429
+
+    def test_successful_logins_do_not_count(self, app, accounts):
+        for _ in range(5):
+            assert login(app.test_client(), "mo").status_code == 302
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_login_without_token_is_refused(self, client, accounts):
+        response = login(client, "mo")
+        assert response.status_code == 400
+        assert client.get("/admin/").status_code == 302
+
+    def test_login_with_token_works(self, client, accounts):
+        token = csrf_token_from(client.get("/admin/login").get_data(as_text=True))
+        response = client.post(
+            "/admin/login", data={"username": "mo", "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302

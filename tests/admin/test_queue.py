@@ -1,0 +1,177 @@
+"""The moderation queue: filters, order, actions and their audit entries."""
+
+import pytest
+
+from poll.extensions import db
+from poll.models import FLAG_LINK, FLAG_MODERATOR, AuditEntry, Comment
+
+
+def comment(app, comment_id) -> Comment:
+    with app.app_context():
+        row = db.session.get(Comment, comment_id)
+        _ = row.flag_names, row.moderated_by
+        db.session.expunge_all()
+        return row
+
+
+def audit(app) -> list[AuditEntry]:
+    with app.app_context():
+        rows = (
+            db.session.execute(
+                db.select(AuditEntry).where(AuditEntry.action.like("comment.%")).order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
+        db.session.expunge_all()
+        return rows
+
+
+def act(client, comment_id, action, reason=""):
+    return client.post(f"/admin/comments/{comment_id}/moderate", data={"action": action, "reason": reason})
+
+
+def test_queue_shows_pending_comments_with_their_tags(moderator_client, make_comment):
+    make_comment("No more talks, respond with force! http://example.com/x")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert "No more talks, respond with force!" in page
+    assert "tag tag--military" in page
+    assert "link" in page and "Cues" in page
+    assert "1 pending" in page
+
+
+def test_approve_publishes_and_is_audited(app, moderator_client, client, make_comment, debate_poll):
+    comment_id = make_comment("Keep negotiating with patience.")
+    response = act(moderator_client, comment_id, "approve")
+    assert response.status_code == 302
+    stored = comment(app, comment_id)
+    assert stored.status == "approved" and stored.moderated_by.username == "mo" and stored.moderated_at
+    [entry] = audit(app)
+    assert (entry.actor, entry.action, entry.target_id) == ("mo", "comment.approve", str(comment_id))
+    assert entry.before == {"status": "pending"} and entry.after == {"status": "approved"}
+    assert "Keep negotiating with patience." in client.get(f"/polls/{debate_poll}/debate").get_data(
+        as_text=True
+    )
+
+
+def test_reject_needs_a_reason_and_records_it(app, moderator_client, make_comment):
+    comment_id = make_comment()
+    act(moderator_client, comment_id, "reject")
+    assert comment(app, comment_id).status == "pending"
+    assert "Please give a reason." in moderator_client.get("/admin/").get_data(as_text=True)
+    assert audit(app) == []
+    act(moderator_client, comment_id, "reject", reason="Off topic")
+    assert comment(app, comment_id).status == "rejected"
+    assert audit(app)[-1].reason == "Off topic"
+
+
+def test_flag_for_second_look(app, moderator_client, make_comment):
+    comment_id = make_comment()
+    act(moderator_client, comment_id, "flag", reason="Is this satire?")
+    stored = comment(app, comment_id)
+    assert stored.status == "flagged" and FLAG_MODERATOR in stored.flag_names
+    assert audit(app)[-1].action == "comment.flag"
+
+
+def test_correct_stance_keeps_the_taggers_original(app, moderator_client, make_comment):
+    comment_id = make_comment("How many missiles were fired?")
+    response = moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": "military"})
+    assert response.status_code == 302
+    stored = comment(app, comment_id)
+    assert (stored.stance, stored.corrected_stance, stored.effective_stance) == (
+        "neutral",
+        "military",
+        "military",
+    )
+    entry = audit(app)[-1]
+    assert entry.action == "comment.correct_stance"
+    assert entry.before["stance"] == "neutral" and entry.after["stance"] == "military"
+    moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": "neutral"})
+    assert comment(app, comment_id).corrected_stance is None
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert "tagger said" not in page
+
+
+def test_bulk_actions_on_ticked_rows(app, moderator_client, make_comment):
+    ids = [make_comment(f"Talks number {n}.") for n in range(3)]
+    response = moderator_client.post(
+        "/admin/comments/bulk", data={"action": "approve", "comment_id": [str(i) for i in ids[:2]]}
+    )
+    assert response.status_code == 302
+    assert [comment(app, i).status for i in ids] == ["approved", "approved", "pending"]
+    assert [entry.target_id for entry in audit(app)] == [str(i) for i in ids[:2]]
+    moderator_client.post(
+        "/admin/comments/bulk", data={"action": "reject", "reason": "Spam", "comment_id": ids}
+    )
+    assert {comment(app, i).status for i in ids} == {"rejected"}
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"action": "approve"}, "at least one comment"),
+        ({"action": "approve", "comment_id": ["1", "abc"]}, "between 1 and 200"),
+        ({"action": "approve", "comment_id": [str(n) for n in range(1, 202)]}, "between 1 and 200"),
+        ({"action": "approve", "comment_id": ["999999"]}, "no longer exist"),
+        ({"action": "explode", "comment_id": ["1"]}, "Not a valid choice"),
+        ({"action": "reject", "comment_id": ["1"]}, "Please give a reason"),
+        ({"action": "reject", "reason": "x" * 501, "comment_id": ["1"]}, "500 characters"),
+        ({"action": "reject", "reason": "<script>x</script>", "comment_id": ["1"]}, "plain text"),
+    ],
+)
+def test_bad_bulk_input_changes_nothing_and_says_why(app, moderator_client, make_comment, data, message):
+    make_comment()
+    response = moderator_client.post("/admin/comments/bulk", data=data)
+    assert response.status_code == 302
+    assert message in moderator_client.get("/admin/").get_data(as_text=True)
+    assert comment(app, 1).status == "pending"
+    assert audit(app) == []
+
+
+@pytest.mark.parametrize("stance", ["", "hawkish", "<b>"])
+def test_bad_stance_is_refused(app, moderator_client, make_comment, stance):
+    comment_id = make_comment()
+    moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": stance})
+    assert comment(app, comment_id).corrected_stance is None
+    assert audit(app) == []
+
+
+def test_actions_on_missing_comments_are_404(moderator_client):
+    assert act(moderator_client, 4242, "approve").status_code == 404
+    assert moderator_client.post("/admin/comments/4242/stance", data={"stance": "neutral"}).status_code == 404
+
+
+def test_pending_comments_come_first_ordered_by_flags(app, moderator_client, make_comment):
+    calm = make_comment("Talks would help, I think.")
+    flagged = make_comment("Strike now, see http://example.com and www.example.org")
+    done = make_comment("Keep negotiating.", status="approved")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    positions = [page.index(f'data-comment-id="{i}"') for i in (flagged, calm, done)]
+    assert positions == sorted(positions)
+    assert FLAG_LINK in comment(app, flagged).flag_names
+
+
+def test_filters(moderator_client, make_comment):
+    make_comment("No more talks, respond with force.")
+    make_comment("Keep negotiating, please.", status="approved")
+    make_comment("How many missiles? 100% sure_thing")
+
+    def shown(**params):
+        page = moderator_client.get("/admin/", query_string=params).get_data(as_text=True)
+        return sum(
+            phrase in page for phrase in ("respond with force", "Keep negotiating", "How many missiles")
+        )
+
+    assert shown() == 3
+    assert shown(status="approved") == 1
+    assert shown(stance="military") == 1
+    assert shown(q="NEGOTIATING") == 1
+    assert shown(q="100%") == 1 and shown(q="%") == 1 and shown(q="_") == 1
+    assert shown(status="bogus", stance="<x>", flag="nope", poll="missing", page="-3") == 3
+
+
+def test_keyboard_shortcuts_are_an_enhancement(moderator_client, make_comment):
+    make_comment()
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert 'src="/static/js/queue.js"' in page
+    assert 'data-shortcut="approve"' in page and "<form" in page

@@ -1,0 +1,72 @@
+"""A moderator at work in a real browser."""
+
+from ..conftest import PASSWORD
+from .conftest import DESKTOP, PHONE
+
+
+def test_moderator_logs_in_approves_and_the_comment_goes_public(
+    browser, live_server, accounts, make_comment, debate_poll, screenshots
+):
+    make_comment("Keep the diplomatic channels open, please.")
+    make_comment("No more talks, respond with force! http://example.com")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server}/admin/")
+    assert "/admin/login" in page.url
+    page.get_by_label("Name").fill("mo")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    screenshots(page, "admin-queue-desktop")
+    item = page.locator(".queue__item", has_text="Keep the diplomatic channels open")
+    item.get_by_role("button", name="Approve").click()
+    page.wait_for_load_state()
+    assert "1 comment approved." in page.locator(".flash").inner_text()
+
+    public = browser.new_context(viewport=PHONE).new_page()
+    public.goto(f"{live_server}/polls/{debate_poll}/debate")
+    assert "Keep the diplomatic channels open" in public.locator(".debate__column--diplomacy").inner_text()
+    assert "respond with force" not in public.content()
+    public.context.close()
+    context.close()
+
+
+def test_keyboard_shortcut_approves_the_current_comment(
+    browser, live_server, accounts, make_comment, debate_poll
+):
+    make_comment("First comment about talks.")
+    make_comment("Second comment about talks.")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server}/admin/login")
+    page.get_by_label("Name").fill("mo")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    assert page.locator(".shortcuts-hint").is_visible()
+    page.keyboard.press("j")
+    current = page.locator(".queue__item--current").inner_text()
+    page.keyboard.press("a")
+    page.wait_for_load_state()
+    assert "1 comment approved." in page.locator(".flash").inner_text()
+    approved = "Second comment" if "Second comment" in current else "First comment"
+    public = context.new_page()
+    public.goto(f"{live_server}/polls/{debate_poll}/debate")
+    assert approved in public.content()
+    context.close()
+
+
+def test_admin_pages_on_a_phone(browser, live_server, accounts, make_comment, debate_poll, screenshots):
+    make_comment("A comment to moderate on a small screen.")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/admin/login")
+    page.get_by_label("Name").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    screenshots(page, "admin-queue-phone")
+    page.goto(f"{live_server}/admin/polls/{debate_poll}/dashboard")
+    assert page.locator("h1").inner_text().startswith("North Korea")
+    screenshots(page, "admin-dashboard-phone")
+    context.close()
