@@ -38,5 +38,6 @@ lint: install
 bench: install
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag
+	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.http_load
 

@@ -3,6 +3,7 @@
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -11,9 +12,10 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from .db_types import utcnow
+from .export import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from .extensions import db
 from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
-from .services import moderators
+from .services import audit, moderators
 from .services.comments import apply_tags
 from .services.flags import refresh_tag_flags
 from .services.polls import poll_by_slug, seed_debate_poll
@@ -113,6 +115,61 @@ def _retag(batch: list[Comment]) -> Counter:
     return counts
 
 
+@click.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--poll", "slug", help="Only this poll (needed for tallies).")
+@click.option("--since", help="First day, YYYY-MM-DD (UTC).")
+@click.option("--until", help="Last day, YYYY-MM-DD (UTC), included.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True
+)
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 byte order mark (for Excel).")
+@with_appcontext
+def export_command(kind: str, slug: str | None, since: str | None, until: str | None, output: str, bom: bool):
+    """Write KIND (votes, comments, tallies, audit) as CSV to standard output or a file."""
+    poll = poll_by_slug(slug) if slug else None
+    if slug and poll is None:
+        raise click.BadParameter(f"no poll with slug {slug!r}", param_hint="--poll")
+    try:
+        wanted = build_request(kind, poll, parse_day(since, "--since"), parse_day(until, "--until"))
+    except ExportError as error:
+        raise click.UsageError(str(error)) from error
+    now = utcnow()
+    audit.record(
+        None, "export", "export", kind, now, poll_id=poll.id if poll else None, after=describe(wanted)
+    )
+    db.session.commit()
+    if output == "-":
+        for chunk in export_chunks(wanted, bom=bom):
+            click.echo(chunk, nl=False)
+        return
+    _write_file(Path(output), wanted, bom)
+
+
+def _write_file(path: Path, wanted, bom: bool) -> None:
+    """Write beside the target and rename at the end: an interrupted export leaves no half file."""
+    partial = path.with_name(path.name + ".partial")
+    show_progress = sys.stderr.isatty()
+    try:
+        with (
+            partial.open("w", encoding="utf-8", newline="") as handle,
+            click.progressbar(
+                length=row_count(wanted) + 1,
+                label=f"Exporting {wanted.kind}",
+                file=sys.stderr,
+                hidden=not show_progress,
+            ) as progress,
+        ):
+            for chunk in export_chunks(wanted, bom=bom):
+                handle.write(chunk)
+                progress.update(chunk.count("\n"))
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"Could not write {path}: {error.strerror}") from error
+    click.echo(f"Wrote {path}.", err=True)
+
+
 moderator_group = AppGroup("moderator", help="Manage moderator accounts.")
 
 
@@ -181,6 +238,7 @@ def set_moderator_password(name: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(export_command)
     app.cli.add_command(moderator_group)
     app.cli.add_command(seed_command)
     app.cli.add_command(tag_command)

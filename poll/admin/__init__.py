@@ -1,6 +1,6 @@
 """Admin pages under /admin: moderation queue, polls, dashboard, audit log."""
 
-from . import audit_log, auth, blocked_words, dashboard, moderators, polls, queue
+from . import audit_log, auth, blocked_words, dashboard, exports, moderators, polls, queue
 from .blueprint import bp
 
-__all__ = ["bp", "audit_log", "auth", "blocked_words", "dashboard", "moderators", "polls", "queue"]
+__all__ = ["bp", "audit_log", "auth", "blocked_words", "dashboard", "exports", "moderators", "polls", "queue"]

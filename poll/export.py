@@ -1,0 +1,297 @@
+"""CSV exports: one set of row iterators serves the admin downloads and the CLI.
+
+Rows stream from the database in batches and leave as CSV text in chunks, so
+memory stays flat however large a poll grows.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, literal_column, select
+
+from .extensions import db
+from .models import AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
+from .pseudonyms import VoterHasher
+from .services.voting import whole_percentages
+
+KINDS = ("votes", "comments", "tallies", "audit")
+BATCH_ROWS = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+HEADERS = {
+    "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at"],
+    "comments": [
+        "id",
+        "poll",
+        "created_at",
+        "display_name",
+        "voter",
+        "author_vote",
+        "body",
+        "stance",
+        "stance_confidence",
+        "corrected_stance",
+        "sentiment",
+        "compound",
+        "status",
+        "flags",
+        "moderated_by",
+        "moderated_at",
+    ],
+    "tallies": ["choice_key", "label", "votes", "percent", "total"],
+    "audit": ["time", "moderator", "action", "target", "before", "after", "reason"],
+}
+
+
+# Columns of a comments row that people write: poll, display name, vote key, body, moderator.
+COMMENT_TEXT_COLUMNS = (1, 3, 5, 6, 14)
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked, with the reason in words."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: str
+    poll: Poll | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ExportError(f"Unknown export {self.kind!r}: choose one of {', '.join(KINDS)}.")
+        if self.kind == "tallies" and self.poll is None:
+            raise ExportError("Tallies belong to one poll: please choose a poll.")
+        if self.since and self.until and self.until <= self.since:
+            raise ExportError("The end date must be after the start date.")
+
+
+def defuse(value):
+    """OWASP: a text cell that a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def iso_utc(column):
+    """ISO 8601 UTC text made by the database, so rows need no per-value Python work."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), literal_column('\'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\''))
+    return func.strftime("%Y-%m-%dT%H:%M:%fZ", column)
+
+
+def _in_range(column, request: ExportRequest) -> list:
+    conditions = []
+    if request.since is not None:
+        conditions.append(column >= request.since)
+    if request.until is not None:
+        conditions.append(column < request.until)
+    return conditions
+
+
+def _stream(statement) -> Iterator:
+    """Rows in batches, as Core rows on the session's connection (no ORM layer per row)."""
+    yield from db.session.connection().execute(statement.execution_options(yield_per=BATCH_ROWS))
+
+
+def vote_rows(request: ExportRequest) -> Iterator[tuple]:
+    """Votes in time order, which the (poll, created_at) index gives without sorting.
+
+    Choice and poll text is looked up once per choice rather than joined on
+    every row: a million-row export reads only ids, voters and times.
+    """
+    labels = {
+        choice_id: (defuse(slug), defuse(key), defuse(label))
+        for choice_id, slug, key, label in db.session.execute(
+            select(Choice.id, Poll.slug, Choice.key, Choice.label).join(Poll, Choice.poll_id == Poll.id)
+        )
+    }
+    statement = (
+        select(Vote.id, Vote.choice_id, Vote.voter_id, iso_utc(Vote.created_at), iso_utc(Vote.updated_at))
+        .where(*_in_range(Vote.created_at, request))
+        .order_by(Vote.created_at, Vote.id)
+    )
+    if request.poll is not None:
+        statement = statement.where(Vote.poll_id == request.poll.id)
+    hasher = VoterHasher(current_app.secret_key)
+    for vote_id, choice_id, voter_id, created, updated in _stream(statement):
+        yield (vote_id, *labels[choice_id], hasher(voter_id), created, updated)
+
+
+def comment_rows(request: ExportRequest) -> Iterator[tuple]:
+    flags = (
+        (
+            select(func.coalesce(func.group_concat(CommentFlag.flag, literal_column("' '")), ""))
+            if db.session.get_bind().dialect.name == "sqlite"
+            else select(func.coalesce(func.string_agg(CommentFlag.flag, literal_column("' '")), ""))
+        )
+        .where(CommentFlag.comment_id == Comment.id)
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            Comment.id,
+            Poll.slug,
+            iso_utc(Comment.created_at),
+            Comment.display_name,
+            Comment.voter_id,
+            Choice.key,
+            Comment.body,
+            Comment.stance,
+            Comment.stance_confidence,
+            Comment.corrected_stance,
+            Comment.sentiment,
+            Comment.compound,
+            Comment.status,
+            flags,
+            Moderator.username,
+            iso_utc(Comment.moderated_at),
+        )
+        .join(Poll, Comment.poll_id == Poll.id)
+        .outerjoin(Choice, Comment.author_choice_id == Choice.id)
+        .outerjoin(Moderator, Comment.moderated_by_id == Moderator.id)
+        .where(*_in_range(Comment.created_at, request))
+        .order_by(Comment.id)
+    )
+    if request.poll is not None:
+        statement = statement.where(Comment.poll_id == request.poll.id)
+    hasher = VoterHasher(current_app.secret_key)
+    for row in _stream(statement):
+        row = list(row)
+        for index in COMMENT_TEXT_COLUMNS:
+            row[index] = defuse(row[index])
+        row[4] = hasher(row[4])
+        yield tuple(row)
+
+
+def tally_rows(request: ExportRequest) -> Iterator[tuple]:
+    """Per choice: the live counters, or with dates, the votes first cast in that range."""
+    choices = request.poll.choices
+    if request.since is None and request.until is None:
+        counts = [choice.vote_count for choice in choices]
+    else:
+        counted = dict(
+            db.session.execute(
+                select(Vote.choice_id, func.count())
+                .where(Vote.poll_id == request.poll.id, *_in_range(Vote.created_at, request))
+                .group_by(Vote.choice_id)
+            ).all()
+        )
+        counts = [counted.get(choice.id, 0) for choice in choices]
+    total = sum(counts)
+    for choice, count, percent in zip(choices, counts, whole_percentages(counts), strict=True):
+        yield defuse(choice.key), defuse(choice.label), count, percent, total
+
+
+def audit_rows(request: ExportRequest) -> Iterator[tuple]:
+    statement = (
+        select(
+            iso_utc(AuditEntry.created_at),
+            AuditEntry.actor,
+            AuditEntry.action,
+            AuditEntry.target_type,
+            AuditEntry.target_id,
+            AuditEntry.before,
+            AuditEntry.after,
+            AuditEntry.reason,
+        )
+        .where(*_in_range(AuditEntry.created_at, request))
+        .order_by(AuditEntry.id)
+    )
+    if request.poll is not None:
+        statement = statement.where(AuditEntry.poll_id == request.poll.id)
+    for time, actor, action, target_type, target_id, before, after, reason in _stream(statement):
+        yield (
+            time,
+            actor,
+            action,
+            f"{target_type} {target_id}",
+            json.dumps(before, ensure_ascii=False) if before is not None else "",
+            json.dumps(after, ensure_ascii=False) if after is not None else "",
+            reason,
+        )
+
+
+ROWS = {"votes": vote_rows, "comments": comment_rows, "tallies": tally_rows, "audit": audit_rows}
+
+
+def rows(request: ExportRequest) -> Iterator[tuple]:
+    return ROWS[request.kind](request)
+
+
+def csv_chunks(header: list[str], records: Iterable[tuple], bom: bool = False) -> Iterator[str]:
+    """RFC 4180 CSV text, a batch of rows at a time.
+
+    The row iterators defuse every column a person can write (names, bodies,
+    labels, reasons); columns the system makes (ids, hashes, times) need not be.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if bom:
+        buffer.write(BOM)
+    writer.writerow(header)
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= BATCH_ROWS:
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    writer.writerows(batch)
+    yield buffer.getvalue()
+
+
+def export_chunks(request: ExportRequest, bom: bool = False) -> Iterator[str]:
+    return csv_chunks(HEADERS[request.kind], rows(request), bom=bom)
+
+
+def filename(request: ExportRequest, today: date) -> str:
+    scope = request.poll.slug if request.poll is not None else "all-polls"
+    return f"{scope}-{request.kind}-{today.isoformat()}.csv"
+
+
+def describe(request: ExportRequest) -> dict:
+    """What an export covered, for its audit entry."""
+    return {
+        "kind": request.kind,
+        "poll": request.poll.slug if request.poll is not None else None,
+        "since": request.since.isoformat() if request.since else None,
+        "until": request.until.isoformat() if request.until else None,
+    }
+
+
+def parse_day(text: str | None, field: str) -> date | None:
+    """``YYYY-MM-DD`` or nothing; anything else is an ExportError naming the field."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ExportError(f"{field} must be a date like 2026-11-25.") from None
+
+
+def build_request(kind: str, poll: Poll | None, since: date | None, until: date | None) -> ExportRequest:
+    """Dates are whole UTC days; ``until`` includes its day."""
+    start = datetime.combine(since, datetime.min.time(), tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC) if until else None
+    return ExportRequest(kind, poll, start, end)
+
+
+def row_count(request: ExportRequest) -> int:
+    """How many rows an export will have (for progress bars)."""
+    if request.kind == "tallies":
+        return len(request.poll.choices)
+    model = {"votes": Vote, "comments": Comment, "audit": AuditEntry}[request.kind]
+    statement = select(func.count()).select_from(model).where(*_in_range(model.created_at, request))
+    if request.poll is not None:
+        statement = statement.where(model.poll_id == request.poll.id)
+    return db.session.scalar(statement)
