@@ -99,3 +99,34 @@ def test_comment_export_round_trips_hostile_text_and_hides_the_voter(app, debate
     assert bodies == HOSTILE_BODIES + ["'" + formula for formula in FORMULAS]
     assert all(row[3].startswith("'") for row in rows[1:])
     assert all(len(row[4]) == 32 and not row[4].startswith("000") for row in rows[1:])
+
+
+def test_vote_export_round_trips_hostile_choice_labels(app, make_poll):
+    from poll.export import ExportRequest as Request
+
+    slug = make_poll(
+        "hostile", choices=[("a", 'Yes, "of course",\nboth'), ("b", "=1+2"), ("-c", "Ünïcode ✓")]
+    )
+    clients = [app.test_client() for _ in range(3)]
+    for client, key in zip(clients, ["a", "b", "-c"], strict=True):
+        client.post(f"/polls/{slug}/vote", data={"choice": key})
+    with app.app_context():
+        rows = parse("".join(export_chunks(Request("votes", poll_by_slug(slug)))))
+    assert rows[0] == HEADERS["votes"]
+    assert [(row[1], row[2], row[3]) for row in rows[1:]] == [
+        ("hostile", "a", 'Yes, "of course",\nboth'),
+        ("hostile", "b", "'=1+2"),
+        ("hostile", "'-c", "Ünïcode ✓"),
+    ]
+    assert all(row[5].endswith("Z") and row[5][10] == "T" and len(row[5]) == 24 for row in rows[1:])
+
+
+def test_iso_time_from_either_engine():
+    from datetime import datetime, timedelta, timezone
+
+    from poll.export import iso_time
+
+    assert iso_time("2026-11-25 08:00:01.123456") == "2026-11-25T08:00:01.123Z"
+    assert iso_time("2026-11-25 08:00:01") == "2026-11-25T08:00:01.000Z"
+    plus_one = timezone(timedelta(hours=1))
+    assert iso_time(datetime(2026, 11, 25, 9, 0, 1, 123456, tzinfo=plus_one)) == "2026-11-25T08:00:01.123Z"
