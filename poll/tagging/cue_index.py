@@ -14,7 +14,6 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants
     import sre_parse
 
-WORD_START = re.compile(r"(?<![\w'-])[a-z0-9]")
 ANY_START = frozenset(string.ascii_lowercase + string.digits)
 
 
@@ -78,16 +77,19 @@ class CueIndex:
             char: re.compile("(?:" + "|".join(f"(?P<c{i}>{patterns[i]})" for i in indexes) + ")" + suffix)
             for char, indexes in by_letter.items()
         }
+        # Word starts whose first letter begins some cue; the rest are skipped by the regex engine.
+        letters = "".join(sorted(re.escape(char) for char in self._by_letter))
+        self._word_start = re.compile(rf"(?<![\w'-])[{letters}]")
 
     def finditer(self, text: str):
         """Non-overlapping cue matches, leftmost first, in lexicon order at each position."""
         resume = 0
-        for start in WORD_START.finditer(text):
+        by_letter = self._by_letter
+        for start in self._word_start.finditer(text):
             position = start.start()
             if position < resume:
                 continue
-            regex = self._by_letter.get(text[position])
-            match = regex.match(text, position) if regex is not None else None
+            match = by_letter[text[position]].match(text, position)
             if match is not None:
                 resume = match.end()
                 yield match

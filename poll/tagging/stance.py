@@ -12,6 +12,7 @@ deterrent is a peace deal").
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from .cue_index import CueIndex
 from .lexicon import (
@@ -40,6 +41,7 @@ MIN_EVIDENCE = 1.0
 MIXED_RATIO = 0.6
 
 OPPOSITE = {MILITARY: DIPLOMACY, DIPLOMACY: MILITARY}
+CURLY_APOSTROPHES = ("\u2019", "\u2018", "`")
 SCOPE_END = re.compile(r"[,;:()\u2013\u2014]| - ")
 
 
@@ -50,8 +52,7 @@ class StanceResult:
     cues: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     phrase: str
     side: str
     weight: float
@@ -75,7 +76,9 @@ class _Patterns:
         self.concessive = re.compile(CONCESSIVE_OPENERS)
         self.balance = re.compile(BALANCE)
         self.sentence_end = re.compile(r"([.!?;])\s+|\n+")
-        self.apostrophes = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+        # A sentence that ends otherwise than with "?" (or a line without one).
+        self.statement_end = re.compile(r"[.!;](?:\s|$)|[^?\s]\s*\n")
+        self.apostrophes = str.maketrans({mark: "'" for mark in CURLY_APOSTROPHES})
 
 
 @cache
@@ -83,8 +86,7 @@ def _patterns() -> _Patterns:
     return _Patterns()
 
 
-@dataclass(frozen=True)
-class _Clause:
+class _Clause(NamedTuple):
     start: int
     end: int
     weight: float
@@ -177,14 +179,24 @@ def _is_metaphor(text: str, cue: re.Match, following: re.Match, patterns: _Patte
     return linked and not judged and _cue_of(cue)[1] != _cue_of(following)[1]
 
 
+def _is_pure_question(text: str, patterns: _Patterns) -> bool:
+    """Every sentence ends with a question mark: nothing but questions is asked."""
+    stripped = text.rstrip()
+    return stripped.endswith("?") and patterns.statement_end.search(stripped) is None
+
+
 def classify_stance(text: str) -> StanceResult:
     """The stance a comment argues for, how sure we are, and the cues that decided."""
     patterns = _patterns()
-    normalised = text.translate(patterns.apostrophes).lower()
-    sentences = _sentence_spans(normalised, patterns)
-    pure_question = bool(sentences) and all(normalised[a:b].rstrip().endswith("?") for a, b in sentences)
+    normalised = text.lower()
+    if any(mark in normalised for mark in CURLY_APOSTROPHES):
+        normalised = normalised.translate(patterns.apostrophes)
     matches = list(patterns.cue.finditer(normalised))
-    hits = _hits(normalised, matches, sentences, patterns) if matches else []
+    if not matches:  # most neutral comments: no sentence or clause work needed
+        return StanceResult(NEUTRAL, 0.8 if _is_pure_question(normalised, patterns) else 0.9, ())
+    sentences = _sentence_spans(normalised, patterns)
+    pure_question = _is_pure_question(normalised, patterns)
+    hits = _hits(normalised, matches, sentences, patterns)
     cues = tuple(f"{hit.phrase}{hit.note} \u2192 {hit.side}" for hit in hits)
     scores = {MILITARY: 0.0, DIPLOMACY: 0.0}
     for hit in hits:
