@@ -19,6 +19,7 @@ from .common import BIN, ROOT
 from .http_load import create_poll_with_votes, prepare_database
 
 VOTES = int(os.environ.get("BENCH_EXPORT_VOTES", "1000000"))
+TRIALS = int(os.environ.get("BENCH_TRIALS", "3"))
 SQLITE_QUERY = (
     "SELECT vote.id, poll.slug, choice.key, choice.label, vote.voter_id, vote.created_at, vote.updated_at "
     "FROM vote JOIN poll ON poll.id = vote.poll_id JOIN choice ON choice.id = vote.choice_id "
@@ -51,17 +52,19 @@ def main() -> None:
         create_poll_with_votes("bench-export", VOTES)
         db.engine.dispose()
 
-    sqlite_seconds, sqlite_rss = run_measured(
-        ["sqlite3", "-csv", "-header", str(database), SQLITE_QUERY], workdir / "sqlite.csv", env
-    )
-    ours_seconds, ours_rss = run_measured(
-        [str(BIN / "flask"), "--app", "wsgi", "export", "votes", "--poll", "bench-export"],
-        workdir / "ours.csv",
-        env,
-    )
+    sqlite_command = ["sqlite3", "-csv", "-header", str(database), SQLITE_QUERY]
+    ours_command = [str(BIN / "flask"), "--app", "wsgi", "export", "votes", "--poll", "bench-export"]
+    # Alternate the two and keep each one's best, so a cold page cache or a busy
+    # moment does not favour whichever runs second.
+    sqlite_runs, ours_runs = [], []
+    for _ in range(TRIALS):
+        sqlite_runs.append(run_measured(sqlite_command, workdir / "sqlite.csv", env))
+        ours_runs.append(run_measured(ours_command, workdir / "ours.csv", env))
+    sqlite_seconds, sqlite_rss = min(sqlite_runs)
+    ours_seconds, ours_rss = min(ours_runs)
     rows = sum(1 for _ in (workdir / "ours.csv").open(encoding="utf-8")) - 1
     sqlite_rate, ours_rate = VOTES / sqlite_seconds, rows / ours_seconds
-    print(f"votes exported: {rows:,} (expected {VOTES:,})")
+    print(f"votes exported: {rows:,} (expected {VOTES:,}); best of {TRIALS} alternating runs each")
     row = "{:<20} {:6.2f} s  {:>10,.0f} rows/s  peak RSS {:6.1f} MiB"
     print(row.format("sqlite3 -csv:", sqlite_seconds, sqlite_rate, sqlite_rss))
     speed = "ok" if ours_rate / sqlite_rate >= 0.5 else "BELOW target 0.50x"
