@@ -6,10 +6,11 @@ from flask import Flask
 
 from . import admin, api, public
 from .cli import register_commands
-from .config import Config
+from .config import Config, engine_options
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate, register_sqlite_pragmas
 from .request_checks import reject_undecodable_forms
+from .security import init_security
 from .services.audit import register_audit_guard
 from .services.moderators import load_from_session
 from .voter import set_voter_cookie
@@ -43,6 +44,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    # Derived from the final database URL, whichever layer set it.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
 
 def register_extensions(app: Flask) -> None:
@@ -54,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_from_session)
     register_audit_guard()
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

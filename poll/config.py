@@ -37,10 +37,13 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
-def engine_options(url: str) -> dict:
+def engine_options(url: str, sqlite_busy_timeout: float = 10.0) -> dict:
     """A server connection can drop between requests, so check it on checkout;
-    a SQLite file cannot, and the ping would cost a query per request."""
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    a SQLite file cannot, and the ping would cost a query per request. SQLite
+    writers wait up to ``sqlite_busy_timeout`` seconds for the write lock."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": sqlite_busy_timeout}}
+    return {"pool_pre_ping": True}
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -57,7 +60,6 @@ class Config:
         https = env_flag("HTTPS")
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key(instance_path)
         self.SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), instance_path)
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         # Votes and comments are small; anything bigger is abuse.
         self.MAX_CONTENT_LENGTH = 64 * 1024
         self.MAX_FORM_MEMORY_SIZE = 64 * 1024
@@ -80,6 +82,8 @@ class Config:
         self.LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        self.EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "").split()
+        self.VOTE_LIMIT_PER_IP = os.environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

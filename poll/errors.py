@@ -2,6 +2,7 @@
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -57,7 +58,24 @@ def handle_server_error(error: InternalServerError):
     )
 
 
+def is_lock_contention(error: OperationalError) -> bool:
+    """SQLite's "database is locked", PostgreSQL's lock and serialization failures."""
+    code = getattr(error.orig, "sqlstate", None)
+    return "database is locked" in str(error.orig) or code in {"55P03", "40001", "40P01"}
+
+
+def handle_database_busy(error: OperationalError):
+    """A database momentarily locked is a reason to come back, not a crash."""
+    db.session.rollback()
+    if not is_lock_contention(error):
+        raise error
+    response = render_error(503, "Busy", "Many people are voting right now. Please try again in a moment.")
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -30,6 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
+talisman = Talisman()
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.login_message = "Please log in to see the moderation pages."
@@ -41,13 +43,13 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    """WAL lets readers work while a vote is written; the busy timeout makes
-    writers queue instead of failing; SQLite leaves foreign keys off by default."""
+    """WAL lets readers work while a vote is written; SQLite leaves foreign keys
+    off by default. (The busy timeout, which makes writers queue instead of
+    failing, is the driver's ``timeout`` in the engine options.)"""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

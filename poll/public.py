@@ -72,6 +72,7 @@ def poll_page(slug: str):
 
 
 @bp.post("/polls/<slug>/vote")
+@limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_IP"], key_func=get_remote_address)
 def vote(slug: str):
     poll = ballot(slug)
     if poll is None:

@@ -47,5 +47,11 @@ def test_test_config_wins():
 
 
 def test_only_server_databases_ping_connections_on_checkout():
-    assert engine_options("sqlite:////tmp/x.db") == {}
+    assert engine_options("sqlite:////tmp/x.db") == {"connect_args": {"timeout": 10.0}}
     assert engine_options("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}
+
+
+def test_engine_options_follow_the_final_database_url(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}

@@ -1,0 +1,36 @@
+"""HTTP security headers (Flask-Talisman) and the client address behind proxies."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import talisman
+
+
+def content_security_policy(embed_origins: list[str]) -> dict:
+    """Only our own scripts, styles and images; embeddable only where configured."""
+    return {
+        "default-src": "'self'",
+        "img-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": " ".join(["'self'", *embed_origins]),
+    }
+
+
+def init_security(app: Flask) -> None:
+    https = app.config["HTTPS"]
+    embed_origins = app.config["EMBED_ORIGINS"]
+    talisman.init_app(
+        app,
+        force_https=https,
+        strict_transport_security=https,
+        session_cookie_secure=https,
+        content_security_policy=content_security_policy(embed_origins),
+        # X-Frame-Options names one origin at most; with embedding sites the CSP decides alone.
+        frame_options=None if embed_origins else "SAMEORIGIN",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
