@@ -4,6 +4,16 @@ from ..conftest import PASSWORD
 from .conftest import DESKTOP, PHONE
 
 
+def log_in(page, live_server: str, username: str) -> None:
+    """Open the admin, get sent to the login page, log in, land on the queue."""
+    page.goto(f"{live_server}/admin/")
+    assert "/admin/login" in page.url
+    page.get_by_label("Name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
 def test_moderator_logs_in_approves_and_the_comment_goes_public(
     browser, live_server, accounts, make_comment, debate_poll, screenshots
 ):
@@ -11,12 +21,7 @@ def test_moderator_logs_in_approves_and_the_comment_goes_public(
     make_comment("No more talks, respond with force! http://example.com")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(f"{live_server}/admin/")
-    assert "/admin/login" in page.url
-    page.get_by_label("Name").fill("mo")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, "mo")
     screenshots(page, "admin-queue-desktop")
     item = page.locator(".queue__item", has_text="Keep the diplomatic channels open")
     item.get_by_role("button", name="Approve").click()
@@ -38,11 +43,7 @@ def test_keyboard_shortcut_approves_the_current_comment(
     make_comment("Second comment about talks.")
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("Name").fill("mo")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, "mo")
     assert page.locator(".shortcuts-hint").is_visible()
     page.keyboard.press("j")
     current = page.locator(".queue__item--current").inner_text()
@@ -60,11 +61,7 @@ def test_admin_pages_on_a_phone(browser, live_server, accounts, make_comment, de
     make_comment("A comment to moderate on a small screen.")
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("Name").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, "ada")
     screenshots(page, "admin-queue-phone")
     page.goto(f"{live_server}/admin/polls/{debate_poll}/dashboard")
     assert page.locator("h1").inner_text().startswith("North Korea")
