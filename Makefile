@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install migrate seed run serve test lint bench
+BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
+
+.PHONY: install browser-tools migrate seed run serve test lint bench
 
 install: $(VENV)/.installed
 
@@ -13,6 +15,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+## axe-core for the accessibility tests (test-only; the pages ship no npm code)
+browser-tools: $(BROWSER_TOOLS)
+
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --silent --no-audit --no-fund; \
+	else \
+		echo "npm not found: the accessibility tests will be skipped"; \
+	fi
 
 migrate: install
 	$(FLASK) db upgrade
@@ -28,7 +40,7 @@ run: seed
 serve: seed
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
-test: install
+test: install browser-tools
 	$(BIN)/python -m pytest
 
 lint: install

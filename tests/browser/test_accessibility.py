@@ -1,0 +1,86 @@
+"""axe-core in Chromium on every public and admin page, at phone and desktop sizes."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import PASSWORD
+from .conftest import DESKTOP, PHONE
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+PUBLIC_PAGES = ["/", "/polls/{slug}", "/polls/{slug}/debate", "/polls/no-such-poll"]
+ADMIN_PAGES = [
+    "/admin/login",
+    "/admin/",
+    "/admin/polls",
+    "/admin/polls/new",
+    "/admin/polls/{slug}/edit",
+    "/admin/polls/{slug}/dashboard",
+    "/admin/audit",
+    "/admin/export",
+    "/admin/blocked-words",
+    "/admin/moderators",
+]
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        message = "axe-core not installed: `make test` installs it with npm (apt-get install npm)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+def violations(page, axe_source) -> list[str]:
+    page.evaluate(axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{item['id']}: {item['help']} at {[node['target'] for node in item['nodes']][:3]}"
+        for item in result["violations"]
+    ]
+
+
+@pytest.fixture
+def busy_poll(app, debate_poll, make_comment, accounts):
+    make_comment("Keep negotiating, please. See www.example.org", status="approved")
+    make_comment("No more talks, respond with force!")
+    return debate_poll
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_public_pages_have_no_violations(browser, live_server, busy_poll, axe_source, viewport):
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + path.format(slug=busy_poll))
+        found[path] = violations(page, axe_source)
+    page.goto(f"{live_server}/polls/{busy_poll}")
+    page.get_by_role("radio", name="Diplomatic engagement").check()
+    page.get_by_role("button", name="Vote").click()
+    page.wait_for_url("**#results")
+    found["after voting"] = violations(page, axe_source)
+    context.close()
+    assert {path: items for path, items in found.items() if items} == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_admin_pages_have_no_violations(browser, live_server, busy_poll, axe_source, viewport):
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    found = {"/admin/login": None}
+    page.goto(f"{live_server}/admin/login")
+    found["/admin/login"] = violations(page, axe_source)
+    page.get_by_label("Name").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    for path in ADMIN_PAGES[1:]:
+        page.goto(live_server + path.format(slug=busy_poll))
+        found[path] = violations(page, axe_source)
+    context.close()
+    assert {path: items for path, items in found.items() if items} == {}, json.dumps(found, indent=1)
