@@ -9,7 +9,7 @@ from .cli import register_commands
 from .config import Config, engine_options
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate, register_sqlite_pragmas
-from .request_checks import reject_undecodable_forms
+from .request_checks import reject_unreadable_input
 from .security import init_security
 from .services.audit import register_audit_guard
 from .services.moderators import load_from_session
@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     # First of all hooks: CSRF checking parses the form, after which the raw
     # body is gone and undecodable bytes can no longer be told apart.
-    app.before_request(reject_undecodable_forms)
+    app.before_request(reject_unreadable_input)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

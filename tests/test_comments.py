@@ -138,7 +138,7 @@ def test_exactly_2000_characters_after_trimming_is_accepted(app, client, open_de
         ("   \n\t  ", "", "Please write a comment"),
         ("x" * 2001, "", "2,000 characters or fewer"),
         ("Ring the bell \x07 now", "", "control characters"),
-        ("Null \x00 byte", "", "control characters"),
+        ("Null \x00 byte", "", "Null characters are not allowed"),
         ("<script>alert('x')</script>", "", "plain text"),
         ('<img src=x onerror="alert(1)">', "", "plain text"),
         ("Click javascript:alert(1)", "", "plain text"),

@@ -32,6 +32,11 @@ NASTY = st.sampled_from(
 FIELD = st.one_of(ANY_TEXT, NASTY)
 
 
+def expected_status(params: dict) -> int:
+    """Filters accept anything but a null character, which is refused for every route."""
+    return 400 if any("\x00" in value for value in params.values()) else 200
+
+
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(model))
@@ -74,13 +79,13 @@ def test_any_comment(app, debate_poll, body, name):
     )
 )
 def test_any_queue_filter(moderator_client, make_comment, params):
-    assert moderator_client.get("/admin/", query_string=params).status_code == 200
+    assert moderator_client.get("/admin/", query_string=params).status_code == expected_status(params)
 
 
 @EXAMPLES
 @given(params=st.dictionaries(st.sampled_from(["actor", "action", "poll", "since", "until", "page"]), FIELD))
 def test_any_audit_filter(moderator_client, params):
-    assert moderator_client.get("/admin/audit", query_string=params).status_code == 200
+    assert moderator_client.get("/admin/audit", query_string=params).status_code == expected_status(params)
 
 
 @EXAMPLES

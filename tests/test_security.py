@@ -110,3 +110,20 @@ def test_locked_database_answers_503_with_retry_after_and_stores_nothing(tmp_pat
     assert (
         app.test_client().post(f"/polls/{debate_poll}/vote", data={"choice": "military"}).status_code == 302
     )
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("GET", "/polls/%00", None),
+        ("GET", "/admin/login?next=%00", None),
+        ("GET", "/polls/north-korea-missile-response/debate?page=1%00", None),
+        ("POST", "/admin/login", {"username": "mo\x00", "password": "x"}),
+        ("POST", "/polls/north-korea-missile-response/vote", {"choice": "military\x00"}),
+    ],
+)
+def test_null_characters_are_refused_everywhere_with_a_clear_400(client, debate_poll, method, url, data):
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.get_data(as_text=True)
+    assert vote_rows(client.application, debate_poll) == []
