@@ -16,7 +16,7 @@ from sqlalchemy import String, func, literal_column, select, type_coerce
 
 from .extensions import db
 from .models import AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
-from .pseudonyms import VoterHasher
+from .pseudonyms import KeyedHasher
 from .services.voting import whole_percentages
 
 KINDS = ("votes", "comments", "tallies", "audit")
@@ -137,7 +137,7 @@ def vote_lines(request: ExportRequest) -> Iterator[str]:
     )
     if request.poll is not None:
         statement = statement.where(Vote.poll_id == request.poll.id)
-    hasher = VoterHasher(current_app.secret_key)
+    hasher = KeyedHasher(current_app.secret_key, "voter")
     for vote_id, choice_id, voter, created, updated in _stream(statement):
         yield f"{vote_id},{prefixes[choice_id]},{hasher(voter)},{iso_time(created)},{iso_time(updated)}\r\n"
 
@@ -179,7 +179,7 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
     )
     if request.poll is not None:
         statement = statement.where(Comment.poll_id == request.poll.id)
-    hasher = VoterHasher(current_app.secret_key)
+    hasher = KeyedHasher(current_app.secret_key, "voter")
     for row in _stream(statement):
         row = list(row)
         for index in COMMENT_TEXT_COLUMNS:
