@@ -71,18 +71,27 @@ def _is_burst(comment: Comment, now: datetime) -> bool:
     return db.session.scalar(query) + 1 >= BURST_SIZE
 
 
-def automatic_flags(comment: Comment, now: datetime, phrases: list[str] | None = None) -> set[str]:
-    """Every automatic flag that applies to ``comment`` now."""
-    phrases = blocked_phrases() if phrases is None else phrases
+TAG_FLAGS = (FLAG_STRONGLY_NEGATIVE, FLAG_STANCE_VOTE_MISMATCH)
+
+
+def tag_flags(comment: Comment) -> set[str]:
+    """The flags that follow from a comment's tags alone."""
     checks = {
         FLAG_STRONGLY_NEGATIVE: comment.compound <= STRONGLY_NEGATIVE_COMPOUND,
-        FLAG_BLOCKED_WORD: contains_blocked_phrase(comment.body, phrases),
-        FLAG_LINK: LINK.search(comment.body) is not None,
-        FLAG_DUPLICATE: _is_duplicate(comment),
-        FLAG_BURST: _is_burst(comment, now),
         FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(comment.stance, comment.author_choice),
     }
     return {flag for flag, applies in checks.items() if applies}
+
+
+def automatic_flags(comment: Comment, now: datetime) -> set[str]:
+    """Every automatic flag that applies to ``comment`` now."""
+    checks = {
+        FLAG_BLOCKED_WORD: contains_blocked_phrase(comment.body, blocked_phrases()),
+        FLAG_LINK: LINK.search(comment.body) is not None,
+        FLAG_DUPLICATE: _is_duplicate(comment),
+        FLAG_BURST: _is_burst(comment, now),
+    }
+    return tag_flags(comment) | {flag for flag, applies in checks.items() if applies}
 
 
 def set_flags(comment: Comment, wanted: set[str], managed: tuple[str, ...] = AUTOMATIC_FLAGS) -> None:
@@ -93,10 +102,5 @@ def set_flags(comment: Comment, wanted: set[str], managed: tuple[str, ...] = AUT
 
 
 def refresh_tag_flags(comment: Comment) -> None:
-    """After re-tagging: flags that depend on the tags only (others need history)."""
-    wanted = set()
-    if comment.compound <= STRONGLY_NEGATIVE_COMPOUND:
-        wanted.add(FLAG_STRONGLY_NEGATIVE)
-    if stance_contradicts_vote(comment.stance, comment.author_choice):
-        wanted.add(FLAG_STANCE_VOTE_MISMATCH)
-    set_flags(comment, wanted, managed=(FLAG_STRONGLY_NEGATIVE, FLAG_STANCE_VOTE_MISMATCH))
+    """After re-tagging: redo the flags that depend on the tags (others need history)."""
+    set_flags(comment, tag_flags(comment), managed=TAG_FLAGS)
