@@ -3,10 +3,10 @@
 from flask import render_template
 
 from ..db_types import utcnow
+from ..public import poll_or_404
 from ..services.dashboard import dashboard as dashboard_figures
 from ..tagging import SENTIMENTS, STANCES
 from .blueprint import bp
-from .polls import poll_or_404
 
 
 @bp.get("/polls/<slug>/dashboard")

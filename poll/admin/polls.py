@@ -7,17 +7,11 @@ from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..public import poll_or_404
 from ..services import polls as poll_service
 from ..services.polls import PollError
 from .blueprint import admin_required, bp
 from .forms import ButtonForm, PollForm
-
-
-def poll_or_404(slug: str):
-    poll = poll_service.poll_by_slug(slug)
-    if poll is None:
-        abort(404, description="There is no such poll.")
-    return poll
 
 
 @bp.get("/polls")
