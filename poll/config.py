@@ -84,6 +84,10 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         self.EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "").split()
         self.VOTE_LIMIT_PER_IP = os.environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
+        # New voters from one address within an hour that the dashboard lists as a burst.
+        self.VOTE_BURST_THRESHOLD = int(os.environ.get("VOTE_BURST_THRESHOLD", "20"))
+        # Lets several deployments (or test runs) share one Redis without sharing counts.
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -87,6 +87,10 @@ class Vote(db.Model):
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"))
     voter_id: Mapped[str] = mapped_column(String(64))
+    # Keyed hash of the address that first cast it, so that moderators can
+    # see many new voters arriving from one address (votes older than this
+    # column have none).
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

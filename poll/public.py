@@ -84,7 +84,8 @@ def vote(slug: str):
     form = VoteForm.for_poll(poll)
     if not form.validate_on_submit():
         return render_poll(poll_or_404(slug), form=form, status=400)
-    outcome = cast_vote(poll, poll.choice_by_key(form.choice.data), ensure_voter_id(), now)
+    choice = poll.choice_by_key(form.choice.data)
+    outcome = cast_vote(poll, choice, ensure_voter_id(), now, ip_hash(request.remote_addr))
     db.session.commit()
     flash(VOTE_MESSAGES[outcome], "success")
     return redirect(url_for(".poll_page", slug=slug, _anchor="results"))

@@ -1,6 +1,6 @@
 """The per-poll dashboard."""
 
-from flask import render_template
+from flask import current_app, render_template
 
 from ..db_types import utcnow
 from ..public import poll_or_404
@@ -12,7 +12,7 @@ from .blueprint import bp
 @bp.get("/polls/<slug>/dashboard")
 def dashboard(slug: str):
     poll = poll_or_404(slug)
-    figures = dashboard_figures(poll, utcnow())
+    figures = dashboard_figures(poll, utcnow(), current_app.config["VOTE_BURST_THRESHOLD"])
     peak = max((count for _, count in figures.votes_over_time), default=0)
     return render_template(
         "admin/dashboard.html", poll=poll, figures=figures, peak=peak, stances=STANCES, sentiments=SENTIMENTS

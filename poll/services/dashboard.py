@@ -1,13 +1,27 @@
 """Figures for the per-poll dashboard."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
 from ..extensions import db
 from ..models import COMMENT_PENDING, AuditEntry, Comment, Poll, Vote
 from .voting import Tally, results_snapshot
+
+BURST_WINDOW = timedelta(hours=24)
+BURSTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class VoteBurst:
+    """Many new voters from one address within one hour: cleared cookies or a
+    script stuffing the ballot, or a newsroom, school or mobile network."""
+
+    address: str
+    hour: str
+    new_voters: int
+    by_choice: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -18,6 +32,8 @@ class Dashboard:
     stance_by_sentiment: dict[tuple[str, str], int]
     queue_size: int
     moderator_activity: list[tuple[str, int]]
+    vote_bursts: list[VoteBurst]
+    burst_threshold: int
 
 
 def _bucket_expression(dialect: str, hourly: bool):
@@ -40,7 +56,31 @@ def votes_over_time(poll: Poll, now: datetime) -> tuple[list[tuple[str, int]], s
     return [(str(label), count) for label, count in rows], "hour" if hourly else "day"
 
 
-def dashboard(poll: Poll, now: datetime) -> Dashboard:
+def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
+    """The last day's hours in which one address brought ``threshold`` or more
+    new voters, biggest first, with how those votes stand now."""
+    hour = _bucket_expression(db.session.get_bind().dialect.name, hourly=True).label("hour")
+    per_choice = [func.count().filter(Vote.choice_id == choice.id) for choice in poll.choices]
+    rows = db.session.execute(
+        db.select(Vote.ip_hash, hour, func.count().label("new_voters"), *per_choice)
+        .where(Vote.poll_id == poll.id, Vote.created_at >= now - BURST_WINDOW, Vote.ip_hash.is_not(None))
+        .group_by(Vote.ip_hash, hour)
+        .having(func.count() >= threshold)
+        .order_by(func.count().desc(), hour.desc())
+        .limit(BURSTS_SHOWN)
+    ).all()
+    return [
+        VoteBurst(
+            address=row[0][:12],
+            hour=str(row[1]),
+            new_voters=row[2],
+            by_choice=[(choice.label, count) for choice, count in zip(poll.choices, row[3:], strict=True)],
+        )
+        for row in rows
+    ]
+
+
+def dashboard(poll: Poll, now: datetime, burst_threshold: int) -> Dashboard:
     series, bucket = votes_over_time(poll, now)
     grid = db.session.execute(
         db.select(Comment.effective_stance, Comment.sentiment, func.count())
@@ -65,4 +105,6 @@ def dashboard(poll: Poll, now: datetime) -> Dashboard:
         stance_by_sentiment={(stance, sentiment): count for stance, sentiment, count in grid},
         queue_size=queue_size,
         moderator_activity=[(actor, count) for actor, count in activity],
+        vote_bursts=vote_bursts(poll, now, burst_threshold),
+        burst_threshold=burst_threshold,
     )

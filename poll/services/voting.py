@@ -109,6 +109,7 @@ def _insert_vote(dialect_name: str):
             poll_id=bindparam("poll_id"),
             choice_id=bindparam("choice_id"),
             voter_id=bindparam("voter_id"),
+            ip_hash=bindparam("ip_hash"),
             created_at=now,
             updated_at=now,
         )
@@ -118,7 +119,11 @@ def _insert_vote(dialect_name: str):
 
 
 def cast_vote(
-    poll: Poll | Ballot, choice: Choice | BallotChoice, voter_id: str, now: datetime
+    poll: Poll | Ballot,
+    choice: Choice | BallotChoice,
+    voter_id: str,
+    now: datetime,
+    ip_hash: str | None = None,
 ) -> VoteOutcome:
     """Record ``voter_id``'s vote for ``choice``; a later vote replaces an earlier one.
 
@@ -134,7 +139,13 @@ def cast_vote(
         raise ValueError("choice belongs to another poll")
 
     connection = db.session.connection()
-    params = {"poll_id": poll.id, "choice_id": choice.id, "voter_id": voter_id, "now": now}
+    params = {
+        "poll_id": poll.id,
+        "choice_id": choice.id,
+        "voter_id": voter_id,
+        "ip_hash": ip_hash,
+        "now": now,
+    }
     if connection.execute(_insert_vote(connection.dialect.name), params).scalar() is not None:
         _shift_counts(connection, add_to=choice.id)
         return VoteOutcome.CREATED

@@ -15,3 +15,24 @@ def test_dashboard_shows_tallies_votes_over_time_grid_queue_and_activity(
     assert "1 comment waiting" in page
     assert "<strong>mo</strong>: 1 action" in page
     assert 'data-n="1"' in page
+
+
+def test_dashboard_lists_vote_bursts_from_one_address(app, admin_client, debate_poll):
+    app.config["VOTE_BURST_THRESHOLD"] = 3
+    for _ in range(4):
+        fresh_browser = app.test_client()
+        fresh_browser.post(
+            f"/polls/{debate_poll}/vote",
+            data={"choice": "military"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    app.test_client().post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
+    page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
+    assert "Vote bursts" in page and "3 or more new voters" in page
+    assert "<strong>4</strong>" in page and "A stronger military response: 4" in page
+    assert "203.0.113.9" not in page
+
+
+def test_dashboard_says_when_there_are_no_bursts(admin_client, debate_poll):
+    page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
+    assert "No bursts in the last day." in page

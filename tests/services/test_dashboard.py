@@ -1,0 +1,53 @@
+"""Dashboard figures: vote bursts from one address."""
+
+from datetime import timedelta
+
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import Vote
+from poll.services.dashboard import vote_bursts
+from poll.services.polls import poll_by_slug
+from poll.services.voting import cast_vote
+
+
+def cast(poll, key: str, voter: str, address: str | None, when=None):
+    cast_vote(poll, poll.choice_by_key(key), voter.ljust(32, "0"), when or utcnow(), address)
+
+
+def test_bursts_list_addresses_with_many_new_voters_biggest_first(app, debate_poll):
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        for n in range(5):
+            cast(poll, "military", f"stuffer{n}", "a" * 32)
+        for n in range(3):
+            cast(poll, "diplomacy" if n else "military", f"office{n}", "b" * 32)
+        for n in range(2):
+            cast(poll, "diplomacy", f"home{n}", "c" * 32)
+        db.session.commit()
+
+        bursts = vote_bursts(poll, utcnow(), threshold=3)
+
+    assert [(b.address, b.new_voters) for b in bursts] == [("a" * 12, 5), ("b" * 12, 3)]
+    assert bursts[0].by_choice == [
+        ("A stronger military response", 5),
+        ("Diplomatic engagement", 0),
+        ("Undecided", 0),
+    ]
+    assert dict(bursts[1].by_choice)["Diplomatic engagement"] == 2
+
+
+def test_bursts_ignore_old_votes_votes_without_an_address_and_other_hours(app, debate_poll):
+    now = utcnow().replace(minute=30)
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        poll.opens_at = now - timedelta(days=3)
+        for n in range(4):
+            cast(poll, "military", f"old{n}", "a" * 32, now - timedelta(hours=30))
+            cast(poll, "military", f"anon{n}", None, now)
+        for n in range(4):
+            # two per hour: never three in one hour
+            cast(poll, "military", f"slow{n}", "d" * 32, now - timedelta(hours=n // 2))
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 12
+
+        assert vote_bursts(poll, now, threshold=3) == []
