@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: install browser-tools migrate seed run serve test lint bench
+.PHONY: install browser-tools migrate seed run serve test lint bench load
 
 install: $(VENV)/.installed
 
@@ -52,4 +52,9 @@ bench: install
 	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.http_load
+	$(BIN)/python -m bench.integrity
+
+## Integrity under load only: exact tallies, kill -9, two processes (needs PostgreSQL and Redis)
+load: install
+	$(BIN)/python -m bench.integrity
 
