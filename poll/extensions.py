@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,6 +41,13 @@ login_manager.session_protection = "strong"
 
 # Storage comes from RATELIMIT_STORAGE_URI: memory:// alone, redis:// when workers must share counts.
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def reads_are_never_limited() -> bool:
+    """Every limit guards a POST (votes, comments, logins); skipping the limit
+    lookup for reads spares each page view and results poll its cost."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _configure_sqlite(dbapi_connection, connection_record) -> None:

@@ -1,6 +1,7 @@
 """The anonymous voter's identity: a random id in a signed, long-lived cookie."""
 
 import secrets
+from functools import lru_cache
 
 from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -9,8 +10,14 @@ VOTER_COOKIE = "voter"
 _SALT = "debate-poll.voter-id"
 
 
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=_SALT)
+    # Built once per key: the cookie is read on every page view.
+    return _serializer_for(current_app.secret_key)
 
 
 def sign_voter_id(voter_id: str) -> str:
