@@ -3,10 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from functools import cache
 
-from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, select, text, update
 
 from ..db_types import UTCDateTime
 from ..extensions import db
@@ -98,24 +96,14 @@ _SHIFT_COUNT = (
 )
 
 
-@cache
-def _insert_vote(dialect_name: str):
-    """INSERT ... ON CONFLICT (poll, voter) DO NOTHING RETURNING id, for this engine."""
-    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    now = bindparam("now", type_=UTCDateTime())
-    return (
-        insert(_votes)
-        .values(
-            poll_id=bindparam("poll_id"),
-            choice_id=bindparam("choice_id"),
-            voter_id=bindparam("voter_id"),
-            ip_hash=bindparam("ip_hash"),
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["poll_id", "voter_id"])
-        .returning(_votes.c.id)
-    )
+# SQLAlchemy's dialect-specific insert() (needed for ON CONFLICT) opts out of
+# the statement cache, so it was compiled anew for every vote; as text it is
+# cached, and the statement reads the same on SQLite and PostgreSQL.
+_INSERT_VOTE = text(
+    "INSERT INTO vote (poll_id, choice_id, voter_id, ip_hash, created_at, updated_at)"
+    " VALUES (:poll_id, :choice_id, :voter_id, :ip_hash, :now, :now)"
+    " ON CONFLICT (poll_id, voter_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
 def cast_vote(
@@ -146,7 +134,7 @@ def cast_vote(
         "ip_hash": ip_hash,
         "now": now,
     }
-    if connection.execute(_insert_vote(connection.dialect.name), params).scalar() is not None:
+    if connection.execute(_INSERT_VOTE, params).scalar() is not None:
         _shift_counts(connection, add_to=choice.id)
         return VoteOutcome.CREATED
 

@@ -78,3 +78,12 @@ def test_tally_matches_votes_after_many_changes(app, make_poll):
 )
 def test_whole_percentages_add_up_to_100(counts, expected):
     assert whole_percentages(counts) == expected
+
+
+def test_every_voting_statement_is_cacheable():
+    """A statement without a cache key is compiled again on every vote."""
+    from poll.services import voting
+
+    statements = [voting._INSERT_VOTE, voting._FIND_VOTE, voting._MOVE_VOTE, voting._SHIFT_COUNT]
+    statements += [voting._BALLOT_QUERY, voting._SNAPSHOT_QUERY]
+    assert all(statement._generate_cache_key() is not None for statement in statements)
