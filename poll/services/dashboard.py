@@ -71,7 +71,7 @@ def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
     ).all()
     return [
         VoteBurst(
-            address=row[0][:12],
+            address=row[0][:8],
             hour=str(row[1]),
             new_voters=row[2],
             by_choice=[(choice.label, count) for choice, count in zip(poll.choices, row[3:], strict=True)],

@@ -29,7 +29,7 @@ def test_dashboard_lists_vote_bursts_from_one_address(app, admin_client, debate_
     app.test_client().post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
     page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
     assert "Vote bursts" in page and "3 or more new voters" in page
-    assert "<strong>4</strong>" in page and "A stronger military response: 4" in page
+    assert "<strong>4</strong>" in page and "<li>A stronger military response: 4</li>" in page
     assert "203.0.113.9" not in page
 
 

@@ -6,6 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.services.polls import poll_by_slug
+from poll.services.voting import cast_vote
+
 from ..conftest import PASSWORD
 from .conftest import DESKTOP, PHONE
 
@@ -48,6 +53,13 @@ def violations(page, axe_source) -> list[str]:
 def busy_poll(app, debate_poll, make_comment, accounts):
     make_comment("Keep negotiating, please. See www.example.org", status="approved")
     make_comment("No more talks, respond with force!")
+    # A vote burst, so that the dashboard shows its table.
+    app.config["VOTE_BURST_THRESHOLD"] = 2
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        for n, key in enumerate(("military", "military", "undecided")):
+            cast_vote(poll, poll.choice_by_key(key), f"{n:032d}", utcnow(), "b" * 32)
+        db.session.commit()
     return debate_poll
 
 

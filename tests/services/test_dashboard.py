@@ -27,7 +27,7 @@ def test_bursts_list_addresses_with_many_new_voters_biggest_first(app, debate_po
 
         bursts = vote_bursts(poll, utcnow(), threshold=3)
 
-    assert [(b.address, b.new_voters) for b in bursts] == [("a" * 12, 5), ("b" * 12, 3)]
+    assert [(b.address, b.new_voters) for b in bursts] == [("a" * 8, 5), ("b" * 8, 3)]
     assert bursts[0].by_choice == [
         ("A stronger military response", 5),
         ("Diplomatic engagement", 0),
