@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: install browser-tools migrate seed run serve test lint bench load
+.PHONY: install browser-tools migrate seed run serve test lint bench load security
 
 install: $(VENV)/.installed
 
@@ -58,3 +58,6 @@ bench: install
 load: install
 	$(BIN)/python -m bench.integrity
 
+## sqlmap and wapiti against the app on loopback (installs them into .venv-security)
+security: install
+	bash bench/security.sh
