@@ -14,6 +14,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def prepare_database(env: dict) -> None:
+    """Build the schema with the migrations and seed the debate poll, as `make run` does
+    (``env`` names the database in DATABASE_URL)."""
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    full_env = {**os.environ, **env}
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run([*flask, *command], cwd=ROOT, env=full_env, check=True, capture_output=True)
 
 
 def free_port() -> int:

@@ -15,8 +15,8 @@ from pathlib import Path
 from poll import create_app
 from poll.extensions import db
 
-from .common import BIN, ROOT
-from .http_load import create_poll_with_votes, prepare_database
+from .common import BIN, ROOT, prepare_database
+from .http_load import create_poll_with_votes
 
 VOTES = int(os.environ.get("BENCH_EXPORT_VOTES", "1000000"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "3"))

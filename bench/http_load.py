@@ -10,7 +10,6 @@ the same run, then results throughput with 1,000 and 1,000,000 votes stored.
 
 import os
 import secrets
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from poll.models import RESULTS_ALWAYS, Choice, Vote
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
 from poll.voter import sign_voter_id
 
-from .common import BIN, ROOT, LoadResult, gunicorn, report_row, run_wrk
+from .common import LoadResult, gunicorn, prepare_database, report_row, run_wrk
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "2"))
@@ -85,14 +84,6 @@ BULK_VOTES_SQL = {
         FROM generate_series(1, :count) AS n
     """,
 }
-
-
-def prepare_database(env: dict) -> None:
-    """Build the schema and seed through the real commands."""
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    full_env = {**os.environ, **env}
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=full_env, check=True, capture_output=True)
-    subprocess.run([*flask, "seed"], cwd=ROOT, env=full_env, check=True, capture_output=True)
 
 
 def create_poll_with_votes(slug: str, count: int) -> str:

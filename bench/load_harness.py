@@ -17,7 +17,6 @@ import http.client
 import json
 import os
 import random
-import re
 import secrets
 import signal
 import subprocess
@@ -36,7 +35,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .common import BIN, ROOT, free_port, wait_until_up
+from .common import BIN, CSRF_FIELD, ROOT, free_port, prepare_database, wait_until_up
 
 SLUG = "north-korea-missile-response"
 CHOICES = ("military", "diplomacy", "undecided")
@@ -45,7 +44,6 @@ POLL_PATH = f"/polls/{SLUG}"
 RESULTS_PATH = f"/polls/{SLUG}/results.json"
 VOTE_LIMIT_PER_MINUTE = 120
 VOTE_ACCEPTED = 302  # the redirect to the results after a vote is stored
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/0"
 # A browser's reader clicks again after a "busy" page; give up after this many.
 MAX_BUSY_RETRIES = 20
@@ -447,19 +445,6 @@ def server_env(database_url: str, secret_key: str, rate_limit_prefix: str) -> di
     }
 
 
-def prepare_database(database_url: str) -> None:
-    """Build the schema with the migrations and seed the debate poll, as `make run` does."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-
-
 @contextmanager
 def fresh_postgres_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server of ``server_url``, dropped afterwards."""
@@ -525,7 +510,7 @@ class Outcome:
 
 def integrity_run(database_url: str, plan: LoadPlan, processes: int = 1, workers: int = 4) -> Outcome:
     """The whole plan against ``processes`` app servers; exact tallies expected."""
-    prepare_database(database_url)
+    prepare_database({"DATABASE_URL": database_url})
     env = server_env(database_url, secrets.token_hex(32), f"load-{secrets.token_hex(4)}")
     with servers_running(env, processes, workers) as servers:
         run = run_load(servers, plan)
@@ -539,7 +524,7 @@ def integrity_run(database_url: str, plan: LoadPlan, processes: int = 1, workers
 def crash_run(database_url: str, plan: LoadPlan, kill_after: int, workers: int = 4) -> Outcome:
     """kill -9 the server once ``kill_after`` votes were confirmed, restart it on
     the same database, then check that every confirmed vote is there."""
-    prepare_database(database_url)
+    prepare_database({"DATABASE_URL": database_url})
     env = server_env(database_url, secrets.token_hex(32), f"load-{secrets.token_hex(4)}")
     stop = threading.Event()
     server = AppServer(env, workers).start()

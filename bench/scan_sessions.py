@@ -7,16 +7,14 @@ comment so that the forms are live), logs in as the admin, and prints shell
 assignments: READER_COOKIE, READER_TOKEN, ADMIN_COOKIE.
 """
 
-import re
 import shlex
 import sys
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
+from .common import CSRF_FIELD
 from .load_harness import SLUG
-
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 class Session:
