@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy import Connection, and_, bindparam, select, text, update
 
 from ..db_types import UTCDateTime
 from ..extensions import db
@@ -239,12 +239,16 @@ _SNAPSHOT_QUERY = (
 )
 
 
-def results_snapshot(slug: str, voter_id: str | None) -> ResultsSnapshot | None:
-    """Results of the poll at ``slug`` as ``voter_id`` sees them; None if there is no such poll."""
-    # One Core statement on a pooled connection of its own: a read needs no
-    # ORM session, and setting one up and tearing it down costs more than the query.
-    with db.engine.connect() as connection:
-        rows = connection.execute(_SNAPSHOT_QUERY, {"slug": slug, "voter_id": voter_id or ""}).all()
+def results_snapshot(
+    slug: str, voter_id: str | None, connection: Connection | None = None
+) -> ResultsSnapshot | None:
+    """Results of the poll at ``slug`` as ``voter_id`` sees them; None if there is no such poll.
+
+    A Core statement on ``connection``, by default the session's (same
+    transaction as the rest of the page).
+    """
+    connection = connection or db.session.connection()
+    rows = connection.execute(_SNAPSHOT_QUERY, {"slug": slug, "voter_id": voter_id or ""}).all()
     if not rows:
         return None
     first = rows[0]
