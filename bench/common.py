@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -43,28 +44,59 @@ def wait_until_up(url: str, timeout: float = 20) -> None:
     raise RuntimeError(f"server at {url} did not start")
 
 
+class AppServer:
+    """A WSGI app under gunicorn on a free loopback port, in its own process
+    group, so that kill -9 takes the master and every worker at once, as a
+    crashed host would."""
+
+    def __init__(self, env: dict, workers: int = 2, app_spec: str = "wsgi:app", probe: str = "/"):
+        self.env = env
+        self.workers = workers
+        self.app_spec = app_spec
+        self.probe = probe
+        self.process: subprocess.Popen | None = None
+        self.base_url = ""
+
+    def start(self) -> "AppServer":
+        port = free_port()
+        command = [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            self.app_spec,
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True
+        )
+        self.base_url = f"http://127.0.0.1:{port}"
+        wait_until_up(self.base_url + self.probe, timeout=30)
+        return self
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 @contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 2, probe: str = "/"):
-    """Serve ``app_spec`` under gunicorn on a free loopback port; yield its base URL."""
-    port = free_port()
-    command = [
-        str(BIN / "gunicorn"),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        app_spec,
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-    base = f"http://127.0.0.1:{port}"
+    """Serve ``app_spec`` under gunicorn for the duration; yield its base URL."""
+    server = AppServer(env, workers, app_spec, probe)
     try:
-        wait_until_up(base + probe)
-        yield base
+        yield server.start().base_url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.stop()
 
 
 @dataclass

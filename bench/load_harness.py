@@ -15,11 +15,8 @@ which they differ from the ground truth.
 
 import http.client
 import json
-import os
 import random
 import secrets
-import signal
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -35,7 +32,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .common import BIN, CSRF_FIELD, ROOT, free_port, prepare_database, wait_until_up
+from .common import CSRF_FIELD, AppServer, prepare_database
 
 SLUG = "north-korea-missile-response"
 CHOICES = ("military", "diplomacy", "undecided")
@@ -103,48 +100,6 @@ class Attempt:
 
 class ServerGone(Exception):
     """The connection failed: the server was killed or refused it."""
-
-
-class AppServer:
-    """The app under gunicorn in its own process group, so that kill -9 takes
-    the master and every worker at once, as a crashed host would."""
-
-    def __init__(self, env: dict[str, str], workers: int = 4):
-        self.env = env
-        self.workers = workers
-        self.process: subprocess.Popen | None = None
-        self.base_url = ""
-
-    def start(self) -> "AppServer":
-        port = free_port()
-        command = [
-            str(BIN / "gunicorn"),
-            "--workers",
-            str(self.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True
-        )
-        self.base_url = f"http://127.0.0.1:{port}"
-        wait_until_up(self.base_url + POLL_PATH, timeout=30)
-        return self
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 class Browser:
@@ -434,15 +389,19 @@ def stuffer_problems(run: LoadRun) -> list[str]:
 # Environments ---------------------------------------------------------------
 
 
-def server_env(database_url: str, secret_key: str, rate_limit_prefix: str) -> dict[str, str]:
-    return {
+def prepared_env(database_url: str) -> dict[str, str]:
+    """Migrate and seed the database; return the servers' environment: a new
+    secret and rate-limit prefix per run, limits shared in Redis, one proxy."""
+    env = {
         "DATABASE_URL": database_url,
-        "SECRET_KEY": secret_key,
+        "SECRET_KEY": secrets.token_hex(32),
         "PROXY_COUNT": "1",
         "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": rate_limit_prefix,
+        "RATELIMIT_KEY_PREFIX": f"load-{secrets.token_hex(4)}",
         "VOTE_LIMIT_PER_IP": f"{VOTE_LIMIT_PER_MINUTE} per minute;2000 per hour",
     }
+    prepare_database(env)
+    return env
 
 
 @contextmanager
@@ -469,7 +428,7 @@ def redis_available() -> bool:
 
 @contextmanager
 def servers_running(env: dict[str, str], count: int = 1, workers: int = 4) -> Iterator[list[AppServer]]:
-    servers = [AppServer(env, workers) for _ in range(count)]
+    servers = [AppServer(env, workers, probe=POLL_PATH) for _ in range(count)]
     try:
         for server in servers:
             server.start()
@@ -510,8 +469,7 @@ class Outcome:
 
 def integrity_run(database_url: str, plan: LoadPlan, processes: int = 1, workers: int = 4) -> Outcome:
     """The whole plan against ``processes`` app servers; exact tallies expected."""
-    prepare_database({"DATABASE_URL": database_url})
-    env = server_env(database_url, secrets.token_hex(32), f"load-{secrets.token_hex(4)}")
+    env = prepared_env(database_url)
     with servers_running(env, processes, workers) as servers:
         run = run_load(servers, plan)
         verdict = verify(run, servers, database_url)
@@ -524,36 +482,29 @@ def integrity_run(database_url: str, plan: LoadPlan, processes: int = 1, workers
 def crash_run(database_url: str, plan: LoadPlan, kill_after: int, workers: int = 4) -> Outcome:
     """kill -9 the server once ``kill_after`` votes were confirmed, restart it on
     the same database, then check that every confirmed vote is there."""
-    prepare_database({"DATABASE_URL": database_url})
-    env = server_env(database_url, secrets.token_hex(32), f"load-{secrets.token_hex(4)}")
+    env = prepared_env(database_url)
+    run = LoadRun(plan)
     stop = threading.Event()
-    server = AppServer(env, workers).start()
+    server = AppServer(env, workers, probe=POLL_PATH).start()
+
+    def killer() -> None:
+        while not stop.is_set():
+            if run.succeeded >= kill_after:
+                server.kill()
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=killer)
+    watcher.start()
     try:
-        run_holder: list[LoadRun] = []
-
-        def killer() -> None:
-            while not stop.is_set():
-                if run_holder and run_holder[0].succeeded >= kill_after:
-                    server.kill()
-                    return
-                time.sleep(0.005)
-
-        run = LoadRun(plan)
-        run_holder.append(run)
-        watcher = threading.Thread(target=killer)
-        watcher.start()
-        finished = run_load([server], plan, stop, run)
+        run_load([server], plan, stop, run)
+    finally:
         stop.set()
         watcher.join()
         server.stop()
-        restarted = AppServer(env, workers).start()
-        try:
-            verdict = verify(finished, [restarted], database_url, crashed=True)
-        finally:
-            restarted.stop()
-    finally:
-        server.stop()
-    if not finished.stopped_early:
+    with servers_running(env, 1, workers) as restarted:
+        verdict = verify(run, restarted, database_url, crashed=True)
+    if not run.stopped_early:
         verdict.problems.append("the load finished before the server was killed")
     name = f"{make_url(database_url).get_backend_name()}, kill -9 mid-load"
-    return Outcome(name, finished, verdict, killed_after=kill_after)
+    return Outcome(name, run, verdict, killed_after=kill_after)
