@@ -53,6 +53,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int, minimum: int) -> int:
+    """A whole-number setting; a typo stops start-up with a message naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
 class Config:
     """Settings from environment variables with safe defaults."""
 
@@ -81,11 +91,11 @@ class Config:
         self.QUEUE_PER_PAGE = 25
         self.LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        self.PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
         self.EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "").split()
         self.VOTE_LIMIT_PER_IP = os.environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
         # New voters from one address within an hour that the dashboard lists as a burst.
-        self.VOTE_BURST_THRESHOLD = int(os.environ.get("VOTE_BURST_THRESHOLD", "20"))
+        self.VOTE_BURST_THRESHOLD = env_int("VOTE_BURST_THRESHOLD", 20, minimum=1)
         # Lets several deployments (or test runs) share one Redis without sharing counts.
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
 

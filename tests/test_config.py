@@ -55,3 +55,25 @@ def test_engine_options_follow_the_final_database_url(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db"})
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROXY_COUNT", "one"),
+        ("PROXY_COUNT", "-1"),
+        ("VOTE_BURST_THRESHOLD", "0"),
+        ("VOTE_BURST_THRESHOLD", "2.5"),
+    ],
+)
+def test_a_bad_whole_number_setting_stops_start_up_naming_it(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"{name} must be a whole number of at least"):
+        create_app()
+
+
+def test_whole_number_settings_are_read(monkeypatch):
+    monkeypatch.setenv("PROXY_COUNT", "2")
+    monkeypatch.setenv("VOTE_BURST_THRESHOLD", " 7 ")
+    app = create_app()
+    assert (app.config["PROXY_COUNT"], app.config["VOTE_BURST_THRESHOLD"]) == (2, 7)
