@@ -1,5 +1,9 @@
 """Logging in and out, throttling, sessions."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from poll.db_types import utcnow
@@ -8,6 +12,8 @@ from poll.models import AuditEntry, Moderator
 from poll.services import moderators
 
 from ..conftest import PASSWORD, csrf_token_from, login
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def audit_actions(app) -> list[str]:
@@ -34,6 +40,30 @@ def test_wrong_credentials_give_one_clear_message(client, accounts, username, pa
     assert response.status_code == 401
     assert "do not match an active account" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("username", ["mo", "nobody"])
+def test_unknown_and_known_names_cost_one_password_hash_each(app, accounts, monkeypatch, username):
+    """Equal work, so that response times do not tell which accounts exist."""
+    calls = []
+    for name in ("generate_password_hash", "check_password_hash"):
+        original = getattr(moderators, name)
+        monkeypatch.setattr(
+            moderators, name, lambda *args, _f=original, _n=name: calls.append(_n) or _f(*args)
+        )
+    with app.app_context():
+        assert moderators.authenticate(username, "wrong password here") is None
+    assert len(calls) == 1, calls
+
+
+def test_importing_the_app_hashes_no_password():
+    """Start-up of every command and worker stays free of deliberately slow hashing."""
+    code = (
+        "import werkzeug.security as s; calls = []; "
+        "s.generate_password_hash = lambda *a, **k: calls.append(a); "
+        "import poll, poll.services.moderators; assert not calls, calls"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_ROOT)
 
 
 @pytest.mark.parametrize(
