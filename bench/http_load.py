@@ -14,14 +14,15 @@ import tempfile
 from pathlib import Path
 
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import bindparam, func, text, update
 
 from poll import create_app
 from poll.db_types import UTCDateTime, utcnow
 from poll.extensions import db
 from poll.models import RESULTS_ALWAYS, Choice, Vote
+from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
-from poll.voter import sign_voter_id
+from poll.voter import sign_voter_token
 
 from .common import LoadResult, gunicorn, prepare_database, report_row, run_wrk
 
@@ -105,8 +106,15 @@ def create_poll_with_votes(slug: str, count: int) -> str:
         choice.vote_count = db.session.scalar(
             db.select(func.count()).select_from(Vote).where(Vote.choice_id == choice.id)
         )
+    # Results are read as the browser behind the first vote: store its id as a real browser's would be.
+    token = f"{1:032d}"
+    db.session.execute(
+        update(Vote)
+        .where(Vote.poll_id == poll.id, Vote.voter_id == token)
+        .values(voter_id=voter_id_for(token))
+    )
     db.session.commit()
-    return sign_voter_id(f"{1:032d}")
+    return sign_voter_token(token)
 
 
 def mint_voters(app, count: int, path: Path) -> None:
@@ -123,7 +131,7 @@ def mint_voters(app, count: int, path: Path) -> None:
 
                 token = generate_csrf()
                 session_cookie = serializer.dumps(dict(session))
-                voter_cookie = sign_voter_id(secrets.token_hex(16))
+                voter_cookie = sign_voter_token(secrets.token_hex(16))
             out.write(f"{session_cookie}\t{voter_cookie}\t{token}\n")
 
 

@@ -140,8 +140,12 @@ def export_command(kind: str, slug: str | None, since: str | None, until: str | 
     )
     db.session.commit()
     if output == "-":
+        # UTF-8 bytes whatever the terminal's locale, like the download; and not
+        # click.echo, which strips anything that looks like a colour code.
+        sys.stdout.flush()
         for chunk in export_chunks(wanted, bom=bom):
-            click.echo(chunk, nl=False)
+            sys.stdout.buffer.write(chunk.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return
     _write_file(Path(output), wanted, bom)
 

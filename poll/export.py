@@ -10,19 +10,19 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
-from flask import current_app
-from sqlalchemy import String, func, literal_column, select, type_coerce
+from sqlalchemy import String, case, func, literal_column, select, type_coerce
 
 from .extensions import db
 from .models import AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
-from .pseudonyms import KeyedHasher
 from .services.voting import whole_percentages
 
 KINDS = ("votes", "comments", "tallies", "audit")
 BATCH_ROWS = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+STORED_TIME_LENGTH = len("2026-11-25 08:00:01.123456")
 
 HEADERS = {
     "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at"],
@@ -101,11 +101,44 @@ def _stream(statement) -> Iterator:
     yield from db.session.connection().execute(statement.execution_options(yield_per=BATCH_ROWS))
 
 
-def iso_time(value) -> str:
-    """ISO 8601 UTC with milliseconds, from SQLite's stored text or a driver's datetime."""
-    if isinstance(value, str):  # SQLite keeps naive UTC as "YYYY-MM-DD HH:MM:SS.ffffff"
-        return f"{value[:10]}T{value[11:19]}{value[19:23] or '.000'}Z"
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+def _driver_batches(statement) -> Iterator[list[tuple]]:
+    """Batches of ``statement``'s rows as plain tuples from the database driver.
+
+    SQLAlchemy compiles the statement and converts every parameter through its
+    type, as it would itself; only its per-row Row objects are skipped, which
+    are a quarter of a million-row export's time. On PostgreSQL a named
+    (server-side) cursor keeps memory flat however many rows there are.
+    """
+    connection = db.session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect)
+    values = {}
+    for name, value in compiled.construct_params().items():
+        processor = compiled.binds[name].type.bind_processor(dialect)
+        values[name] = value if processor is None else processor(value)
+    params = [values[name] for name in compiled.positiontup] if compiled.positional else values
+    streaming = {"name": "csv_export"} if dialect.name == "postgresql" else {}
+    cursor = connection.connection.cursor(**streaming)
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(BATCH_ROWS):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def stored_time_text(column):
+    """A time as UTC text laid out "YYYY-MM-DD HH:MM:SS.ffffff" on either engine.
+
+    SQLite already stores that layout (SQLAlchemy writes every fraction), so a
+    row costs only a length check; anything else is reformatted. PostgreSQL
+    formats it in the server.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), literal_column("'YYYY-MM-DD HH24:MI:SS.US'"))
+    text = type_coerce(column, String)
+    reformatted = func.strftime("%Y-%m-%d %H:%M:%f", column).concat("000")
+    return case((func.length(text) == STORED_TIME_LENGTH, text), else_=reformatted)
 
 
 def csv_fragment(values: list) -> str:
@@ -115,31 +148,52 @@ def csv_fragment(values: list) -> str:
     return buffer.getvalue()
 
 
-def vote_lines(request: ExportRequest) -> Iterator[str]:
-    """Votes as CSV lines, in time order (the (poll, created_at) index gives it unsorted).
+def vote_lines(rows, cells_of_choice: dict[int, str]) -> str:
+    """CSV lines for a batch of (id, choice id, voter, created, updated) rows,
+    times given by ``stored_time_text`` and written as ISO 8601 with milliseconds.
 
-    The only columns people write (poll, choice key and label) are encoded once
-    per choice by the csv module; the rest (integer id, hex hash, ISO times)
-    never needs quoting, so each line is joined directly: a million-row export
-    does no per-row quoting work and no per-row joins.
+    One comprehension per batch and no call per value: at a million rows,
+    each call or per-cell quoting check would cost more than the database read.
     """
-    prefixes = {
+    return "".join(
+        [
+            f"{vote_id},{cells_of_choice[choice_id]},{voter},"
+            f"{created[:10]}T{created[11:23]}Z,{updated[:10]}T{updated[11:23]}Z\r\n"
+            for vote_id, choice_id, voter, created, updated in rows
+        ]
+    )
+
+
+def vote_chunks(request: ExportRequest) -> Iterator[str]:
+    """Votes as CSV text, a batch at a time, in time order (the (poll,
+    created_at) index gives it unsorted).
+
+    The columns people write (poll, choice key and label) are encoded once per
+    choice by the csv module; the rest (integer id, hex voter id, ISO times)
+    never needs quoting. The voter column is the stored voter id, itself a
+    keyed hash of the browser's token.
+    """
+    cells_of_choice = {
         choice_id: csv_fragment([defuse(slug), defuse(key), defuse(label)])
         for choice_id, slug, key, label in db.session.execute(
             select(Choice.id, Poll.slug, Choice.key, Choice.label).join(Poll, Choice.poll_id == Poll.id)
         )
     }
-    raw_time = type_coerce(Vote.created_at, String), type_coerce(Vote.updated_at, String)
     statement = (
-        select(Vote.id, Vote.choice_id, Vote.voter_id, *raw_time)
+        select(
+            Vote.id,
+            Vote.choice_id,
+            Vote.voter_id,
+            stored_time_text(Vote.created_at),
+            stored_time_text(Vote.updated_at),
+        )
         .where(*_in_range(Vote.created_at, request))
         .order_by(Vote.created_at, Vote.id)
     )
     if request.poll is not None:
         statement = statement.where(Vote.poll_id == request.poll.id)
-    hasher = KeyedHasher(current_app.secret_key, "voter")
-    for vote_id, choice_id, voter, created, updated in _stream(statement):
-        yield f"{vote_id},{prefixes[choice_id]},{hasher(voter)},{iso_time(created)},{iso_time(updated)}\r\n"
+    for rows in _driver_batches(statement):
+        yield vote_lines(rows, cells_of_choice)
 
 
 def comment_rows(request: ExportRequest) -> Iterator[tuple]:
@@ -179,12 +233,10 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
     )
     if request.poll is not None:
         statement = statement.where(Comment.poll_id == request.poll.id)
-    hasher = KeyedHasher(current_app.secret_key, "voter")
     for row in _stream(statement):
         row = list(row)
         for index in COMMENT_TEXT_COLUMNS:
             row[index] = defuse(row[index])
-        row[4] = hasher(row[4])
         yield tuple(row)
 
 
@@ -267,21 +319,11 @@ def csv_chunks(header: list[str], records: Iterable[tuple], bom: bool = False) -
     yield buffer.getvalue()
 
 
-def line_chunks(header: list[str], lines: Iterable[str], bom: bool = False) -> Iterator[str]:
-    """Ready CSV lines, joined a batch at a time."""
-    batch = [(BOM if bom else "") + csv_fragment(header) + "\r\n"]
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= BATCH_ROWS:
-            yield "".join(batch)
-            batch.clear()
-    yield "".join(batch)
-
-
 def export_chunks(request: ExportRequest, bom: bool = False) -> Iterator[str]:
-    if request.kind == "votes":
-        return line_chunks(HEADERS["votes"], vote_lines(request), bom=bom)
-    return csv_chunks(HEADERS[request.kind], rows(request), bom=bom)
+    if request.kind != "votes":
+        return csv_chunks(HEADERS[request.kind], rows(request), bom=bom)
+    header = (BOM if bom else "") + csv_fragment(HEADERS["votes"]) + "\r\n"
+    return chain([header], vote_chunks(request))
 
 
 def filename(request: ExportRequest, today: date) -> str:

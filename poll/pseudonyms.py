@@ -1,10 +1,13 @@
 """Pseudonymous identifiers: keyed hashes that let us group rows by voter or
-address without storing or exporting the raw cookie id or IP."""
+address without storing or exporting the raw cookie token or IP."""
 
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import current_app
+
+VOTER = "voter"
+ADDRESS = "ip"
 
 
 @cache
@@ -16,7 +19,7 @@ class KeyedHasher:
     """Keyed BLAKE2b under a secret, kept apart by ``purpose``.
 
     BLAKE2's keyed mode is a MAC on its own. The keyed state is built once and
-    copied per value, cheap enough for every row of a million-row export.
+    copied per value.
     """
 
     def __init__(self, secret: str, purpose: str):
@@ -28,5 +31,15 @@ class KeyedHasher:
         return digest.hexdigest()
 
 
+@lru_cache(maxsize=16)
+def hasher(secret: str, purpose: str) -> KeyedHasher:
+    return KeyedHasher(secret, purpose)
+
+
+def voter_id_for(token: str) -> str:
+    """The stored (and exported) voter id of a cookie's token."""
+    return hasher(current_app.secret_key, VOTER)(token)
+
+
 def ip_hash(address: str | None) -> str:
-    return KeyedHasher(current_app.secret_key, "ip")(address or "unknown")
+    return hasher(current_app.secret_key, ADDRESS)(address or "unknown")

@@ -1,4 +1,10 @@
-"""The anonymous voter's identity: a random id in a signed, long-lived cookie."""
+"""The anonymous voter: a random token in a signed, long-lived cookie.
+
+The database never sees the token, only ``voter_id_for(token)``, a keyed hash
+of it. Someone holding a copy of the database, even with the secret key,
+cannot turn a stored voter id back into a cookie and act as that voter; and
+the stored id is itself the pseudonym that exports show.
+"""
 
 import secrets
 from functools import lru_cache
@@ -6,7 +12,10 @@ from functools import lru_cache
 from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .pseudonyms import voter_id_for
+
 VOTER_COOKIE = "voter"
+TOKEN_LENGTH = 32
 _SALT = "debate-poll.voter-id"
 
 
@@ -20,43 +29,47 @@ def _serializer() -> URLSafeSerializer:
     return _serializer_for(current_app.secret_key)
 
 
-def sign_voter_id(voter_id: str) -> str:
-    return _serializer().dumps(voter_id)
+def sign_voter_token(token: str) -> str:
+    """The cookie value that carries ``token``."""
+    return _serializer().dumps(token)
 
 
-def read_voter_id(cookie_value: str | None) -> str | None:
-    """The voter id in a cookie value, or None if absent or tampered with."""
+def read_voter_token(cookie_value: str | None) -> str | None:
+    """The token in a cookie value, or None if absent or tampered with."""
     if not cookie_value:
         return None
     try:
-        voter_id = _serializer().loads(cookie_value)
+        token = _serializer().loads(cookie_value)
     except BadSignature:
         return None
-    if not isinstance(voter_id, str) or len(voter_id) != 32:
+    if not isinstance(token, str) or len(token) != TOKEN_LENGTH:
         return None
-    return voter_id
+    return token
 
 
 def current_voter_id() -> str | None:
     """This browser's voter id, if it has a valid cookie."""
-    return read_voter_id(request.cookies.get(VOTER_COOKIE))
+    token = read_voter_token(request.cookies.get(VOTER_COOKIE))
+    return None if token is None else voter_id_for(token)
 
 
 def ensure_voter_id() -> str:
-    """This browser's voter id, issuing a new one (set on the response) if needed."""
-    voter_id = current_voter_id() or g.get("new_voter_id")
-    if voter_id is None:
-        voter_id = g.new_voter_id = secrets.token_hex(16)
-    return voter_id
+    """This browser's voter id, issuing a new token (set on the response) if needed."""
+    voter_id = current_voter_id()
+    if voter_id is not None:
+        return voter_id
+    if g.get("new_voter_token") is None:
+        g.new_voter_token = secrets.token_hex(TOKEN_LENGTH // 2)
+    return voter_id_for(g.new_voter_token)
 
 
 def set_voter_cookie(response: Response) -> Response:
-    """after_request hook: hand a newly issued voter id to the browser."""
-    voter_id = g.get("new_voter_id")
-    if voter_id is not None:
+    """after_request hook: hand a newly issued token to the browser."""
+    token = g.get("new_voter_token")
+    if token is not None:
         response.set_cookie(
             VOTER_COOKIE,
-            sign_voter_id(voter_id),
+            sign_voter_token(token),
             max_age=current_app.config["VOTER_COOKIE_MAX_AGE"],
             httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],

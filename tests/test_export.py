@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, timedelta, timezone
 
 import pytest
 
@@ -17,10 +17,14 @@ from poll.export import (
     export_chunks,
     filename,
     parse_day,
+    vote_lines,
 )
 from poll.extensions import db
 from poll.services.comments import post_comment
 from poll.services.polls import poll_by_slug
+from poll.services.voting import cast_vote
+
+from .conftest import TEST_DATABASE_URL
 
 HOSTILE_BODIES = [
     'Commas, "quotes", and more, "nested ""quotes"""',
@@ -87,7 +91,8 @@ def test_file_names_are_dated():
     assert filename(ExportRequest("audit"), date(2026, 11, 25)) == "all-polls-audit-2026-11-25.csv"
 
 
-def test_comment_export_round_trips_hostile_text_and_hides_the_voter(app, debate_poll):
+def test_comment_export_round_trips_hostile_text_with_the_stored_voter_id(app, debate_poll):
+    """Services get voter ids already hashed from the browser's token (see test_exports)."""
     with app.app_context():
         poll = poll_by_slug(debate_poll)
         for index, body in enumerate(HOSTILE_BODIES + FORMULAS):
@@ -98,7 +103,7 @@ def test_comment_export_round_trips_hostile_text_and_hides_the_voter(app, debate
     bodies = [row[6] for row in rows[1:]]
     assert bodies == HOSTILE_BODIES + ["'" + formula for formula in FORMULAS]
     assert all(row[3].startswith("'") for row in rows[1:])
-    assert all(len(row[4]) == 32 and not row[4].startswith("000") for row in rows[1:])
+    assert [row[4] for row in rows[1:]] == [f"{index:032d}" for index in range(len(bodies))]
 
 
 def test_vote_export_round_trips_hostile_choice_labels(app, make_poll):
@@ -121,12 +126,38 @@ def test_vote_export_round_trips_hostile_choice_labels(app, make_poll):
     assert all(row[5].endswith("Z") and row[5][10] == "T" and len(row[5]) == 24 for row in rows[1:])
 
 
-def test_iso_time_from_either_engine():
-    from datetime import datetime, timedelta, timezone
+def test_vote_lines_turn_stored_time_text_into_iso_utc():
+    rows = [(7, 1, "f" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:02.000000")]
+    assert vote_lines(rows, {1: "p,k,Label"}) == (
+        f"7,p,k,Label,{'f' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:02.000Z\r\n"
+    )
 
-    from poll.export import iso_time
 
-    assert iso_time("2026-11-25 08:00:01.123456") == "2026-11-25T08:00:01.123Z"
-    assert iso_time("2026-11-25 08:00:01") == "2026-11-25T08:00:01.000Z"
-    plus_one = timezone(timedelta(hours=1))
-    assert iso_time(datetime(2026, 11, 25, 9, 0, 1, 123456, tzinfo=plus_one)) == "2026-11-25T08:00:01.123Z"
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite keeps times as text; PostgreSQL as timestamps")
+def test_sqlite_times_stored_by_other_tools_still_export_as_iso_utc(app, debate_poll):
+    """Rows not written by SQLAlchemy may lack the fraction of a second."""
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        cast_vote(poll, poll.choices[0], "v" * 32, utcnow())
+        db.session.execute(
+            db.text(
+                "UPDATE vote SET created_at = '2026-11-25 08:00:01', updated_at = '2026-11-25 08:00:02.5'"
+            )
+        )
+        db.session.commit()
+        rows = parse("".join(export_chunks(ExportRequest("votes", poll))))
+    assert rows[1][5:] == ["2026-11-25T08:00:01.000Z", "2026-11-25T08:00:02.500Z"]
+
+
+def test_vote_times_leave_as_utc_with_milliseconds_on_either_engine(app, debate_poll):
+    """A time cast in another zone is stored and exported as the same instant in UTC."""
+    cast_at = (
+        (utcnow() + timedelta(minutes=1)).replace(microsecond=123456).astimezone(timezone(timedelta(hours=1)))
+    )
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        cast_vote(poll, poll.choices[0], "v" * 32, cast_at)
+        db.session.commit()
+        rows = parse("".join(export_chunks(ExportRequest("votes", poll))))
+    expected = cast_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.123Z")
+    assert rows[1][5:] == [expected, expected]

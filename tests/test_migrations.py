@@ -11,7 +11,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from poll import PROJECT_ROOT
+from poll.db_types import utcnow
 from poll.extensions import db
+from poll.models import Comment, Vote
+from poll.pseudonyms import voter_id_for
+from poll.services.comments import post_comment
+from poll.services.polls import create_poll
+from poll.voter import VOTER_COOKIE, sign_voter_token
 
 from .conftest import TEST_DATABASE_URL, make_app
 
@@ -63,3 +69,33 @@ def test_downgrade_to_base_removes_every_table(empty_database_url):
             remaining = set(inspect(connection).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert remaining == set()
+
+
+def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(empty_database_url):
+    """Revision adeb00b116f9: rows stored with the browser's raw token become its keyed hash."""
+    app = make_app(empty_database_url)
+    token = "a1" * 16
+    with app.app_context():
+        upgrade(revision="081b9ae4412d")
+        poll = create_poll("before", "Before", "Which?", [("yes", "Yes"), ("no", "No")])
+        db.session.flush()
+        now = utcnow()
+        db.session.add(Vote(poll_id=poll.id, choice_id=poll.choices[1].id, voter_id=token, created_at=now))
+        poll.choices[1].vote_count = 1
+        post_comment(poll, token, "Talks are the way.", "", "", now)
+        db.session.commit()
+        upgrade()
+        stored = {
+            db.session.scalar(db.select(Vote.voter_id)),
+            db.session.scalar(db.select(Comment.voter_id)),
+        }
+        expected = voter_id_for(token)
+        cookie = sign_voter_token(token)
+        db.session.remove()
+        db.engine.dispose()
+    assert stored == {expected}
+    client = app.test_client()
+    client.set_cookie(VOTER_COOKIE, cookie)
+    assert client.get("/polls/before/results.json").get_json()["my_choice"] == "no"
+    with app.app_context():
+        db.engine.dispose()

@@ -7,6 +7,8 @@ import pytest
 
 from poll.extensions import db
 from poll.models import AuditEntry, Comment, Vote
+from poll.pseudonyms import voter_id_for
+from poll.voter import VOTER_COOKIE, read_voter_token
 
 KINDS = ("votes", "comments", "tallies", "audit")
 
@@ -16,13 +18,22 @@ def parse(data: bytes) -> list[list[str]]:
 
 
 @pytest.fixture
-def busy_poll(app, debate_poll, make_comment):
+def browser_tokens(app, debate_poll) -> list[str]:
+    """Five browsers vote and comment; the tokens their voter cookies carry."""
+    tokens = []
     for number, choice in enumerate(["military", "diplomacy", "diplomacy", "undecided", "diplomacy"]):
         client = app.test_client()
         client.post(f"/polls/{debate_poll}/vote", data={"choice": choice})
         client.post(
             f"/polls/{debate_poll}/comments", data={"body": f'=1+{number} Talks, "quoted",\nnew line'}
         )
+        with app.app_context():
+            tokens.append(read_voter_token(client.get_cookie(VOTER_COOKIE).value))
+    return tokens
+
+
+@pytest.fixture
+def busy_poll(browser_tokens, debate_poll, make_comment):
     make_comment("@SUM(A1:A9) is not a formula here")
     return debate_poll
 
@@ -64,14 +75,31 @@ def test_row_counts_equal_the_database(app, moderator_client, busy_poll):
     ]
 
 
-def test_votes_never_expose_cookie_ids(app, moderator_client, busy_poll):
+def test_browser_tokens_are_in_no_export_and_not_in_the_database(
+    app, moderator_client, busy_poll, browser_tokens
+):
+    votes = moderator_client.get(f"/admin/export/votes.csv?poll={busy_poll}").data.decode()
+    comments = moderator_client.get(f"/admin/export/comments.csv?poll={busy_poll}").data.decode()
     with app.app_context():
-        voter_ids = set(db.session.execute(db.select(Vote.voter_id)).scalars())
-    data = moderator_client.get(f"/admin/export/votes.csv?poll={busy_poll}").data.decode()
-    assert not any(voter_id in data for voter_id in voter_ids)
-    rows = parse(data.encode())
-    assert rows[0] == ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at"]
-    assert rows[1][5].endswith("Z") and "T" in rows[1][5]
+        stored = set(db.session.execute(db.select(Vote.voter_id)).scalars())
+        stored |= set(db.session.execute(db.select(Comment.voter_id)).scalars())
+        pseudonyms = {voter_id_for(token) for token in browser_tokens}
+    assert len(set(browser_tokens)) == 5
+    assert not any(token in votes or token in comments or token in stored for token in browser_tokens)
+    vote_rows, comment_rows = parse(votes.encode()), parse(comments.encode())
+    assert vote_rows[0] == [
+        "vote_id",
+        "poll",
+        "choice_key",
+        "choice_label",
+        "voter",
+        "created_at",
+        "updated_at",
+    ]
+    assert vote_rows[1][5].endswith("Z") and "T" in vote_rows[1][5]
+    # Each browser has one pseudonym, the same in both files, so the two can be joined.
+    assert {row[4] for row in vote_rows[1:]} == pseudonyms
+    assert {row[4] for row in comment_rows[1:]} >= pseudonyms
 
 
 def test_user_text_is_defused_everywhere(moderator_client, busy_poll):
