@@ -4,13 +4,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, api, public
+from . import admin, public
+from .api import JsonRequests, create_api_app
 from .cli import register_commands
 from .config import Config, engine_options
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate, register_sqlite_pragmas
 from .request_checks import reject_unreadable_input
-from .security import init_security
+from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
 from .services.moderators import load_from_session
 from .voter import set_voter_cookie
@@ -34,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_hooks(app)
     register_error_handlers(app)
     register_commands(app)
+    app.wsgi_app = JsonRequests(app.wsgi_app, create_api_app(app))
+    trust_proxies(app)
     return app
 
 
@@ -62,7 +65,6 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
-    app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
 
 

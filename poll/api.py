@@ -1,21 +1,36 @@
-"""JSON endpoints."""
+"""JSON endpoints, answered by a lean Flask app of their own.
 
-from flask import Blueprint, abort, jsonify
+``results.json`` is the request readers repeat most. It changes nothing, so it
+needs no session, CSRF token, login or rate limit, yet the page app's hooks for
+those cost more than the read itself. ``*.json`` paths therefore go to a
+second Flask app with the same configuration and database engine, the same
+JSON error answers, and Flask-Talisman headers with a policy for data.
+"""
+
+from flask import Blueprint, Flask, Request, Response, abort, current_app, jsonify
+from flask.sessions import SessionInterface
+from sqlalchemy import Engine
 
 from .db_types import utcnow
+from .errors import register_api_error_handlers
 from .extensions import db
 from .public import NO_SUCH_POLL, results_visible
+from .request_checks import reject_null_characters
+from .security import init_api_security
 from .services.voting import results_snapshot
 from .voter import current_voter_id
 
 bp = Blueprint("api", __name__)
+ENGINE = "debate_poll.engine"
+
+
+def engine() -> Engine:
+    return current_app.extensions[ENGINE]
 
 
 @bp.get("/polls/<slug>/results.json")
 def results(slug: str):
-    # A pooled connection of its own: this read needs no ORM session, and
-    # setting one up and tearing it down would cost more than the query.
-    with db.engine.connect() as connection:
+    with engine().connect() as connection:
         snapshot = results_snapshot(slug, current_voter_id(), connection)
     if snapshot is None:
         abort(404, description=NO_SUCH_POLL)
@@ -29,3 +44,44 @@ def results(slug: str):
         my_choice=snapshot.my_choice,
         **snapshot.tally.as_dict(),
     )
+
+
+class NoSessions(SessionInterface):
+    """The JSON app reads the signed voter cookie and nothing else. Flask would
+    otherwise open the session cookie on every request (a new signing
+    serializer each time, a tenth of a results.json request); with this, the
+    session is Flask's read-only NullSession and nothing is saved."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        return None
+
+
+def create_api_app(pages: Flask) -> Flask:
+    """The JSON app beside ``pages``: its configuration, and its database engine
+    (one pool per process, disposed with the page app's)."""
+    api = Flask(__name__, instance_path=pages.instance_path)
+    api.config.from_mapping(pages.config)
+    api.session_interface = NoSessions()
+    with pages.app_context():
+        api.extensions[ENGINE] = db.engine
+    api.before_request(reject_null_characters)
+    init_api_security(api)
+    register_api_error_handlers(api)
+    api.register_blueprint(bp)
+    return api
+
+
+class JsonRequests:
+    """WSGI: requests for ``*.json`` to the API app, all others to the pages."""
+
+    def __init__(self, pages_wsgi, api: Flask):
+        self.pages_wsgi = pages_wsgi
+        self.api = api
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").endswith(".json"):
+            return self.api(environ, start_response)
+        return self.pages_wsgi(environ, start_response)

@@ -49,13 +49,17 @@ def handle_csrf_error(error: CSRFError):
     return render_error(400, "Form expired", CSRF_DESCRIPTION)
 
 
-def handle_server_error(error: InternalServerError):
-    db.session.rollback()
+def server_error_response() -> Response:
     return render_error(
         500,
         "Something went wrong",
         "Sorry, something went wrong on our side and nothing was saved. Please try again.",
     )
+
+
+def handle_server_error(error: InternalServerError):
+    db.session.rollback()
+    return server_error_response()
 
 
 def is_lock_contention(error: OperationalError) -> bool:
@@ -79,3 +83,9 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
+
+
+def register_api_error_handlers(api: Flask) -> None:
+    """The JSON app reads on connections of its own and has no session to roll back."""
+    api.register_error_handler(InternalServerError, lambda error: server_error_response())
+    api.register_error_handler(HTTPException, handle_http_error)

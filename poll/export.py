@@ -14,6 +14,7 @@ from itertools import chain
 
 from sqlalchemy import String, case, func, literal_column, select, type_coerce
 
+from .driver_sql import fetch_batches
 from .extensions import db
 from .models import AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
 from .services.voting import whole_percentages
@@ -101,32 +102,6 @@ def _stream(statement) -> Iterator:
     yield from db.session.connection().execute(statement.execution_options(yield_per=BATCH_ROWS))
 
 
-def _driver_batches(statement) -> Iterator[list[tuple]]:
-    """Batches of ``statement``'s rows as plain tuples from the database driver.
-
-    SQLAlchemy compiles the statement and converts every parameter through its
-    type, as it would itself; only its per-row Row objects are skipped, which
-    are a quarter of a million-row export's time. On PostgreSQL a named
-    (server-side) cursor keeps memory flat however many rows there are.
-    """
-    connection = db.session.connection()
-    dialect = connection.dialect
-    compiled = statement.compile(dialect=dialect)
-    values = {}
-    for name, value in compiled.construct_params().items():
-        processor = compiled.binds[name].type.bind_processor(dialect)
-        values[name] = value if processor is None else processor(value)
-    params = [values[name] for name in compiled.positiontup] if compiled.positional else values
-    streaming = {"name": "csv_export"} if dialect.name == "postgresql" else {}
-    cursor = connection.connection.cursor(**streaming)
-    try:
-        cursor.execute(str(compiled), params)
-        while rows := cursor.fetchmany(BATCH_ROWS):
-            yield rows
-    finally:
-        cursor.close()
-
-
 def stored_time_text(column):
     """A time as UTC text laid out "YYYY-MM-DD HH:MM:SS.ffffff" on either engine.
 
@@ -192,7 +167,7 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
     )
     if request.poll is not None:
         statement = statement.where(Vote.poll_id == request.poll.id)
-    for rows in _driver_batches(statement):
+    for rows in fetch_batches(db.session.connection(), statement, BATCH_ROWS):
         yield vote_lines(rows, cells_of_choice)
 
 

@@ -33,6 +33,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 talisman = Talisman()
+api_talisman = Talisman()  # the JSON app's headers (see poll.api)
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.login_message = "Please log in to see the moderation pages."

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import talisman
+from .extensions import api_talisman, talisman
 
 
 def content_security_policy(embed_origins: list[str]) -> dict:
@@ -31,6 +31,28 @@ def init_security(app: Flask) -> None:
         frame_options=None if embed_origins else "SAMEORIGIN",
         referrer_policy="strict-origin-when-cross-origin",
     )
+
+
+# Data, not a page: nothing may load from it or frame it.
+API_CONTENT_SECURITY_POLICY = {"default-src": "'none'", "frame-ancestors": "'none'"}
+
+
+def init_api_security(api: Flask) -> None:
+    https = api.config["HTTPS"]
+    api_talisman.init_app(
+        api,
+        force_https=https,
+        strict_transport_security=https,
+        session_cookie_secure=https,
+        content_security_policy=API_CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, take the client's address and scheme from
+    their X-Forwarded-* headers (for pages and JSON alike: call this last)."""
     proxies = app.config["PROXY_COUNT"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

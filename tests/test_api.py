@@ -1,7 +1,10 @@
-"""JSON results."""
+"""JSON results, answered by the lean API app."""
+
+import pytest
 
 from poll.models import RESULTS_ALWAYS
 
+from .conftest import make_app
 from .helpers import counted_from_votes
 
 
@@ -35,3 +38,51 @@ def test_results_json_unknown_poll_is_json_404(client):
     response = client.get("/polls/none/results.json")
     assert response.status_code == 404
     assert response.is_json
+
+
+def test_results_json_sends_security_headers_for_data(client, make_poll):
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    response = client.get(f"/polls/{slug}/results.json")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Set-Cookie" not in response.headers
+
+
+def test_results_json_in_production_is_https_only(database_url, monkeypatch, make_poll):
+    monkeypatch.setenv("HTTPS", "1")
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    client = make_app(database_url).test_client()
+    plain = client.get(f"/polls/{slug}/results.json", base_url="http://localhost")
+    assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")
+    secure = client.get(f"/polls/{slug}/results.json", base_url="https://localhost")
+    assert secure.status_code == 200 and "max-age=" in secure.headers["Strict-Transport-Security"]
+
+
+def test_results_json_behind_a_proxy_trusts_its_scheme(database_url, monkeypatch, make_poll):
+    monkeypatch.setenv("HTTPS", "1")
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    client = make_app(database_url, PROXY_COUNT=1).test_client()
+    response = client.get(
+        f"/polls/{slug}/results.json", base_url="http://localhost", headers={"X-Forwarded-Proto": "https"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, url, status, message",
+    [
+        ("GET", "/polls/%00/results.json", 400, "Null characters are not allowed"),
+        ("GET", "/polls/x/results.json?a=%00", 400, "Null characters are not allowed"),
+        ("POST", "/polls/x/results.json", 405, "does not accept that kind of request"),
+        ("GET", "/polls/x/y/results.json", 404, "nothing at this address"),
+        ("GET", "/nothing.json", 404, "nothing at this address"),
+    ],
+)
+def test_bad_json_requests_get_clear_json_errors(client, method, url, status, message):
+    response = client.open(url, method=method)
+    assert response.status_code == status
+    assert message in response.get_json()["message"]

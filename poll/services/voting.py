@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, select, text, update
 
 from ..db_types import UTCDateTime
+from ..driver_sql import PreparedQuery, fetch_all
 from ..extensions import db
 from ..models import Choice, Poll, Schedule, Vote
 
@@ -156,24 +158,19 @@ def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None
         connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": deltas[choice_id]})
 
 
-@dataclass(frozen=True)
-class ChoiceTally:
+class ChoiceTally(NamedTuple):
     key: str
     label: str
     votes: int
     percent: int
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     total: int
     choices: list[ChoiceTally]
 
     def as_dict(self) -> dict:
-        return {
-            "total": self.total,
-            "choices": [vars(choice) for choice in self.choices],
-        }
+        return {"total": self.total, "choices": [choice._asdict() for choice in self.choices]}
 
 
 def whole_percentages(counts: list[int]) -> list[int]:
@@ -191,12 +188,12 @@ def whole_percentages(counts: list[int]) -> list[int]:
     return floors
 
 
-def _tally_from_rows(rows) -> Tally:
-    counts = [row.vote_count for row in rows]
+def _tally(rows: list[tuple]) -> Tally:
+    counts = [row[_VOTE_COUNT] for row in rows]
     return Tally(
         total=sum(counts),
         choices=[
-            ChoiceTally(row.key, row.label, row.vote_count, percent)
+            ChoiceTally(row[_KEY], row[_LABEL], row[_VOTE_COUNT], percent)
             for row, percent in zip(rows, whole_percentages(counts), strict=True)
         ],
     )
@@ -239,25 +236,36 @@ _SNAPSHOT_QUERY = (
 )
 
 
+_SNAPSHOT = PreparedQuery(_SNAPSHOT_QUERY)
+_POLL_COLUMNS = 5  # slug .. results_visibility: the same on every row, converted once
+_KEY, _LABEL, _VOTE_COUNT, _MY_VOTE = 5, 6, 7, 8
+
+
 def results_snapshot(
     slug: str, voter_id: str | None, connection: Connection | None = None
 ) -> ResultsSnapshot | None:
     """Results of the poll at ``slug`` as ``voter_id`` sees them; None if there is no such poll.
 
-    A Core statement on ``connection``, by default the session's (same
-    transaction as the rest of the page).
+    Read on ``connection``, by default the session's (same transaction as the
+    rest of the page), through the driver's cursor: this read is behind every
+    poll page and results.json.
     """
     connection = connection or db.session.connection()
-    rows = connection.execute(_SNAPSHOT_QUERY, {"slug": slug, "voter_id": voter_id or ""}).all()
+    query = _SNAPSHOT.for_dialect(connection.dialect)
+    rows = fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""})
     if not rows:
         return None
-    first = rows[0]
+    convert = query.result_processors
+    poll = [
+        value if convert[index] is None else convert[index](value)
+        for index, value in enumerate(rows[0][:_POLL_COLUMNS])
+    ]
     return ResultsSnapshot(
-        slug=first.slug,
-        question=first.question,
-        opens_at=first.opens_at,
-        closes_at=first.closes_at,
-        results_visibility=first.results_visibility,
-        my_choice=next((row.key for row in rows if row.my_vote_id is not None), None),
-        tally=_tally_from_rows(rows),
+        slug=poll[0],
+        question=poll[1],
+        opens_at=poll[2],
+        closes_at=poll[3],
+        results_visibility=poll[4],
+        my_choice=next((row[_KEY] for row in rows if row[_MY_VOTE] is not None), None),
+        tally=_tally(rows),
     )

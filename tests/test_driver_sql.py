@@ -1,0 +1,65 @@
+"""Statements run on the driver's cursor give exactly what SQLAlchemy gives."""
+
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select
+
+from poll.db_types import utcnow
+from poll.driver_sql import DriverQuery, fetch_all, fetch_batches
+from poll.extensions import db
+from poll.models import Poll, Vote
+from poll.services.polls import poll_by_slug
+from poll.services.voting import cast_vote
+
+
+def votes_statement(poll_id, since):
+    return (
+        select(Vote.id, Vote.voter_id, Vote.created_at, Poll.opens_at, Poll.closes_at)
+        .join(Poll, Vote.poll_id == Poll.id)
+        .where(Vote.poll_id == poll_id, Vote.created_at >= since)
+        .order_by(Vote.id)
+    )
+
+
+def cast_five_votes(poll):
+    start = utcnow()
+    for number in range(5):
+        cast_vote(
+            poll,
+            poll.choices[number % 3],
+            f"{number:032d}",
+            start + timedelta(seconds=number, microseconds=7),
+        )
+    db.session.commit()
+    return start
+
+
+def test_rows_and_parameters_match_sqlalchemys_own(app, debate_poll):
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        since = cast_five_votes(poll) + timedelta(seconds=2)
+        statement = votes_statement(bindparam("poll"), since)
+        connection = db.session.connection()
+        expected = [tuple(row) for row in connection.execute(statement, {"poll": poll.id})]
+        query = DriverQuery(statement, connection.dialect)
+        converted = [
+            tuple(
+                value if convert is None else convert(value)
+                for value, convert in zip(row, query.result_processors, strict=True)
+            )
+            for row in fetch_all(connection, query, {"poll": poll.id})
+        ]
+    assert len(expected) == 3
+    assert converted == expected
+
+
+def test_batches_together_are_all_the_rows(app, debate_poll):
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        since = cast_five_votes(poll)
+        statement = votes_statement(poll.id, since)
+        connection = db.session.connection()
+        everything = fetch_all(connection, DriverQuery(statement, connection.dialect))
+        batches = list(fetch_batches(connection, statement, batch_rows=2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert [row for batch in batches for row in batch] == everything
