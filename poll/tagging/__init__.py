@@ -5,7 +5,7 @@ tags = tag("Talks have failed; only strength deters them.")
 tags.stance, tags.stance_confidence, tags.cues, tags.sentiment, tags.compound
 """
 
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from .lexicon import DIPLOMACY, MILITARY, NEUTRAL
 from .sentiment import classify_sentiment
@@ -16,8 +16,7 @@ STANCES = (MILITARY, DIPLOMACY, NEUTRAL)
 SENTIMENTS = ("positive", "neutral", "negative")
 
 
-@dataclass(frozen=True)
-class Tags:
+class Tags(NamedTuple):
     stance: str
     stance_confidence: float
     cues: tuple[str, ...]
@@ -26,7 +25,7 @@ class Tags:
     version: str = TAGGER_VERSION
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "cues": list(self.cues)}
+        return {**self._asdict(), "cues": list(self.cues)}
 
 
 def tag(text: str) -> Tags:

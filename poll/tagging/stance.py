@@ -181,12 +181,14 @@ def _turned_by(text: str, clause: _Clause, match: re.Match, after: str, patterns
     """Why a cue argues against its own side ("no more talks", "strikes won't
     work"), or "" if it does not. Two negations cancel out. ``after`` is the
     rest of the clause after the cue."""
-    # A negation's scope ends at punctuation: "no more talks, respond with force".
-    preceding = SCOPE_END.split(text[clause.start : match.start()])[-1]
-    before = " ".join(preceding.split()[-NEGATION_WINDOW_WORDS:])
-    negations = len(patterns.negator.findall(before)) + before.count(CONTRACTED_NEGATION)
-    if negations and patterns.conditional.search(before):
-        negations += 1
+    negations = 0
+    if match.start() > clause.start:  # a cue that opens its clause has nothing before it
+        # A negation's scope ends at punctuation: "no more talks, respond with force".
+        preceding = SCOPE_END.split(text[clause.start : match.start()])[-1]
+        before = " ".join(preceding.split()[-NEGATION_WINDOW_WORDS:])
+        negations = len(patterns.negator.findall(before)) + before.count(CONTRACTED_NEGATION)
+        if negations and patterns.conditional.search(before):
+            negations += 1
     failing = patterns.failure.match(after) is not None
     failing += len(patterns.after_negator.findall(after))
     if (negations + failing) % 2 == 0:
