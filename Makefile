@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: install browser-tools migrate seed run serve test lint bench load security
+.PHONY: install browser-tools bench-tools migrate seed run serve test lint bench load security
 
 install: $(VENV)/.installed
 
@@ -47,7 +47,16 @@ lint: install
 	$(BIN)/ruff check poll tests bench wsgi.py
 	$(BIN)/ruff format --check poll tests bench wsgi.py
 
-bench: install
+## wrk and the sqlite3 command-line tool, from Debian's packages when missing (needs root)
+bench-tools:
+	@missing=""; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: install bench-tools
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.export
