@@ -1,6 +1,7 @@
 """HTTP security headers (Flask-Talisman) and the client address behind proxies."""
 
 from flask import Flask
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import api_talisman, talisman
@@ -19,18 +20,10 @@ def content_security_policy(embed_origins: list[str]) -> dict:
 
 
 def init_security(app: Flask) -> None:
-    https = app.config["HTTPS"]
     embed_origins = app.config["EMBED_ORIGINS"]
-    talisman.init_app(
-        app,
-        force_https=https,
-        strict_transport_security=https,
-        session_cookie_secure=https,
-        content_security_policy=content_security_policy(embed_origins),
-        # X-Frame-Options names one origin at most; with embedding sites the CSP decides alone.
-        frame_options=None if embed_origins else "SAMEORIGIN",
-        referrer_policy="strict-origin-when-cross-origin",
-    )
+    # X-Frame-Options names one origin at most; with embedding sites the CSP decides alone.
+    frame_options = None if embed_origins else "SAMEORIGIN"
+    _init_talisman(talisman, app, content_security_policy(embed_origins), frame_options)
 
 
 # Data, not a page: nothing may load from it or frame it.
@@ -38,14 +31,20 @@ API_CONTENT_SECURITY_POLICY = {"default-src": "'none'", "frame-ancestors": "'non
 
 
 def init_api_security(api: Flask) -> None:
-    https = api.config["HTTPS"]
-    api_talisman.init_app(
-        api,
+    _init_talisman(api_talisman, api, API_CONTENT_SECURITY_POLICY, "DENY")
+
+
+def _init_talisman(extension: Talisman, app: Flask, policy: dict, frame_options: str | None) -> None:
+    """The same HTTPS rules and referrer policy for pages and JSON: with HTTPS=1,
+    plain requests are redirected, HSTS is sent and cookies are Secure."""
+    https = app.config["HTTPS"]
+    extension.init_app(
+        app,
         force_https=https,
         strict_transport_security=https,
         session_cookie_secure=https,
-        content_security_policy=API_CONTENT_SECURITY_POLICY,
-        frame_options="DENY",
+        content_security_policy=policy,
+        frame_options=frame_options,
         referrer_policy="strict-origin-when-cross-origin",
     )
 
