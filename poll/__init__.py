@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_hooks(app)
     register_error_handlers(app)
     register_commands(app)
-    app.wsgi_app = JsonRequests(app.wsgi_app, create_api_app(app))
+    app.wsgi_app = JsonRequests(app.wsgi_app, create_api_app(app), app.static_url_path)
     trust_proxies(app)
     return app
 

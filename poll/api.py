@@ -75,13 +75,16 @@ def create_api_app(pages: Flask) -> Flask:
 
 
 class JsonRequests:
-    """WSGI: requests for ``*.json`` to the API app, all others to the pages."""
+    """WSGI: requests for ``*.json`` to the API app, all others (static files
+    included, whatever their name) to the pages."""
 
-    def __init__(self, pages_wsgi, api: Flask):
+    def __init__(self, pages_wsgi, api: Flask, static_url_path: str):
         self.pages_wsgi = pages_wsgi
         self.api = api
+        self.static_prefix = static_url_path.rstrip("/") + "/"
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO", "").endswith(".json"):
+        path = environ.get("PATH_INFO", "")
+        if path.endswith(".json") and not path.startswith(self.static_prefix):
             return self.api(environ, start_response)
         return self.pages_wsgi(environ, start_response)

@@ -86,3 +86,12 @@ def test_bad_json_requests_get_clear_json_errors(client, method, url, status, me
     response = client.open(url, method=method)
     assert response.status_code == status
     assert message in response.get_json()["message"]
+
+
+def test_static_files_stay_with_the_pages_whatever_their_name(client):
+    """Told apart by their policies: data gets default-src 'none', pages 'self'."""
+    static = client.get("/static/no-such-file.json")
+    data = client.get("/polls/no-such-poll/results.json")
+    assert static.status_code == data.status_code == 404
+    assert "default-src 'self'" in static.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in data.headers["Content-Security-Policy"]
