@@ -118,11 +118,11 @@ def _sentence_spans(text: str, patterns: _Patterns) -> list[tuple[int, int]]:
 def _clause_spans(text: str, sentence: tuple[int, int], patterns: _Patterns) -> list[_Clause]:
     """Split a sentence at contrast markers; weight what comes after more."""
     start, end = sentence
-    has_marker = patterns.contrast.search(text, start, end) is not None
-    markers = list(patterns.contrast.finditer(text, start, end)) if has_marker else []
-    if markers:
+    # Most sentences have no marker: one search says so; a found one starts the list.
+    first = patterns.contrast.search(text, start, end)
+    if first is not None:
         clauses, position = [], start
-        for marker in markers:
+        for marker in (first, *patterns.contrast.finditer(text, first.end(), end)):
             clauses.append(_Clause(position, marker.start(), BEFORE_CONTRAST_WEIGHT))
             position = marker.end()
         return [*clauses, _Clause(position, end, AFTER_CONTRAST_WEIGHT)]
