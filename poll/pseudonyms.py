@@ -2,7 +2,7 @@
 address without storing or exporting the raw cookie token or IP."""
 
 import hashlib
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from flask import current_app
 
@@ -10,20 +10,16 @@ VOTER = "voter"
 ADDRESS = "ip"
 
 
-@cache
-def _key(secret: str) -> bytes:
-    return hashlib.sha256(secret.encode()).digest()
-
-
 class KeyedHasher:
     """Keyed BLAKE2b under a secret, kept apart by ``purpose``.
 
-    BLAKE2's keyed mode is a MAC on its own. The keyed state is built once and
-    copied per value.
+    BLAKE2's keyed mode is a MAC on its own. The keyed state is built once (see
+    ``hasher``) and copied per value.
     """
 
     def __init__(self, secret: str, purpose: str):
-        self._keyed = hashlib.blake2b(key=_key(secret), person=purpose.encode()[:16], digest_size=16)
+        key = hashlib.sha256(secret.encode()).digest()
+        self._keyed = hashlib.blake2b(key=key, person=purpose.encode()[:16], digest_size=16)
 
     def __call__(self, value: str) -> str:
         digest = self._keyed.copy()
@@ -33,6 +29,7 @@ class KeyedHasher:
 
 @lru_cache(maxsize=16)
 def hasher(secret: str, purpose: str) -> KeyedHasher:
+    """One hasher per secret and purpose, kept: every request hashes its voter token."""
     return KeyedHasher(secret, purpose)
 
 
