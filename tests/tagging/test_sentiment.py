@@ -5,11 +5,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from poll.tagging import tag
+from poll.tagging.evaluate import read_labelled
 from poll.tagging.sentiment import analyzer, label_for
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 GROUNDTRUTH = Path(
     os.environ.get("VADER_GROUNDTRUTH", Path(__file__).resolve().parents[3] / "shared" / "vader-groundtruth")
 )
@@ -42,6 +46,54 @@ def test_reproduces_vaders_correlation_on_tweets():
     human = [rating for rating, _ in rows]
     ours = [tag(text).compound for _, text in rows]
     assert pearson(human, ours) >= 0.85
+
+
+@pytest.fixture(scope="module")
+def stock_vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def test_scores_equal_vaders_own_on_the_papers_data_and_ours(stock_vader):
+    """The ASCII shortcut changes nothing: every score of every text, emoji and
+    all, equals the stock analyzer's (including variants with padding, case and
+    line breaks)."""
+    texts = [
+        text
+        for name in (
+            "tweets_GroundTruth.txt",
+            "amazonReviewSnippets_GroundTruth.txt",
+            "movieReviewSnippets_GroundTruth.txt",
+            "nytEditorialSnippets_GroundTruth.txt",
+        )
+        for _, text in read_groundtruth(name)
+    ]
+    texts += [
+        text
+        for text, _ in read_labelled(DATA / "stance_dev.csv") + read_labelled(DATA / "stance_holdout.csv")
+    ]
+    assert sum(not text.isascii() for text in texts) > 10  # the stock path is exercised too
+    for text in texts:
+        for variant in (text, f"  {text.upper()}\n", text.replace(" ", "\n")):
+            assert analyzer().polarity_scores(variant) == stock_vader.polarity_scores(variant), variant
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                ["kind", "of", "very", "not", "but", "good", "bad", "no", "GREAT", "never", "least"]
+            ),
+            st.sampled_from([":)", ":-(", "!!!", "?", "lol", "<3", "\U0001f600", "\u2764"]),
+            st.text(max_size=6),
+        ),
+        max_size=14,
+    ),
+    st.sampled_from([" ", "  ", "\n", ", ", "\t"]),
+)
+def test_generated_text_scores_like_vader(stock_vader, words, separator):
+    text = separator.join(words)
+    assert analyzer().polarity_scores(text) == stock_vader.polarity_scores(text)
 
 
 def test_compound_is_vaders_own():
