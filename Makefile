@@ -61,6 +61,7 @@ bench: install bench-tools
 	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.http_load
+	$(BIN)/python -m bench.floor
 	$(BIN)/python -m bench.integrity
 
 ## Integrity under load only: exact tallies, kill -9, two processes (needs PostgreSQL and Redis)
