@@ -9,15 +9,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
-from sqlalchemy.orm import selectinload
 
 from .db_types import utcnow
 from .export import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from .extensions import db
 from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
 from .services import audit, moderators
-from .services.comments import apply_tags
-from .services.flags import refresh_tag_flags
+from .services.comments import retag, retag_query
 from .services.polls import poll_by_slug, seed_debate_poll
 from .tagging import TAGGER_VERSION, tag
 
@@ -67,9 +65,8 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
     try:
         with click.progressbar(length=total, label="Re-tagging", file=sys.stderr) as progress:
             for batch in _batches(conditions, batch_size):
-                counts.update(_retag(batch))
+                counts.update(retag(batch))
                 db.session.commit()
-                db.session.expunge_all()
                 progress.update(len(batch))
     except KeyboardInterrupt:
         db.session.rollback()
@@ -86,33 +83,13 @@ def _batches(conditions: list, batch_size: int):
     """Comments in id order, one batch at a time, so memory stays flat."""
     last_id = 0
     while True:
-        batch = (
-            db.session.execute(
-                db.select(Comment)
-                .options(selectinload(Comment.flags), selectinload(Comment.author_choice))
-                .where(Comment.id > last_id, *conditions)
-                .order_by(Comment.id)
-                .limit(batch_size)
-            )
-            .scalars()
-            .all()
-        )
+        batch = db.session.execute(
+            retag_query().where(Comment.id > last_id, *conditions).limit(batch_size)
+        ).all()
         if not batch:
             return
         last_id = batch[-1].id
         yield batch
-
-
-def _retag(batch: list[Comment]) -> Counter:
-    counts: Counter = Counter()
-    for comment in batch:
-        before = (comment.stance, comment.sentiment)
-        apply_tags(comment, tag(comment.body))
-        refresh_tag_flags(comment)
-        counts["retagged"] += 1
-        counts["stance_changed"] += comment.stance != before[0]
-        counts["sentiment_changed"] += comment.sentiment != before[1]
-    return counts
 
 
 @click.command("export")

@@ -98,6 +98,50 @@ def test_retag_updates_old_versions_in_batches_and_reports_counts(app, runner, d
     assert "Re-tagged 9 comments" in forced.output and "0 changed stance" in forced.output
 
 
+def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, runner, debate_poll):
+    """Flags are redone from the new tags and each author's vote, in batches
+    that split the comments; flags that need history (a link, a moderator's
+    second look) stay."""
+    from poll.models import (
+        FLAG_LINK,
+        FLAG_MODERATOR,
+        FLAG_STANCE_VOTE_MISMATCH,
+        FLAG_STRONGLY_NEGATIVE,
+        Comment,
+        CommentFlag,
+    )
+    from poll.services.polls import poll_by_slug
+
+    bodies_votes_and_old_flags = [
+        ("Strike their launch sites now.", "diplomacy", []),
+        ("Keep negotiating, talks are the only way.", "diplomacy", [FLAG_STANCE_VOTE_MISMATCH, FLAG_LINK]),
+        ("This is a horrible, disgusting, hateful and evil regime.", None, []),
+        ("What a lovely sunny day it is.", "military", [FLAG_STRONGLY_NEGATIVE, FLAG_MODERATOR]),
+    ]
+    _old_comments(app, debate_poll, [body for body, _, _ in bodies_votes_and_old_flags])
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        comments = db.session.execute(db.select(Comment).order_by(Comment.id)).scalars().all()
+        for comment, (_, vote, flags) in zip(comments, bodies_votes_and_old_flags, strict=True):
+            comment.author_choice = poll.choice_by_key(vote) if vote else None
+            comment.flags = [CommentFlag(flag=flag) for flag in flags]
+        db.session.commit()
+
+    result = runner.invoke(args=["retag", "--batch-size", "3"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        flags = [
+            sorted(flag.flag for flag in comment.flags)
+            for comment in db.session.execute(db.select(Comment).order_by(Comment.id)).scalars()
+        ]
+    assert flags == [
+        [FLAG_STANCE_VOTE_MISMATCH],
+        [FLAG_LINK],
+        [FLAG_STRONGLY_NEGATIVE],
+        [FLAG_MODERATOR],
+    ]
+
+
 def test_retag_only_the_chosen_poll(app, runner, debate_poll, make_poll):
     other = make_poll("other")
     _old_comments(app, debate_poll, ["No more talks!"])
@@ -117,7 +161,7 @@ def test_interrupted_retag_keeps_finished_batches_and_resumes(app, runner, debat
     from poll import cli
 
     _old_comments(app, debate_poll, ["No more talks!"] * 5)
-    real_retag = cli._retag
+    real_retag = cli.retag
     calls = {"n": 0}
 
     def interrupted_after_two_batches(batch):
@@ -126,13 +170,13 @@ def test_interrupted_retag_keeps_finished_batches_and_resumes(app, runner, debat
             raise KeyboardInterrupt
         return real_retag(batch)
 
-    monkeypatch.setattr(cli, "_retag", interrupted_after_two_batches)
+    monkeypatch.setattr(cli, "retag", interrupted_after_two_batches)
     result = runner.invoke(args=["retag", "--batch-size", "2"])
     assert result.exit_code == 130
     assert "Interrupted: 4 comments re-tagged and saved" in result.output
     assert [version for version, _ in _versions(app)].count("old-1") == 1
 
-    monkeypatch.setattr(cli, "_retag", real_retag)
+    monkeypatch.setattr(cli, "retag", real_retag)
     result = runner.invoke(args=["retag", "--batch-size", "2"])
     assert "Re-tagged 1 comments" in result.output
     assert [version for version, _ in _versions(app)].count("old-1") == 0

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, insert, or_
 
 from ..extensions import db
 from ..models import (
@@ -31,6 +31,15 @@ OPPOSED_STANCES = {("military", "diplomacy"), ("diplomacy", "military")}
 
 def stance_contradicts_vote(stance: str, choice: Choice | None) -> bool:
     return choice is not None and (stance, choice.key) in OPPOSED_STANCES
+
+
+def flags_for_tags(compound: float, stance: str, vote_key: str | None) -> set[str]:
+    """The flags that follow from a comment's tags and its author's vote alone."""
+    checks = {
+        FLAG_STRONGLY_NEGATIVE: compound <= STRONGLY_NEGATIVE_COMPOUND,
+        FLAG_STANCE_VOTE_MISMATCH: (stance, vote_key) in OPPOSED_STANCES,
+    }
+    return {flag for flag, applies in checks.items() if applies}
 
 
 def normalised_body(body: str) -> str:
@@ -75,12 +84,8 @@ TAG_FLAGS = (FLAG_STRONGLY_NEGATIVE, FLAG_STANCE_VOTE_MISMATCH)
 
 
 def tag_flags(comment: Comment) -> set[str]:
-    """The flags that follow from a comment's tags alone."""
-    checks = {
-        FLAG_STRONGLY_NEGATIVE: comment.compound <= STRONGLY_NEGATIVE_COMPOUND,
-        FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(comment.stance, comment.author_choice),
-    }
-    return {flag for flag, applies in checks.items() if applies}
+    choice = comment.author_choice
+    return flags_for_tags(comment.compound, comment.stance, None if choice is None else choice.key)
 
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:
@@ -104,3 +109,31 @@ def set_flags(comment: Comment, wanted: set[str], managed: tuple[str, ...] = AUT
 def refresh_tag_flags(comment: Comment) -> None:
     """After re-tagging: redo the flags that depend on the tags (others need history)."""
     set_flags(comment, tag_flags(comment), managed=TAG_FLAGS)
+
+
+def replace_tag_flags(wanted: dict[int, set[str]]) -> None:
+    """``refresh_tag_flags`` for many comments at once, by comment id: a few
+    set-based statements instead of loading every comment's flags."""
+    ids = list(wanted)
+    present = set(
+        db.session.execute(
+            db.select(CommentFlag.comment_id, CommentFlag.flag).where(
+                CommentFlag.comment_id.in_(ids), CommentFlag.flag.in_(TAG_FLAGS)
+            )
+        ).tuples()
+    )
+    desired = {(comment_id, flag) for comment_id, flags in wanted.items() for flag in flags}
+    for flag in TAG_FLAGS:
+        # One statement per flag keeps the bound values within SQLite's limit.
+        stale = [comment_id for comment_id, name in present - desired if name == flag]
+        if stale:
+            db.session.execute(
+                delete(CommentFlag).where(CommentFlag.flag == flag, CommentFlag.comment_id.in_(stale)),
+                execution_options={"synchronize_session": False},
+            )
+    missing = desired - present
+    if missing:
+        db.session.execute(
+            insert(CommentFlag),
+            [{"comment_id": comment_id, "flag": flag} for comment_id, flag in sorted(missing)],
+        )
