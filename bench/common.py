@@ -27,6 +27,30 @@ def prepare_database(env: dict) -> None:
         subprocess.run([*flask, *command], cwd=ROOT, env=full_env, check=True, capture_output=True)
 
 
+# Each measured command starts from a small, fresh interpreter: a child's peak
+# RSS as the kernel reports it is at least the RSS of the process that forked
+# it, and the benchmark's own process holds the whole app and its test data.
+_LAUNCHER = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:])
+elapsed = time.perf_counter() - started
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_measured(command: list[str], stdout_path: Path, env: dict) -> tuple[float, float]:
+    """(seconds, peak RSS in MiB) of one command, its output written to ``stdout_path``."""
+    launcher = [sys.executable, "-I", "-S", "-c", _LAUNCHER, *command]
+    with stdout_path.open("wb") as out:
+        completed = subprocess.run(launcher, stdout=out, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"{command[0]} failed:\n{completed.stderr[-2000:]}")
+    seconds, peak_kib = completed.stderr.split()[-2:]
+    return float(seconds), int(peak_kib) / 1024
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,15 +7,13 @@ sqlite3 command-line tool exporting the same table as CSV, in the same run.
 import os
 import secrets
 import shutil
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from poll import create_app
 from poll.extensions import db
 
-from .common import BIN, ROOT, prepare_database
+from .common import BIN, prepare_database, run_measured
 from .http_load import create_poll_with_votes
 
 VOTES = int(os.environ.get("BENCH_EXPORT_VOTES", "1000000"))
@@ -25,18 +23,6 @@ SQLITE_QUERY = (
     "FROM vote JOIN poll ON poll.id = vote.poll_id JOIN choice ON choice.id = vote.choice_id "
     "WHERE poll.slug = 'bench-export' ORDER BY vote.created_at, vote.id"
 )
-
-
-def run_measured(command: list[str], stdout_path: Path, env: dict) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one child process, measured on that child alone."""
-    with stdout_path.open("wb") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{command[0]} failed")
-    return elapsed, usage.ru_maxrss / 1024
 
 
 def main() -> None:

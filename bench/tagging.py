@@ -7,7 +7,6 @@ Figures are printed as ratios against a baseline measured in the same run.
 """
 
 import os
-import resource
 import secrets
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from poll.extensions import db
 from poll.tagging import tag
 from poll.tagging.evaluate import read_labelled
 
-from .common import BIN, ROOT
+from .common import BIN, ROOT, run_measured
 
 COMMENTS = [text for text, _ in read_labelled(ROOT / "tests" / "data" / "stance_dev.csv")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
@@ -82,15 +81,13 @@ def retag() -> None:
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "seed"], cwd=ROOT, check=True, capture_output=True)
     store_old_comments(RETAG_COMMENTS)
-    started = time.perf_counter()
-    completed = subprocess.run([*flask, "retag"], cwd=ROOT, check=True, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(completed.stdout.strip())
+    output = workdir / "retag.txt"
+    elapsed, peak_mib = run_measured([*flask, "retag"], output, dict(os.environ))
+    print(output.read_text().strip())
     print(
         f"retag of {RETAG_COMMENTS:,} comments: {elapsed:.1f} s ({RETAG_COMMENTS / elapsed:,.0f} comments/s)"
     )
-    print(f"peak RSS of the largest child process (the retag run): {peak_mib:.0f} MiB")
+    print(f"peak RSS of the retag process: {peak_mib:.0f} MiB")
 
 
 if __name__ == "__main__":
