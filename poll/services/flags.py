@@ -15,7 +15,6 @@ from ..models import (
     FLAG_STANCE_VOTE_MISMATCH,
     FLAG_STRONGLY_NEGATIVE,
     BlockedWord,
-    Choice,
     Comment,
     CommentFlag,
 )
@@ -29,15 +28,16 @@ LINK = re.compile(
 OPPOSED_STANCES = {("military", "diplomacy"), ("diplomacy", "military")}
 
 
-def stance_contradicts_vote(stance: str, choice: Choice | None) -> bool:
-    return choice is not None and (stance, choice.key) in OPPOSED_STANCES
+def stance_contradicts_vote(stance: str, vote_key: str | None) -> bool:
+    """A comment arguing for one side by someone who voted for the other."""
+    return (stance, vote_key) in OPPOSED_STANCES
 
 
 def flags_for_tags(compound: float, stance: str, vote_key: str | None) -> set[str]:
     """The flags that follow from a comment's tags and its author's vote alone."""
     checks = {
         FLAG_STRONGLY_NEGATIVE: compound <= STRONGLY_NEGATIVE_COMPOUND,
-        FLAG_STANCE_VOTE_MISMATCH: (stance, vote_key) in OPPOSED_STANCES,
+        FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(stance, vote_key),
     }
     return {flag for flag, applies in checks.items() if applies}
 

@@ -14,8 +14,8 @@ class Analyzer(SentimentIntensityAnalyzer):
     ``polarity_scores`` first swaps emoji for their descriptions, copying the
     text one character at a time in Python: for a typical comment that copy is
     a seventh of its time. Every emoji VADER knows is non-ASCII, so ASCII text
-    (most comments) goes straight to the scoring steps, which follow
-    vaderSentiment 3.3.2's ``polarity_scores`` line for line (MIT licence). A
+    (most comments) goes straight to the scoring steps, the same calls in the
+    same order as vaderSentiment 3.3.2's ``polarity_scores`` (MIT licence). A
     test holds the two equal on the VADER paper's data; ``requirements.txt``
     pins the version.
     """

@@ -1,7 +1,5 @@
 """Comment rules, without HTTP."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from poll.db_types import utcnow
@@ -25,8 +23,7 @@ from poll.services.voting import cast_vote
     ],
 )
 def test_stance_contradicts_vote(stance, vote, expected):
-    choice = None if vote is None else SimpleNamespace(key=vote)
-    assert stance_contradicts_vote(stance, choice) is expected
+    assert stance_contradicts_vote(stance, vote) is expected
 
 
 def test_flag_follows_a_corrected_tag(app, debate_poll):
