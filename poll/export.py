@@ -11,8 +11,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
+from operator import itemgetter
 
-from sqlalchemy import String, case, func, literal_column, select, type_coerce
+from sqlalchemy import String, func, literal_column, select, type_coerce
 
 from .driver_sql import fetch_batches
 from .extensions import db
@@ -24,6 +25,7 @@ BATCH_ROWS = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 STORED_TIME_LENGTH = len("2026-11-25 08:00:01.123456")
+_CREATED, _UPDATED = itemgetter(3), itemgetter(4)  # in a votes row
 
 HEADERS = {
     "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at"],
@@ -103,17 +105,30 @@ def _stream(statement) -> Iterator:
 
 
 def stored_time_text(column):
-    """A time as UTC text laid out "YYYY-MM-DD HH:MM:SS.ffffff" on either engine.
+    """A time as UTC text, laid out "YYYY-MM-DD HH:MM:SS.ffffff" when the row
+    was written by this app (see ``vote_lines`` for any other).
 
-    SQLite already stores that layout (SQLAlchemy writes every fraction), so a
-    row costs only a length check; anything else is reformatted. PostgreSQL
-    formats it in the server.
+    SQLite already holds that text (SQLAlchemy writes every fraction), so it is
+    read as it is; PostgreSQL formats it in the server.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), literal_column("'YYYY-MM-DD HH24:MI:SS.US'"))
-    text = type_coerce(column, String)
-    reformatted = func.strftime("%Y-%m-%d %H:%M:%f", column).concat("000")
-    return case((func.length(text) == STORED_TIME_LENGTH, text), else_=reformatted)
+    return type_coerce(column, String)
+
+
+def stored_layout(text: str) -> str:
+    """A time another tool wrote into SQLite ("2026-11-25 08:00:01", an offset,
+    a shorter fraction) in the layout SQLAlchemy writes."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds")
+
+
+def _in_stored_layout(rows: list[tuple]) -> bool:
+    """Every time in the batch has the stored layout's length (checked in C, not per row in Python)."""
+    lengths = {*map(len, map(_CREATED, rows)), *map(len, map(_UPDATED, rows))}
+    return lengths <= {STORED_TIME_LENGTH}
 
 
 def csv_fragment(values: list) -> str:
@@ -123,13 +138,15 @@ def csv_fragment(values: list) -> str:
     return buffer.getvalue()
 
 
-def vote_lines(rows, cells_of_choice: dict[int, str]) -> str:
+def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str]) -> str:
     """CSV lines for a batch of (id, choice id, voter, created, updated) rows,
     times given by ``stored_time_text`` and written as ISO 8601 with milliseconds.
 
     One comprehension per batch and no call per value: at a million rows,
     each call or per-cell quoting check would cost more than the database read.
     """
+    if not _in_stored_layout(rows):
+        rows = [(*row[:3], stored_layout(row[3]), stored_layout(row[4])) for row in rows]
     return "".join(
         [
             f"{vote_id},{cells_of_choice[choice_id]},{voter},"

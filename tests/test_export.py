@@ -133,6 +133,19 @@ def test_vote_lines_turn_stored_time_text_into_iso_utc():
     )
 
 
+def test_vote_lines_bring_times_in_other_layouts_to_the_same_iso_utc():
+    """A batch with one time another tool wrote (no fraction, an offset) is
+    normalised whole; the rest of the batch is unchanged."""
+    rows = [
+        (1, 1, "a" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:01.123456"),
+        (2, 1, "b" * 32, "2026-11-25 09:00:02+01:00", "2026-11-25 08:00:03"),
+    ]
+    assert vote_lines(rows, {1: "p,k,L"}) == (
+        f"1,p,k,L,{'a' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:01.123Z\r\n"
+        f"2,p,k,L,{'b' * 32},2026-11-25T08:00:02.000Z,2026-11-25T08:00:03.000Z\r\n"
+    )
+
+
 @pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite keeps times as text; PostgreSQL as timestamps")
 def test_sqlite_times_stored_by_other_tools_still_export_as_iso_utc(app, debate_poll):
     """Rows not written by SQLAlchemy may lack the fraction of a second."""
