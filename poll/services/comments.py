@@ -53,7 +53,14 @@ def apply_tags(comment: Comment, tags: Tags) -> None:
 
 
 # What re-tagging reads of a comment; "vote" is the key of its author's vote.
-RETAG_COLUMNS = (Comment.id, Comment.body, Comment.stance, Comment.sentiment, Choice.key.label("vote"))
+RETAG_COLUMNS = (
+    Comment.id,
+    Comment.body,
+    Comment.stance,
+    Comment.sentiment,
+    Comment.corrected_stance,
+    Choice.key.label("vote"),
+)
 
 
 def retag_query():
@@ -71,10 +78,11 @@ def retag(rows) -> Counter:
     statements: loading each comment as an object cost four times the tagging."""
     counts: Counter = Counter()
     updates, wanted_flags = [], {}
-    for comment_id, body, old_stance, old_sentiment, vote in rows:
+    for comment_id, body, old_stance, old_sentiment, corrected_stance, vote in rows:
         tags = tag(body)
         updates.append({"id": comment_id, **tag_columns(tags)})
-        wanted_flags[comment_id] = flags_for_tags(tags.compound, tags.stance, vote)
+        # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
+        wanted_flags[comment_id] = flags_for_tags(tags.compound, corrected_stance or tags.stance, vote)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance
         counts["sentiment_changed"] += tags.sentiment != old_sentiment

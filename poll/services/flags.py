@@ -84,8 +84,9 @@ TAG_FLAGS = (FLAG_STRONGLY_NEGATIVE, FLAG_STANCE_VOTE_MISMATCH)
 
 
 def tag_flags(comment: Comment) -> set[str]:
+    """A moderator's stance correction counts over the tagger's."""
     choice = comment.author_choice
-    return flags_for_tags(comment.compound, comment.stance, None if choice is None else choice.key)
+    return flags_for_tags(comment.compound, comment.effective_stance, None if choice is None else choice.key)
 
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:
@@ -107,7 +108,8 @@ def set_flags(comment: Comment, wanted: set[str], managed: tuple[str, ...] = AUT
 
 
 def refresh_tag_flags(comment: Comment) -> None:
-    """After re-tagging: redo the flags that depend on the tags (others need history)."""
+    """After re-tagging or a stance correction: redo the flags that depend on
+    the tags (others need history)."""
     set_flags(comment, tag_flags(comment), managed=TAG_FLAGS)
 
 

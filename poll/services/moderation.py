@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..tagging import STANCES
 from . import audit
+from .flags import refresh_tag_flags
 
 REASON_MAX_LENGTH = 500
 ACTIONS = ("approve", "reject", "flag")
@@ -78,6 +79,7 @@ def correct_stance(
         raise ModerationError(f"The stance must be one of: {', '.join(STANCES)}.")
     before = {"stance": comment.effective_stance, "tagger_stance": comment.stance}
     comment.corrected_stance = None if stance == comment.stance else stance
+    refresh_tag_flags(comment)
     comment.moderated_by = moderator
     comment.moderated_at = now
     audit.record(

@@ -3,7 +3,7 @@
 import pytest
 
 from poll.extensions import db
-from poll.models import FLAG_LINK, FLAG_MODERATOR, AuditEntry, Comment
+from poll.models import FLAG_LINK, FLAG_MODERATOR, FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment
 
 
 def comment(app, comment_id) -> Comment:
@@ -90,6 +90,40 @@ def test_correct_stance_keeps_the_taggers_original(app, moderator_client, make_c
     assert comment(app, comment_id).corrected_stance is None
     page = moderator_client.get("/admin/").get_data(as_text=True)
     assert "tagger said" not in page
+
+
+def test_the_stance_vote_mismatch_flag_follows_a_correction_and_outlives_retag(
+    app, moderator_client, make_comment, debate_poll, runner
+):
+    """A diplomacy voter's comment tagged military is flagged; correcting it to
+    diplomacy clears the flag, a re-tag keeps it cleared, and undoing the
+    correction brings the flag back. A neutral comment corrected to military
+    gets the flag."""
+    from poll.db_types import utcnow
+    from poll.services.polls import poll_by_slug
+    from poll.services.voting import cast_vote
+
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        cast_vote(poll, poll.choice_by_key("diplomacy"), "v" * 32, utcnow())
+        db.session.commit()
+    tagged_military = make_comment("Strike their launch sites now.")
+    neutral = make_comment("How many missiles were fired?")
+    assert comment(app, tagged_military).flag_names == [FLAG_STANCE_VOTE_MISMATCH]
+    assert comment(app, neutral).flag_names == []
+
+    def correct(comment_id, stance):
+        response = moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": stance})
+        assert response.status_code == 302
+
+    correct(tagged_military, "diplomacy")
+    assert comment(app, tagged_military).flag_names == []
+    assert runner.invoke(args=["retag", "--all"]).exit_code == 0
+    assert comment(app, tagged_military).flag_names == []
+    correct(tagged_military, "military")
+    assert comment(app, tagged_military).flag_names == [FLAG_STANCE_VOTE_MISMATCH]
+    correct(neutral, "military")
+    assert comment(app, neutral).flag_names == [FLAG_STANCE_VOTE_MISMATCH]
 
 
 def test_bulk_actions_on_ticked_rows(app, moderator_client, make_comment):
