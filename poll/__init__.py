@@ -6,10 +6,10 @@ from flask import Flask
 
 from . import admin, public
 from .api import JsonRequests, create_api_app
-from .cli import register_commands
+from .cli import Commands, register_commands
 from .config import Config, engine_options
 from .errors import register_error_handlers
-from .extensions import csrf, db, limiter, login_manager, migrate, register_sqlite_pragmas
+from .extensions import csrf, db, limiter, login_manager, register_sqlite_pragmas
 from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.cli = Commands(app)
     load_config(app, test_config)
     # First of all hooks: CSRF checking parses the form, after which the raw
     # body is gone and undecodable bytes can no longer be told apart.
@@ -47,6 +48,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.setdefault("MIGRATIONS_DIRECTORY", str(PROJECT_ROOT / "migrations"))
     # Derived from the final database URL, whichever layer set it.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
@@ -54,7 +56,6 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     register_sqlite_pragmas()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

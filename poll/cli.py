@@ -12,7 +12,7 @@ from sqlalchemy import func
 
 from .db_types import utcnow
 from .export import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
-from .extensions import db
+from .extensions import MIGRATIONS_COMMAND, db, init_migrations
 from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
 from .services import audit, moderators
 from .services.comments import retag, retag_query
@@ -216,6 +216,23 @@ def set_moderator_password(name: str) -> None:
     password = read_password()
     run_or_fail(lambda: moderators.set_password(moderator, password, utcnow()))
     click.echo(f"Password changed for {name!r}.")
+
+
+class Commands(AppGroup):
+    """``app.cli``: the app's ``flask`` commands, with Flask-Migrate's ``db``
+    group bound to the app only when it is asked for (see ``init_migrations``)."""
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self.app = app
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), MIGRATIONS_COMMAND})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == MIGRATIONS_COMMAND:
+            init_migrations(self.app)
+        return super().get_command(ctx, name)
 
 
 def register_commands(app: Flask) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from poll import PROJECT_ROOT
 from poll.db_types import utcnow
-from poll.extensions import db
+from poll.extensions import db, init_migrations
 from poll.models import Comment, Vote
 from poll.pseudonyms import voter_id_for
 from poll.services.comments import post_comment
@@ -41,6 +41,12 @@ def empty_database_url(tmp_path):
     admin.dispose()
 
 
+def app_with_migrations(database_url: str):
+    app = make_app(database_url)
+    init_migrations(app)
+    return app
+
+
 def test_there_is_exactly_one_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -48,7 +54,7 @@ def test_there_is_exactly_one_head():
 
 
 def test_upgrade_on_empty_database_matches_the_models(empty_database_url):
-    app = make_app(empty_database_url)
+    app = app_with_migrations(empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -61,7 +67,7 @@ def test_upgrade_on_empty_database_matches_the_models(empty_database_url):
 
 
 def test_downgrade_to_base_removes_every_table(empty_database_url):
-    app = make_app(empty_database_url)
+    app = app_with_migrations(empty_database_url)
     with app.app_context():
         upgrade()
         downgrade(revision="base")
@@ -73,7 +79,7 @@ def test_downgrade_to_base_removes_every_table(empty_database_url):
 
 def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(empty_database_url):
     """Revision adeb00b116f9: rows stored with the browser's raw token become its keyed hash."""
-    app = make_app(empty_database_url)
+    app = app_with_migrations(empty_database_url)
     token = "a1" * 16
     with app.app_context():
         upgrade(revision="081b9ae4412d")
@@ -99,3 +105,29 @@ def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(e
     assert client.get("/polls/before/results.json").get_json()["my_choice"] == "no"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_app_starts_without_alembic_and_flask_db_still_works(tmp_path):
+    """Flask-Migrate (and Alembic) load only for ``flask db``: a worker or another
+    command starts without them, ``flask --help`` lists ``db``, and it works."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "SECRET_KEY": "k" * 32}
+    check = "import sys, wsgi; print('alembic' in sys.modules)"
+    served = subprocess.run(
+        [sys.executable, "-c", check], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert served.stdout.strip() == "False", served.stderr
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    listed = subprocess.run([*flask, "--help"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert "Perform database migrations." in listed.stdout
+    upgraded = subprocess.run(
+        [*flask, "db", "upgrade"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = subprocess.run(
+        [*flask, "db", "current"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert "(head)" in current.stdout
