@@ -16,9 +16,6 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from flask import session
-from flask_wtf.csrf import generate_csrf
-
 from poll import create_app
 from poll.extensions import db
 from poll.services.polls import DEBATE_POLL_SLUG
@@ -32,6 +29,7 @@ from .http_load import (
     SECONDS,
     TRIALS,
     VOTE_SCRIPT,
+    best_vote_run,
     create_poll_with_votes,
     mint_voters,
 )
@@ -39,25 +37,11 @@ from .http_load import (
 VOTERS = 40_000
 
 
-def mint_floor_voters(count: int, path: Path) -> None:
-    """Session cookies holding a CSRF token for the floor app, and a random voter id each."""
-    serializer = floor_app.session_interface.get_signing_serializer(floor_app)
-    with path.open("w") as out:
-        for _ in range(count):
-            with floor_app.test_request_context():
-                token = generate_csrf()
-                cookie = serializer.dumps(dict(session))
-            out.write(f"{cookie}\t{secrets.token_hex(16)}\t{token}\n")
-
-
-def best_run(url: str, script: Path | None = None, **script_env: str) -> LoadResult:
-    """The best of TRIALS runs; vote runs each start on their own slice of voters."""
-    os.environ.update(script_env)
-    runs = []
-    for trial in range(TRIALS):
-        os.environ["BENCH_VOTER_OFFSET"] = str(trial * (VOTERS // TRIALS))
-        runs.append(run_wrk(url, SECONDS, CONNECTIONS, script))
-    return max(runs, key=lambda run: run.requests_per_second)
+def best_run(url: str, script: Path | None = None) -> LoadResult:
+    return max(
+        (run_wrk(url, SECONDS, CONNECTIONS, script) for _ in range(TRIALS)),
+        key=lambda run: run.requests_per_second,
+    )
 
 
 def main() -> None:
@@ -81,11 +65,11 @@ def main() -> None:
         db.engine.dispose()
     app_voters, floor_voters = workdir / "app_voters.tsv", workdir / "floor_voters.tsv"
     mint_voters(app, VOTERS, app_voters)
-    mint_floor_voters(VOTERS, floor_voters)
+    # The floor app reads its voter cookie as it comes: a random id, unsigned.
+    mint_voters(floor_app, VOTERS, floor_voters, voter_cookie=lambda: secrets.token_hex(16))
     vote_script, results_script = workdir / "vote.lua", workdir / "results.lua"
     vote_script.write_text(VOTE_SCRIPT)
     results_script.write_text(RESULTS_SCRIPT)
-    results_env = {"BENCH_VOTER_COOKIE": results_cookie}
 
     with (
         gunicorn("bench.hello:app", env) as hello,
@@ -95,46 +79,23 @@ def main() -> None:
     ):
         run_wrk(hello + "/", 2, CONNECTIONS)
         baseline = best_run(hello + "/")
-        rows = [
-            ("POST vote, floor", 0.40, floor, vote_script, {"BENCH_VOTE_PATH": "/vote"}, floor_voters),
-            (
-                "POST vote, Debate Poll",
-                0.40,
-                poll_app,
-                vote_script,
-                {"BENCH_VOTE_PATH": f"/polls/{DEBATE_POLL_SLUG}/vote"},
-                app_voters,
-            ),
-            (
-                "GET results, floor",
-                0.70,
-                floor,
-                results_script,
-                {"BENCH_RESULTS_PATH": "/results.json"},
-                None,
-            ),
-            (
-                "GET results, floor + Talisman",
-                0.70,
-                floor_with_headers,
-                results_script,
-                {"BENCH_RESULTS_PATH": "/results.json"},
-                None,
-            ),
-            (
-                "GET results.json, Debate Poll",
-                0.70,
-                poll_app,
-                results_script,
-                {"BENCH_RESULTS_PATH": "/polls/bench-floor/results.json"},
-                None,
-            ),
+        votes = [
+            ("POST vote, floor", floor, "/vote", floor_voters),
+            ("POST vote, Debate Poll", poll_app, f"/polls/{DEBATE_POLL_SLUG}/vote", app_voters),
+        ]
+        reads = [
+            ("GET results, floor", floor, "/results.json"),
+            ("GET results, floor + Talisman", floor_with_headers, "/results.json"),
+            ("GET results.json, Debate Poll", poll_app, "/polls/bench-floor/results.json"),
         ]
         measured = []
-        for name, target, base_url, script, script_env, voters in rows:
-            if voters is not None:
-                script_env = {**script_env, "BENCH_VOTERS_FILE": str(voters)}
-            measured.append((name, best_run(base_url, script, **script_env, **results_env), target))
+        for name, base_url, path, voters in votes:
+            os.environ.update({"BENCH_VOTE_PATH": path, "BENCH_VOTERS_FILE": str(voters)})
+            measured.append((name, best_vote_run(base_url, vote_script, VOTERS), 0.40))
+        os.environ["BENCH_VOTER_COOKIE"] = results_cookie
+        for name, base_url, path in reads:
+            os.environ["BENCH_RESULTS_PATH"] = path
+            measured.append((name, best_run(base_url, results_script), 0.70))
     print(report_row("hello-world (baseline)", baseline, baseline))
     for name, result, target in measured:
         print(report_row(name, result, baseline, target))

@@ -11,8 +11,10 @@ the same run, then results throughput with 1,000 and 1,000,000 votes stored.
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from flask import session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, func, text, update
 
@@ -117,8 +119,15 @@ def create_poll_with_votes(slug: str, count: int) -> str:
     return sign_voter_token(token)
 
 
-def mint_voters(app, count: int, path: Path) -> None:
-    """New voters, each with a session cookie holding a CSRF token and a signed voter cookie.
+def new_signed_voter_cookie() -> str:
+    return sign_voter_token(secrets.token_hex(16))
+
+
+def mint_voters(
+    app, count: int, path: Path, voter_cookie: Callable[[], str] = new_signed_voter_cookie
+) -> None:
+    """New voters, each with a session cookie holding a CSRF token and a voter
+    cookie (by default the app's signed one, made inside ``app``'s context).
 
     Each voter gets its own request (and so app) context: Flask-WTF caches the
     token on ``g``, which would otherwise hand every voter the first one's token.
@@ -127,12 +136,20 @@ def mint_voters(app, count: int, path: Path) -> None:
     with path.open("w") as out:
         for _ in range(count):
             with app.test_request_context():
-                from flask import session
-
                 token = generate_csrf()
                 session_cookie = serializer.dumps(dict(session))
-                voter_cookie = sign_voter_token(secrets.token_hex(16))
-            out.write(f"{session_cookie}\t{voter_cookie}\t{token}\n")
+                voter = voter_cookie()
+            out.write(f"{session_cookie}\t{voter}\t{token}\n")
+
+
+def best_vote_run(base_url: str, script: Path, voters: int) -> LoadResult:
+    """The best of TRIALS vote runs; each starts on its own slice of the
+    ``voters`` minted, so that every vote is a first vote."""
+    runs = []
+    for trial in range(TRIALS):
+        os.environ["BENCH_VOTER_OFFSET"] = str(trial * (voters // TRIALS))
+        runs.append(run_wrk(base_url, SECONDS, CONNECTIONS, script))
+    return max(runs, key=lambda run: run.requests_per_second)
 
 
 def votes_are_consistent(slug: str) -> tuple[int, bool]:
@@ -191,11 +208,7 @@ def main() -> None:
         run_wrk(page_url, 2, CONNECTIONS)
         baseline, page = best((hello + "/", SECONDS, CONNECTIONS), (page_url, SECONDS, CONNECTIONS))
         rows = [("hello-world (baseline)", baseline, None), ("GET poll page", page, None)]
-        vote_runs = []
-        for trial in range(TRIALS):
-            os.environ["BENCH_VOTER_OFFSET"] = str(trial * (VOTERS // TRIALS))
-            vote_runs.append(run_wrk(poll_app, SECONDS, CONNECTIONS, vote_script))
-        votes = max(vote_runs, key=lambda run: run.requests_per_second)
+        votes = best_vote_run(poll_app, vote_script, VOTERS)
         rows.append(("POST vote (new voter each)", votes, 0.40))
         results = {}
         scripts = {}

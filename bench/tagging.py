@@ -8,7 +8,6 @@ Figures are printed as ratios against a baseline measured in the same run.
 
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from poll.extensions import db
 from poll.tagging import tag
 from poll.tagging.evaluate import read_labelled
 
-from .common import BIN, ROOT, run_measured
+from .common import BIN, ROOT, prepare_database, run_measured
 
 COMMENTS = [text for text, _ in read_labelled(ROOT / "tests" / "data" / "stance_dev.csv")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
@@ -77,12 +76,10 @@ def retag() -> None:
         os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'retag.sqlite3'}"
     )
     os.environ["SECRET_KEY"] = secrets.token_hex(16)
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([*flask, "seed"], cwd=ROOT, check=True, capture_output=True)
+    prepare_database({})
     store_old_comments(RETAG_COMMENTS)
     output = workdir / "retag.txt"
-    elapsed, peak_mib = run_measured([*flask, "retag"], output, dict(os.environ))
+    elapsed, peak_mib = run_measured([str(BIN / "flask"), "--app", "wsgi", "retag"], output, dict(os.environ))
     print(output.read_text().strip())
     print(
         f"retag of {RETAG_COMMENTS:,} comments: {elapsed:.1f} s ({RETAG_COMMENTS / elapsed:,.0f} comments/s)"
