@@ -24,7 +24,7 @@ from poll.extensions import db
 from poll.models import RESULTS_ALWAYS, Choice, Vote
 from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
-from poll.voter import sign_voter_token
+from poll.voter import new_voter_token, sign_voter_token
 
 from .common import LoadResult, gunicorn, prepare_database, report_row, run_wrk
 
@@ -120,7 +120,7 @@ def create_poll_with_votes(slug: str, count: int) -> str:
 
 
 def new_signed_voter_cookie() -> str:
-    return sign_voter_token(secrets.token_hex(16))
+    return sign_voter_token(new_voter_token())
 
 
 def mint_voters(

@@ -47,6 +47,10 @@ def read_voter_token(cookie_value: str | None) -> str | None:
     return token
 
 
+def new_voter_token() -> str:
+    return secrets.token_hex(TOKEN_LENGTH // 2)
+
+
 def current_voter_id() -> str | None:
     """This browser's voter id, if it has a valid cookie."""
     token = read_voter_token(request.cookies.get(VOTER_COOKIE))
@@ -59,7 +63,7 @@ def ensure_voter_id() -> str:
     if voter_id is not None:
         return voter_id
     if g.get("new_voter_token") is None:
-        g.new_voter_token = secrets.token_hex(TOKEN_LENGTH // 2)
+        g.new_voter_token = new_voter_token()
     return voter_id_for(g.new_voter_token)
 
 
