@@ -1,0 +1,59 @@
+"""The labelled data sets under tests/data, read for training and evaluation.
+
+stance/stance.csv: ``text,stance,source,split``; rows restate real public
+arguments, ``source`` is where each was argued, and ``split`` was assigned by
+source (no address in two splits) before anything was trained.
+incivility/incivility.csv: ``text,uncivil,kind,split``.
+"""
+
+import csv
+import hashlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
+STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
+INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
+SPLITS = ("train", "dev", "test")
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def rows_of(path: Path, *splits: str) -> list[dict]:
+    """The rows of ``path`` in ``splits`` (every row when none is named)."""
+    rows = read_csv(path)
+    return [row for row in rows if not splits or row.get("split") in splits]
+
+
+def source_key(address: str) -> str:
+    """The address a source is known by: scheme, ``www.``, AMP and trailing
+    slashes aside, so one page cannot land in two splits under two spellings."""
+    parts = urlsplit(address.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/").removesuffix("/amp")
+    query = "&".join(item for item in parts.query.split("&") if item and item.lower() != "amp=1")
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def split_rows_digest(rows: list[dict]) -> str:
+    """SHA-256 of the rows' text and label, in file order: what a test pins."""
+    digest = hashlib.sha256()
+    for row in rows:
+        label = row.get("stance", row.get("uncivil", ""))
+        digest.update(f"{row['text']}\t{label}\n".encode())
+    return digest.hexdigest()
+
+
+TEST_SHARE, DEV_SHARE = 27, 15  # per cent of sources
+
+
+def split_for_source(address: str) -> str:
+    """The split a source's rows belong to, from a hash of its address alone
+    (so it was fixed before any model saw the data, and stays fixed)."""
+    bucket = int(hashlib.sha256(source_key(address).encode()).hexdigest()[:8], 16) % 100
+    if bucket < TEST_SHARE:
+        return "test"
+    return "dev" if bucket < TEST_SHARE + DEV_SHARE else "train"
