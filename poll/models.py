@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db_types import UTCDateTime, utcnow
 from .extensions import db
+from .tagging import UNCERTAIN_BELOW, UNKNOWN
+from .tagging.language import language_name
 
 RESULTS_ALWAYS = "always"
 RESULTS_AFTER_VOTE = "after_vote"
@@ -109,14 +111,14 @@ COMMENT_FLAGGED = "flagged"
 COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED, COMMENT_FLAGGED)
 
 FLAG_STANCE_VOTE_MISMATCH = "stance_vote_mismatch"
-FLAG_STRONGLY_NEGATIVE = "strongly_negative"
+FLAG_UNCIVIL = "uncivil"
 FLAG_BLOCKED_WORD = "blocked_word"
 FLAG_LINK = "link"
 FLAG_DUPLICATE = "duplicate_text"
 FLAG_BURST = "burst"
 FLAG_MODERATOR = "second_look"
 AUTOMATIC_FLAGS = (
-    FLAG_STRONGLY_NEGATIVE,
+    FLAG_UNCIVIL,
     FLAG_BLOCKED_WORD,
     FLAG_LINK,
     FLAG_DUPLICATE,
@@ -173,6 +175,12 @@ class Comment(db.Model):
     stance_cues: Mapped[list] = mapped_column(JSON, default=list)
     sentiment: Mapped[str] = mapped_column(String(20))
     compound: Mapped[float]
+    # 0..1 from the incivility head; None where the comment's language is not tagged.
+    incivility: Mapped[float | None]
+    # The incivility head's decision at its threshold (what raises the uncivil flag).
+    uncivil: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # ISO 639-1; None on comments tagged before languages were detected.
+    language: Mapped[str | None] = mapped_column(String(8))
     tagger_version: Mapped[str] = mapped_column(String(60))
     # A moderator's correction; the tagger's own stance stays beside it.
     corrected_stance: Mapped[str | None] = mapped_column(String(20))
@@ -197,6 +205,21 @@ class Comment(db.Model):
     @property
     def flag_names(self) -> list[str]:
         return [flag.flag for flag in self.flags]
+
+    @property
+    def stance_untagged(self) -> bool:
+        """The tagger does not read this comment's language, so it gave no stance."""
+        return self.stance == UNKNOWN and not self.corrected_stance
+
+    @property
+    def stance_uncertain(self) -> bool:
+        return (
+            not self.corrected_stance and self.stance != UNKNOWN and self.stance_confidence < UNCERTAIN_BELOW
+        )
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language) if self.language else ""
 
     @hybrid_property
     def effective_stance(self) -> str:

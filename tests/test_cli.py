@@ -82,16 +82,19 @@ def _versions(app):
 
 
 def test_retag_updates_old_versions_in_batches_and_reports_counts(app, runner, debate_poll):
-    from poll.tagging import TAGGER_VERSION
+    from poll.tagging import TAGGER_VERSION, tag
 
-    _old_comments(app, debate_poll, ["No more talks!", "Keep negotiating.", "How many missiles?"] * 3)
+    bodies = ["No more talks!", "Keep negotiating.", "How many missiles?"]
+    _old_comments(app, debate_poll, bodies * 3)
     result = runner.invoke(args=["retag", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert "Re-tagged 9 comments" in result.output
-    assert "6 changed stance" in result.output
+    # The old rows all said "neutral": every other stance the tagger gives counts as a change.
+    changed = 3 * sum(tag(body).stance != "neutral" for body in bodies)
+    assert f"{changed} changed stance" in result.output
     rows = _versions(app)
     assert {version for version, _ in rows} == {TAGGER_VERSION}
-    assert [stance for _, stance in rows[:3]] == ["military", "diplomacy", "neutral"]
+    assert [stance for _, stance in rows] == [tag(body).stance for body in bodies * 3]
     again = runner.invoke(args=["retag"])
     assert "Re-tagged 0 comments" in again.output
     forced = runner.invoke(args=["retag", "--all"])
@@ -106,7 +109,7 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
         FLAG_LINK,
         FLAG_MODERATOR,
         FLAG_STANCE_VOTE_MISMATCH,
-        FLAG_STRONGLY_NEGATIVE,
+        FLAG_UNCIVIL,
         Comment,
         CommentFlag,
     )
@@ -115,8 +118,8 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
     bodies_votes_and_old_flags = [
         ("Strike their launch sites now.", "diplomacy", []),
         ("Keep negotiating, talks are the only way.", "diplomacy", [FLAG_STANCE_VOTE_MISMATCH, FLAG_LINK]),
-        ("This is a horrible, disgusting, hateful and evil regime.", None, []),
-        ("What a lovely sunny day it is.", "military", [FLAG_STRONGLY_NEGATIVE, FLAG_MODERATOR]),
+        ("These people are animals and should be wiped off the map.", None, []),
+        ("Thanks for the update.", "military", [FLAG_UNCIVIL, FLAG_MODERATOR]),
     ]
     _old_comments(app, debate_poll, [body for body, _, _ in bodies_votes_and_old_flags])
     with app.app_context():
@@ -134,12 +137,21 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
             sorted(flag.flag for flag in comment.flags)
             for comment in db.session.execute(db.select(Comment).order_by(Comment.id)).scalars()
         ]
+    from poll.tagging import tag
+
+    def from_tags(body, vote):
+        found = tag(body)
+        wanted = {FLAG_UNCIVIL} if found.uncivil else set()
+        if {found.stance, vote} == {"military", "diplomacy"}:
+            wanted.add(FLAG_STANCE_VOTE_MISMATCH)
+        return wanted
+
+    kept = [[], [FLAG_LINK], [], [FLAG_MODERATOR]]  # need history: re-tagging leaves them
     assert flags == [
-        [FLAG_STANCE_VOTE_MISMATCH],
-        [FLAG_LINK],
-        [FLAG_STRONGLY_NEGATIVE],
-        [FLAG_MODERATOR],
+        sorted(from_tags(body, vote) | set(history))
+        for (body, vote, _), history in zip(bodies_votes_and_old_flags, kept, strict=True)
     ]
+    assert FLAG_UNCIVIL in flags[2] and FLAG_UNCIVIL not in flags[3]
 
 
 def test_retag_only_the_chosen_poll(app, runner, debate_poll, make_poll):

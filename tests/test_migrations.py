@@ -15,7 +15,6 @@ from poll.db_types import utcnow
 from poll.extensions import db, init_migrations
 from poll.models import Comment, Vote
 from poll.pseudonyms import voter_id_for
-from poll.services.comments import post_comment
 from poll.services.polls import create_poll
 from poll.voter import VOTER_COOKIE, sign_voter_token
 
@@ -88,7 +87,16 @@ def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(e
         now = utcnow()
         db.session.add(Vote(poll_id=poll.id, choice_id=poll.choices[1].id, voter_id=token, created_at=now))
         poll.choices[1].vote_count = 1
-        post_comment(poll, token, "Talks are the way.", "", "", now)
+        # Written as that revision's columns, not through today's model.
+        db.session.execute(
+            text(
+                "INSERT INTO comment (poll_id, voter_id, ip_hash, display_name, body, status, created_at,"
+                " stance, stance_confidence, stance_cues, sentiment, compound, tagger_version)"
+                " VALUES (:poll, :voter, '', '', 'Talks are the way.', 'pending', :now,"
+                " 'diplomacy', 0.9, '[]', 'neutral', 0.0, 'stance-rules-1')"
+            ),
+            {"poll": poll.id, "voter": token, "now": now.strftime("%Y-%m-%d %H:%M:%S.%f")},
+        )
         db.session.commit()
         upgrade()
         stored = {

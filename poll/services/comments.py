@@ -18,7 +18,7 @@ from ..models import (
     Poll,
     Vote,
 )
-from ..tagging import Tags, tag
+from ..tagging import Tags, tag, tag_many
 from .flags import automatic_flags, flags_for_tags, replace_tag_flags, set_flags
 
 
@@ -43,6 +43,9 @@ def tag_columns(tags: Tags) -> dict:
         "stance_cues": list(tags.cues),
         "sentiment": tags.sentiment,
         "compound": tags.compound,
+        "incivility": tags.incivility,
+        "uncivil": tags.uncivil,
+        "language": tags.language,
         "tagger_version": tags.version,
     }
 
@@ -78,11 +81,13 @@ def retag(rows) -> Counter:
     statements: loading each comment as an object cost four times the tagging."""
     counts: Counter = Counter()
     updates, wanted_flags = [], {}
-    for comment_id, body, old_stance, old_sentiment, corrected_stance, vote in rows:
-        tags = tag(body)
+    rows = list(rows)
+    for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote), tags in zip(
+        rows, tag_many([row.body for row in rows]), strict=True
+    ):
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
-        wanted_flags[comment_id] = flags_for_tags(tags.compound, corrected_stance or tags.stance, vote)
+        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, corrected_stance or tags.stance, vote)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance
         counts["sentiment_changed"] += tags.sentiment != old_sentiment

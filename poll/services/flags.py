@@ -13,13 +13,12 @@ from ..models import (
     FLAG_DUPLICATE,
     FLAG_LINK,
     FLAG_STANCE_VOTE_MISMATCH,
-    FLAG_STRONGLY_NEGATIVE,
+    FLAG_UNCIVIL,
     BlockedWord,
     Comment,
     CommentFlag,
 )
 
-STRONGLY_NEGATIVE_COMPOUND = -0.6
 BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 3  # this many comments in the window, counting the new one
 LINK = re.compile(
@@ -33,10 +32,12 @@ def stance_contradicts_vote(stance: str, vote_key: str | None) -> bool:
     return (stance, vote_key) in OPPOSED_STANCES
 
 
-def flags_for_tags(compound: float, stance: str, vote_key: str | None) -> set[str]:
-    """The flags that follow from a comment's tags and its author's vote alone."""
+def flags_for_tags(uncivil: bool, stance: str, vote_key: str | None) -> set[str]:
+    """The flags that follow from a comment's tags and its author's vote alone.
+    Incivility, not sentiment, raises a comment's priority: angry or frightened
+    is not uncivil, and a calm call to wipe out a people is."""
     checks = {
-        FLAG_STRONGLY_NEGATIVE: compound <= STRONGLY_NEGATIVE_COMPOUND,
+        FLAG_UNCIVIL: uncivil,
         FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(stance, vote_key),
     }
     return {flag for flag, applies in checks.items() if applies}
@@ -80,13 +81,13 @@ def _is_burst(comment: Comment, now: datetime) -> bool:
     return db.session.scalar(query) + 1 >= BURST_SIZE
 
 
-TAG_FLAGS = (FLAG_STRONGLY_NEGATIVE, FLAG_STANCE_VOTE_MISMATCH)
+TAG_FLAGS = (FLAG_UNCIVIL, FLAG_STANCE_VOTE_MISMATCH)
 
 
 def tag_flags(comment: Comment) -> set[str]:
     """A moderator's stance correction counts over the tagger's."""
     choice = comment.author_choice
-    return flags_for_tags(comment.compound, comment.effective_stance, None if choice is None else choice.key)
+    return flags_for_tags(comment.uncivil, comment.effective_stance, None if choice is None else choice.key)
 
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:

@@ -161,7 +161,9 @@ def queue_query(filters: QueueFilters):
                 func.lower(Comment.display_name).like(pattern, escape="\\"),
             )
         )
-    return query.order_by(status_rank, flag_count.desc(), Comment.compound, Comment.created_at, Comment.id)
+    # Within a status and flag count, the most uncivil first (untagged languages last).
+    incivility = func.coalesce(Comment.incivility, 0.0).desc()
+    return query.order_by(status_rank, flag_count.desc(), incivility, Comment.created_at, Comment.id)
 
 
 def queue_page(filters: QueueFilters, page: int, per_page: int) -> tuple[list[Comment], bool]:

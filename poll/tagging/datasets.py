@@ -8,6 +8,7 @@ incivility/incivility.csv: ``text,uncivil,kind,split``.
 
 import csv
 import hashlib
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,12 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 SPLITS = ("train", "dev", "test")
+# The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
+# product reviews and editorials, off-topic for the poll and civil.
+GROUNDTRUTH_DIR = Path(
+    os.environ.get("VADER_GROUNDTRUTH") or DATA_DIR.parents[2] / "shared" / "vader-groundtruth"
+)
+OFF_TOPIC_FILES = ("amazonReviewSnippets_GroundTruth.txt", "nytEditorialSnippets_GroundTruth.txt")
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -57,3 +64,17 @@ def split_for_source(address: str) -> str:
     if bucket < TEST_SHARE:
         return "test"
     return "dev" if bucket < TEST_SHARE + DEV_SHARE else "train"
+
+
+def off_topic_civil_texts(every: int = 8) -> list[str]:
+    """Every ``every``-th snippet of the VADER paper's review and editorial sets."""
+    texts = []
+    for name in OFF_TOPIC_FILES:
+        path = GROUNDTRUTH_DIR / name
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} is missing: put shared/ beside the checkout or set VADER_GROUNDTRUTH"
+            )
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        texts += [line.split("\t", 2)[2] for line in lines[::every] if line.count("\t") >= 2]
+    return texts

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poll.tagging.cue_index import CueIndex, possible_prefixes, trie_pattern
+from poll.tagging.datasets import STANCE_FILE
 from poll.tagging.evaluate import read_labelled
 from poll.tagging.lexicon import CUES
 
@@ -61,7 +62,7 @@ def test_possible_prefixes(pattern, prefixes):
 
 
 def test_every_match_of_every_cue_starts_with_one_of_its_prefixes():
-    texts = [text.lower() for text, _ in read_labelled(DATA / "stance_dev.csv")]
+    texts = [text.lower() for text, _ in read_labelled(STANCE_FILE)]
     for pattern, cue in zip(PATTERNS, SINGLE_CUES, strict=True):
         prefixes = tuple(possible_prefixes(pattern))
         for text in texts:
@@ -79,7 +80,7 @@ def test_trie_pattern_matches_exactly_the_words():
 
 
 def test_labelled_comments_scan_like_the_reference(cue_index):
-    rows = read_labelled(DATA / "stance_dev.csv") + read_labelled(DATA / "stance_holdout.csv")
+    rows = read_labelled(STANCE_FILE)
     for text, _ in rows:
         lowered = text.lower()
         assert indexed_scan(cue_index, lowered) == reference_scan(lowered), text

@@ -21,10 +21,13 @@ def test_prints_accuracy_macro_f1_and_confusion(tmp_path):
     assert completed.returncode == 0, completed.stderr
     out = completed.stdout
     assert "comments:  4" in out
-    assert "accuracy:  0.750" in out
-    assert "macro-F1:" in out
+    assert "macro-F1:" in out and "expected calibration error:" in out
     assert "confusion (rows true, columns predicted):" in out
-    assert "military -> diplomacy: The best deterrent is a peace deal." in out
+    # The accuracy printed is the share of rows not listed as misclassified.
+    misclassified = out.split("misclassified (true -> predicted):\n")[1].strip().splitlines()
+    assert f"accuracy:  {(4 - len(misclassified)) / 4:.3f}" in out
+    confusion = out.split("columns predicted):\n")[1].split("\n\n")[0].splitlines()[1:]
+    assert sum(int(cell) for line in confusion for cell in line.split()[1:]) == 4
 
 
 def test_bad_files_give_a_clear_error(tmp_path):

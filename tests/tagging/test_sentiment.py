@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from poll.tagging import tag
+from poll.tagging.datasets import STANCE_FILE
 from poll.tagging.evaluate import read_labelled
-from poll.tagging.sentiment import analyzer, label_for
+from poll.tagging.sentiment import analyzer, classify_sentiment, label_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GROUNDTRUTH = Path(
@@ -44,7 +45,7 @@ def test_reproduces_vaders_correlation_on_tweets():
     rows = read_groundtruth("tweets_GroundTruth.txt")
     assert len(rows) > 4000
     human = [rating for rating, _ in rows]
-    ours = [tag(text).compound for _, text in rows]
+    ours = [classify_sentiment(text)[1] for _, text in rows]
     assert pearson(human, ours) >= 0.85
 
 
@@ -67,10 +68,7 @@ def test_scores_equal_vaders_own_on_the_papers_data_and_ours(stock_vader):
         )
         for _, text in read_groundtruth(name)
     ]
-    texts += [
-        text
-        for text, _ in read_labelled(DATA / "stance_dev.csv") + read_labelled(DATA / "stance_holdout.csv")
-    ]
+    texts += [text for text, _ in read_labelled(STANCE_FILE)]
     assert sum(not text.isascii() for text in texts) > 10  # the stock path is exercised too
     for text in texts:
         for variant in (text, f"  {text.upper()}\n", text.replace(" ", "\n")):

@@ -1,0 +1,43 @@
+"""What the heads read of a comment: its embedding and its parts'.
+
+A comment's stance often sits in one sentence or in the clause after a
+"but" ("Sanctions matter, but only talks will stop the launches"), and a
+whole-comment embedding averages it away. So the features are the whole
+comment's embedding beside the mean, the last and the element-wise maximum
+of its segments' embeddings (sentences, and clauses split before "but").
+Chosen on the dev split: 0.57 macro-F1 for the whole-comment embedding
+alone, 0.64 with the segments.
+"""
+
+import re
+
+import numpy as np
+
+from .encoder import DIMENSIONS, embed
+
+SEGMENT_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+(?=\bbut\b)", re.IGNORECASE)
+# A link says nothing about stance or civility to the encoder (the link flag
+# covers it), and the labelled data has none.
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+FEATURES = 4 * DIMENSIONS
+
+
+def segments(text: str) -> list[str]:
+    parts = [part for part in SEGMENT_BREAK.split(text) if part and part.strip()]
+    return parts or [text]
+
+
+def comment_features(texts: list[str]) -> np.ndarray:
+    """(len(texts), FEATURES): whole, mean, last and max of the segments."""
+    if not texts:
+        return np.zeros((0, FEATURES), dtype=np.float32)
+    texts = [LINK.sub(" ", text).strip() or text for text in texts]
+    whole = embed(texts)
+    parts = [segments(text) for text in texts]
+    flat = embed([part for comment in parts for part in comment])
+    rows, start = [], 0
+    for index, comment in enumerate(parts):
+        vectors = flat[start : start + len(comment)]
+        start += len(comment)
+        rows.append(np.concatenate([whole[index], vectors.mean(axis=0), vectors[-1], vectors.max(axis=0)]))
+    return np.asarray(rows, dtype=np.float32)

@@ -1,0 +1,78 @@
+"""Linear heads over sentence embeddings, stored as small JSON files.
+
+A head is a multinomial logistic regression (weights and bias per label)
+with a temperature that calibrates its probabilities; ``python -m
+poll.tagging.train`` fits them. Reading one needs numpy only.
+"""
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .encoder import ENCODER_NAME, MODEL_SHA256
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+
+class HeadMismatch(ValueError):
+    """A head trained on another encoder than the one installed."""
+
+
+@dataclass
+class LinearHead:
+    name: str
+    labels: tuple[str, ...]
+    weights: np.ndarray  # (labels, dimensions)
+    bias: np.ndarray  # (labels,)
+    temperature: float = 1.0
+    threshold: float | None = None  # binary heads: probability of labels[1] that decides
+    card: dict = field(default_factory=dict)
+
+    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities, one row per embedding, columns in ``labels`` order."""
+        logits = (embeddings @ self.weights.T + self.bias) / self.temperature
+        if len(self.labels) == 2 and self.weights.shape[0] == 1:
+            positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+            return np.stack([1.0 - positive, positive], axis=1)
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "labels": list(self.labels),
+            "encoder": ENCODER_NAME,
+            "encoder_sha256": MODEL_SHA256,
+            "temperature": self.temperature,
+            "threshold": self.threshold,
+            "card": self.card,
+            "bias": [round(float(value), 7) for value in self.bias],
+            "weights": [[round(float(value), 7) for value in row] for row in self.weights],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearHead":
+        if data.get("encoder_sha256") != MODEL_SHA256:
+            raise HeadMismatch(f"head {data.get('name')!r} was trained on another encoder")
+        return cls(
+            name=data["name"],
+            labels=tuple(data["labels"]),
+            weights=np.asarray(data["weights"], dtype=np.float32),
+            bias=np.asarray(data["bias"], dtype=np.float32),
+            temperature=float(data.get("temperature", 1.0)),
+            threshold=data.get("threshold"),
+            card=data.get("card", {}),
+        )
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+@cache
+def shipped_head(filename: str) -> LinearHead:
+    """A head committed under ``poll/tagging/models``."""
+    return LinearHead.from_json(json.loads((MODELS_DIR / filename).read_text(encoding="utf-8")))

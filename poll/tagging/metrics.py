@@ -1,0 +1,70 @@
+"""Classification figures: per-class F1, confusion matrix, calibration."""
+
+import numpy as np
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    if logits.shape[1] == 1:
+        logits = np.hstack([np.zeros_like(logits), logits])
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def log_loss(probabilities: np.ndarray, targets: np.ndarray) -> float:
+    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, 1.0))))
+
+
+def report(targets, predicted, labels) -> dict:
+    """Accuracy, macro-F1, F1 per label and the confusion matrix (rows true, columns predicted)."""
+    targets, predicted = np.asarray(targets), np.asarray(predicted)
+    size = max(len(labels), int(predicted.max(initial=0)) + 1)
+    confusion = np.zeros((size, size), dtype=int)
+    for truth, guess in zip(targets, predicted, strict=True):
+        confusion[truth, guess] += 1
+    per_label = {}
+    for index, label in enumerate(labels):
+        true_positive = confusion[index, index]
+        precision = true_positive / max(confusion[:, index].sum(), 1)
+        recall = true_positive / max(confusion[index, :].sum(), 1)
+        per_label[label] = round(
+            float(2 * precision * recall / (precision + recall)) if true_positive else 0.0, 3
+        )
+    return {
+        "accuracy": round(float(np.trace(confusion) / max(len(targets), 1)), 3),
+        "macro_f1": round(float(np.mean(list(per_label.values()))), 3),
+        "f1": per_label,
+        "confusion": confusion[: len(labels)].tolist(),
+    }
+
+
+def expected_calibration_error(probabilities: np.ndarray, targets: np.ndarray, bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy, over equal-width confidence bins."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == targets
+    error = 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            error += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
+    return float(error)
+
+
+def threshold_for_false_positive_rate(scores: np.ndarray, targets: np.ndarray, max_rate: float) -> float:
+    """The lowest threshold whose false-positive rate is at most ``max_rate``."""
+    negatives = np.sort(scores[targets == 0])[::-1]
+    allowed = int(np.floor(max_rate * len(negatives)))
+    if allowed >= len(negatives):
+        return 0.0
+    return round(float(negatives[allowed]) + 1e-6, 6)
+
+
+def flag_rates(flagged: np.ndarray, targets: np.ndarray) -> dict:
+    flagged, targets = np.asarray(flagged, dtype=bool), np.asarray(targets)
+    return {
+        "caught": round(float(flagged[targets == 1].mean()), 3),
+        "false_flags": round(float(flagged[targets == 0].mean()), 3),
+        "uncivil": int((targets == 1).sum()),
+        "civil": int((targets == 0).sum()),
+    }
