@@ -209,3 +209,26 @@ def test_keyboard_shortcuts_are_an_enhancement(moderator_client, make_comment):
     page = moderator_client.get("/admin/").get_data(as_text=True)
     assert 'src="/static/js/queue.js"' in page
     assert 'data-shortcut="approve"' in page and "<form" in page
+
+
+def test_the_queue_shows_what_the_tagger_cannot_read_and_what_a_moderator_set(
+    app, moderator_client, make_comment
+):
+    make_comment("북한의 미사일 발사는 도발입니다. 그래도 대화가 필요합니다.")
+    corrected = make_comment("How many missiles were fired?")
+    moderator_client.post(f"/admin/comments/{corrected}/stance", data={"stance": "military"})
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert "not tagged: Korean" in page
+    card = page.split(f'id="comment-{corrected}"')[1].split("</article>")[0]
+    assert "set by a moderator (tagger said neutral)" in card
+    assert "% sure" not in card  # the old guess's confidence is not shown beside the correction
+    assert "Tagged by" in card and "stance-nk-minilm-1" in card
+
+
+def test_uncivil_comments_come_first_and_carry_the_flag(app, moderator_client, make_comment):
+    make_comment("I wonder whether the sanctions are being enforced at all.")
+    uncivil = make_comment("These people are animals and should be wiped off the map.")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    first = page.split('<article class="comment"')[1]
+    assert f'id="comment-{uncivil}"' in first
+    assert 'tag tag--flag">uncivil' in first
