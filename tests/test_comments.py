@@ -114,6 +114,14 @@ def test_odd_page_numbers_still_give_a_page(client, open_debate, page):
     assert client.get(f"/polls/{open_debate}/debate?page={page}").status_code == 200
 
 
+def test_a_comment_the_tagger_cannot_read_is_shown_with_the_other_views(client, open_debate):
+    post(client, open_debate, "북한과의 대화가 필요합니다. 군사적 대응은 너무 위험합니다.")
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    neutral = page.split('class="debate__neutral"')[1].split("</section>")[0]
+    assert "북한과의 대화가 필요합니다." in neutral
+    assert "No comments here yet." not in neutral
+
+
 def test_moderator_correction_moves_a_comment_to_another_column(app, client, open_debate):
     post(client, open_debate, "How many missiles were fired?")
     with app.app_context():

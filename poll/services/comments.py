@@ -18,7 +18,7 @@ from ..models import (
     Poll,
     Vote,
 )
-from ..tagging import Tags, tag, tag_many
+from ..tagging import UNKNOWN, Tags, tag, tag_many
 from .flags import automatic_flags, flags_for_tags, replace_tag_flags, set_flags
 
 
@@ -130,6 +130,10 @@ class DebatePage:
     counts: dict[str, int]
 
 
+# A comment the tagger could not read (another language) is shown with the other views.
+COLUMN_STANCES = {"military": ("military",), "diplomacy": ("diplomacy",), "neutral": ("neutral", UNKNOWN)}
+
+
 def debate_page(poll: Poll, page: int, per_page: int) -> DebatePage:
     """Approved comments by stance, newest first; ``page`` pages every column at once."""
     columns = {}
@@ -140,7 +144,7 @@ def debate_page(poll: Poll, page: int, per_page: int) -> DebatePage:
                 db.select(Comment)
                 .options(selectinload(Comment.author_choice))
                 .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
-                .where(Comment.effective_stance == stance)
+                .where(Comment.effective_stance.in_(COLUMN_STANCES[stance]))
                 .order_by(Comment.created_at.desc(), Comment.id.desc())
                 .offset((page - 1) * per_page)
                 .limit(per_page + 1)
@@ -157,6 +161,8 @@ def debate_page(poll: Poll, page: int, per_page: int) -> DebatePage:
             .group_by(Comment.effective_stance)
         ).all()
     )
+    for stance, shown in COLUMN_STANCES.items():
+        counts[stance] = sum(counts.pop(name, 0) for name in shown)
     return DebatePage(**columns, page=page, has_more=has_more, counts=counts)
 
 

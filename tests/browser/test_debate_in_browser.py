@@ -1,6 +1,7 @@
 """Joining the debate in a real browser."""
 
 from poll.models import MODERATION_POST
+from poll.tagging import tag
 
 from .conftest import DESKTOP, PHONE
 
@@ -23,7 +24,9 @@ def test_vote_then_comment_and_see_it_in_its_column(browser, live_server, make_p
         page.get_by_label("Display name (optional)").fill(f"Reader on {name}")
         page.get_by_role("button", name="Post comment").click()
         page.wait_for_url("**/debate#comment-*")
-        column = page.locator(".debate__column--diplomacy")
+        # The column is the tagger's stance for what was typed (the moderator's to correct).
+        stance = tag(f"Keep talking, from the {name}.\nSecond line <3").stance
+        column = page.locator(".debate__neutral" if stance == "neutral" else f".debate__column--{stance}")
         assert f"Keep talking, from the {name}." in column.inner_text()
         assert "Second line <3" in column.inner_text()
         assert "voted: Diplomatic engagement" in column.inner_text()
