@@ -34,12 +34,14 @@ migrate: install
 seed: migrate
 	$(FLASK) seed
 
-## Development server on http://127.0.0.1:$(PORT)
+## Development server on http://127.0.0.1:$(PORT), with the tagging worker beside it
 run: seed
+	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## Production-style server: gunicorn with two workers
+## Production-style server: gunicorn with two workers, and the tagging worker
 serve: seed
+	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: install browser-tools

@@ -14,6 +14,7 @@ from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
 from .services.moderators import load_from_session
+from .tagging_queue import init_tagging_queue
 from .voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_from_session)
     register_audit_guard()
     init_security(app)
+    init_tagging_queue(app)
 
 
 def register_blueprints(app: Flask) -> None:

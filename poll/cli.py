@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 
@@ -18,6 +18,7 @@ from .services import audit, moderators
 from .services.comments import retag, retag_query
 from .services.polls import poll_by_slug, seed_debate_poll
 from .tagging import TAGGER_VERSION, tag
+from .tagging_queue import sweep_untagged, tagging_queue
 
 
 @click.command("seed")
@@ -235,7 +236,27 @@ class Commands(AppGroup):
         return super().get_command(ctx, name)
 
 
+tagger_group = AppGroup("tagger", help="The tagging worker (comments are stored first, tagged here).")
+
+
+@tagger_group.command("work")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 8), help="Tagging threads.")
+def tagger_work_command(threads: int) -> None:
+    """Tag queued comments until stopped (Ctrl-C); first queues any comment still untagged."""
+    queued = tagging_queue()
+    if queued is None:
+        raise click.UsageError(
+            "TAGGING=inline: comments are tagged as they are posted; there is no queue to work."
+        )
+    huey, _ = queued
+    with current_app.app_context():
+        swept = sweep_untagged()
+    click.echo(f"Tagging worker: {swept} untagged comments queued; waiting for more (Ctrl-C stops).")
+    huey.create_consumer(workers=threads, worker_type="thread").run()
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(tagger_group)
     app.cli.add_command(export_command)
     app.cli.add_command(moderator_group)
     app.cli.add_command(seed_command)

@@ -98,6 +98,12 @@ class Config:
         self.VOTE_BURST_THRESHOLD = env_int("VOTE_BURST_THRESHOLD", 20, minimum=1)
         # Lets several deployments (or test runs) share one Redis without sharing counts.
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
+        # "queue": comments are tagged by `flask tagger work` (poll.tagging_queue); "inline": in the request.
+        self.TAGGING = os.environ.get("TAGGING", "queue")
+        # Where the tagging queue lives: empty for SQLite in the instance folder, or redis://host:port/db.
+        self.TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+        # Lets several deployments (or test runs) share one Redis without sharing a queue.
+        self.TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "debate-poll-tagging")
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -111,6 +111,9 @@ COMMENT_FLAGGED = "flagged"
 COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED, COMMENT_FLAGGED)
 
 FLAG_STANCE_VOTE_MISMATCH = "stance_vote_mismatch"
+# tagger_version of a comment stored but not tagged yet (the tagging worker's to do).
+PENDING_TAGS = ""
+
 FLAG_UNCIVIL = "uncivil"
 FLAG_BLOCKED_WORD = "blocked_word"
 FLAG_LINK = "link"
@@ -205,6 +208,10 @@ class Comment(db.Model):
     @property
     def flag_names(self) -> list[str]:
         return [flag.flag for flag in self.flags]
+
+    @property
+    def tags_pending(self) -> bool:
+        return self.tagger_version == PENDING_TAGS
 
     @property
     def stance_untagged(self) -> bool:

@@ -29,6 +29,8 @@ def make_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Tagged in the request, so that a test sees tags at once; tests/test_tagging_queue.py runs the queue.
+        "TAGGING": "inline",
     }
     config.update(overrides)
     return create_app(config)

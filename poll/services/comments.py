@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
@@ -13,13 +14,18 @@ from ..models import (
     COMMENT_FLAGGED,
     COMMENT_PENDING,
     MODERATION_POST,
+    PENDING_TAGS,
     Choice,
     Comment,
     Poll,
     Vote,
 )
 from ..tagging import UNKNOWN, Tags, tag, tag_many
-from .flags import automatic_flags, flags_for_tags, replace_tag_flags, set_flags
+from .flags import automatic_flags, flags_for_tags, refresh_tag_flags, replace_tag_flags, set_flags
+
+TAGGING_INLINE = "inline"
+# session.info key: ids of comments to hand to the tagging queue after commit (see poll.tagging_queue).
+COMMENTS_TO_TAG = "comments_to_tag"
 
 
 class CommentsClosedError(Exception):
@@ -113,11 +119,57 @@ def post_comment(
         status=COMMENT_APPROVED if poll.moderation_mode == MODERATION_POST else COMMENT_PENDING,
         created_at=now,
     )
-    apply_tags(comment, tag(body))
+    if current_app.config.get("TAGGING") == TAGGING_INLINE:
+        apply_tags(comment, tag(body))
+    else:
+        mark_pending_tags(comment)
     set_flags(comment, automatic_flags(comment, now))
     db.session.add(comment)
     db.session.flush()
+    if comment.tagger_version == PENDING_TAGS:
+        db.session.info.setdefault(COMMENTS_TO_TAG, []).append(comment.id)
     return comment
+
+
+def mark_pending_tags(comment: Comment) -> None:
+    """Placeholders until the worker tags it: no stance, no incivility, no tag flags."""
+    for column, value in {
+        "stance": UNKNOWN,
+        "stance_confidence": 0.0,
+        "stance_cues": [],
+        "sentiment": "neutral",
+        "compound": 0.0,
+        "incivility": None,
+        "uncivil": False,
+        "language": None,
+        "tagger_version": PENDING_TAGS,
+    }.items():
+        setattr(comment, column, value)
+
+
+def untagged_comment_ids() -> list[int]:
+    return list(
+        db.session.execute(
+            db.select(Comment.id).where(Comment.tagger_version == PENDING_TAGS).order_by(Comment.id)
+        ).scalars()
+    )
+
+
+def tag_stored_comments(comment_ids: list[int]) -> int:
+    """Tag the stored comments ``comment_ids`` and redo the flags that follow
+    from tags (the tagging worker's task; it commits)."""
+    comments = list(
+        db.session.execute(
+            db.select(Comment)
+            .options(selectinload(Comment.flags), selectinload(Comment.author_choice))
+            .where(Comment.id.in_(comment_ids))
+            .order_by(Comment.id)
+        ).scalars()
+    )
+    for comment, tags in zip(comments, tag_many([comment.body for comment in comments]), strict=True):
+        apply_tags(comment, tags)
+        refresh_tag_flags(comment)
+    return len(comments)
 
 
 @dataclass(frozen=True)

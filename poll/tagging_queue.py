@@ -1,0 +1,89 @@
+"""Comments are stored first and tagged by a worker process.
+
+The encoder holds about 210 MiB and takes 25–50 ms a comment, so web workers
+do not carry it: a posted comment is saved with its tags pending, and its id
+is handed to a huey queue (SQLite in the instance folder by default, Redis
+with ``TASK_QUEUE_URL=redis://…``) once the transaction commits. ``flask
+tagger work`` runs the consumer. Nothing is lost when it is down: the
+queue's storage keeps the ids, and on start the worker also sweeps every
+comment still untagged, so a lost queue file loses no tagging either.
+
+``TAGGING=inline`` tags in the request instead (the tests, and a single
+small deployment that would rather not run a worker).
+"""
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import PENDING_TAGS
+from .services.comments import COMMENTS_TO_TAG, TAGGING_INLINE, tag_stored_comments, untagged_comment_ids
+
+TAGGING_QUEUE = "queue"
+SWEEP_BATCH = 64
+
+
+def queue_for(app: Flask):
+    """The app's huey instance, made from its settings."""
+    from huey import RedisHuey, SqliteHuey
+
+    url = app.config.get("TASK_QUEUE_URL") or ""
+    name = app.config.get("TASK_QUEUE_NAME", "debate-poll-tagging")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name, url=url)
+    filename = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "tasks.sqlite3")
+    Path(filename).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=filename)
+
+
+def init_tagging_queue(app: Flask) -> None:
+    mode = app.config.get("TAGGING", TAGGING_QUEUE)
+    if mode not in (TAGGING_INLINE, TAGGING_QUEUE):
+        raise ValueError(f"TAGGING must be {TAGGING_INLINE!r} or {TAGGING_QUEUE!r}, not {mode!r}")
+    if mode == TAGGING_INLINE:
+        return
+    huey = queue_for(app)
+
+    @huey.task(name="tag_comments")
+    def tag_comments(comment_ids: list[int]) -> int:
+        with app.app_context():
+            done = tag_stored_comments(comment_ids)
+            db.session.commit()
+            return done
+
+    app.extensions["tagging_queue"] = (huey, tag_comments)
+
+
+def tagging_queue():
+    """(huey, the tag_comments task) of the current app, or None when tagging inline."""
+    return current_app.extensions.get("tagging_queue")
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_committed(session) -> None:
+    """Comments stored by this transaction go to the tagger now that they exist for it."""
+    comment_ids = session.info.pop(COMMENTS_TO_TAG, None)
+    if comment_ids:
+        queued = tagging_queue()
+        if queued is not None:
+            queued[1](comment_ids)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session, previous_transaction) -> None:
+    session.info.pop(COMMENTS_TO_TAG, None)
+
+
+def sweep_untagged() -> int:
+    """Queue every comment still waiting for its tags; returns how many."""
+    _, tag_comments = tagging_queue()
+    ids = untagged_comment_ids()
+    for start in range(0, len(ids), SWEEP_BATCH):
+        tag_comments(ids[start : start + SWEEP_BATCH])
+    return len(ids)
+
+
+__all__ = ["PENDING_TAGS", "init_tagging_queue", "sweep_untagged", "tagging_queue"]
