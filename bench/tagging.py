@@ -54,6 +54,39 @@ def peak_rss_mib(code: str) -> float:
     return int(done.stdout.split()[-1]) / 1024
 
 
+def post_latencies(posts: int = 200) -> dict[str, tuple[float, float]]:
+    """p50/p95 of posting a comment through the page (test client, fresh SQLite
+    each): stored and queued for the worker, against tagged in the request."""
+    from poll.services.polls import seed_debate_poll
+
+    figures = {}
+    for mode in ("queue", "inline"):
+        workdir = Path(tempfile.mkdtemp(prefix=f"debate-poll-post-{mode}-"))
+        app = create_app(
+            {
+                "SECRET_KEY": secrets.token_hex(16),
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'poll.sqlite3'}",
+                "TASK_QUEUE_URL": f"sqlite:///{workdir / 'tasks.sqlite3'}",
+                "TAGGING": mode,
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            slug = seed_debate_poll()[0].slug
+            db.session.commit()
+        client = app.test_client()
+        timings = []
+        for index in range(posts):
+            body = COMMENTS[index % len(COMMENTS)] + f" ({index})"  # new text: no cached vectors
+            began = time.perf_counter()
+            client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": ""})
+            timings.append((time.perf_counter() - began) * 1000)
+        figures[mode] = (percentile(timings, 0.5), percentile(timings, 0.95))
+    return figures
+
+
 def throughput(trials: int = 3) -> None:
     """Per-comment latency of tag(), batch throughput of tag_many(), against
     raw VADER in the same run; and the memory a web worker and a tagger hold."""
@@ -82,6 +115,8 @@ def throughput(trials: int = 3) -> None:
     print(f"raw VADER polarity_scores: {baseline:>9,.0f} comments/s")
     best = max(batch_rates)
     print(f"tag_many() in batches:     {best:>9,.0f} comments/s  {best / baseline:.4f}x VADER")
+    for mode, (p50, p95) in post_latencies().items():
+        print(f"POST a comment, TAGGING={mode}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     web = peak_rss_mib("import wsgi")
     tagger = peak_rss_mib("import wsgi\nfrom poll.tagging import tag\ntag('warm up')")
     print(f"peak RSS: web worker (app loaded, no model) {web:.0f} MiB; tagging process {tagger:.0f} MiB")
