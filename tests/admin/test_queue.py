@@ -232,3 +232,11 @@ def test_uncivil_comments_come_first_and_carry_the_flag(app, moderator_client, m
     first = page.split('<article class="comment"')[1]
     assert f'id="comment-{uncivil}"' in first
     assert 'tag tag--flag">uncivil' in first
+
+
+def test_an_untagged_comment_offers_no_stance_to_confirm_by_mistake(moderator_client, make_comment):
+    comment_id = make_comment("북한과의 대화가 필요합니다. 군사적 대응은 너무 위험합니다.")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    select = page.split(f'id="stance-{comment_id}"')[1].split("</select>")[0]
+    assert '<option value="" selected disabled>choose…</option>' in select
+    assert "selected>" not in select.replace("selected disabled>", "")
