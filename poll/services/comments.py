@@ -24,6 +24,8 @@ from ..tagging import UNKNOWN, Tags, tag, tag_many
 from .flags import automatic_flags, flags_for_tags, refresh_tag_flags, replace_tag_flags, set_flags
 
 TAGGING_INLINE = "inline"
+# What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.
+AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS)
 # session.info key: ids of comments to hand to the tagging queue after commit (see poll.tagging_queue).
 COMMENTS_TO_TAG = "comments_to_tag"
 
@@ -122,29 +124,13 @@ def post_comment(
     if current_app.config.get("TAGGING") == TAGGING_INLINE:
         apply_tags(comment, tag(body))
     else:
-        mark_pending_tags(comment)
+        apply_tags(comment, AWAITING_TAGGER)
     set_flags(comment, automatic_flags(comment, now))
     db.session.add(comment)
     db.session.flush()
     if comment.tagger_version == PENDING_TAGS:
         db.session.info.setdefault(COMMENTS_TO_TAG, []).append(comment.id)
     return comment
-
-
-def mark_pending_tags(comment: Comment) -> None:
-    """Placeholders until the worker tags it: no stance, no incivility, no tag flags."""
-    for column, value in {
-        "stance": UNKNOWN,
-        "stance_confidence": 0.0,
-        "stance_cues": [],
-        "sentiment": "neutral",
-        "compound": 0.0,
-        "incivility": None,
-        "uncivil": False,
-        "language": None,
-        "tagger_version": PENDING_TAGS,
-    }.items():
-        setattr(comment, column, value)
 
 
 def untagged_comment_ids() -> list[int]:

@@ -44,7 +44,7 @@ class Tags(NamedTuple):
     compound: float
     incivility: float | None
     uncivil: bool
-    language: str
+    language: str | None
     version: str
 
     def as_dict(self) -> dict:
