@@ -17,6 +17,7 @@ from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
 from .services import audit, moderators
 from .services.comments import retag, retag_query
 from .services.polls import poll_by_slug, seed_debate_poll
+from .services.stance_heads import StanceTrainingError, train_poll_head
 from .tagging import TAGGER_VERSION, tag
 from .tagging_queue import sweep_untagged, tagging_queue
 
@@ -253,6 +254,25 @@ def tagger_work_command(threads: int) -> None:
         swept = sweep_untagged()
     click.echo(f"Tagging worker: {swept} untagged comments queued; waiting for more (Ctrl-C stops).")
     huey.create_consumer(workers=threads, worker_type="thread").run()
+
+
+@tagger_group.command("train")
+@click.argument("slug")
+def tagger_train_command(slug: str) -> None:
+    """Fit poll SLUG's own stance head from its example arguments and moderators' corrections."""
+    poll = poll_by_slug(slug)
+    if poll is None:
+        raise click.BadParameter(f"no poll with slug {slug!r}", param_hint="SLUG")
+    try:
+        stored = train_poll_head(poll, utcnow())
+    except StanceTrainingError as error:
+        raise click.UsageError(str(error)) from error
+    db.session.commit()
+    counts = ", ".join(f"{label} {count}" for label, count in stored.head["card"]["rows_per_stance"].items())
+    click.echo(f"Trained {stored.name} for '{slug}' on {stored.rows} labelled comments ({counts}).")
+    click.echo(
+        f"New comments on '{slug}' are tagged with it; `flask retag --poll {slug} --all` re-tags the others."
+    )
 
 
 def register_commands(app: Flask) -> None:

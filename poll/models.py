@@ -72,6 +72,9 @@ class Choice(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
+    # The stance side a vote for this choice stands for ("neutral", or another
+    # choice's key); None: the choice is a side of its own, named by its key.
+    side: Mapped[str | None] = mapped_column(String(40))
     # Kept in step with the vote table inside the voting transaction, so that
     # results never have to count the votes table.
     vote_count: Mapped[int] = mapped_column(default=0)
@@ -248,6 +251,28 @@ class CommentFlag(db.Model):
     comment: Mapped[Comment] = relationship(back_populates="flags")
 
     __table_args__ = (Index("ix_comment_flag_flag", "flag"),)
+
+
+class StanceExample(db.Model):
+    """An example argument an admin wrote for one side of a poll: a training
+    row for that poll's stance head, beside its moderators' corrections."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    stance: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PollStanceHead(db.Model):
+    """A poll's own stance head (``poll.tagging.heads.LinearHead`` as JSON),
+    fitted by ``flask tagger train SLUG`` from its examples and corrections."""
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    head: Mapped[dict] = mapped_column(JSON)
+    rows: Mapped[int]
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class BlockedWord(db.Model):

@@ -18,9 +18,11 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .db_types import utcnow
 from .extensions import db
-from .models import PENDING_TAGS
+from .models import PENDING_TAGS, Poll
 from .services.comments import COMMENTS_TO_TAG, TAGGING_INLINE, tag_stored_comments, untagged_comment_ids
+from .services.stance_heads import check_trainable, train_poll_head
 
 TAGGING_QUEUE = "queue"
 SWEEP_BATCH = 64
@@ -54,7 +56,16 @@ def init_tagging_queue(app: Flask) -> None:
             db.session.commit()
             return done
 
+    @huey.task(name="train_poll_head")
+    def train_poll_head_task(poll_id: int) -> str:
+        with app.app_context():
+            poll = db.session.get(Poll, poll_id)
+            stored = train_poll_head(poll, utcnow())
+            db.session.commit()
+            return stored.name
+
     app.extensions["tagging_queue"] = (huey, tag_comments)
+    app.extensions["training_task"] = train_poll_head_task
 
 
 def tagging_queue():
@@ -75,6 +86,17 @@ def _enqueue_committed(session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_rolled_back(session, previous_transaction) -> None:
     session.info.pop(COMMENTS_TO_TAG, None)
+
+
+def queue_training(poll) -> bool:
+    """Hand fitting ``poll``'s head to the worker (False when tagging inline:
+    the caller trains in place). Raises StanceTrainingError first if it cannot work."""
+    check_trainable(poll)
+    task = current_app.extensions.get("training_task")
+    if task is None:
+        return False
+    task(poll.id)
+    return True
 
 
 def sweep_untagged() -> int:

@@ -15,7 +15,6 @@ from poll.db_types import utcnow
 from poll.extensions import db, init_migrations
 from poll.models import Comment, Vote
 from poll.pseudonyms import voter_id_for
-from poll.services.polls import create_poll
 from poll.voter import VOTER_COOKIE, sign_voter_token
 
 from .conftest import TEST_DATABASE_URL, make_app
@@ -82,11 +81,30 @@ def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(e
     token = "a1" * 16
     with app.app_context():
         upgrade(revision="081b9ae4412d")
-        poll = create_poll("before", "Before", "Which?", [("yes", "Yes"), ("no", "No")])
-        db.session.flush()
         now = utcnow()
-        db.session.add(Vote(poll_id=poll.id, choice_id=poll.choices[1].id, voter_id=token, created_at=now))
-        poll.choices[1].vote_count = 1
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        # Written as that revision's columns, not through today's models.
+        db.session.execute(
+            text(
+                "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
+                " moderation_mode, is_featured, created_at)"
+                " VALUES (1, 'before', 'Before', 'Which?', '', :now, 'after_vote', 'pre', false, :now)"
+            ),
+            {"now": stamp},
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO choice (id, poll_id, key, label, position, vote_count)"
+                " VALUES (1, 1, 'yes', 'Yes', 0, 0), (2, 1, 'no', 'No', 1, 1)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO vote (poll_id, choice_id, voter_id, created_at, updated_at)"
+                " VALUES (1, 2, :voter, :now, :now)"
+            ),
+            {"voter": token, "now": stamp},
+        )
         # Written as that revision's columns, not through today's model.
         db.session.execute(
             text(
@@ -95,7 +113,7 @@ def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(e
                 " VALUES (:poll, :voter, '', '', 'Talks are the way.', 'pending', :now,"
                 " 'diplomacy', 0.9, '[]', 'neutral', 0.0, 'stance-rules-1')"
             ),
-            {"poll": poll.id, "voter": token, "now": now.strftime("%Y-%m-%d %H:%M:%S.%f")},
+            {"poll": 1, "voter": token, "now": stamp},
         )
         db.session.commit()
         upgrade()

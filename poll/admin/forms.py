@@ -133,6 +133,21 @@ def parse_choices(text: str) -> list[tuple[str, str]]:
     return choices
 
 
+class StanceExamplesForm(FlaskForm):
+    stance = SelectField(
+        "Side", validators=[InputRequired(message="Choose the side these examples argue for.")]
+    )
+    examples = TextAreaField(
+        "Example arguments, one per line",
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(message="Write at least one example argument (one per line)."),
+            Length(max=20_000, message="That is too much at once: at most 20,000 characters."),
+            plain_text,
+        ],
+    )
+
+
 class BlockedWordForm(FlaskForm):
     phrase = StringField(
         "Word or phrase",

@@ -1,17 +1,22 @@
 """Creating, editing, closing and featuring polls (admins)."""
 
+from collections import Counter
 from datetime import UTC
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..public import poll_or_404
 from ..services import polls as poll_service
+from ..services import stance_heads
 from ..services.polls import PollError
+from ..services.stance_heads import StanceTrainingError, stance_labels
+from ..tagging.train import MIN_POLL_ROWS
+from ..tagging_queue import queue_training
 from .blueprint import admin_required, bp
-from .forms import ButtonForm, PollForm
+from .forms import ButtonForm, PollForm, StanceExamplesForm
 
 
 @bp.get("/polls")
@@ -120,3 +125,81 @@ def reopen_poll(slug: str):
 @admin_required
 def feature_poll(slug: str):
     return _button_action(slug, poll_service.feature_poll, "This poll is now shown on the front page.")
+
+
+@bp.route("/polls/<slug>/stance", methods=["GET", "POST"])
+@admin_required
+def poll_stance(slug: str):
+    """The poll's stance model: its example arguments, corrections, and training it."""
+    poll = poll_or_404(slug)
+    form = StanceExamplesForm()
+    form.stance.choices = [(label, label) for label in stance_labels(poll)]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            lines = form.examples.data.splitlines()
+            added = stance_heads.add_examples(poll, form.stance.data, lines, utcnow(), current_user)
+        except StanceTrainingError as error:
+            form.examples.errors.append(str(error))
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{added} example arguments added for '{form.stance.data}'.", "success")
+            return redirect(url_for("admin.poll_stance", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    rows = stance_heads.training_rows(poll)
+    return (
+        render_template(
+            "admin/poll_stance.html",
+            poll=poll,
+            form=form,
+            button=ButtonForm(),
+            shipped=stance_heads.uses_shipped_head(poll),
+            stored=stance_heads.stored_head(poll.id),
+            counts=Counter(stance for _, stance in rows),
+            total=len(rows),
+            minimum=MIN_POLL_ROWS,
+            side_of=stance_heads.side_of,
+        ),
+        status,
+    )
+
+
+@bp.post("/polls/<slug>/stance/train")
+@admin_required
+def train_poll_stance(slug: str):
+    poll = poll_or_404(slug)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        if queue_training(poll):
+            flash("Training queued: the tagging worker fits the model in a few seconds.", "success")
+            return redirect(url_for("admin.poll_stance", slug=slug))
+        stored = stance_heads.train_poll_head(poll, utcnow(), current_user)
+    except StanceTrainingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.poll_stance", slug=slug))
+    db.session.commit()
+    flash(f"Trained {stored.name} on {stored.rows} labelled comments.", "success")
+    return redirect(url_for("admin.poll_stance", slug=slug))
+
+
+@bp.post("/polls/<slug>/stance/sides")
+@admin_required
+def map_poll_sides(slug: str):
+    """Which side a vote for each choice stands for (a form of one select per choice)."""
+    poll = poll_or_404(slug)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    wanted = {choice.id: request.form.get(f"side-{choice.id}", "") for choice in poll.choices}
+    try:
+        stance_heads.map_sides(poll, wanted, current_user, utcnow())
+    except StanceTrainingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.poll_stance", slug=slug))
+    db.session.commit()
+    flash("Sides saved.", "success")
+    return redirect(url_for("admin.poll_stance", slug=slug))

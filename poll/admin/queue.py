@@ -10,6 +10,7 @@ from ..public import requested_page
 from ..services import moderation
 from ..services.moderation import ModerationError, QueueFilters
 from ..services.polls import all_polls, poll_by_slug
+from ..services.stance_heads import stance_labels
 from ..tagging import SENTIMENTS, STANCES
 from .blueprint import bp, safe_next
 from .forms import ModerationForm, StanceForm
@@ -61,6 +62,7 @@ def queue():
         pending=moderation.pending_count(filters.poll_id),
         form=ModerationForm(),
         stance_form=StanceForm(),
+        stance_labels=stance_labels,
     )
 
 
@@ -125,6 +127,7 @@ def bulk():
 def correct_stance(comment_id: int):
     comment = comment_or_404(comment_id)
     form = StanceForm()
+    form.stance.choices = [(label, label.capitalize()) for label in stance_labels(comment.poll)]
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose a stance.", "error")
         return back_to_queue()

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..tagging import UNKNOWN, Tags, tag, tag_many
 from .flags import automatic_flags, flags_for_tags, refresh_tag_flags, replace_tag_flags, set_flags
+from .stance_heads import poll_sides, stance_head_for
 
 TAGGING_INLINE = "inline"
 # What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.
@@ -70,7 +71,8 @@ RETAG_COLUMNS = (
     Comment.stance,
     Comment.sentiment,
     Comment.corrected_stance,
-    Choice.key.label("vote"),
+    func.coalesce(Choice.side, Choice.key).label("vote"),
+    Comment.poll_id,
 )
 
 
@@ -89,13 +91,21 @@ def retag(rows) -> Counter:
     statements: loading each comment as an object cost four times the tagging."""
     counts: Counter = Counter()
     updates, wanted_flags = [], {}
-    rows = list(rows)
-    for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote), tags in zip(
-        rows, tag_many([row.body for row in rows]), strict=True
-    ):
+    by_poll: dict[int, list] = {}
+    for row in rows:
+        by_poll.setdefault(row.poll_id, []).append(row)
+    tagged = []
+    for poll_id, poll_rows in by_poll.items():
+        poll = db.session.get(Poll, poll_id)
+        head, sides = stance_head_for(poll), poll_sides(poll)
+        tagged += [
+            (row, tags, sides)
+            for row, tags in zip(poll_rows, tag_many([r.body for r in poll_rows], head), strict=True)
+        ]
+    for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _), tags, sides in tagged:
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
-        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, corrected_stance or tags.stance, vote)
+        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, corrected_stance or tags.stance, vote, sides)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance
         counts["sentiment_changed"] += tags.sentiment != old_sentiment
@@ -112,7 +122,7 @@ def post_comment(
     if not poll.is_open(now):
         raise CommentsClosedError(poll.slug)
     comment = Comment(
-        poll_id=poll.id,
+        poll=poll,
         voter_id=voter_id,
         ip_hash=ip_hash,
         display_name=display_name,
@@ -122,7 +132,7 @@ def post_comment(
         created_at=now,
     )
     if current_app.config.get("TAGGING") == TAGGING_INLINE:
-        apply_tags(comment, tag(body))
+        apply_tags(comment, tag(body, stance_head_for(poll)))
     else:
         apply_tags(comment, AWAITING_TAGGER)
     set_flags(comment, automatic_flags(comment, now))
@@ -147,14 +157,21 @@ def tag_stored_comments(comment_ids: list[int]) -> int:
     comments = list(
         db.session.execute(
             db.select(Comment)
-            .options(selectinload(Comment.flags), selectinload(Comment.author_choice))
+            .options(
+                selectinload(Comment.flags), selectinload(Comment.author_choice), selectinload(Comment.poll)
+            )
             .where(Comment.id.in_(comment_ids))
             .order_by(Comment.id)
         ).scalars()
     )
-    for comment, tags in zip(comments, tag_many([comment.body for comment in comments]), strict=True):
-        apply_tags(comment, tags)
-        refresh_tag_flags(comment)
+    by_poll: dict[int, list[Comment]] = {}
+    for comment in comments:
+        by_poll.setdefault(comment.poll_id, []).append(comment)
+    for poll_comments in by_poll.values():
+        head = stance_head_for(poll_comments[0].poll)
+        for comment, tags in zip(poll_comments, tag_many([c.body for c in poll_comments], head), strict=True):
+            apply_tags(comment, tags)
+            refresh_tag_flags(comment)
     return len(comments)
 
 

@@ -18,27 +18,32 @@ from ..models import (
     Comment,
     CommentFlag,
 )
+from .stance_heads import poll_sides, side_of
 
 BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 3  # this many comments in the window, counting the new one
 LINK = re.compile(
     r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|io|ru|cn|info|biz|xyz|ly)\b", re.IGNORECASE
 )
-OPPOSED_STANCES = {("military", "diplomacy"), ("diplomacy", "military")}
+SHIPPED_SIDES = ("military", "diplomacy")
 
 
-def stance_contradicts_vote(stance: str, vote_key: str | None) -> bool:
-    """A comment arguing for one side by someone who voted for the other."""
-    return (stance, vote_key) in OPPOSED_STANCES
+def stance_contradicts_vote(
+    stance: str, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
+) -> bool:
+    """A comment arguing for one side by someone who voted for another (``sides``: the poll's)."""
+    return stance in sides and vote_key in sides and stance != vote_key
 
 
-def flags_for_tags(uncivil: bool, stance: str, vote_key: str | None) -> set[str]:
+def flags_for_tags(
+    uncivil: bool, stance: str, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
+) -> set[str]:
     """The flags that follow from a comment's tags and its author's vote alone.
     Incivility, not sentiment, raises a comment's priority: angry or frightened
     is not uncivil, and a calm call to wipe out a people is."""
     checks = {
         FLAG_UNCIVIL: uncivil,
-        FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(stance, vote_key),
+        FLAG_STANCE_VOTE_MISMATCH: stance_contradicts_vote(stance, vote_key, sides),
     }
     return {flag for flag, applies in checks.items() if applies}
 
@@ -87,7 +92,8 @@ TAG_FLAGS = (FLAG_UNCIVIL, FLAG_STANCE_VOTE_MISMATCH)
 def tag_flags(comment: Comment) -> set[str]:
     """A moderator's stance correction counts over the tagger's."""
     choice = comment.author_choice
-    return flags_for_tags(comment.uncivil, comment.effective_stance, None if choice is None else choice.key)
+    vote = None if choice is None else side_of(choice)
+    return flags_for_tags(comment.uncivil, comment.effective_stance, vote, poll_sides(comment.poll))
 
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:

@@ -17,9 +17,9 @@ from ..models import (
     CommentFlag,
     Moderator,
 )
-from ..tagging import STANCES
 from . import audit
 from .flags import refresh_tag_flags
+from .stance_heads import stance_labels
 
 REASON_MAX_LENGTH = 500
 ACTIONS = ("approve", "reject", "flag")
@@ -75,8 +75,9 @@ def correct_stance(
     comment: Comment, stance: str, moderator: Moderator, now: datetime, reason: str = ""
 ) -> None:
     """Record a moderator's stance; choosing the tagger's own stance clears the correction."""
-    if stance not in STANCES:
-        raise ModerationError(f"The stance must be one of: {', '.join(STANCES)}.")
+    labels = stance_labels(comment.poll)
+    if stance not in labels:
+        raise ModerationError(f"The stance must be one of: {', '.join(labels)}.")
     before = {"stance": comment.effective_stance, "tagger_stance": comment.stance}
     comment.corrected_stance = None if stance == comment.stance else stance
     refresh_tag_flags(comment)

@@ -15,7 +15,7 @@ gets stance "unknown" and no incivility score rather than a confident guess.
 from typing import NamedTuple
 
 from .features import comment_features
-from .heads import shipped_head
+from .heads import LinearHead, shipped_head
 from .language import DEFAULT_LANGUAGE, language_name
 from .language import detect_language as detect_language
 from .lexicon import DIPLOMACY, MILITARY, NEUTRAL
@@ -55,27 +55,48 @@ class Tags(NamedTuple):
         return language_name(self.language)
 
 
-def tag_many(texts: list[str]) -> list[Tags]:
-    """Tags for many comments; the encoder runs over them in batches."""
+# Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".
+NO_STANCE_HEAD = "no-stance-head"
+
+
+def version_with(stance_head: "LinearHead | str | None") -> str:
+    """The version string of tags made with ``stance_head`` (None: the shipped head)."""
+    if stance_head is None:
+        return TAGGER_VERSION
+    name = stance_head if isinstance(stance_head, str) else stance_head.name
+    return f"{name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+
+
+def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) -> list[Tags]:
+    """Tags for many comments; the encoder runs over them in batches.
+
+    ``stance_head``: None for the shipped head (the North Korea poll's sides),
+    a poll's own ``LinearHead``, or NO_STANCE_HEAD where none covers the poll."""
     languages = [detect_language(text) for text in texts]
     tagged = [index for index, language in enumerate(languages) if language in TAGGED_LANGUAGES]
     features = comment_features([texts[index] for index in tagged])
-    stance_head, incivility_head = shipped_head(STANCE_HEAD), shipped_head(INCIVILITY_HEAD)
-    stance_probabilities = dict(zip(tagged, stance_head.probabilities(features), strict=True))
+    incivility_head = shipped_head(INCIVILITY_HEAD)
+    version = version_with(stance_head)
+    if stance_head is None:
+        stance_head = shipped_head(STANCE_HEAD)
+    stance_probabilities = (
+        {}
+        if stance_head == NO_STANCE_HEAD
+        else dict(zip(tagged, stance_head.probabilities(features), strict=True))
+    )
     incivility_probabilities = dict(zip(tagged, incivility_head.probabilities(features)[:, 1], strict=True))
-    version = TAGGER_VERSION
     result = []
     for index, text in enumerate(texts):
         sentiment, compound = classify_sentiment(text)
+        stance, confidence, incivility, uncivil, cues = UNKNOWN, 0.0, None, False, ()
+        if index in incivility_probabilities:
+            incivility = round(float(incivility_probabilities[index]), 4)
+            uncivil = incivility >= incivility_head.threshold
         if index in stance_probabilities:
             probabilities = stance_probabilities[index]
             best = int(probabilities.argmax())
             stance, confidence = stance_head.labels[best], round(float(probabilities[best]), 4)
-            incivility = round(float(incivility_probabilities[index]), 4)
-            uncivil = incivility >= incivility_head.threshold
             cues = classify_stance(text).cues
-        else:
-            stance, confidence, incivility, uncivil, cues = UNKNOWN, 0.0, None, False, ()
         result.append(
             Tags(
                 stance, confidence, cues, sentiment, compound, incivility, uncivil, languages[index], version
@@ -84,9 +105,21 @@ def tag_many(texts: list[str]) -> list[Tags]:
     return result
 
 
-def tag(text: str) -> Tags:
-    """Every tag of one comment."""
-    return tag_many([text])[0]
+def tag(text: str, stance_head: "LinearHead | str | None" = None) -> Tags:
+    """Every tag of one comment (``stance_head`` as for ``tag_many``)."""
+    return tag_many([text], stance_head)[0]
 
 
-__all__ = ["STANCES", "SENTIMENTS", "UNKNOWN", "UNCERTAIN_BELOW", "Tags", "TAGGER_VERSION", "tag", "tag_many"]
+__all__ = [
+    "NO_STANCE_HEAD",
+    "LinearHead",
+    "version_with",
+    "STANCES",
+    "SENTIMENTS",
+    "UNKNOWN",
+    "UNCERTAIN_BELOW",
+    "Tags",
+    "TAGGER_VERSION",
+    "tag",
+    "tag_many",
+]
