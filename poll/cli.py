@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 
@@ -250,8 +250,7 @@ def tagger_work_command(threads: int) -> None:
             "TAGGING=inline: comments are tagged as they are posted; there is no queue to work."
         )
     huey, _ = queued
-    with current_app.app_context():
-        swept = sweep_untagged()
+    swept = sweep_untagged()
     click.echo(f"Tagging worker: {swept} untagged comments queued; waiting for more (Ctrl-C stops).")
     huey.create_consumer(workers=threads, worker_type="thread").run()
 

@@ -18,14 +18,13 @@ from ..models import (
     Comment,
     CommentFlag,
 )
-from .stance_heads import poll_sides, side_of
+from .stance_heads import SHIPPED_SIDES, poll_sides, side_of
 
 BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 3  # this many comments in the window, counting the new one
 LINK = re.compile(
     r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|io|ru|cn|info|biz|xyz|ly)\b", re.IGNORECASE
 )
-SHIPPED_SIDES = ("military", "diplomacy")
 
 
 def stance_contradicts_vote(

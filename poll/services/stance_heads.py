@@ -118,13 +118,15 @@ def add_examples(poll: Poll, stance: str, lines: list[str], now: datetime, actor
     return len(texts)
 
 
-def check_trainable(poll: Poll) -> None:
-    """Raise StanceTrainingError, with the reason, when ``poll`` cannot have a head yet."""
+def check_trainable(poll: Poll, rows: list[tuple[str, str]] | None = None) -> None:
+    """Raise StanceTrainingError, with the reason, when ``poll`` (with its
+    ``training_rows``, read here when not given) cannot have a head yet."""
     from ..tagging.train import poll_head_problem
 
     if uses_shipped_head(poll):
         raise StanceTrainingError("This poll's sides are the shipped model's; it has no head of its own.")
-    problem = poll_head_problem([stance for _, stance in training_rows(poll)], stance_labels(poll))
+    rows = training_rows(poll) if rows is None else rows
+    problem = poll_head_problem([stance for _, stance in rows], stance_labels(poll))
     if problem:
         raise StanceTrainingError(problem)
 
@@ -133,8 +135,8 @@ def train_poll_head(poll: Poll, now: datetime, actor=None) -> PollStanceHead:
     """Fit and store the poll's own head from ``training_rows``."""
     from ..tagging.train import fit_poll_head  # scikit-learn is only needed here
 
-    check_trainable(poll)
     rows = training_rows(poll)
+    check_trainable(poll, rows)
     previous = stored_head(poll.id)
     generation = 1 if previous is None else int(previous.name.rsplit("-", 1)[-1]) + 1
     name = f"poll-{poll.id}-{generation}"

@@ -32,8 +32,12 @@ INCIVILITY_HEAD = "incivility.json"
 TAGGED_LANGUAGES = (DEFAULT_LANGUAGE,)
 
 
-# What tags are stored under: the heads' names and the sentiment analyser's.
-TAGGER_VERSION = f"{shipped_head(STANCE_HEAD).name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+def _version(stance_head_name: str) -> str:
+    """What tags are stored under: the heads' names and the sentiment analyser's."""
+    return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+
+
+TAGGER_VERSION = _version(shipped_head(STANCE_HEAD).name)
 
 
 class Tags(NamedTuple):
@@ -63,8 +67,7 @@ def version_with(stance_head: "LinearHead | str | None") -> str:
     """The version string of tags made with ``stance_head`` (None: the shipped head)."""
     if stance_head is None:
         return TAGGER_VERSION
-    name = stance_head if isinstance(stance_head, str) else stance_head.name
-    return f"{name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+    return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
 
 
 def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) -> list[Tags]:
