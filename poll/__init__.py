@@ -1,5 +1,7 @@
 """Debate Poll: an audience poll and debate moderation service."""
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
@@ -7,20 +9,22 @@ from flask import Flask
 from . import admin, public
 from .api import JsonRequests, create_api_app
 from .cli import Commands, register_commands
-from .config import Config, engine_options
+from .config import Config, engine_options, instance_secret_key
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, register_sqlite_pragmas
 from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
-from .services.moderators import load_from_session
 from .tagging_queue import init_tagging_queue
 from .voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+    """The app. With ``test_config``, settings come from it alone (and from
+    ``environ`` if given): the shell's environment and instance/config.py are
+    ignored, as a test must give the same answer in any shell."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -28,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.cli = Commands(app)
-    load_config(app, test_config)
+    load_config(app, test_config, environ)
     # First of all hooks: CSRF checking parses the form, after which the raw
     # body is gone and undecodable bytes can no longer be told apart.
     app.before_request(reject_unreadable_input)
@@ -42,13 +46,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def load_config(app: Flask, test_config: dict | None) -> None:
+def load_config(app: Flask, test_config: dict | None, environ: Mapping[str, str] | None) -> None:
     """Environment first, then instance/config.py, then the test mapping."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(Config(app.instance_path).as_dict())
-    app.config.from_pyfile("config.py", silent=True)
-    if test_config:
+    if test_config is None:
+        app.config.from_mapping(
+            Config(app.instance_path, os.environ if environ is None else environ).as_dict()
+        )
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(Config(app.instance_path, environ or {}).as_dict())
         app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.setdefault("MIGRATIONS_DIRECTORY", str(PROJECT_ROOT / "migrations"))
     # Derived from the final database URL, whichever layer set it.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
@@ -60,7 +70,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_from_session)
     register_audit_guard()
     init_security(app)
     init_tagging_queue(app)

@@ -15,7 +15,7 @@ from .db_types import utcnow
 from .errors import register_api_error_handlers
 from .extensions import db
 from .public import NO_SUCH_POLL, results_visible
-from .request_checks import reject_null_characters
+from .request_checks import reject_null_characters, reject_oversized_stream
 from .security import init_api_security
 from .services.voting import results_snapshot
 from .voter import current_voter_id
@@ -37,13 +37,18 @@ def results(slug: str):
     now = utcnow()
     if not results_visible(snapshot, now):
         abort(403, description="Results are shown once you have voted.")
-    return jsonify(
+    response = jsonify(
         poll=snapshot.slug,
         question=snapshot.question,
         is_open=snapshot.is_open(now),
         my_choice=snapshot.my_choice,
         **snapshot.tally.as_dict(),
     )
+    # my_choice is this reader's own: a shared cache must not hand it to another,
+    # and a browser must ask again each time (results are live).
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
 
 
 class NoSessions(SessionInterface):
@@ -67,6 +72,7 @@ def create_api_app(pages: Flask) -> Flask:
     api.session_interface = NoSessions()
     with pages.app_context():
         api.extensions[ENGINE] = db.engine
+    api.before_request(reject_oversized_stream)
     api.before_request(reject_null_characters)
     init_api_security(api)
     register_api_error_handlers(api)

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,16 +47,16 @@ def engine_options(url: str, sqlite_busy_timeout: float = 10.0) -> dict:
     return {"pool_pre_ping": True}
 
 
-def env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int, minimum: int) -> int:
+def env_int(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     """A whole-number setting; a typo stops start-up with a message naming it."""
-    value = os.environ.get(name, "").strip()
+    value = environ.get(name, "").strip()
     if not value:
         return default
     if not value.isdigit() or int(value) < minimum:
@@ -63,13 +64,25 @@ def env_int(name: str, default: int, minimum: int) -> int:
     return int(value)
 
 
-class Config:
-    """Settings from environment variables with safe defaults."""
+def host_names(text: str) -> list[str] | None:
+    """TRUSTED_HOSTS: names separated by spaces or commas (``.example.org`` also
+    admits its subdomains); None, any host, when unset."""
+    names = text.replace(",", " ").split()
+    return names or None
 
-    def __init__(self, instance_path: str):
-        https = env_flag("HTTPS")
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key(instance_path)
-        self.SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"), instance_path)
+
+class Config:
+    """Settings from environment variables (``environ``) with safe defaults.
+
+    ``create_app`` passes ``os.environ``; tests pass their own mapping, so that
+    a developer's shell (``HTTPS=1``, say) cannot change what a test runs.
+    """
+
+    def __init__(self, instance_path: str, environ: Mapping[str, str]):
+        https = env_flag(environ, "HTTPS")
+        # None: generated into the instance folder by create_app if no layer sets one.
+        self.SECRET_KEY = environ.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = database_url(environ.get("DATABASE_URL"), instance_path)
         # Votes and comments are small; anything bigger is abuse.
         self.MAX_CONTENT_LENGTH = 64 * 1024
         self.MAX_FORM_MEMORY_SIZE = 64 * 1024
@@ -80,30 +93,38 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
         self.PREFERRED_URL_SCHEME = "https" if https else "http"
+        # Host names this site answers to; any other Host header gets 400, so that
+        # redirects and links can never be built for a host an attacker chose.
+        self.TRUSTED_HOSTS = host_names(environ.get("TRUSTED_HOSTS", ""))
         self.HTTPS = https
         self.VOTER_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.COMMENT_LIMIT_PER_VOTER = os.environ.get("COMMENT_LIMIT_PER_VOTER", "5 per minute;30 per hour")
-        self.COMMENT_LIMIT_PER_IP = os.environ.get("COMMENT_LIMIT_PER_IP", "20 per minute;200 per hour")
+        self.COMMENT_LIMIT_PER_VOTER = environ.get("COMMENT_LIMIT_PER_VOTER", "5 per minute;30 per hour")
+        self.COMMENT_LIMIT_PER_IP = environ.get("COMMENT_LIMIT_PER_IP", "20 per minute;200 per hour")
         self.COMMENTS_PER_PAGE = 20
         self.QUEUE_PER_PAGE = 25
-        self.LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
-        self.LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-        self.PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
-        self.EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "").split()
-        self.VOTE_LIMIT_PER_IP = os.environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
+        self.LOGIN_LIMIT_PER_IP = environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
+        self.LOGIN_LIMIT_PER_ACCOUNT = environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+        self.PROXY_COUNT = env_int(environ, "PROXY_COUNT", 0, minimum=0)
+        self.EMBED_ORIGINS = environ.get("EMBED_ORIGINS", "").split()
+        self.VOTE_LIMIT_PER_IP = environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
+        # Votes from browsers with no vote in the poll yet, per address (IPv6: per /64) and poll;
+        # vote changes are not counted. README "Security" gives the trade-off.
+        self.NEW_VOTER_LIMIT_PER_IP = environ.get("NEW_VOTER_LIMIT_PER_IP", "60 per hour;300 per day")
         # New voters from one address within an hour that the dashboard lists as a burst.
-        self.VOTE_BURST_THRESHOLD = env_int("VOTE_BURST_THRESHOLD", 20, minimum=1)
+        self.VOTE_BURST_THRESHOLD = env_int(environ, "VOTE_BURST_THRESHOLD", 20, minimum=1)
+        # Days that address hashes (and their keys) are kept for abuse review; `flask purge` drops older.
+        self.ADDRESS_RETENTION_DAYS = env_int(environ, "ADDRESS_RETENTION_DAYS", 30, minimum=1)
         # Lets several deployments (or test runs) share one Redis without sharing counts.
-        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
+        self.RATELIMIT_KEY_PREFIX = environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
         # "queue": comments are tagged by `flask tagger work` (poll.tagging_queue); "inline": in the request.
-        self.TAGGING = os.environ.get("TAGGING", "queue")
+        self.TAGGING = environ.get("TAGGING", "queue")
         # Where the tagging queue lives: empty for SQLite in the instance folder, or redis://host:port/db.
-        self.TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+        self.TASK_QUEUE_URL = environ.get("TASK_QUEUE_URL", "")
         # Lets several deployments (or test runs) share one Redis without sharing a queue.
-        self.TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "debate-poll-tagging")
+        self.TASK_QUEUE_NAME = environ.get("TASK_QUEUE_NAME", "debate-poll-tagging")
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

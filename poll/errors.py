@@ -3,7 +3,7 @@
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 
@@ -78,7 +78,17 @@ def handle_database_busy(error: OperationalError):
     return response
 
 
+UNTRUSTED_HOST = "This site does not answer to that host name."
+
+
+def handle_untrusted_host(error: SecurityError) -> Response:
+    """A Host outside TRUSTED_HOSTS: plain text, since without a trusted host
+    no URL (not even the stylesheet's) can be built for an error page."""
+    return Response(UNTRUSTED_HOST + "\n", 400, content_type="text/plain; charset=utf-8")
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
@@ -87,5 +97,6 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_api_error_handlers(api: Flask) -> None:
     """The JSON app reads on connections of its own and has no session to roll back."""
+    api.register_error_handler(SecurityError, handle_untrusted_host)
     api.register_error_handler(InternalServerError, lambda error: server_error_response())
     api.register_error_handler(HTTPException, handle_http_error)

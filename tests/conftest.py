@@ -21,7 +21,10 @@ def database_url(tmp_path):
     return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
-def make_app(database_url: str, **overrides):
+def make_app(database_url: str, environ: dict | None = None, **overrides):
+    """The app under test: ``overrides`` on top of the test settings, and
+    ``environ`` standing in for the environment variables (the shell's own are
+    never read)."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -33,7 +36,7 @@ def make_app(database_url: str, **overrides):
         "TAGGING": "inline",
     }
     config.update(overrides)
-    return create_app(config)
+    return create_app(config, environ)
 
 
 @pytest.fixture

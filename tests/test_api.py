@@ -52,20 +52,18 @@ def test_results_json_sends_security_headers_for_data(client, make_poll):
     assert "Set-Cookie" not in response.headers
 
 
-def test_results_json_in_production_is_https_only(database_url, monkeypatch, make_poll):
-    monkeypatch.setenv("HTTPS", "1")
+def test_results_json_in_production_is_https_only(database_url, make_poll):
     slug = make_poll(results_visibility=RESULTS_ALWAYS)
-    client = make_app(database_url).test_client()
+    client = make_app(database_url, environ={"HTTPS": "1"}).test_client()
     plain = client.get(f"/polls/{slug}/results.json", base_url="http://localhost")
     assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")
     secure = client.get(f"/polls/{slug}/results.json", base_url="https://localhost")
     assert secure.status_code == 200 and "max-age=" in secure.headers["Strict-Transport-Security"]
 
 
-def test_results_json_behind_a_proxy_trusts_its_scheme(database_url, monkeypatch, make_poll):
-    monkeypatch.setenv("HTTPS", "1")
+def test_results_json_behind_a_proxy_trusts_its_scheme(database_url, make_poll):
     slug = make_poll(results_visibility=RESULTS_ALWAYS)
-    client = make_app(database_url, PROXY_COUNT=1).test_client()
+    client = make_app(database_url, environ={"HTTPS": "1"}, PROXY_COUNT=1).test_client()
     response = client.get(
         f"/polls/{slug}/results.json", base_url="http://localhost", headers={"X-Forwarded-Proto": "https"}
     )

@@ -46,6 +46,7 @@ def assert_no_problems(outcome):
     assert outcome.problems == []
 
 
+@pytest.mark.slow
 @needs_redis
 def test_ten_thousand_attempts_from_a_thousand_voters_give_exact_tallies(tmp_path):
     with load_database(tmp_path) as url:
@@ -57,6 +58,7 @@ def test_ten_thousand_attempts_from_a_thousand_voters_give_exact_tallies(tmp_pat
     assert sum(attempt.status == 429 for attempt in outcome.run.stuffer) == 80
 
 
+@pytest.mark.slow
 @needs_redis
 def test_every_confirmed_vote_survives_kill_9_mid_load(tmp_path):
     with load_database(tmp_path) as url:
@@ -67,6 +69,7 @@ def test_every_confirmed_vote_survives_kill_9_mid_load(tmp_path):
     assert outcome.verdict.checked_voters > 0
 
 
+@pytest.mark.slow
 @needs_redis
 @pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="scale-out needs a shared server database (TEST_DATABASE_URL)"

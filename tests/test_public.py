@@ -234,9 +234,8 @@ def test_page_escapes_poll_text(client, make_poll):
     assert "<img src=x" not in page
 
 
-def test_secure_cookie_flags_under_https(database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("HTTPS", "1")
-    app = make_app(database_url)
+def test_secure_cookie_flags_under_https(database_url):
+    app = make_app(database_url, environ={"HTTPS": "1"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -37,9 +37,8 @@ def test_pages_carry_no_inline_script_or_handlers(client, debate_poll, url):
     assert 'style="' not in page
 
 
-def test_embedding_is_allowed_only_for_configured_sites(database_url, monkeypatch, debate_poll):
-    monkeypatch.setenv("EMBED_ORIGINS", "https://news.example https://www.news.example")
-    app = make_app(database_url)
+def test_embedding_is_allowed_only_for_configured_sites(database_url, debate_poll):
+    app = make_app(database_url, environ={"EMBED_ORIGINS": "https://news.example https://www.news.example"})
     response = app.test_client().get("/")
     assert (
         "frame-ancestors 'self' https://news.example https://www.news.example"
@@ -48,9 +47,8 @@ def test_embedding_is_allowed_only_for_configured_sites(database_url, monkeypatc
     assert "X-Frame-Options" not in response.headers
 
 
-def test_production_forces_https_with_hsts_and_secure_cookies(database_url, monkeypatch, debate_poll):
-    monkeypatch.setenv("HTTPS", "1")
-    app = make_app(database_url)
+def test_production_forces_https_with_hsts_and_secure_cookies(database_url, debate_poll):
+    app = make_app(database_url, environ={"HTTPS": "1"})
     client = app.test_client()
     plain = client.get("/", base_url="http://localhost")
     assert plain.status_code == 302 and plain.headers["Location"].startswith("https://")

@@ -193,6 +193,7 @@ def _wait_until_tagged(app, count, worker, limit=180.0):
     raise AssertionError(f"{count} comments not tagged within {limit} s")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="uses a file database shared with the worker")
 def test_the_real_worker_tags_what_was_posted_while_it_was_down_and_survives_kill_9(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'poll.sqlite3'}"

@@ -5,12 +5,19 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..db_types import utcnow
-from ..extensions import db, limiter
-from ..services import audit, moderators
+from ..extensions import db, limiter, login_manager
+from ..models import Moderator
+from ..services import audit, moderators, sessions
 from .blueprint import bp, safe_next
 from .forms import ButtonForm, LoginForm
 
 FAILED_LOGIN = 401
+
+
+@login_manager.user_loader
+def load_moderator(session_id: str) -> Moderator | None:
+    """Flask-Login's user loader: the cookie counts only while its server-side session is open."""
+    return sessions.load(session_id, utcnow(), current_app.config["PERMANENT_SESSION_LIFETIME"])
 
 
 def account_key() -> str:
@@ -38,6 +45,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.queue"))
     form = LoginForm()
+    # Checked before anything is saved, so that the answer cannot fail after the login was recorded.
+    next_page = safe_next(request.args.get("next"))
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form), 400 if form.is_submitted() else 200
     moderator = moderators.authenticate(form.username.data, form.password.data)
@@ -46,18 +55,36 @@ def login():
         return render_template("admin/login.html", form=form), FAILED_LOGIN
     session.clear()
     session.permanent = True
-    login_user(moderator)
     now = utcnow()
+    sessions.start(moderator, now)
+    login_user(moderator)
     moderator.last_login_at = now
     audit.record(moderator, "moderator.login", "moderator", moderator.username, now)
     db.session.commit()
-    return redirect(safe_next(request.args.get("next")))
+    return redirect(next_page)
 
 
 @bp.post("/logout")
 def logout():
     if ButtonForm().validate_on_submit():
-        logout_user()
-        session.clear()
-        flash("You are logged out.", "success")
+        sessions.end(current_user)
+        db.session.commit()
+        end_browser_session("You are logged out.")
     return redirect(url_for("admin.login"))
+
+
+@bp.post("/logout-everywhere")
+def logout_everywhere():
+    if ButtonForm().validate_on_submit():
+        ended = sessions.log_out_everywhere(current_user, utcnow())
+        db.session.commit()
+        end_browser_session(
+            f"You are logged out everywhere ({ended} session{'s' if ended != 1 else ''} ended)."
+        )
+    return redirect(url_for("admin.login"))
+
+
+def end_browser_session(message: str) -> None:
+    logout_user()
+    session.clear()
+    flash(message, "success")

@@ -20,6 +20,14 @@ def require_login():
     return None
 
 
+@bp.after_request
+def never_store(response):
+    """Moderation pages show private data: no browser or proxy may keep a copy
+    (the back button after logout, a shared computer, a caching proxy)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def admin_required(view):
     """Admin-only pages: 403 for moderators."""
 
@@ -32,10 +40,23 @@ def admin_required(view):
     return wrapper
 
 
+def is_same_site_path(target: str) -> bool:
+    """A path on this site that can go into a Location header as it is.
+
+    Invisible characters are refused, not cleaned: CR/LF cannot go into a
+    header at all (werkzeug raises, after the action was saved), and browsers
+    drop tabs and newlines and read a backslash as a slash, so "/\\evil" or
+    "/<tab>/evil" would lead to another host.
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or not target.isprintable():
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None, default_endpoint: str = "admin.queue") -> str:
-    """Only same-site paths: never an open redirect to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
+    """Only same-site paths: never an open redirect to another host, and
+    never a header that cannot be sent; anything else is the default page."""
+    if target and is_same_site_path(target):
+        return target
     return url_for(default_endpoint)

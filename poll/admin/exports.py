@@ -50,5 +50,4 @@ def export(kind: str):
         stream_with_context(export_chunks(wanted, bom=with_bom)), content_type="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(wanted, now.date())}"'
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -78,18 +78,20 @@ def back_to_queue():
 
 
 def _act(comments: list[Comment], form: ModerationForm):
+    # The redirect is built before the action is saved: it cannot fail afterwards.
+    answer = back_to_queue()
     try:
         count = moderation.apply(form.action.data, comments, current_user, utcnow(), form.reason.data or "")
     except ModerationError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return back_to_queue()
+        return answer
     db.session.commit()
     verb = {"approve": "approved", "reject": "rejected", "flag": "flagged for a second look"}[
         form.action.data
     ]
     flash(f"{count} comment{'s' if count != 1 else ''} {verb}.", "success")
-    return back_to_queue()
+    return answer
 
 
 def _form_errors(form) -> str:
@@ -131,7 +133,8 @@ def correct_stance(comment_id: int):
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose a stance.", "error")
         return back_to_queue()
+    answer = back_to_queue()
     moderation.correct_stance(comment, form.stance.data, current_user, utcnow())
     db.session.commit()
     flash(f"Comment {comment.id} is now filed as {comment.effective_stance}.", "success")
-    return back_to_queue()
+    return answer

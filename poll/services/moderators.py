@@ -7,7 +7,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ROLES, Moderator
-from . import audit
+from ..text_rules import FORMAT_CHARACTER_MESSAGE, describe, format_characters_in_name
+from . import audit, sessions
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -32,7 +33,10 @@ def check_password_rules(password: str) -> None:
 
 
 def add(username: str, password: str, role: str, now: datetime, actor: Moderator | None = None) -> Moderator:
-    if not re.match(USERNAME_PATTERN, username or ""):
+    found = format_characters_in_name(username or "")
+    if found:
+        raise ModeratorError(f"{FORMAT_CHARACTER_MESSAGE} Found: {describe(found)}.")
+    if not re.fullmatch(USERNAME_PATTERN, username or ""):
         raise ModeratorError("A name is 2 to 50 letters, digits, dots, dashes or underscores.")
     if role not in ROLES:
         raise ModeratorError(f"The role must be one of: {', '.join(ROLES)}.")
@@ -49,7 +53,7 @@ def add(username: str, password: str, role: str, now: datetime, actor: Moderator
 def set_password(moderator: Moderator, password: str, now: datetime, actor: Moderator | None = None) -> None:
     check_password_rules(password)
     moderator.password_hash = generate_password_hash(password)
-    moderator.session_version += 1
+    sessions.end_all(moderator)
     audit.record(actor, "moderator.set_password", "moderator", moderator.username, now)
 
 
@@ -57,7 +61,7 @@ def disable(moderator: Moderator, now: datetime, actor: Moderator | None = None)
     if moderator.disabled:
         raise ModeratorError(f"{moderator.username!r} is already disabled.")
     moderator.disabled = True
-    moderator.session_version += 1
+    sessions.end_all(moderator)
     audit.record(
         actor,
         "moderator.disable",
@@ -79,16 +83,5 @@ def authenticate(username: str, password: str) -> Moderator | None:
         generate_password_hash(password)
         return None
     if not check_password_hash(moderator.password_hash, password) or moderator.disabled:
-        return None
-    return moderator
-
-
-def load_from_session(session_id: str) -> Moderator | None:
-    """Flask-Login's user loader: ``<id>.<session version>``; stale versions log out."""
-    identifier, _, version = session_id.partition(".")
-    if not identifier.isdigit() or not version.isdigit():
-        return None
-    moderator = db.session.get(Moderator, int(identifier))
-    if moderator is None or moderator.disabled or moderator.session_version != int(version):
         return None
     return moderator

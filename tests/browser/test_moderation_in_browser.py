@@ -67,3 +67,21 @@ def test_admin_pages_on_a_phone(browser, live_server, accounts, make_comment, de
     assert page.locator("h1").inner_text().startswith("North Korea")
     screenshots(page, "admin-dashboard-phone")
     context.close()
+
+
+def test_log_out_everywhere_ends_the_session_in_the_other_browser(
+    browser, live_server, accounts, debate_poll, screenshots
+):
+    laptop = browser.new_context(viewport=DESKTOP)
+    phone = browser.new_context(viewport=PHONE)
+    laptop_page, phone_page = laptop.new_page(), phone.new_page()
+    log_in(laptop_page, live_server, "mo")
+    log_in(phone_page, live_server, "mo")
+    screenshots(phone_page, "admin-nav-phone")
+    laptop_page.get_by_role("button", name="Log out everywhere").click()
+    laptop_page.wait_for_url("**/admin/login")
+    assert "logged out everywhere (2 sessions ended)" in laptop_page.locator(".flash").inner_text()
+    phone_page.reload()
+    assert "/admin/login" in phone_page.url
+    laptop.close()
+    phone.close()
