@@ -3,10 +3,11 @@
 import json
 import sys
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 
@@ -14,7 +15,7 @@ from .db_types import utcnow
 from .export import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from .extensions import MIGRATIONS_COMMAND, db, init_migrations
 from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
-from .services import audit, moderators
+from .services import audit, moderators, retention
 from .services.comments import retag, retag_query
 from .services.polls import poll_by_slug, seed_debate_poll
 from .services.stance_heads import StanceTrainingError, train_poll_head
@@ -153,6 +154,25 @@ def _write_file(path: Path, wanted, bom: bool) -> None:
     click.echo(f"Wrote {path}.", err=True)
 
 
+@click.command("purge")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    help="Keep this many days instead of ADDRESS_RETENTION_DAYS (default 30).",
+)
+@with_appcontext
+def purge_command(days: int | None) -> None:
+    """Drop address hashes (and their keys) older than the retention period, and idle sessions; run daily."""
+    days = days or current_app.config["ADDRESS_RETENTION_DAYS"]
+    now = utcnow()
+    counts = retention.purge(now, days, current_app.config["PERMANENT_SESSION_LIFETIME"])
+    db.session.commit()
+    before = (now - timedelta(days=days)).strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"Purged what is older than {days} days (before {before}):")
+    for name, count in counts.items():
+        click.echo(f"  {retention.DESCRIPTIONS.get(name, name.replace('_', ' '))}: {count}")
+
+
 moderator_group = AppGroup("moderator", help="Manage moderator accounts.")
 
 
@@ -281,3 +301,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(tag_command)
     app.cli.add_command(retag_command)
+    app.cli.add_command(purge_command)

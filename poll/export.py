@@ -17,7 +17,8 @@ from sqlalchemy import String, func, literal_column, select, type_coerce
 
 from .driver_sql import fetch_batches
 from .extensions import db
-from .models import AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
+from .models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
+from .pseudonyms import poll_pseudonyms
 from .services.voting import whole_percentages
 
 KINDS = ("votes", "comments", "tallies", "audit")
@@ -28,7 +29,7 @@ STORED_TIME_LENGTH = len("2026-11-25 08:00:01.123456")
 _CREATED, _UPDATED = itemgetter(3), itemgetter(4)  # in a votes row
 
 HEADERS = {
-    "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at"],
+    "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at", "status"],
     "comments": [
         "id",
         "poll",
@@ -55,8 +56,66 @@ HEADERS = {
 }
 
 
-# Columns of a comments row that people write: poll, display name, vote key, body, moderator.
-COMMENT_TEXT_COLUMNS = (1, 3, 5, 6, 17)
+_COMMENT_POLL, _COMMENT_VOTER = HEADERS["comments"].index("poll"), HEADERS["comments"].index("voter")
+# Every column of every export is one or the other, by name (a test checks).
+# Text a person typed, or that holds what one typed (a choice key as a stance,
+# a blocked word in an audit target, a reason inside before/after JSON): defused
+# in every export, so that a spreadsheet shows it rather than running it.
+PERSON_WRITTEN = frozenset(
+    {
+        "poll",  # the slug, typed by an admin
+        "choice_key",
+        "choice_label",
+        "label",
+        "author_vote",  # a choice key
+        "display_name",
+        "body",
+        "stance",  # a poll's sides are its choice keys
+        "corrected_stance",
+        "moderated_by",
+        "moderator",
+        "target",  # "poll <slug>", "blocked_word <phrase>", "moderator <name>"
+        "before",
+        "after",
+        "reason",
+    }
+)
+# Made by the app alone: ids, keyed hashes, times, tags from fixed sets and
+# numbers. Not defused, so a negative number (a compound sentiment of -0.4)
+# stays a number in a spreadsheet.
+MACHINE_WRITTEN = frozenset(
+    {
+        "vote_id",
+        "id",
+        "voter",
+        "created_at",
+        "updated_at",
+        "moderated_at",
+        "time",
+        "status",
+        "stance_confidence",
+        "sentiment",
+        "compound",
+        "incivility",
+        "uncivil",
+        "language",
+        "flags",
+        "action",
+        "votes",
+        "percent",
+        "total",
+    }
+)
+
+
+# The votes export's fast path writes these, defused, from one cell per choice;
+# its other columns must be machine-written (a test checks).
+VOTE_COLUMNS_PER_CHOICE = ("poll", "choice_key", "choice_label")
+
+
+def person_written_indexes(kind: str) -> tuple[int, ...]:
+    """Where the person-written columns are in a row of ``kind``."""
+    return tuple(index for index, name in enumerate(HEADERS[kind]) if name in PERSON_WRITTEN)
 
 
 class ExportError(ValueError):
@@ -135,26 +194,46 @@ def _in_stored_layout(rows: list[tuple]) -> bool:
 
 
 def csv_fragment(values: list) -> str:
-    """Cells encoded by the csv module, without the line ending."""
+    """Cells encoded by the csv module, without the line ending.
+
+    Written with the real line ending and cut after: the csv module quotes a
+    cell holding CR or LF only when its line ending has them.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(values)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()[:-2]
 
 
-def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str]) -> str:
-    """CSV lines for a batch of (id, choice id, voter, created, updated) rows,
-    times given by ``stored_time_text`` and written as ISO 8601 with milliseconds.
+def voter_pseudonyms(rows: list[tuple], keyed_of_choice: dict) -> list[str]:
+    """The per-poll pseudonym of each (id, choice id, voter id, ...) row's voter.
+
+    A plain loop over the poll's keyed state, copied per row: the cheapest way
+    to run a keyed hash per row (a call per row or ``map`` costs more).
+    """
+    pseudonyms = []
+    append = pseudonyms.append
+    for row in rows:
+        digest = keyed_of_choice[row[1]].copy()
+        digest.update(row[2].encode())
+        append(digest.hexdigest())
+    return pseudonyms
+
+
+def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str], voters: list[str]) -> str:
+    """CSV lines for a batch of (id, choice id, voter id, created, updated, status) rows,
+    showing ``voters`` (their pseudonyms) for the voter ids, times given by
+    ``stored_time_text`` and written as ISO 8601 with milliseconds.
 
     One comprehension per batch and no call per value: at a million rows,
     each call or per-cell quoting check would cost more than the database read.
     """
     if not _in_stored_layout(rows):
-        rows = [(*row[:3], stored_layout(row[3]), stored_layout(row[4])) for row in rows]
+        rows = [(*row[:3], stored_layout(row[3]), stored_layout(row[4]), *row[5:]) for row in rows]
     return "".join(
         [
             f"{vote_id},{cells_of_choice[choice_id]},{voter},"
-            f"{created[:10]}T{created[11:23]}Z,{updated[:10]}T{updated[11:23]}Z\r\n"
-            for vote_id, choice_id, voter, created, updated in rows
+            f"{created[:10]}T{created[11:23]}Z,{updated[:10]}T{updated[11:23]}Z,{status}\r\n"
+            for (vote_id, choice_id, _, created, updated, status), voter in zip(rows, voters, strict=True)
         ]
     )
 
@@ -163,10 +242,11 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
     """Votes as CSV text, a batch at a time, in time order (the (poll,
     created_at) index gives it unsorted).
 
-    The columns people write (poll, choice key and label) are encoded once per
-    choice by the csv module; the rest (integer id, hex voter id, ISO times)
-    never needs quoting. The voter column is the stored voter id, itself a
-    keyed hash of the browser's token.
+    The columns people write (``VOTE_COLUMNS_PER_CHOICE``: poll, choice key and
+    label) are defused and encoded once per choice by the csv module; the rest
+    (integer id, hex pseudonym, ISO times, status) never needs quoting. The
+    voter column is the reader's pseudonym in that poll
+    (``poll.pseudonyms.PollPseudonyms``), never the stored voter id.
     """
     cells_of_choice = {
         choice_id: csv_fragment([defuse(slug), defuse(key), defuse(label)])
@@ -181,14 +261,20 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
             Vote.voter_id,
             stored_time_text(Vote.created_at),
             stored_time_text(Vote.updated_at),
+            Vote.status,
         )
         .where(*_in_range(Vote.created_at, request))
         .order_by(Vote.created_at, Vote.id)
     )
     if request.poll is not None:
         statement = statement.where(Vote.poll_id == request.poll.id)
+    pseudonyms = poll_pseudonyms()
+    keyed_of_choice = {
+        choice_id: pseudonyms.keyed(poll_id)
+        for choice_id, poll_id in db.session.execute(select(Choice.id, Choice.poll_id))
+    }
     for rows in fetch_batches(db.session.connection(), statement, BATCH_ROWS):
-        yield vote_lines(rows, cells_of_choice)
+        yield vote_lines(rows, cells_of_choice, voter_pseudonyms(rows, keyed_of_choice))
 
 
 def comment_rows(request: ExportRequest) -> Iterator[tuple]:
@@ -231,15 +317,17 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
     )
     if request.poll is not None:
         statement = statement.where(Comment.poll_id == request.poll.id)
+    pseudonym = poll_pseudonyms()
+    poll_id_of_slug = dict(db.session.execute(select(Poll.slug, Poll.id)).all())
     for row in _stream(statement):
         row = list(row)
-        for index in COMMENT_TEXT_COLUMNS:
-            row[index] = defuse(row[index])
+        # The same per-poll pseudonym as in the votes export, so the two join.
+        row[_COMMENT_VOTER] = pseudonym(poll_id_of_slug[row[_COMMENT_POLL]], row[_COMMENT_VOTER])
         yield tuple(row)
 
 
 def tally_rows(request: ExportRequest) -> Iterator[tuple]:
-    """Per choice: the live counters, or with dates, the votes first cast in that range."""
+    """Per choice: the live counters, or with dates, the counted votes first cast in that range."""
     choices = request.poll.choices
     if request.since is None and request.until is None:
         counts = [choice.vote_count for choice in choices]
@@ -247,14 +335,18 @@ def tally_rows(request: ExportRequest) -> Iterator[tuple]:
         counted = dict(
             db.session.execute(
                 select(Vote.choice_id, func.count())
-                .where(Vote.poll_id == request.poll.id, *_in_range(Vote.created_at, request))
+                .where(
+                    Vote.poll_id == request.poll.id,
+                    Vote.status == VOTE_COUNTED,
+                    *_in_range(Vote.created_at, request),
+                )
                 .group_by(Vote.choice_id)
             ).all()
         )
         counts = [counted.get(choice.id, 0) for choice in choices]
     total = sum(counts)
     for choice, count, percent in zip(choices, counts, whole_percentages(counts), strict=True):
-        yield defuse(choice.key), defuse(choice.label), count, percent, total
+        yield choice.key, choice.label, count, percent, total
 
 
 def audit_rows(request: ExportRequest) -> Iterator[tuple]:
@@ -290,14 +382,23 @@ ROWS = {"comments": comment_rows, "tallies": tally_rows, "audit": audit_rows}
 
 
 def rows(request: ExportRequest) -> Iterator[tuple]:
-    return ROWS[request.kind](request)
+    """The rows of a (non-votes) export, person-written columns defused by name."""
+    return defused(person_written_indexes(request.kind), ROWS[request.kind](request))
+
+
+def defused(indexes: tuple[int, ...], records: Iterable[tuple]) -> Iterator[tuple]:
+    for record in records:
+        record = list(record)
+        for index in indexes:
+            record[index] = defuse(record[index])
+        yield tuple(record)
 
 
 def csv_chunks(header: list[str], records: Iterable[tuple], bom: bool = False) -> Iterator[str]:
     """RFC 4180 CSV text, a batch of rows at a time.
 
-    The row iterators defuse every column a person can write (names, bodies,
-    labels, reasons); columns the system makes (ids, hashes, times) need not be.
+    ``rows`` defuses every column a person can write (``PERSON_WRITTEN``: names,
+    bodies, labels, reasons); columns the app makes (ids, hashes, times) need not be.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

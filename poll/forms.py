@@ -9,6 +9,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from .models import Poll
 from .services.voting import Ballot
+from .text_rules import (
+    BIDI_CONTROL_MESSAGE,
+    FORMAT_CHARACTER_MESSAGE,
+    bidi_controls_in,
+    describe,
+    format_characters_in_name,
+)
 
 COMMENT_MAX_LENGTH = 2000
 DISPLAY_NAME_MAX_LENGTH = 50
@@ -48,6 +55,20 @@ def plain_text(form: FlaskForm, field: Field) -> None:
         raise ValidationError("This looks like a database command rather than a comment. Please rephrase it.")
 
 
+def no_format_characters(form: FlaskForm, field: Field) -> None:
+    """Names and poll texts: no invisible format characters (see poll/text_rules.py)."""
+    found = format_characters_in_name(field.data or "")
+    if found:
+        raise ValidationError(f"{FORMAT_CHARACTER_MESSAGE} Found: {describe(found)}.")
+
+
+def no_bidi_controls(form: FlaskForm, field: Field) -> None:
+    """Free text (comments, reasons): no direction overrides; joiners and marks are ordinary text."""
+    found = bidi_controls_in(field.data or "")
+    if found:
+        raise ValidationError(f"{BIDI_CONTROL_MESSAGE} Found: {describe(found)}.")
+
+
 class VoteForm(FlaskForm):
     choice = RadioField(
         "Your answer",
@@ -73,6 +94,7 @@ class CommentForm(FlaskForm):
                 message=f"Please keep your comment to {COMMENT_MAX_LENGTH:,} characters or fewer.",
             ),
             plain_text,
+            no_bidi_controls,
         ],
     )
     display_name = StringField(
@@ -85,5 +107,6 @@ class CommentForm(FlaskForm):
                 message=f"Please keep your name to {DISPLAY_NAME_MAX_LENGTH} characters or fewer.",
             ),
             plain_text,
+            no_format_characters,
         ],
     )

@@ -1,8 +1,11 @@
 """Checks every request passes before a view sees it."""
 
+import io
 from urllib.parse import parse_qsl
 
 from flask import abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_content_length
 
 UNREADABLE = (
     "Some characters could not be read (the text was not valid UTF-8). Please retype it and try again."
@@ -19,6 +22,7 @@ def reject_unreadable_input() -> None:
     undecodable escapes as literal text ("%FF"), which would then be stored;
     multipart bodies become U+FFFD, which the forms refuse.
     """
+    reject_oversized_stream()
     reject_null_characters()
     if request.mimetype != "application/x-www-form-urlencoded":
         return
@@ -35,3 +39,32 @@ def reject_null_characters() -> None:
     """before_request: a null character in the path or query is a clear 400."""
     if "\x00" in request.path or b"%00" in request.query_string:
         abort(400, description=NULL_CHARACTER)
+
+
+def reject_oversized_stream() -> None:
+    """before_request: a body sent without a length (chunked) over
+    MAX_CONTENT_LENGTH is a 413, as one with a length is.
+
+    Werkzeug reads such a body up to the limit and stops there without an error
+    (it cannot tell a body of exactly the limit from a longer one), so a form
+    saw a truncated body and answered 400. This reads one byte more than the
+    limit: more is too large; otherwise the body goes on, read in full. Only
+    bodies the server has de-chunked and ended (``wsgi.input_terminated``, set
+    by gunicorn and werkzeug) are read: any other stream without a length may
+    never end, and werkzeug reads none of it.
+    """
+    limit = request.max_content_length
+    environ = request.environ
+    # get_content_length ignores Content-Length beside "Transfer-Encoding: chunked", as HTTP says to.
+    if limit is None or get_content_length(environ) is not None or not environ.get("wsgi.input_terminated"):
+        return
+    stream, parts, size = environ["wsgi.input"], [], 0
+    while size <= limit:
+        part = stream.read(limit + 1 - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(b"".join(parts))

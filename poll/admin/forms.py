@@ -3,11 +3,11 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..forms import plain_text, single_value, strip_whitespace
+from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
 from ..services.moderation import REASON_MAX_LENGTH
 from ..tagging import STANCES
 
@@ -51,8 +51,42 @@ class ModerationForm(FlaskForm):
                 max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
             ),
             plain_text,
+            no_bidi_controls,
         ],
     )
+
+
+def void_reason_field(required_message: str) -> StringField:
+    return StringField(
+        "Reason",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            DataRequired(required_message),
+            Length(
+                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
+            ),
+            plain_text,
+            no_bidi_controls,
+        ],
+    )
+
+
+def whole_number(value: str | None) -> int | None:
+    """A hidden id as a number; anything else None (the view answers that the burst is unknown)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+class VoidBurstForm(FlaskForm):
+    """Void one burst listed on the dashboard, named by its first vote."""
+
+    burst = HiddenField(filters=[whole_number], validators=[single_value])
+    reason = void_reason_field("Please say why these votes should not count.")
+
+
+class RestoreVotesForm(FlaskForm):
+    reason = void_reason_field("Please say why these votes count again.")
 
 
 class StanceForm(FlaskForm):
@@ -74,22 +108,32 @@ class PollForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please give a title."), Length(max=200), plain_text],
+        validators=[DataRequired("Please give a title."), Length(max=200), plain_text, no_format_characters],
     )
     question = TextAreaField(
         "Question",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please give the question."), Length(max=500), plain_text],
+        validators=[
+            DataRequired("Please give the question."),
+            Length(max=500),
+            plain_text,
+            no_format_characters,
+        ],
     )
     summary = TextAreaField(
         "Summary (blank line between paragraphs)",
         filters=[strip_whitespace],
-        validators=[Length(max=5000), plain_text],
+        validators=[Length(max=5000), plain_text, no_format_characters],
     )
     choices = TextAreaField(
         "Choices, one per line as key: label",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please list the choices."), Length(max=3000), plain_text],
+        validators=[
+            DataRequired("Please list the choices."),
+            Length(max=3000),
+            plain_text,
+            no_format_characters,
+        ],
     )
     opens_at = DateTimeLocalField(
         "Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Please give an opening time.")]
@@ -144,6 +188,7 @@ class StanceExamplesForm(FlaskForm):
             DataRequired(message="Write at least one example argument (one per line)."),
             Length(max=20_000, message="That is too much at once: at most 20,000 characters."),
             plain_text,
+            no_bidi_controls,
         ],
     )
 
@@ -152,5 +197,10 @@ class BlockedWordForm(FlaskForm):
     phrase = StringField(
         "Word or phrase",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please enter a word or phrase."), Length(max=100), plain_text],
+        validators=[
+            DataRequired("Please enter a word or phrase."),
+            Length(max=100),
+            plain_text,
+            no_format_characters,
+        ],
     )
