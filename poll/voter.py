@@ -2,8 +2,8 @@
 
 The database never sees the token, only ``voter_id_for(token)``, a keyed hash
 of it. Someone holding a copy of the database, even with the secret key,
-cannot turn a stored voter id back into a cookie and act as that voter; and
-the stored id is itself the pseudonym that exports show.
+cannot turn a stored voter id back into a cookie and act as that voter.
+Exports show a per-poll pseudonym of it instead (``poll.pseudonyms.PollPseudonyms``).
 """
 
 import secrets
