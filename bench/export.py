@@ -19,7 +19,8 @@ from .http_load import create_poll_with_votes
 VOTES = int(os.environ.get("BENCH_EXPORT_VOTES", "1000000"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "3"))
 SQLITE_QUERY = (
-    "SELECT vote.id, poll.slug, choice.key, choice.label, vote.voter_id, vote.created_at, vote.updated_at "
+    "SELECT vote.id, poll.slug, choice.key, choice.label, vote.voter_id, vote.created_at, vote.updated_at, "
+    "vote.status "
     "FROM vote JOIN poll ON poll.id = vote.poll_id JOIN choice ON choice.id = vote.choice_id "
     "WHERE poll.slug = 'bench-export' ORDER BY vote.created_at, vote.id"
 )

@@ -403,6 +403,8 @@ def prepared_env(database_url: str) -> dict[str, str]:
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"load-{secrets.token_hex(4)}",
         "VOTE_LIMIT_PER_IP": f"{STUFFER_ALLOWANCE} per day;2000 per hour",
+        # Every stuffer vote is a new voter: the same allowance under the new-voter limit.
+        "NEW_VOTER_LIMIT_PER_IP": f"{STUFFER_ALLOWANCE} per day",
     }
     prepare_database(env)
     return env

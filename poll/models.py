@@ -87,24 +87,74 @@ class Choice(db.Model):
     )
 
 
+VOTE_COUNTED = "counted"
+VOTE_VOID = "void"
+VOTE_STATUSES = (VOTE_COUNTED, VOTE_VOID)
+
+
 class Vote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"))
     voter_id: Mapped[str] = mapped_column(String(64))
-    # Keyed hash of the address that first cast it, so that moderators can
-    # see many new voters arriving from one address (votes older than this
-    # column have none).
+    # Keyed hash of the address that first cast it (under that day's address
+    # key), so that moderators can see many new voters arriving from one
+    # address; None on votes older than ADDRESS_RETENTION_DAYS (`flask purge`).
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "void": a moderator took it out of the tallies (``void``); it stays stored,
+    # and Choice.vote_count counts only "counted" votes.
+    status: Mapped[str] = mapped_column(String(10), default=VOTE_COUNTED, server_default=VOTE_COUNTED)
+    # The voiding that last took it out (kept after a restore, as the record of what it covered).
+    void_id: Mapped[int | None] = mapped_column(ForeignKey("vote_void.id", ondelete="SET NULL"), index=True)
 
     choice: Mapped[Choice] = relationship()
 
     __table_args__ = (
         UniqueConstraint("poll_id", "voter_id"),
         Index("ix_vote_poll_id_created_at", "poll_id", "created_at"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{status}'" for status in VOTE_STATUSES) + ")", name="status"
+        ),
     )
+
+
+class VoteVoid(db.Model):
+    """A moderator's decision that one burst of votes (one address, one poll,
+    one hour) does not count, and its undoing. The votes keep their rows and
+    point here; who and why are also in the audit log."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    # The burst's hour: votes first cast from its address in [starts_at, ends_at).
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    votes: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+    voided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    restored_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    restore_reason: Mapped[str] = mapped_column(Text, default="")
+
+    voided_by: Mapped["Moderator | None"] = relationship(foreign_keys=[voided_by_id])
+    restored_by: Mapped["Moderator | None"] = relationship(foreign_keys=[restored_by_id])
+
+
+class AddressKey(db.Model):
+    """The random key of one UTC day's address hashes (``poll.pseudonyms``).
+
+    Not derivable from SECRET_KEY, and deleted by `flask purge` with the hashes
+    made under it, so a purged day's hashes can no longer be tested against
+    guessed addresses.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: processes creating the day's key at once agree on one.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, unique=True)
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 COMMENT_PENDING = "pending"
@@ -144,8 +194,6 @@ class Moderator(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=ROLE_MODERATOR)
     disabled: Mapped[bool] = mapped_column(default=False)
-    # Bumped on password change or disabling, which ends every open session.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -159,15 +207,34 @@ class Moderator(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
 
+    # The token of the server-side session this object was loaded for (not stored: only its hash is).
+    session_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """What Flask-Login keeps in the session cookie: the account and the session's token."""
+        return f"{self.id}.{self.session_token}"
+
+
+class ModeratorSession(db.Model):
+    """One logged-in browser. The cookie carries a random token; this row is
+    what makes it valid, so deleting the row ends the session even for a
+    saved copy of the cookie (logout, "log out everywhere", a password change,
+    disabling, or `flask purge` once it has been idle too long)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderator.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: a copy of the database opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Comment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     voter_id: Mapped[str] = mapped_column(String(64))
-    # Pseudonymous (keyed hash), kept only to spot floods from one address.
+    # Pseudonymous (keyed hash), kept only to spot floods from one address;
+    # emptied after ADDRESS_RETENTION_DAYS (`flask purge`).
     ip_hash: Mapped[str] = mapped_column(String(64), default="")
     display_name: Mapped[str] = mapped_column(String(50), default="")
     body: Mapped[str] = mapped_column(Text)

@@ -1,18 +1,21 @@
 """Public pages: the poll, voting and results."""
 
+import ipaddress
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from .db_types import utcnow
+from .errors import handle_http_error, render_error
 from .extensions import db, limiter
 from .forms import CommentForm, VoteForm
 from .models import COMMENT_APPROVED, RESULTS_ALWAYS, Poll
 from .pseudonyms import ip_hash
 from .services.comments import awaiting_review, debate_page, post_comment
 from .services.polls import featured_poll, poll_by_slug
-from .services.voting import ResultsSnapshot, VoteOutcome, ballot, cast_vote, results_snapshot
+from .services.voting import ResultsSnapshot, VoteOutcome, ballot, cast_vote, has_voted, results_snapshot
 from .voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
@@ -71,8 +74,61 @@ def poll_page(slug: str):
     return render_poll(poll_or_404(slug))
 
 
+NEW_VOTERS_SCOPE = "new-voters"
+NEW_VOTERS_REFUSED = (
+    "This connection has brought too many new voters to this poll in a short time, so your vote was "
+    "not recorded. If many people share your connection (an office, a school, a mobile network), "
+    "please try again later. Readers who have voted already can still change their vote."
+)
+
+
+def network_of_address() -> str:
+    """The client's address, IPv6 by its /64: a host is handed a whole /64, so
+    each address in it is no more a new household than a new cookie is."""
+    address = get_remote_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def new_voter_key() -> str:
+    """New voters are counted per address and poll (an office reading several polls is not a burst)."""
+    return f"{network_of_address()}:{request.view_args.get('slug', '')}"
+
+
+def is_vote_change() -> bool:
+    """This browser already has a vote in the poll, so this post can only change it.
+
+    A valid cookie alone is not enough: cookies gathered in another poll or by
+    commenting would otherwise pass as vote changes and escape the limit.
+    """
+    voter_id = current_voter_id()
+    return voter_id is not None and has_voted(request.view_args.get("slug", ""), voter_id)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    """A refused new voter is told what happened; other limits get the usual page."""
+    if error.description != NEW_VOTERS_REFUSED:
+        return handle_http_error(error)
+    return render_error(429, "Too many new voters from this connection", NEW_VOTERS_REFUSED)
+
+
 @bp.post("/polls/<slug>/vote")
 @limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_IP"], key_func=get_remote_address)
+@limiter.limit(
+    lambda: current_app.config["NEW_VOTER_LIMIT_PER_IP"],
+    key_func=new_voter_key,
+    scope=NEW_VOTERS_SCOPE,
+    exempt_when=is_vote_change,
+    error_message=NEW_VOTERS_REFUSED,
+)
 def vote(slug: str):
     poll = ballot(slug)
     if poll is None:

@@ -20,6 +20,7 @@ from poll.export import (
     vote_lines,
 )
 from poll.extensions import db
+from poll.pseudonyms import poll_pseudonyms
 from poll.services.comments import post_comment
 from poll.services.polls import poll_by_slug
 from poll.services.voting import cast_vote
@@ -91,19 +92,21 @@ def test_file_names_are_dated():
     assert filename(ExportRequest("audit"), date(2026, 11, 25)) == "all-polls-audit-2026-11-25.csv"
 
 
-def test_comment_export_round_trips_hostile_text_with_the_stored_voter_id(app, debate_poll):
-    """Services get voter ids already hashed from the browser's token (see test_exports)."""
+def test_comment_export_round_trips_hostile_text_with_the_voter_pseudonym(app, debate_poll):
+    """Services get voter ids already hashed from the browser's token (see test_exports);
+    the export shows each one's pseudonym in the poll."""
     with app.app_context():
         poll = poll_by_slug(debate_poll)
         for index, body in enumerate(HOSTILE_BODIES + FORMULAS):
             post_comment(poll, f"{index:032d}", body, FORMULAS[index % len(FORMULAS)], "", utcnow())
         db.session.commit()
         rows = parse("".join(export_chunks(ExportRequest("comments", poll))))
+        pseudonyms = [poll_pseudonyms()(poll.id, f"{index:032d}") for index in range(len(rows) - 1)]
     assert rows[0] == HEADERS["comments"]
     bodies = [row[6] for row in rows[1:]]
     assert bodies == HOSTILE_BODIES + ["'" + formula for formula in FORMULAS]
     assert all(row[3].startswith("'") for row in rows[1:])
-    assert [row[4] for row in rows[1:]] == [f"{index:032d}" for index in range(len(bodies))]
+    assert [row[4] for row in rows[1:]] == pseudonyms
 
 
 def test_vote_export_round_trips_hostile_choice_labels(app, make_poll):
@@ -127,9 +130,9 @@ def test_vote_export_round_trips_hostile_choice_labels(app, make_poll):
 
 
 def test_vote_lines_turn_stored_time_text_into_iso_utc():
-    rows = [(7, 1, "f" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:02.000000")]
-    assert vote_lines(rows, {1: "p,k,Label"}) == (
-        f"7,p,k,Label,{'f' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:02.000Z\r\n"
+    rows = [(7, 1, "f" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:02.000000", "counted")]
+    assert vote_lines(rows, {1: "p,k,Label"}, ["e" * 32]) == (
+        f"7,p,k,Label,{'e' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:02.000Z,counted\r\n"
     )
 
 
@@ -137,12 +140,12 @@ def test_vote_lines_bring_times_in_other_layouts_to_the_same_iso_utc():
     """A batch with one time another tool wrote (no fraction, an offset) is
     normalised whole; the rest of the batch is unchanged."""
     rows = [
-        (1, 1, "a" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:01.123456"),
-        (2, 1, "b" * 32, "2026-11-25 09:00:02+01:00", "2026-11-25 08:00:03"),
+        (1, 1, "a" * 32, "2026-11-25 08:00:01.123456", "2026-11-25 08:00:01.123456", "counted"),
+        (2, 1, "b" * 32, "2026-11-25 09:00:02+01:00", "2026-11-25 08:00:03", "void"),
     ]
-    assert vote_lines(rows, {1: "p,k,L"}) == (
-        f"1,p,k,L,{'a' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:01.123Z\r\n"
-        f"2,p,k,L,{'b' * 32},2026-11-25T08:00:02.000Z,2026-11-25T08:00:03.000Z\r\n"
+    assert vote_lines(rows, {1: "p,k,L"}, ["c" * 32, "d" * 32]) == (
+        f"1,p,k,L,{'c' * 32},2026-11-25T08:00:01.123Z,2026-11-25T08:00:01.123Z,counted\r\n"
+        f"2,p,k,L,{'d' * 32},2026-11-25T08:00:02.000Z,2026-11-25T08:00:03.000Z,void\r\n"
     )
 
 
@@ -159,7 +162,7 @@ def test_sqlite_times_stored_by_other_tools_still_export_as_iso_utc(app, debate_
         )
         db.session.commit()
         rows = parse("".join(export_chunks(ExportRequest("votes", poll))))
-    assert rows[1][5:] == ["2026-11-25T08:00:01.000Z", "2026-11-25T08:00:02.500Z"]
+    assert rows[1][5:7] == ["2026-11-25T08:00:01.000Z", "2026-11-25T08:00:02.500Z"]
 
 
 def test_vote_times_leave_as_utc_with_milliseconds_on_either_engine(app, debate_poll):
@@ -173,4 +176,4 @@ def test_vote_times_leave_as_utc_with_milliseconds_on_either_engine(app, debate_
         db.session.commit()
         rows = parse("".join(export_chunks(ExportRequest("votes", poll))))
     expected = cast_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.123Z")
-    assert rows[1][5:] == [expected, expected]
+    assert rows[1][5:7] == [expected, expected]

@@ -1,19 +1,85 @@
-"""The per-poll dashboard."""
+"""The per-poll dashboard, and voiding or restoring a burst of votes from it."""
 
-from flask import current_app, render_template
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..db_types import utcnow
+from ..extensions import db
+from ..models import Poll
 from ..public import poll_or_404
+from ..services.dashboard import burst_window
 from ..services.dashboard import dashboard as dashboard_figures
+from ..services.moderation import REASON_MAX_LENGTH
+from ..services.voting import VoidError, restore_void, void_burst
 from ..tagging import SENTIMENTS, STANCES
 from .blueprint import bp
+from .forms import RestoreVotesForm, VoidBurstForm
+
+
+def render_dashboard(poll: Poll, status: int = 200):
+    figures = dashboard_figures(poll, utcnow(), current_app.config["VOTE_BURST_THRESHOLD"])
+    peak = max((count for _, count in figures.votes_over_time), default=0)
+    page = render_template(
+        "admin/dashboard.html",
+        poll=poll,
+        figures=figures,
+        peak=peak,
+        stances=STANCES,
+        sentiments=SENTIMENTS,
+        void_form=VoidBurstForm(formdata=None),
+        restore_form=RestoreVotesForm(formdata=None),
+        reason_max=REASON_MAX_LENGTH,
+    )
+    return page, status
 
 
 @bp.get("/polls/<slug>/dashboard")
 def dashboard(slug: str):
+    return render_dashboard(poll_or_404(slug))
+
+
+def first_error(form) -> str:
+    return next(message for messages in form.errors.values() for message in messages)
+
+
+def refused(poll: Poll, message: str, status: int):
+    """The dashboard again, with what went wrong (nothing was changed)."""
+    db.session.rollback()
+    flash(message, "error")
+    return render_dashboard(poll, status)
+
+
+def votes(count: int) -> str:
+    return f"{count} vote{'' if count == 1 else 's'}"
+
+
+@bp.post("/polls/<slug>/bursts/void")
+def void_votes(slug: str):
+    """Moderators and admins alike: voiding is undone by a restore, and both are audited."""
     poll = poll_or_404(slug)
-    figures = dashboard_figures(poll, utcnow(), current_app.config["VOTE_BURST_THRESHOLD"])
-    peak = max((count for _, count in figures.votes_over_time), default=0)
-    return render_template(
-        "admin/dashboard.html", poll=poll, figures=figures, peak=peak, stances=STANCES, sentiments=SENTIMENTS
-    )
+    form = VoidBurstForm()
+    if not form.validate_on_submit():
+        return refused(poll, first_error(form), 400)
+    try:
+        window = burst_window(poll, form.burst.data, current_app.config["VOTE_BURST_THRESHOLD"])
+        voided = void_burst(poll, window, current_user, form.reason.data, utcnow())
+    except VoidError as error:
+        return refused(poll, str(error), error.status)
+    db.session.commit()
+    flash(f"{votes(voided.votes)} voided: they stay stored but no longer count in the results.", "success")
+    return redirect(url_for(".dashboard", slug=slug, _anchor="voided-heading"))
+
+
+@bp.post("/polls/<slug>/voids/<int:void_id>/restore")
+def restore_votes(slug: str, void_id: int):
+    poll = poll_or_404(slug)
+    form = RestoreVotesForm()
+    if not form.validate_on_submit():
+        return refused(poll, first_error(form), 400)
+    try:
+        restored = restore_void(poll, void_id, current_user, form.reason.data, utcnow())
+    except VoidError as error:
+        return refused(poll, str(error), error.status)
+    db.session.commit()
+    flash(f"{votes(restored.votes)} restored: they count in the results again.", "success")
+    return redirect(url_for(".dashboard", slug=slug, _anchor="voided-heading"))

@@ -1,16 +1,19 @@
 """Figures for the per-poll dashboard."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 
 from ..extensions import db
-from ..models import COMMENT_PENDING, AuditEntry, Comment, Poll, Vote
-from .voting import Tally, results_snapshot
+from ..models import COMMENT_PENDING, VOTE_COUNTED, VOTE_VOID, AuditEntry, Comment, Poll, Vote, VoteVoid
+from .voting import BurstWindow, Tally, VoidError, results_snapshot
 
 BURST_WINDOW = timedelta(hours=24)
+BURST_HOUR = timedelta(hours=1)
 BURSTS_SHOWN = 20
+VOIDS_SHOWN = 20
+NOT_A_BURST = "That burst is not on this dashboard (any more). Please reload the page and choose one listed."
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,45 @@ class VoteBurst:
     """Many new voters from one address within one hour: cleared cookies or a
     script stuffing the ballot, or a newsroom, school or mobile network."""
 
+    # The burst's first vote: what the void form names it by (never the address hash itself).
+    id: int
     address: str
     hour: str
     new_voters: int
     by_choice: list[tuple[str, int]]
+    void: int
+
+    @property
+    def counted(self) -> int:
+        return self.new_voters - self.void
+
+
+@dataclass(frozen=True)
+class ChoiceCounts:
+    """One choice's votes: counted (the public tally), void, and all stored."""
+
+    label: str
+    counted: int
+    void: int
+
+    @property
+    def stored(self) -> int:
+        return self.counted + self.void
+
+
+@dataclass(frozen=True)
+class VoidedBurst:
+    id: int
+    address: str
+    hour: str
+    votes: int
+    still_void: int
+    reason: str
+    voided_by: str
+    voided_at: datetime
+    restored_by: str
+    restored_at: datetime | None
+    restore_reason: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +72,8 @@ class Dashboard:
     moderator_activity: list[tuple[str, int]]
     vote_bursts: list[VoteBurst]
     burst_threshold: int
+    counts_by_choice: list[ChoiceCounts]
+    voided_bursts: list[VoidedBurst]
 
 
 def _bucket_expression(dialect: str, hourly: bool):
@@ -58,11 +98,18 @@ def votes_over_time(poll: Poll, now: datetime) -> tuple[list[tuple[str, int]], s
 
 def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
     """The last day's hours in which one address brought ``threshold`` or more
-    new voters, biggest first, with how those votes stand now."""
+    new voters, biggest first, with how those votes stand now (void or not)."""
     hour = _bucket_expression(db.session.get_bind().dialect.name, hourly=True).label("hour")
     per_choice = [func.count().filter(Vote.choice_id == choice.id) for choice in poll.choices]
     rows = db.session.execute(
-        db.select(Vote.ip_hash, hour, func.count().label("new_voters"), *per_choice)
+        db.select(
+            Vote.ip_hash,
+            hour,
+            func.count().label("new_voters"),
+            func.min(Vote.id),
+            func.count().filter(Vote.status == VOTE_VOID),
+            *per_choice,
+        )
         .where(Vote.poll_id == poll.id, Vote.created_at >= now - BURST_WINDOW, Vote.ip_hash.is_not(None))
         .group_by(Vote.ip_hash, hour)
         .having(func.count() >= threshold)
@@ -71,12 +118,93 @@ def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
     ).all()
     return [
         VoteBurst(
+            id=row[3],
             address=row[0][:8],
             hour=str(row[1]),
             new_voters=row[2],
-            by_choice=[(choice.label, count) for choice, count in zip(poll.choices, row[3:], strict=True)],
+            void=row[4],
+            by_choice=[(choice.label, count) for choice, count in zip(poll.choices, row[5:], strict=True)],
         )
         for row in rows
+    ]
+
+
+def burst_window(poll: Poll, burst_id: int | None, threshold: int) -> BurstWindow:
+    """The burst that the dashboard named by its first vote, checked again
+    here: a vote of this poll whose address brought ``threshold`` or more new
+    voters in its hour. Anything else (a forged or stale id) is a VoidError."""
+    first = db.session.get(Vote, burst_id) if burst_id is not None else None
+    if first is None or first.poll_id != poll.id or first.ip_hash is None:
+        raise VoidError(NOT_A_BURST)
+    starts_at = first.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    window = BurstWindow(poll.id, first.ip_hash, starts_at, starts_at + BURST_HOUR)
+    new_voters = db.session.scalar(
+        db.select(func.count())
+        .select_from(Vote)
+        .where(
+            Vote.poll_id == poll.id,
+            Vote.ip_hash == window.ip_hash,
+            Vote.created_at >= window.starts_at,
+            Vote.created_at < window.ends_at,
+        )
+    )
+    if new_voters < threshold:
+        raise VoidError(NOT_A_BURST)
+    return window
+
+
+def counts_by_choice(poll: Poll) -> list[ChoiceCounts]:
+    """Counted and void votes per choice, counted from the votes themselves
+    (the dashboard's check on the counters the public tally shows)."""
+    rows = db.session.execute(
+        db.select(Vote.choice_id, Vote.status, func.count())
+        .where(Vote.poll_id == poll.id)
+        .group_by(Vote.choice_id, Vote.status)
+    ).all()
+    counted = {choice_id: count for choice_id, status, count in rows if status == VOTE_COUNTED}
+    void = {choice_id: count for choice_id, status, count in rows if status == VOTE_VOID}
+    return [
+        ChoiceCounts(choice.label, counted.get(choice.id, 0), void.get(choice.id, 0))
+        for choice in poll.choices
+    ]
+
+
+def voided_bursts(poll: Poll) -> list[VoidedBurst]:
+    """The poll's latest voids, newest first, with how many of their votes are still void."""
+    still_void = (
+        db.select(func.count())
+        .where(Vote.void_id == VoteVoid.id, Vote.status == VOTE_VOID)
+        .correlate(VoteVoid)
+        .scalar_subquery()
+    )
+    # Votes lose their address hash after ADDRESS_RETENTION_DAYS; the void record never holds one.
+    address = (
+        db.select(func.min(Vote.ip_hash))
+        .where(Vote.void_id == VoteVoid.id)
+        .correlate(VoteVoid)
+        .scalar_subquery()
+    )
+    records = db.session.execute(
+        db.select(VoteVoid, still_void, address)
+        .where(VoteVoid.poll_id == poll.id)
+        .order_by(VoteVoid.voided_at.desc(), VoteVoid.id.desc())
+        .limit(VOIDS_SHOWN)
+    ).all()
+    return [
+        VoidedBurst(
+            id=record.id,
+            address=(hashed or "")[:8],
+            hour=record.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:00"),
+            votes=record.votes,
+            still_void=still,
+            reason=record.reason,
+            voided_by=record.voided_by.username if record.voided_by else "",
+            voided_at=record.voided_at,
+            restored_by=record.restored_by.username if record.restored_by else "",
+            restored_at=record.restored_at,
+            restore_reason=record.restore_reason,
+        )
+        for record, still, hashed in records
     ]
 
 
@@ -107,4 +235,6 @@ def dashboard(poll: Poll, now: datetime, burst_threshold: int) -> Dashboard:
         moderator_activity=[(actor, count) for actor, count in activity],
         vote_bursts=vote_bursts(poll, now, burst_threshold),
         burst_threshold=burst_threshold,
+        counts_by_choice=counts_by_choice(poll),
+        voided_bursts=voided_bursts(poll),
     )

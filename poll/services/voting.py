@@ -1,16 +1,18 @@
 """Casting votes and reading tallies."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, select, text, update
+from sqlalchemy import Connection, and_, bindparam, exists, select, text, update
 
 from ..db_types import UTCDateTime
 from ..driver_sql import PreparedQuery, fetch_all
 from ..extensions import db
-from ..models import Choice, Poll, Schedule, Vote
+from ..models import VOTE_COUNTED, VOTE_VOID, Choice, Moderator, Poll, Schedule, Vote, VoteVoid
+from . import audit
 
 
 class VoteOutcome(Enum):
@@ -82,7 +84,7 @@ _choices = Choice.__table__
 # Statements are built once so that SQLAlchemy's compiled cache always hits:
 # voting is the hottest write path.
 _FIND_VOTE = (
-    select(_votes.c.id, _votes.c.choice_id)
+    select(_votes.c.id, _votes.c.choice_id, _votes.c.status)
     .where(_votes.c.poll_id == bindparam("poll_id"), _votes.c.voter_id == bindparam("voter_id"))
     .with_for_update()
 )
@@ -144,8 +146,23 @@ def cast_vote(
     if existing.choice_id == choice.id:
         return VoteOutcome.UNCHANGED
     connection.execute(_MOVE_VOTE, {**params, "vote_id": existing.id})
-    _shift_counts(connection, add_to=choice.id, take_from=existing.choice_id)
+    # A void vote stays void when its voter changes it: the counters never held it.
+    if existing.status == VOTE_COUNTED:
+        _shift_counts(connection, add_to=choice.id, take_from=existing.choice_id)
     return VoteOutcome.CHANGED
+
+
+_HAS_VOTED = select(
+    exists()
+    .where(_votes.c.voter_id == bindparam("voter_id"), _votes.c.poll_id == Poll.id)
+    .where(Poll.slug == bindparam("slug"))
+)
+
+
+def has_voted(slug: str, voter_id: str) -> bool:
+    """Whether ``voter_id`` already has a vote in the poll at ``slug`` (a second
+    vote would be a change, not a new voter)."""
+    return bool(db.session.connection().execute(_HAS_VOTED, {"slug": slug, "voter_id": voter_id}).scalar())
 
 
 def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None:
@@ -156,6 +173,143 @@ def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None
         deltas[take_from] = -1
     for choice_id in sorted(deltas):
         connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": deltas[choice_id]})
+
+
+class VoidError(ValueError):
+    """A void or restore that cannot be done, with the reason in words (``status``: the HTTP answer)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class BurstWindow:
+    """The votes first cast from one address in one poll within one hour."""
+
+    poll_id: int
+    ip_hash: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _lock_poll_votes(connection, poll_id: int) -> None:
+    """Voids and restores of one poll run one at a time (PostgreSQL; SQLite has
+    one writer anyway). FOR NO KEY UPDATE: votes inserted meanwhile only need
+    the poll's key, so voting never waits for this lock."""
+    connection.execute(select(Poll.id).where(Poll.id == poll_id).with_for_update(key_share=True))
+
+
+def _set_status(connection, condition, status: str, void_id: int | None) -> Counter:
+    """Set ``status`` on the votes matching ``condition`` and move the counters
+    by as many, in one transaction; returns the moved votes per choice id.
+
+    The UPDATE locks each vote row, so a simultaneous change of one of them
+    either finishes first (the row is read with its new choice) or waits and
+    then sees the new status: each vote is moved once, from where it stands.
+    """
+    values = {"status": status} if void_id is None else {"status": status, "void_id": void_id}
+    moved = Counter(
+        connection.execute(update(_votes).where(*condition).values(**values).returning(_votes.c.choice_id))
+        .scalars()
+        .all()
+    )
+    sign = 1 if status == VOTE_COUNTED else -1
+    for choice_id in sorted(moved):  # id order, as in _shift_counts: no deadlock with voters
+        connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": sign * moved[choice_id]})
+    return moved
+
+
+def _by_choice_key(poll: Poll, moved: Counter) -> dict[str, int]:
+    return {choice.key: moved[choice.id] for choice in poll.choices if moved[choice.id]}
+
+
+def void_burst(
+    poll: Poll, burst: BurstWindow, actor: Moderator | None, reason: str, now: datetime
+) -> VoteVoid:
+    """Take the burst's counted votes out of the tallies: they stay stored,
+    marked void, and are audited as ``votes.void``. Raises VoidError if none is
+    left to void. The caller commits."""
+    connection = db.session.connection()
+    _lock_poll_votes(connection, poll.id)
+    voiding = VoteVoid(
+        poll_id=poll.id,
+        starts_at=burst.starts_at,
+        ends_at=burst.ends_at,
+        votes=0,
+        reason=reason,
+        voided_by_id=actor.id if actor is not None else None,
+        voided_at=now,
+    )
+    db.session.add(voiding)
+    db.session.flush()
+    condition = (
+        _votes.c.poll_id == poll.id,
+        _votes.c.ip_hash == burst.ip_hash,
+        _votes.c.created_at >= burst.starts_at,
+        _votes.c.created_at < burst.ends_at,
+        _votes.c.status == VOTE_COUNTED,
+    )
+    moved = _set_status(connection, condition, VOTE_VOID, voiding.id)
+    if not moved:
+        raise VoidError("These votes are already void: nothing was changed.", status=409)
+    voiding.votes = moved.total()
+    by_choice = _by_choice_key(poll, moved)
+    audit.record(
+        actor,
+        "votes.void",
+        "vote_void",
+        voiding.id,
+        now,
+        poll_id=poll.id,
+        before={"status": VOTE_COUNTED, "votes": voiding.votes, "by_choice": by_choice},
+        after={
+            "status": VOTE_VOID,
+            "votes": voiding.votes,
+            "by_choice": by_choice,
+            "hour": burst.starts_at.isoformat(),
+        },
+        reason=reason,
+    )
+    return voiding
+
+
+def restore_void(poll: Poll, void_id: int, actor: Moderator | None, reason: str, now: datetime) -> VoteVoid:
+    """Count a voided burst's votes again, each for the choice it stands at
+    now; audited as ``votes.restore``. Raises VoidError (404: no such voiding in
+    this poll, 409: restored already). The caller commits."""
+    connection = db.session.connection()
+    _lock_poll_votes(connection, poll.id)
+    voiding = db.session.get(VoteVoid, void_id, populate_existing=True)
+    if voiding is None or voiding.poll_id != poll.id:
+        raise VoidError("There is no such voided burst in this poll.", status=404)
+    # The guard and the claim in one write: of two simultaneous restores, one wins.
+    claimed = connection.execute(
+        update(VoteVoid)
+        .where(VoteVoid.id == void_id, VoteVoid.restored_at.is_(None))
+        .values(
+            restored_at=now, restored_by_id=actor.id if actor is not None else None, restore_reason=reason
+        )
+    ).rowcount
+    if not claimed:
+        raise VoidError("These votes were already restored: nothing was changed.", status=409)
+    db.session.refresh(voiding)
+    moved = _set_status(
+        connection, (_votes.c.void_id == void_id, _votes.c.status == VOTE_VOID), VOTE_COUNTED, None
+    )
+    by_choice = _by_choice_key(poll, moved)
+    audit.record(
+        actor,
+        "votes.restore",
+        "vote_void",
+        voiding.id,
+        now,
+        poll_id=poll.id,
+        before={"status": VOTE_VOID, "votes": moved.total(), "by_choice": by_choice},
+        after={"status": VOTE_COUNTED, "votes": moved.total(), "by_choice": by_choice},
+        reason=reason,
+    )
+    return voiding
 
 
 class ChoiceTally(NamedTuple):
