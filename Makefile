@@ -39,17 +39,20 @@ run: seed
 	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## Production-style server: gunicorn with two workers, and the tagging worker
+## Production-style server: gunicorn (gunicorn.conf.py: threaded workers, timeouts) and the tagging
+## worker. WEB_CONCURRENCY processes; by default one, or two when rate limits are shared in Redis
+## (more than one on memory:// is refused at start: each would count alone).
+SERVE_WORKERS = $(or $(WEB_CONCURRENCY),$(if $(filter redis://% rediss://%,$(RATELIMIT_STORAGE_URI)),2,1))
 serve: seed
 	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
+	$(BIN)/gunicorn --workers $(SERVE_WORKERS) --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: install browser-tools
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check poll tests bench wsgi.py
-	$(BIN)/ruff format --check poll tests bench wsgi.py
+	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
 
 ## wrk and the sqlite3 command-line tool, from Debian's packages when missing (needs root)
 bench-tools:

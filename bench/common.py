@@ -15,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# gunicorn's own defaults (sync workers, no project hooks): for benchmarks that
+# compare apps with each other under one plain server, not the server itself.
+PLAIN_GUNICORN = os.devnull
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -71,19 +74,32 @@ def wait_until_up(url: str, timeout: float = 20) -> None:
 class AppServer:
     """A WSGI app under gunicorn on a free loopback port, in its own process
     group, so that kill -9 takes the master and every worker at once, as a
-    crashed host would."""
+    crashed host would.
 
-    def __init__(self, env: dict, workers: int = 2, app_spec: str = "wsgi:app", probe: str = "/"):
+    gunicorn reads the project's gunicorn.conf.py (threads, timeouts, the
+    shared-limits check) unless ``config`` names another file: a benchmark
+    comparing apps under plain gunicorn passes ``os.devnull``."""
+
+    def __init__(
+        self,
+        env: dict,
+        workers: int = 2,
+        app_spec: str = "wsgi:app",
+        probe: str = "/",
+        config: str | None = None,
+        extra_args: tuple[str, ...] = (),
+    ):
         self.env = env
+        self.config = config
+        self.extra_args = extra_args
         self.workers = workers
         self.app_spec = app_spec
         self.probe = probe
         self.process: subprocess.Popen | None = None
         self.base_url = ""
 
-    def start(self) -> "AppServer":
-        port = free_port()
-        command = [
+    def command(self, port: int) -> list[str]:
+        return [
             str(BIN / "gunicorn"),
             "--workers",
             str(self.workers),
@@ -91,14 +107,31 @@ class AppServer:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(["--config", self.config] if self.config else []),
+            *self.extra_args,
             self.app_spec,
         ]
+
+    def start(self) -> "AppServer":
+        port = free_port()
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True
+            self.command(port), cwd=ROOT, env={**os.environ, **self.env}, start_new_session=True
         )
         self.base_url = f"http://127.0.0.1:{port}"
         wait_until_up(self.base_url + self.probe, timeout=30)
         return self
+
+    def worker_pids(self) -> list[int]:
+        """The master's live worker processes (Linux: read from /proc)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == self.process.pid and fields[0] != "Z":
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
 
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -114,9 +147,9 @@ class AppServer:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int = 2, probe: str = "/"):
+def gunicorn(app_spec: str, env: dict, workers: int = 2, probe: str = "/", config: str | None = None):
     """Serve ``app_spec`` under gunicorn for the duration; yield its base URL."""
-    server = AppServer(env, workers, app_spec, probe)
+    server = AppServer(env, workers, app_spec, probe, config)
     try:
         yield server.start().base_url
     finally:

@@ -20,7 +20,7 @@ from poll import create_app
 from poll.extensions import db
 from poll.services.polls import DEBATE_POLL_SLUG
 
-from .common import LoadResult, gunicorn, prepare_database, report_row, run_wrk
+from .common import PLAIN_GUNICORN, LoadResult, gunicorn, prepare_database, report_row, run_wrk
 from .floor_app import SCHEMA
 from .floor_app import app as floor_app
 from .http_load import (
@@ -51,6 +51,7 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{workdir / 'app.sqlite3'}",
         "SECRET_KEY": secrets.token_hex(32),
         "VOTE_LIMIT_PER_IP": "10000000 per minute",
+        "NEW_VOTER_LIMIT_PER_IP": "10000000 per minute",
         "FLOOR_DATABASE": str(floor_database),
     }
     os.environ.update(env)
@@ -72,10 +73,12 @@ def main() -> None:
     results_script.write_text(RESULTS_SCRIPT)
 
     with (
-        gunicorn("bench.hello:app", env) as hello,
-        gunicorn("bench.floor_app:app", env) as floor,
-        gunicorn("bench.floor_app:app", {**env, "FLOOR_SECURITY_HEADERS": "1"}) as floor_with_headers,
-        gunicorn("wsgi:app", env) as poll_app,
+        gunicorn("bench.hello:app", env, config=PLAIN_GUNICORN) as hello,
+        gunicorn("bench.floor_app:app", env, config=PLAIN_GUNICORN) as floor,
+        gunicorn(
+            "bench.floor_app:app", {**env, "FLOOR_SECURITY_HEADERS": "1"}, config=PLAIN_GUNICORN
+        ) as floor_with_headers,
+        gunicorn("wsgi:app", env, config=PLAIN_GUNICORN) as poll_app,
     ):
         run_wrk(hello + "/", 2, CONNECTIONS)
         baseline = best_run(hello + "/")

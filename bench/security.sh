@@ -33,6 +33,7 @@ export DATABASE_URL=sqlite:///$WORK/scan.sqlite3
 SECRET_KEY=$("$APP_PY" -c 'import secrets; print(secrets.token_hex(32))')
 export SECRET_KEY
 export VOTE_LIMIT_PER_IP="100000 per minute" COMMENT_LIMIT_PER_VOTER="100000 per minute"
+export NEW_VOTER_LIMIT_PER_IP="100000 per minute"
 export COMMENT_LIMIT_PER_IP="100000 per minute" LOGIN_LIMIT_PER_IP="100000 per minute"
 export LOGIN_LIMIT_PER_ACCOUNT="100000 per minute"
 ADMIN=scanner
@@ -43,7 +44,7 @@ FLASK=("$ROOT/.venv/bin/flask" --app wsgi)
 "${FLASK[@]}" seed >/dev/null
 printf '%s\n' "$ADMIN_PASSWORD" | "${FLASK[@]}" moderator add "$ADMIN" --role admin >/dev/null
 
-"$ROOT/.venv/bin/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" --error-logfile "$REPORTS/server.log" \
+"$ROOT/.venv/bin/gunicorn" --workers 1 --bind "127.0.0.1:$PORT" --error-logfile "$REPORTS/server.log" \
   --capture-output wsgi:app &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -118,7 +119,7 @@ PY
 }
 
 wapiti_scan public "$BASE/" -C "$READER_COOKIE"
-wapiti_scan admin "$BASE/admin/" -C "$ADMIN_COOKIE" -x "$BASE/admin/logout"
+wapiti_scan admin "$BASE/admin/" -C "$ADMIN_COOKIE" -x "$BASE/admin/logout" -x "$BASE/admin/logout-everywhere"
 
 if grep -q "Traceback" "$REPORTS/server.log"; then
   summary "server log" "ERRORS: $(grep -c Traceback "$REPORTS/server.log") tracebacks"

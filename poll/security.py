@@ -1,9 +1,18 @@
-"""HTTP security headers (Flask-Talisman) and the client address behind proxies."""
+"""HTTP security headers (Flask-Talisman), the client address behind proxies, and
+the start-up checks gunicorn.conf.py runs on the settings the app will use."""
 
+import ipaddress
+import os
+import socket
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from flask import Config as FlaskConfig
 from flask import Flask
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .config import Config
 from .extensions import api_talisman, talisman
 
 
@@ -55,3 +64,93 @@ def trust_proxies(app: Flask) -> None:
     proxies = app.config["PROXY_COUNT"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+# Start-up checks (gunicorn.conf.py) ----------------------------------------
+
+SHARED_STORAGE_EXAMPLE = "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0"
+
+
+def served_settings(instance_path: str | Path, environ: Mapping[str, str] | None = None) -> FlaskConfig:
+    """The settings ``create_app()`` will serve with, in its order (environment,
+    then instance/config.py), read without building the app."""
+    settings = FlaskConfig(str(instance_path))
+    settings.from_mapping(Config(str(instance_path), os.environ if environ is None else environ).as_dict())
+    settings.from_pyfile("config.py", silent=True)
+    return settings
+
+
+def unshared_limits_refusal(workers: int, settings: Mapping) -> str | None:
+    """Why serving with ``workers`` processes would count rate limits per process, or None.
+
+    ``memory://`` keeps counts inside one process: every further worker would
+    multiply each limit and forget its counts when it restarts.
+    """
+    storage = settings.get("RATELIMIT_STORAGE_URI", "memory://")
+    if workers <= 1 or not settings.get("RATELIMIT_ENABLED", True) or not storage.startswith("memory://"):
+        return None
+    return (
+        f"Refusing to start {workers} workers with RATELIMIT_STORAGE_URI={storage}: each worker would "
+        f"count rate limits alone (votes, comments, login attempts), so every limit would be {workers} "
+        f"times too generous and forgotten whenever a worker restarts. Set {SHARED_STORAGE_EXAMPLE} "
+        "(any Redis every worker reaches), or serve with one worker (WEB_CONCURRENCY=1; its threads "
+        "share one count)."
+    )
+
+
+def bind_host(bind: str) -> str | None:
+    """The host of a gunicorn bind (``host:port``, ``[v6]:port``, ``host``); None for
+    unix sockets and inherited descriptors, which no other machine reaches."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    if bind.startswith("["):
+        return bind[1:].partition("]")[0]
+    if bind.count(":") > 1:
+        return bind  # a bare IPv6 address
+    return bind.rpartition(":")[0] if ":" in bind else bind
+
+
+def is_public_address(address: str) -> bool:
+    """Reachable from other networks: not loopback, private or link-local.
+    The wildcard addresses (0.0.0.0, ::) listen on every interface: public."""
+    ip = ipaddress.ip_address(address)
+    if ip.is_unspecified:
+        return True
+    return not (ip.is_loopback or ip.is_private or ip.is_link_local)
+
+
+def is_public_bind(bind: str) -> bool:
+    """Whether a gunicorn bind listens where other networks may reach it
+    (a host name counts as public if any of its addresses is)."""
+    host = bind_host(bind)
+    if host is None:
+        return False
+    if host in ("", "localhost"):
+        return host == ""  # "" is gunicorn's "every interface"
+    try:
+        return is_public_address(host)
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return True  # cannot tell: warn rather than stay silent
+    return any(is_public_address(address.partition("%")[0]) for address in addresses)
+
+
+def proxy_bind_warning(proxy_count: int, binds: Iterable[str]) -> str | None:
+    """Why trusting ``proxy_count`` proxies is unsafe on these binds, or None.
+
+    The app takes the client's address from X-Forwarded-For; a client that can
+    reach the app server directly writes that header itself, and every vote
+    and login limit keyed on the address is gone.
+    """
+    public = [bind for bind in binds if is_public_bind(bind)]
+    if not proxy_count or not public:
+        return None
+    return (
+        f"PROXY_COUNT={proxy_count} trusts X-Forwarded-For, but gunicorn listens on {', '.join(public)}, "
+        "which other machines may reach: a client that bypasses the proxy can send any address and "
+        "escape every per-address limit. Bind to 127.0.0.1 (or a private address only the proxy "
+        "reaches), or firewall the port."
+    )
