@@ -45,17 +45,27 @@ def app_config():
     return {}
 
 
-@pytest.fixture
-def app(database_url, app_config):
-    app = make_app(database_url, **app_config)
+def create_tables(app) -> None:
+    """Empty tables for ``app`` (whatever an earlier test on this database left)."""
     with app.app_context():
         db.drop_all()
         db.create_all()
-    yield app
+
+
+def drop_tables(app) -> None:
+    """Drop ``app``'s tables and close its connections."""
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = make_app(database_url, **app_config)
+    create_tables(app)
+    yield app
+    drop_tables(app)
 
 
 @pytest.fixture

@@ -18,16 +18,14 @@ from poll.models import FLAG_UNCIVIL, PENDING_TAGS, Comment
 from poll.tagging import TAGGER_VERSION, tag
 from poll.tagging_queue import sweep_untagged
 
-from .conftest import TEST_DATABASE_URL, make_app
+from .conftest import TEST_DATABASE_URL, create_tables, drop_tables, make_app
 
 UNCIVIL = "These people are animals and should be wiped off the map."
 
 
 def queued_app(database_url, **settings):
     app = make_app(database_url, TAGGING="queue", **settings)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    create_tables(app)
     return app
 
 
@@ -53,10 +51,7 @@ def stored(app):
 def sqlite_queue_app(tmp_path, database_url):
     app = queued_app(database_url, TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}")
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_tables(app)
 
 
 def post_through_the_page(app, make_poll_in, body):
@@ -155,10 +150,7 @@ def test_the_queue_runs_on_redis(database_url):
         assert [comment.tagger_version for comment in stored(app)] == [TAGGER_VERSION]
     finally:
         huey.flush()
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+        drop_tables(app)
 
 
 def test_a_bad_tagging_setting_is_refused_at_start():

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from poll.extensions import db
 from poll.models import VOTE_COUNTED, VOTE_VOID, AuditEntry, Choice, Poll, Vote, VoteVoid
 from poll.services.moderation import REASON_MAX_LENGTH
-from tests.conftest import csrf_token_from, login, make_app
+from tests.conftest import create_tables, csrf_token_from, drop_tables, login, make_app
 
 from ..helpers import counters
 
@@ -76,14 +76,9 @@ def limited_app(database_url):
         VOTE_LIMIT_PER_IP="1000 per day",
         NEW_VOTER_LIMIT_PER_IP="5 per day",
     )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    create_tables(app)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_tables(app)
 
 
 @pytest.fixture
@@ -355,9 +350,8 @@ def accounts_free_app_factory(database_url):
     def factory(**overrides):
         app = make_app(database_url, VOTE_BURST_THRESHOLD=3, **overrides)
         made.append(app)
+        create_tables(app)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
             moderators.add("mo", PASSWORD, "moderator", utcnow())
             poll, _ = seed_debate_poll()
             db.session.commit()
@@ -373,10 +367,7 @@ def accounts_free_app_factory(database_url):
 
     yield factory
     for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+        drop_tables(app)
 
 
 def test_the_dashboard_shows_voided_bursts_with_who_and_why(app, moderator_client, burst, debate_poll):
