@@ -1,6 +1,5 @@
 """Debate Poll: an audience poll and debate moderation service."""
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -9,7 +8,7 @@ from flask import Flask
 from . import admin, public
 from .api import JsonRequests, create_api_app
 from .cli import Commands, register_commands
-from .config import Config, engine_options, instance_secret_key
+from .config import Config, engine_options, instance_secret_key, load_served_settings
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, register_sqlite_pragmas
 from .request_checks import reject_unreadable_input
@@ -50,10 +49,7 @@ def load_config(app: Flask, test_config: dict | None, environ: Mapping[str, str]
     """Environment first, then instance/config.py, then the test mapping."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if test_config is None:
-        app.config.from_mapping(
-            Config(app.instance_path, os.environ if environ is None else environ).as_dict()
-        )
-        app.config.from_pyfile("config.py", silent=True)
+        load_served_settings(app.config, app.instance_path, environ)
     else:
         app.config.from_mapping(Config(app.instance_path, environ or {}).as_dict())
         app.config.from_mapping(test_config)

@@ -128,3 +128,11 @@ class Config:
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def load_served_settings(settings, instance_path: str, environ: Mapping[str, str] | None = None) -> None:
+    """Into ``settings`` (a Flask config rooted at ``instance_path``), the
+    settings the app serves with: the environment (``os.environ`` unless
+    ``environ`` is given), then instance/config.py over it."""
+    settings.from_mapping(Config(instance_path, os.environ if environ is None else environ).as_dict())
+    settings.from_pyfile("config.py", silent=True)

@@ -248,12 +248,13 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
     voter column is the reader's pseudonym in that poll
     (``poll.pseudonyms.PollPseudonyms``), never the stored voter id.
     """
-    cells_of_choice = {
-        choice_id: csv_fragment([defuse(slug), defuse(key), defuse(label)])
-        for choice_id, slug, key, label in db.session.execute(
-            select(Choice.id, Poll.slug, Choice.key, Choice.label).join(Poll, Choice.poll_id == Poll.id)
-        )
-    }
+    pseudonyms = poll_pseudonyms()
+    cells_of_choice, keyed_of_choice = {}, {}
+    for choice_id, poll_id, slug, key, label in db.session.execute(
+        select(Choice.id, Poll.id, Poll.slug, Choice.key, Choice.label).join(Poll, Choice.poll_id == Poll.id)
+    ):
+        cells_of_choice[choice_id] = csv_fragment([defuse(slug), defuse(key), defuse(label)])
+        keyed_of_choice[choice_id] = pseudonyms.keyed(poll_id)
     statement = (
         select(
             Vote.id,
@@ -268,11 +269,6 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
     )
     if request.poll is not None:
         statement = statement.where(Vote.poll_id == request.poll.id)
-    pseudonyms = poll_pseudonyms()
-    keyed_of_choice = {
-        choice_id: pseudonyms.keyed(poll_id)
-        for choice_id, poll_id in db.session.execute(select(Choice.id, Choice.poll_id))
-    }
     for rows in fetch_batches(db.session.connection(), statement, BATCH_ROWS):
         yield vote_lines(rows, cells_of_choice, voter_pseudonyms(rows, keyed_of_choice))
 

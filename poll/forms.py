@@ -9,13 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from .models import Poll
 from .services.voting import Ballot
-from .text_rules import (
-    BIDI_CONTROL_MESSAGE,
-    FORMAT_CHARACTER_MESSAGE,
-    bidi_controls_in,
-    describe,
-    format_characters_in_name,
-)
+from .text_rules import bidi_control_problem, format_character_problem
 
 COMMENT_MAX_LENGTH = 2000
 DISPLAY_NAME_MAX_LENGTH = 50
@@ -57,16 +51,16 @@ def plain_text(form: FlaskForm, field: Field) -> None:
 
 def no_format_characters(form: FlaskForm, field: Field) -> None:
     """Names and poll texts: no invisible format characters (see poll/text_rules.py)."""
-    found = format_characters_in_name(field.data or "")
-    if found:
-        raise ValidationError(f"{FORMAT_CHARACTER_MESSAGE} Found: {describe(found)}.")
+    problem = format_character_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 def no_bidi_controls(form: FlaskForm, field: Field) -> None:
     """Free text (comments, reasons): no direction overrides; joiners and marks are ordinary text."""
-    found = bidi_controls_in(field.data or "")
-    if found:
-        raise ValidationError(f"{BIDI_CONTROL_MESSAGE} Found: {describe(found)}.")
+    problem = bidi_control_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class VoteForm(FlaskForm):

@@ -2,7 +2,6 @@
 the start-up checks gunicorn.conf.py runs on the settings the app will use."""
 
 import ipaddress
-import os
 import socket
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -12,7 +11,7 @@ from flask import Flask
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config
+from .config import load_served_settings
 from .extensions import api_talisman, talisman
 
 
@@ -75,8 +74,7 @@ def served_settings(instance_path: str | Path, environ: Mapping[str, str] | None
     """The settings ``create_app()`` will serve with, in its order (environment,
     then instance/config.py), read without building the app."""
     settings = FlaskConfig(str(instance_path))
-    settings.from_mapping(Config(str(instance_path), os.environ if environ is None else environ).as_dict())
-    settings.from_pyfile("config.py", silent=True)
+    load_served_settings(settings, str(instance_path), environ)
     return settings
 
 

@@ -57,6 +57,18 @@ def bidi_controls_in(text: str) -> list[str]:
     return [char for char in text if char in BIDI_CONTROLS]
 
 
+def format_character_problem(text: str) -> str | None:
+    """What to tell someone whose name or poll text holds format characters, or None."""
+    found = format_characters_in_name(text)
+    return f"{FORMAT_CHARACTER_MESSAGE} Found: {describe(found)}." if found else None
+
+
+def bidi_control_problem(text: str) -> str | None:
+    """What to tell someone whose free text holds direction controls, or None."""
+    found = bidi_controls_in(text)
+    return f"{BIDI_CONTROL_MESSAGE} Found: {describe(found)}." if found else None
+
+
 def describe(chars: list[str]) -> str:
     """``U+202E RIGHT-TO-LEFT OVERRIDE`` for the first few, for a message."""
     names = [

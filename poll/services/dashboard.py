@@ -138,16 +138,7 @@ def burst_window(poll: Poll, burst_id: int | None, threshold: int) -> BurstWindo
         raise VoidError(NOT_A_BURST)
     starts_at = first.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     window = BurstWindow(poll.id, first.ip_hash, starts_at, starts_at + BURST_HOUR)
-    new_voters = db.session.scalar(
-        db.select(func.count())
-        .select_from(Vote)
-        .where(
-            Vote.poll_id == poll.id,
-            Vote.ip_hash == window.ip_hash,
-            Vote.created_at >= window.starts_at,
-            Vote.created_at < window.ends_at,
-        )
-    )
+    new_voters = db.session.scalar(db.select(func.count()).select_from(Vote).where(*window.conditions()))
     if new_voters < threshold:
         raise VoidError(NOT_A_BURST)
     return window

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ROLES, Moderator
-from ..text_rules import FORMAT_CHARACTER_MESSAGE, describe, format_characters_in_name
+from ..text_rules import format_character_problem
 from . import audit, sessions
 
 MIN_PASSWORD_LENGTH = 12
@@ -33,9 +33,9 @@ def check_password_rules(password: str) -> None:
 
 
 def add(username: str, password: str, role: str, now: datetime, actor: Moderator | None = None) -> Moderator:
-    found = format_characters_in_name(username or "")
-    if found:
-        raise ModeratorError(f"{FORMAT_CHARACTER_MESSAGE} Found: {describe(found)}.")
+    problem = format_character_problem(username or "")
+    if problem:
+        raise ModeratorError(problem)
     if not re.fullmatch(USERNAME_PATTERN, username or ""):
         raise ModeratorError("A name is 2 to 50 letters, digits, dots, dashes or underscores.")
     if role not in ROLES:

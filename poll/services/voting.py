@@ -192,6 +192,15 @@ class BurstWindow:
     starts_at: datetime
     ends_at: datetime
 
+    def conditions(self) -> tuple:
+        """Which votes are its own, for a WHERE clause."""
+        return (
+            _votes.c.poll_id == self.poll_id,
+            _votes.c.ip_hash == self.ip_hash,
+            _votes.c.created_at >= self.starts_at,
+            _votes.c.created_at < self.ends_at,
+        )
+
 
 def _lock_poll_votes(connection, poll_id: int) -> None:
     """Voids and restores of one poll run one at a time (PostgreSQL; SQLite has
@@ -243,14 +252,8 @@ def void_burst(
     )
     db.session.add(voiding)
     db.session.flush()
-    condition = (
-        _votes.c.poll_id == poll.id,
-        _votes.c.ip_hash == burst.ip_hash,
-        _votes.c.created_at >= burst.starts_at,
-        _votes.c.created_at < burst.ends_at,
-        _votes.c.status == VOTE_COUNTED,
-    )
-    moved = _set_status(connection, condition, VOTE_VOID, voiding.id)
+    still_counted = (*burst.conditions(), _votes.c.status == VOTE_COUNTED)
+    moved = _set_status(connection, still_counted, VOTE_VOID, voiding.id)
     if not moved:
         raise VoidError("These votes are already void: nothing was changed.", status=409)
     voiding.votes = moved.total()
