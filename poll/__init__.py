@@ -5,12 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, public
+from . import admin, embed, public
 from .api import JsonRequests, create_api_app
 from .cli import Commands, register_commands
 from .config import Config, engine_options, instance_secret_key, load_served_settings
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, register_sqlite_pragmas
+from .frame_cookies import FrameAwareSessions
 from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None, environ: Mapping[str, str] | Non
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.cli = Commands(app)
+    app.session_interface = FrameAwareSessions()
     load_config(app, test_config, environ)
     # First of all hooks: CSRF checking parses the form, after which the raw
     # body is gone and undecodable bytes can no longer be told apart.
@@ -73,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
+    app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
 
 

@@ -1,23 +1,24 @@
 """JSON endpoints, answered by a lean Flask app of their own.
 
-``results.json`` is the request readers repeat most. It changes nothing, so it
-needs no session, CSRF token, login or rate limit, yet the page app's hooks for
-those cost more than the read itself. ``*.json`` paths therefore go to a
-second Flask app with the same configuration and database engine, the same
+``results.json`` (and ``tally.json``, its public twin) is the request readers
+repeat most. It changes nothing, so it needs no session, CSRF token, login or
+rate limit, yet the page app's hooks for those cost more than the read itself.
+``*.json`` paths therefore go to a second Flask app with the same
+configuration and database engine, the same
 JSON error answers, and Flask-Talisman headers with a policy for data.
 """
 
-from flask import Blueprint, Flask, Request, Response, abort, current_app, jsonify
+from flask import Blueprint, Flask, Request, Response, abort, current_app, jsonify, request
 from flask.sessions import SessionInterface
 from sqlalchemy import Engine
 
 from .db_types import utcnow
 from .errors import register_api_error_handlers
 from .extensions import db
-from .public import NO_SUCH_POLL, results_visible
 from .request_checks import reject_null_characters, reject_oversized_stream
 from .security import init_api_security
-from .services.voting import results_snapshot
+from .services.voting import ResultsSnapshot, results_snapshot
+from .view_helpers import NO_SUCH_POLL
 from .voter import current_voter_id
 
 bp = Blueprint("api", __name__)
@@ -28,14 +29,26 @@ def engine() -> Engine:
     return current_app.extensions[ENGINE]
 
 
-@bp.get("/polls/<slug>/results.json")
-def results(slug: str):
+def conditional(response: Response) -> Response:
+    """An ETag of the body, and 304 Not Modified when the reader already has it:
+    live results ask every few seconds, and mostly nothing has changed."""
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
     with engine().connect() as connection:
-        snapshot = results_snapshot(slug, current_voter_id(), connection)
+        snapshot = results_snapshot(slug, voter_id, connection)
     if snapshot is None:
         abort(404, description=NO_SUCH_POLL)
+    return snapshot
+
+
+@bp.get("/polls/<slug>/results.json")
+def results(slug: str):
+    snapshot = snapshot_or_404(slug, current_voter_id())
     now = utcnow()
-    if not results_visible(snapshot, now):
+    if not snapshot.results_visible(now):
         abort(403, description="Results are shown once you have voted.")
     response = jsonify(
         poll=snapshot.slug,
@@ -48,7 +61,26 @@ def results(slug: str):
     # and a browser must ask again each time (results are live).
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
-    return response
+    return conditional(response)
+
+
+# The same for the embedded card: under /polls/<slug>/embed, so that the frame's
+# own voter cookie is the one read (poll.frame_cookies).
+bp.add_url_rule("/polls/<slug>/embed/results.json", "frame_results", results)
+
+
+@bp.get("/polls/<slug>/tally.json")
+def tally(slug: str):
+    """The tally alone, the same for every reader: no cookie is read, so a CDN
+    or the browser may keep it for two seconds and serve a crowd from one answer.
+    Only where anyone may see the results (poll closed, or results shown before voting)."""
+    snapshot = snapshot_or_404(slug, None)
+    now = utcnow()
+    if not snapshot.results_are_public(now):
+        abort(403, description="This poll shows its results only to readers who have voted.")
+    response = jsonify(poll=snapshot.slug, is_open=snapshot.is_open(now), **snapshot.tally.as_dict())
+    response.headers["Cache-Control"] = "public, max-age=2, stale-while-revalidate=30"
+    return conditional(response)
 
 
 class NoSessions(SessionInterface):

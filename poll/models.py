@@ -16,6 +16,10 @@ RESULTS_ALWAYS = "always"
 RESULTS_AFTER_VOTE = "after_vote"
 RESULTS_VISIBILITY = (RESULTS_AFTER_VOTE, RESULTS_ALWAYS)
 
+# Shown under every tally unless the poll's editors change it: readers choose
+# themselves, so the figures describe those who answered, not the public.
+DEFAULT_RESULTS_NOTE = "Readers' poll: not a scientific survey."
+
 MODERATION_PRE = "pre"
 MODERATION_POST = "post"
 MODERATION_MODES = (MODERATION_PRE, MODERATION_POST)
@@ -46,6 +50,13 @@ class Poll(Schedule, db.Model):
     moderation_mode: Mapped[str] = mapped_column(String(10), default=MODERATION_PRE)
     is_featured: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sites (origins such as https://news.example, one per line) whose pages may
+    # frame this poll's embed view, besides the global EMBED_ORIGINS.
+    embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Under the results, in the poll page and the embed; empty shows nothing.
+    results_note: Mapped[str] = mapped_column(
+        String(200), default=DEFAULT_RESULTS_NOTE, server_default=DEFAULT_RESULTS_NOTE
+    )
 
     choices: Mapped[list["Choice"]] = relationship(
         back_populates="poll", order_by="Choice.position", cascade="all, delete-orphan"
@@ -64,6 +75,10 @@ class Poll(Schedule, db.Model):
 
     def choice_by_key(self, key: str) -> "Choice | None":
         return next((choice for choice in self.choices if choice.key == key), None)
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        return self.embed_origins.split()
 
 
 class Choice(db.Model):

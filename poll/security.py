@@ -15,23 +15,30 @@ from .config import load_served_settings
 from .extensions import api_talisman, talisman
 
 
-def content_security_policy(embed_origins: list[str]) -> dict:
-    """Only our own scripts, styles and images; embeddable only where configured."""
+def content_security_policy(frame_ancestors: list[str]) -> dict:
+    """Only our own scripts, styles and images, framed only by ``frame_ancestors``."""
     return {
         "default-src": "'self'",
         "img-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": " ".join(["'self'", *embed_origins]),
+        "frame-ancestors": " ".join(frame_ancestors),
     }
 
 
+def policy_header(policy: dict) -> str:
+    return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
+
+
+# Pages are never framed; the embed view (poll.embed) is the one page that is,
+# and sends its own policy naming the poll's sites (Talisman is told to leave it).
+PAGE_FRAME_ANCESTORS = ["'none'"]
+EMBED_VIEW_OPTIONS = {"frame_options": None, "content_security_policy": None}
+
+
 def init_security(app: Flask) -> None:
-    embed_origins = app.config["EMBED_ORIGINS"]
-    # X-Frame-Options names one origin at most; with embedding sites the CSP decides alone.
-    frame_options = None if embed_origins else "SAMEORIGIN"
-    _init_talisman(talisman, app, content_security_policy(embed_origins), frame_options)
+    _init_talisman(talisman, app, content_security_policy(PAGE_FRAME_ANCESTORS), "DENY")
 
 
 # Data, not a page: nothing may load from it or frame it.

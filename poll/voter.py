@@ -1,4 +1,5 @@
-"""The anonymous voter: a random token in a signed, long-lived cookie.
+"""The anonymous voter: a random token in a signed, long-lived cookie (the
+frame's own inside an embed: poll.frame_cookies).
 
 The database never sees the token, only ``voter_id_for(token)``, a keyed hash
 of it. Someone holding a copy of the database, even with the secret key,
@@ -12,9 +13,10 @@ from functools import lru_cache
 from flask import Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .frame_cookies import VOTER_COOKIE as VOTER_COOKIE  # re-exported: the full site's cookie
+from .frame_cookies import voter_cookie_attributes, voter_cookie_name
 from .pseudonyms import voter_id_for
 
-VOTER_COOKIE = "voter"
 TOKEN_LENGTH = 32
 _SALT = "debate-poll.voter-id"
 
@@ -53,7 +55,7 @@ def new_voter_token() -> str:
 
 def current_voter_id() -> str | None:
     """This browser's voter id, if it has a valid cookie."""
-    token = read_voter_token(request.cookies.get(VOTER_COOKIE))
+    token = read_voter_token(request.cookies.get(voter_cookie_name()))
     return None if token is None else voter_id_for(token)
 
 
@@ -72,11 +74,10 @@ def set_voter_cookie(response: Response) -> Response:
     token = g.get("new_voter_token")
     if token is not None:
         response.set_cookie(
-            VOTER_COOKIE,
+            voter_cookie_name(),
             sign_voter_token(token),
             max_age=current_app.config["VOTER_COOKIE_MAX_AGE"],
             httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            samesite="Lax",
+            **voter_cookie_attributes(),
         )
     return response

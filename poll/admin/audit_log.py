@@ -6,8 +6,8 @@ from flask import current_app, render_template, request
 
 from ..extensions import db
 from ..models import AuditEntry, Moderator
-from ..public import requested_page
 from ..services.polls import all_polls, poll_by_slug
+from ..view_helpers import requested_page
 from .blueprint import bp
 
 

@@ -6,12 +6,13 @@ from flask_login import current_user
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Poll
-from ..public import poll_or_404
 from ..services.dashboard import burst_window
 from ..services.dashboard import dashboard as dashboard_figures
+from ..services.embedding import embed_size, iframe_html, loader_html
 from ..services.moderation import REASON_MAX_LENGTH
 from ..services.voting import VoidError, restore_void, void_burst
 from ..tagging import SENTIMENTS, STANCES
+from ..view_helpers import poll_or_404
 from .blueprint import bp
 from .forms import RestoreVotesForm, VoidBurstForm
 
@@ -29,8 +30,22 @@ def render_dashboard(poll: Poll, status: int = 200):
         void_form=VoidBurstForm(formdata=None),
         restore_form=RestoreVotesForm(formdata=None),
         reason_max=REASON_MAX_LENGTH,
+        embed=embed_code(poll),
     )
     return page, status
+
+
+def embed_code(poll: Poll) -> dict:
+    """What an editor pastes into an article, and where it may be pasted."""
+    poll_url = url_for("public.poll_page", slug=poll.slug, _external=True)
+    card_url = url_for("embed.card", slug=poll.slug, _external=True)
+    return {
+        "script": loader_html(url_for("static", filename="js/embed.js", _external=True), poll.slug),
+        "iframe": iframe_html(card_url, poll.title, embed_size()),
+        "oembed": url_for("embed.oembed", url=poll_url, format="json", _external=True),
+        "poll_url": poll_url,
+        "sites": [*poll.embed_origin_list, *current_app.config["EMBED_ORIGINS"]],
+    }
 
 
 @bp.get("/polls/<slug>/dashboard")

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
+from ..services.embedding import EmbedSiteError, parse_origins
 from ..services.moderation import REASON_MAX_LENGTH
 from ..tagging import STANCES
 
@@ -150,8 +151,26 @@ class PollForm(FlaskForm):
         validators=[single_value],
     )
 
+    embed_origins = TextAreaField(
+        "Sites that may embed this poll, one per line (besides EMBED_ORIGINS)",
+        filters=[strip_whitespace],
+        description="Like https://news.example; https://*.news.example admits its subdomains.",
+        validators=[Length(max=2000), no_format_characters],
+    )
+    results_note = StringField(
+        "Note under the results (blank for none)",
+        filters=[strip_whitespace],
+        validators=[Length(max=200), plain_text, no_format_characters],
+    )
+
     def validate_choices(self, field) -> None:
         self.parsed_choices = parse_choices(field.data or "")
+
+    def validate_embed_origins(self, field) -> None:
+        try:
+            self.parsed_embed_origins = parse_origins(field.data or "")
+        except EmbedSiteError as error:
+            raise ValidationError(str(error)) from None
 
 
 def parse_choices(text: str) -> list[tuple[str, str]]:

@@ -8,13 +8,14 @@ from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..public import poll_or_404
+from ..models import DEFAULT_RESULTS_NOTE
 from ..services import polls as poll_service
 from ..services import stance_heads
 from ..services.polls import PollError
 from ..services.stance_heads import StanceTrainingError, stance_labels
 from ..tagging.train import MIN_POLL_ROWS
 from ..tagging_queue import queue_training
+from ..view_helpers import poll_or_404
 from .blueprint import admin_required, bp
 from .forms import ButtonForm, PollForm, StanceExamplesForm
 
@@ -39,6 +40,8 @@ def _fields(form: PollForm) -> dict:
         "closes_at": utc(form.closes_at.data),
         "moderation_mode": form.moderation_mode.data,
         "results_visibility": form.results_visibility.data,
+        "embed_origins": "\n".join(form.parsed_embed_origins),
+        "results_note": form.results_note.data or "",
     }
 
 
@@ -65,6 +68,7 @@ def new_poll():
         form.choices.data = (
             "military: A stronger military response\ndiplomacy: Diplomatic engagement\nundecided: Undecided"
         )
+        form.results_note.data = DEFAULT_RESULTS_NOTE
     saved, poll = _save(
         form, lambda fields, choices: poll_service.add_poll(fields, choices, current_user, utcnow())
     )

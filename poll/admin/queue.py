@@ -6,12 +6,12 @@ from flask_login import current_user
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import ALL_FLAGS, COMMENT_STATUSES, Comment
-from ..public import requested_page
 from ..services import moderation
 from ..services.moderation import ModerationError, QueueFilters
 from ..services.polls import all_polls, poll_by_slug
 from ..services.stance_heads import stance_labels
 from ..tagging import SENTIMENTS, STANCES
+from ..view_helpers import requested_page
 from .blueprint import bp, safe_next
 from .forms import ModerationForm, StanceForm
 

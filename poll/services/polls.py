@@ -107,6 +107,8 @@ EDITABLE_FIELDS = (
     "closes_at",
     "moderation_mode",
     "results_visibility",
+    "embed_origins",
+    "results_note",
 )
 
 

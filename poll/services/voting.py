@@ -11,7 +11,17 @@ from sqlalchemy import Connection, and_, bindparam, exists, select, text, update
 from ..db_types import UTCDateTime
 from ..driver_sql import PreparedQuery, fetch_all
 from ..extensions import db
-from ..models import VOTE_COUNTED, VOTE_VOID, Choice, Moderator, Poll, Schedule, Vote, VoteVoid
+from ..models import (
+    RESULTS_ALWAYS,
+    VOTE_COUNTED,
+    VOTE_VOID,
+    Choice,
+    Moderator,
+    Poll,
+    Schedule,
+    Vote,
+    VoteVoid,
+)
 from . import audit
 
 
@@ -367,6 +377,14 @@ class ResultsSnapshot(Schedule):
     results_visibility: str
     my_choice: str | None
     tally: Tally
+
+    def results_are_public(self, now: datetime) -> bool:
+        """Anyone may see the tally, voted or not (shared caches included)."""
+        return self.has_closed(now) or self.results_visibility == RESULTS_ALWAYS
+
+    def results_visible(self, now: datetime) -> bool:
+        """This voter may see the tally: it is public, or they have voted."""
+        return self.results_are_public(now) or self.my_choice is not None
 
 
 # The hot results path in one round trip: the poll, its counters, and this

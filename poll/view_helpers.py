@@ -1,0 +1,134 @@
+"""What several blueprints' views share: finding a poll, the page asked for, and
+taking a vote (the full poll page and the embedded card post the same ballot
+under the same limits). Views import these; no view imports another view."""
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import abort, current_app, request
+from flask_limiter.util import get_remote_address
+
+from .db_types import utcnow
+from .extensions import db, limiter
+from .forms import VoteForm
+from .models import Poll
+from .pseudonyms import ip_hash
+from .services.polls import poll_by_slug
+from .services.voting import Ballot, VoteOutcome, ballot, cast_vote, has_voted
+from .voter import current_voter_id, ensure_voter_id
+
+NO_SUCH_POLL = "There is no poll at this address. It may have been removed."
+
+
+def poll_or_404(slug: str) -> Poll:
+    poll = poll_by_slug(slug)
+    if poll is None:
+        abort(404, description=NO_SUCH_POLL)
+    return poll
+
+
+def json_path(slug: str, name: str) -> str:
+    """A poll's JSON address (poll.api is a Flask app of its own: url_for cannot reach it)."""
+    return f"/polls/{quote(slug)}/{name}"
+
+
+def requested_page() -> int:
+    return max(1, min(request.args.get("page", 1, type=int), 10_000))
+
+
+# Votes ----------------------------------------------------------------------
+
+VOTE_MESSAGES = {
+    VoteOutcome.CREATED: "Thank you: your vote is counted.",
+    VoteOutcome.CHANGED: "Your vote has been changed.",
+    VoteOutcome.UNCHANGED: "That was already your answer; your vote stays as it was.",
+}
+
+VOTES_SCOPE = "votes"
+NEW_VOTERS_SCOPE = "new-voters"
+NEW_VOTERS_REFUSED = (
+    "This connection has brought too many new voters to this poll in a short time, so your vote was "
+    "not recorded. If many people share your connection (an office, a school, a mobile network), "
+    "please try again later. Readers who have voted already can still change their vote."
+)
+
+
+def network_of_address() -> str:
+    """The client's address, IPv6 by its /64: a host is handed a whole /64, so
+    each address in it is no more a new household than a new cookie is."""
+    address = get_remote_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def new_voter_key() -> str:
+    """New voters are counted per address and poll (an office reading several polls is not a burst)."""
+    return f"{network_of_address()}:{request.view_args.get('slug', '')}"
+
+
+def is_vote_change() -> bool:
+    """This browser already has a vote in the poll, so this post can only change it.
+
+    A valid cookie alone is not enough: cookies gathered in another poll or by
+    commenting would otherwise pass as vote changes and escape the limit.
+    """
+    voter_id = current_voter_id()
+    return voter_id is not None and has_voted(request.view_args.get("slug", ""), voter_id)
+
+
+def vote_limits(view):
+    """The limits on casting a vote, shared by every view that takes one (the
+    poll page's and the embed's count together: framing a poll is no way around them)."""
+    view = limiter.shared_limit(
+        lambda: current_app.config["NEW_VOTER_LIMIT_PER_IP"],
+        scope=NEW_VOTERS_SCOPE,
+        key_func=new_voter_key,
+        exempt_when=is_vote_change,
+        error_message=NEW_VOTERS_REFUSED,
+    )(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["VOTE_LIMIT_PER_IP"], scope=VOTES_SCOPE, key_func=get_remote_address
+    )(view)
+
+
+@dataclass
+class SubmittedVote:
+    """A vote post: its form, and the outcome if it was recorded (None: refused, errors on the form)."""
+
+    form: VoteForm
+    outcome: VoteOutcome | None
+
+    @property
+    def message(self) -> str:
+        return VOTE_MESSAGES[self.outcome]
+
+
+def open_ballot_or_abort(slug: str) -> Ballot:
+    poll = ballot(slug)
+    if poll is None:
+        abort(404, description=NO_SUCH_POLL)
+    now = utcnow()
+    if not poll.is_open(now):
+        reason = "has closed" if poll.has_closed(now) else "is not open yet"
+        abort(403, description=f"This poll {reason}, so it cannot take votes.")
+    return poll
+
+
+def submit_vote(slug: str) -> SubmittedVote:
+    """Check and record this browser's vote in the poll at ``slug`` (committed)."""
+    poll = open_ballot_or_abort(slug)
+    form = VoteForm.for_poll(poll)
+    if not form.validate_on_submit():
+        return SubmittedVote(form, None)
+    choice = poll.choice_by_key(form.choice.data)
+    outcome = cast_vote(poll, choice, ensure_voter_id(), utcnow(), ip_hash(request.remote_addr))
+    db.session.commit()
+    return SubmittedVote(form, outcome)
