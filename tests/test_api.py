@@ -2,7 +2,9 @@
 
 import pytest
 
-from poll.models import RESULTS_ALWAYS
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import RESULTS_ALWAYS, Poll
 
 from .conftest import make_app
 from .helpers import counted_from_votes
@@ -93,3 +95,50 @@ def test_static_files_stay_with_the_pages_whatever_their_name(client):
     assert static.status_code == data.status_code == 404
     assert "default-src 'self'" in static.headers["Content-Security-Policy"]
     assert "default-src 'none'" in data.headers["Content-Security-Policy"]
+
+
+def test_results_json_answers_304_until_a_vote_changes_the_tally(app, debate_poll):
+    client = app.test_client()
+    client.post(f"/polls/{debate_poll}/vote", data={"choice": "military"})
+    first = client.get(f"/polls/{debate_poll}/results.json")
+    etag = first.headers["ETag"]
+    again = client.get(f"/polls/{debate_poll}/results.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    app.test_client().post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
+    changed = client.get(f"/polls/{debate_poll}/results.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.get_json()["total"] == 2
+
+
+def test_tally_json_is_public_cacheable_and_reads_no_cookie(client, make_poll):
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    client.post(f"/polls/{slug}/vote", data={"choice": "a"})
+    response = client.get(f"/polls/{slug}/tally.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=2, stale-while-revalidate=30"
+    assert "Cookie" not in response.headers.get("Vary", "") and "Set-Cookie" not in response.headers
+    body = response.get_json()
+    assert body["total"] == 1 and "my_choice" not in body
+    assert (
+        client.get(
+            f"/polls/{slug}/tally.json", headers={"If-None-Match": response.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_tally_json_is_refused_while_results_are_hidden_and_served_once_closed(app, client, debate_poll):
+    client.post(f"/polls/{debate_poll}/vote", data={"choice": "military"})
+    refused = client.get(f"/polls/{debate_poll}/tally.json")
+    assert refused.status_code == 403 and refused.is_json
+    assert client.get(f"/polls/{debate_poll}/results.json").status_code == 200  # the voter's own view
+    with app.app_context():
+        db.session.execute(db.select(Poll).filter_by(slug=debate_poll)).scalar_one().closes_at = utcnow()
+        db.session.commit()
+    assert app.test_client().get(f"/polls/{debate_poll}/tally.json").get_json()["total"] == 1
+
+
+def test_tally_json_unknown_poll_is_json_404(client):
+    response = client.get("/polls/none/tally.json")
+    assert response.status_code == 404 and response.is_json

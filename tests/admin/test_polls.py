@@ -66,6 +66,11 @@ def test_create_poll(app, admin_client, client):
         ({"closes_at": "2025-01-01T00:00"}, "closing time must be after"),
         ({"moderation_mode": "none"}, "Not a valid choice"),
         ({"results_visibility": ["always", "after_vote"]}, "only once"),
+        ({"embed_origins": "news.example"}, "Line 1: news.example: start with https://"),
+        ({"embed_origins": "https://news.example\nhttps://news.example/article"}, "Line 2:"),
+        ({"embed_origins": "https://news.example 'unsafe-inline'"}, "without a page path"),
+        ({"results_note": "n" * 201}, "200 characters"),
+        ({"results_note": "<b>bold</b>"}, "plain text"),
     ],
 )
 def test_bad_poll_input_stores_nothing_and_says_why(app, admin_client, debate_poll, change, message):
@@ -126,3 +131,41 @@ def test_unknown_poll_pages_are_404(admin_client):
     assert admin_client.get("/admin/polls/nope/edit").status_code == 404
     assert admin_client.post("/admin/polls/nope/close").status_code == 404
     assert admin_client.get("/admin/polls/nope/dashboard").status_code == 404
+
+
+def test_embedding_sites_and_the_results_note_are_saved_and_used(app, admin_client, client, debate_poll):
+    data = {
+        **GOOD,
+        "slug": debate_poll,
+        "choices": "military: Military\ndiplomacy: Diplomacy\nundecided: Undecided",
+        "embed_origins": "https://News.Example/\nhttps://*.news.example",
+        "results_note": "Readers who chose to answer.",
+    }
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
+    poll = stored(app, debate_poll)
+    assert poll.embed_origins == "https://news.example\nhttps://*.news.example"
+    assert poll.results_note == "Readers who chose to answer."
+    policy = client.get(f"/polls/{debate_poll}/embed").headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://news.example https://*.news.example" in policy
+    dashboard = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
+    assert (
+        f"&lt;script async src=&#34;http://localhost/static/js/embed.js&#34; data-poll=&#34;{debate_poll}&#34;"
+        in dashboard
+    )
+    assert f"&lt;iframe src=&#34;http://localhost/polls/{debate_poll}/embed&#34;" in dashboard
+    assert "<code>https://news.example</code>" in dashboard
+
+
+def test_a_refused_embedding_site_keeps_what_the_editor_typed(app, admin_client, debate_poll):
+    typed = "https://news.example\nhttps://news.example/page"
+    data = {**GOOD, "slug": debate_poll, "embed_origins": typed}
+    response = admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data)
+    assert response.status_code == 400
+    assert "https://news.example/page</textarea>" in response.get_data(as_text=True)
+    assert stored(app, debate_poll).embed_origins == ""
+
+
+def test_a_new_poll_starts_with_the_survey_note_and_no_embedding_site(admin_client):
+    page = admin_client.get("/admin/polls/new").get_data(as_text=True)
+    assert 'value="Readers&#39; poll: not a scientific survey."' in page
+    assert "No site may embed" not in page
