@@ -109,6 +109,8 @@ class Config:
         self.LOGIN_LIMIT_PER_ACCOUNT = environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.PROXY_COUNT = env_int(environ, "PROXY_COUNT", 0, minimum=0)
         self.EMBED_ORIGINS = environ.get("EMBED_ORIGINS", "").split()
+        # How often an open results section asks for the tally (it backs off while the tab is hidden).
+        self.LIVE_RESULTS_INTERVAL_MS = env_int(environ, "LIVE_RESULTS_INTERVAL_MS", 3000, minimum=500)
         self.VOTE_LIMIT_PER_IP = environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
         # Votes from browsers with no vote in the poll yet, per address (IPv6: per /64) and poll;
         # vote changes are not counted. README "Security" gives the trade-off.

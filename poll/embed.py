@@ -29,9 +29,6 @@ from .voter import current_voter_id
 
 bp = Blueprint("embed", __name__)
 
-# Live results: how often a visible card asks for the tally (it backs off while hidden).
-LIVE_RESULTS_INTERVAL_MS = 3000
-
 COOKIES_BLOCKED = (
     "Your browser does not let this box on another site remember your vote, so it was not recorded "
     "here. Your choice is kept: finish voting on the poll's own page."
@@ -67,7 +64,7 @@ def render_embed(poll: Poll, form: VoteForm | None = None, status: int = 200, pr
         "tally": snapshot.tally if snapshot.results_visible(now) else None,
         # Public tallies come from the cacheable tally.json; a voter's own view from the frame's results.json.
         "live_url": json_path(poll.slug, "tally.json" if public else "embed/results.json"),
-        "live_interval": LIVE_RESULTS_INTERVAL_MS,
+        "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "parents": g.frame_ancestors,
         "cross_site": cross_site_cookies(current_app),
         "problem": problem,

@@ -36,6 +36,7 @@ def render_poll(poll: Poll, form: VoteForm | None = None, status: int = 200):
         # For link previews (Open Graph) only where anyone may see it.
         "public_tally": snapshot.tally if public else None,
         "live_url": json_path(poll.slug, "tally.json" if public else "results.json"),
+        "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "comment_form_data": CommentForm(),
     }
     return render_template("public/poll.html", **context), status
