@@ -15,7 +15,7 @@ from ..conftest import PASSWORD
 from .conftest import DESKTOP, PHONE
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-PUBLIC_PAGES = ["/", "/polls/{slug}", "/polls/{slug}/debate", "/polls/no-such-poll"]
+PUBLIC_PAGES = ["/", "/polls/{slug}", "/polls/{slug}/debate", "/polls/no-such-poll", "/polls/{slug}/embed"]
 ADMIN_PAGES = [
     "/admin/login",
     "/admin/",
@@ -76,6 +76,12 @@ def test_public_pages_have_no_violations(browser, live_server, busy_poll, axe_so
     page.get_by_role("button", name="Vote").click()
     page.wait_for_url("**#results")
     found["after voting"] = violations(page, axe_source)
+    page.goto(f"{live_server}/polls/{busy_poll}/embed")
+    page.get_by_role("radio", name="Undecided").check()
+    page.get_by_role("button", name="Vote").click()
+    page.wait_for_load_state()
+    page.get_by_text("Change your vote").click()
+    found["embed after voting"] = violations(page, axe_source)
     context.close()
     assert {path: items for path, items in found.items() if items} == {}, json.dumps(found, indent=1)
 
