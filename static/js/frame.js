@@ -11,6 +11,8 @@
   var slug = me.getAttribute("data-poll");
   var parents = (me.getAttribute("data-parents") || "").split(" ");
   var fullPoll = me.getAttribute("data-full-poll");
+  // The attributes the server gives the frame's cookies (poll/frame_cookies.py).
+  var partitioned = me.getAttribute("data-partitioned") === "yes";
   var framed = window.parent !== window;
 
   function allowed(origin) {
@@ -45,8 +47,9 @@
   document.addEventListener("toggle", sendHeight, true);
 
   function canKeepCookies() {
-    var secure = location.protocol === "https:";
-    var probe = "frame_probe=1; path=/; max-age=60; " + (secure ? "SameSite=None; Secure; Partitioned" : "SameSite=Lax");
+    // A cookie with the server's attributes, set and read back: what the browser does with it, it
+    // does with the frame's session and voter cookies.
+    var probe = "frame_probe=1; path=/; max-age=60; " + (partitioned ? "SameSite=None; Secure; Partitioned" : "SameSite=Lax");
     document.cookie = probe;
     var kept = document.cookie.indexOf("frame_probe=1") !== -1;
     document.cookie = probe.replace("max-age=60", "max-age=0");

@@ -12,6 +12,18 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+# The cross-site embed harness (HTTPS test sites, a Chromium that blocks third-party cookies): imported
+# here so that any browser test can ask for its fixtures.
+from .cross_site import (  # noqa: F401
+    article_server,
+    cookie_probe_sites,
+    cross_site_context,
+    https_server,
+    launch_cross_site_context,
+    tls_certificate,
+    tls_server_context,
+)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",
