@@ -68,6 +68,7 @@ bench: install bench-tools
 	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.http_load
+	$(BIN)/python -m bench.embed
 	$(BIN)/python -m bench.floor
 	$(BIN)/python -m bench.integrity
 
