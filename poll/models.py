@@ -90,6 +90,8 @@ class Choice(db.Model):
     # The stance side a vote for this choice stands for ("neutral", or another
     # choice's key); None: the choice is a side of its own, named by its key.
     side: Mapped[str | None] = mapped_column(String(40))
+    # The debate column's heading for the side this choice names ("" : "For <label>").
+    side_heading: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # Kept in step with the vote table inside the voting transaction, so that
     # results never have to count the votes table.
     vote_count: Mapped[int] = mapped_column(default=0)
@@ -274,6 +276,13 @@ class Comment(db.Model):
     corrected_stance: Mapped[str | None] = mapped_column(String(20))
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One level of replies: a reply's parent is a top-level comment of the same poll.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    # Why a moderator rejected it, shown to its author.
+    decision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The author's one appeal against a rejection (appealed_at set: used).
+    appeal_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author_choice: Mapped[Choice | None] = relationship()
     moderated_by: Mapped[Moderator | None] = relationship()
@@ -324,6 +333,40 @@ class Comment(db.Model):
         return func.coalesce(cls.corrected_stance, cls.stance)
 
 
+class CommentMark(db.Model):
+    """A voter's "good point" on a comment: at most one per voter and comment
+    (the primary key), so a mark can never count twice."""
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    voter_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VoterMute(db.Model):
+    """A moderator's decision that one voter's new comments are refused until
+    ``expires_at`` (or until lifted); who and why are also in the audit log."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voter_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
+
+    created_by: Mapped["Moderator | None"] = relationship(foreign_keys=[created_by_id])
+    lifted_by: Mapped["Moderator | None"] = relationship(foreign_keys=[lifted_by_id])
+
+
+class RejectionReason(db.Model):
+    """A preset reason moderators pick when rejecting (admins edit the list)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
 class CommentFlag(db.Model):
     """An automatic or manual reason for a moderator to look at a comment."""
 
@@ -357,12 +400,23 @@ class PollStanceHead(db.Model):
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+BLOCKED_BANNED = "banned"
+BLOCKED_SUSPECT = "suspect"
+BLOCKED_KINDS = (BLOCKED_BANNED, BLOCKED_SUSPECT)
+
+
 class BlockedWord(db.Model):
-    """A word or phrase that flags a comment for moderators (admins edit the list)."""
+    """A word or phrase admins list: "banned" holds the comment for review even
+    on a post-moderated poll; "suspect" only flags it for moderators."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phrase: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default=BLOCKED_SUSPECT, server_default=BLOCKED_SUSPECT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("kind IN (" + ", ".join(f"'{kind}'" for kind in BLOCKED_KINDS) + ")", name="kind"),
+    )
 
 
 class AuditEntry(db.Model):
