@@ -45,12 +45,11 @@ def snapshot_etag(snapshot: ResultsSnapshot, *, is_open: bool, personal: bool) -
     return hashlib.blake2s(repr(state).encode(), digest_size=12).hexdigest()
 
 
-def not_modified(etag: str) -> bool:
-    return etag in request.if_none_match
-
-
-def tagged(response: Response, etag: str) -> Response:
+def conditional_json(etag: str, cache_control: str, **body) -> Response:
+    """The body as JSON with ``etag``, or 304 (no body built) when the reader already has it."""
+    response = Response(status=304) if etag in request.if_none_match else jsonify(**body)
     response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
     return response
 
 
@@ -69,22 +68,19 @@ def results(slug: str):
     if not snapshot.results_visible(now):
         abort(403, description="Results are shown once you have voted.")
     is_open = snapshot.is_open(now)
-    etag = snapshot_etag(snapshot, is_open=is_open, personal=True)
-    if not_modified(etag):
-        response = Response(status=304)
-    else:
-        response = jsonify(
-            poll=snapshot.slug,
-            question=snapshot.question,
-            is_open=is_open,
-            my_choice=snapshot.my_choice,
-            **snapshot.tally.as_dict(),
-        )
-    # my_choice is this reader's own: a shared cache must not hand it to another,
-    # and a browser must ask again each time (results are live).
-    response.headers["Cache-Control"] = "private, no-cache"
+    response = conditional_json(
+        snapshot_etag(snapshot, is_open=is_open, personal=True),
+        # my_choice is this reader's own: a shared cache must not hand it to another,
+        # and a browser must ask again each time (results are live).
+        "private, no-cache",
+        poll=snapshot.slug,
+        question=snapshot.question,
+        is_open=is_open,
+        my_choice=snapshot.my_choice,
+        **snapshot.tally.as_dict(),
+    )
     response.vary.add("Cookie")
-    return tagged(response, etag)
+    return response
 
 
 # The same for the embedded card: under /polls/<slug>/embed, so that the frame's
@@ -102,13 +98,13 @@ def tally(slug: str):
     if not snapshot.results_are_public(now):
         abort(403, description="This poll shows its results only to readers who have voted.")
     is_open = snapshot.is_open(now)
-    etag = snapshot_etag(snapshot, is_open=is_open, personal=False)
-    if not_modified(etag):
-        response = Response(status=304)
-    else:
-        response = jsonify(poll=snapshot.slug, is_open=is_open, **snapshot.tally.as_dict())
-    response.headers["Cache-Control"] = "public, max-age=2, stale-while-revalidate=30"
-    return tagged(response, etag)
+    return conditional_json(
+        snapshot_etag(snapshot, is_open=is_open, personal=False),
+        "public, max-age=2, stale-while-revalidate=30",
+        poll=snapshot.slug,
+        is_open=is_open,
+        **snapshot.tally.as_dict(),
+    )
 
 
 class NoSessions(SessionInterface):

@@ -69,6 +69,21 @@ def browser():
 
 
 @pytest.fixture
+def new_page(browser):
+    """``new_page(viewport=DESKTOP)``: a page in a browser context of its own (a separate reader)."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshots(request):
     """Where pages are saved for a person to look at (SCREENSHOT_DIR, else skipped)."""
     folder = os.environ.get("SCREENSHOT_DIR")

@@ -16,20 +16,6 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True, "LIVE_RESULTS_INTERVAL_MS": 500}
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def vote(page, label: str) -> None:
     page.get_by_role("radio", name=label).check()
     page.get_by_role("button", name="Vote").click()

@@ -1,23 +1,7 @@
 """Voting in a real browser."""
 
-import pytest
-
 from ..helpers import counted_from_votes, vote_rows
-from .conftest import DESKTOP, PHONE
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+from .conftest import PHONE
 
 
 def result_row(page, label):
