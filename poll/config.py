@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
@@ -64,6 +65,17 @@ def env_int(environ: Mapping[str, str], name: str, default: int, minimum: int) -
     return int(value)
 
 
+def time_zone_name(environ: Mapping[str, str], name: str = "TIMEZONE", default: str = "UTC") -> str:
+    """An IANA zone name (Europe/Berlin, Asia/Seoul); a typo stops start-up with a message naming it."""
+    value = environ.get(name, "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"{name} must be an IANA time zone name such as Asia/Seoul, not {value!r}"
+        raise ValueError(message) from None
+    return value
+
+
 def host_names(text: str) -> list[str] | None:
     """TRUSTED_HOSTS: names separated by spaces or commas (``.example.org`` also
     admits its subdomains); None, any host, when unset."""
@@ -104,6 +116,8 @@ class Config:
         self.COMMENT_LIMIT_PER_VOTER = environ.get("COMMENT_LIMIT_PER_VOTER", "5 per minute;30 per hour")
         self.COMMENT_LIMIT_PER_IP = environ.get("COMMENT_LIMIT_PER_IP", "20 per minute;200 per hour")
         self.COMMENTS_PER_PAGE = 20
+        # "Good point" marks (a toggle) per voter: enough to read and mark a whole debate, not to script it.
+        self.MARK_LIMIT_PER_VOTER = environ.get("MARK_LIMIT_PER_VOTER", "30 per minute;300 per hour")
         self.QUEUE_PER_PAGE = 25
         self.LOGIN_LIMIT_PER_IP = environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
@@ -127,6 +141,8 @@ class Config:
         self.TASK_QUEUE_URL = environ.get("TASK_QUEUE_URL", "")
         # Lets several deployments (or test runs) share one Redis without sharing a queue.
         self.TASK_QUEUE_NAME = environ.get("TASK_QUEUE_NAME", "debate-poll-tagging")
+        # The newsroom's time zone: admin pages show and take times in it; the database keeps UTC.
+        self.TIMEZONE = time_zone_name(environ)
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

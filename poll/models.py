@@ -190,6 +190,8 @@ FLAG_LINK = "link"
 FLAG_DUPLICATE = "duplicate_text"
 FLAG_BURST = "burst"
 FLAG_MODERATOR = "second_look"
+# A rejected comment its author appealed (poll.services.appeals): back in the queue for a second decision.
+FLAG_APPEAL = "appeal"
 AUTOMATIC_FLAGS = (
     FLAG_UNCIVIL,
     FLAG_BLOCKED_WORD,
@@ -198,7 +200,7 @@ AUTOMATIC_FLAGS = (
     FLAG_BURST,
     FLAG_STANCE_VOTE_MISMATCH,
 )
-ALL_FLAGS = (*AUTOMATIC_FLAGS, FLAG_MODERATOR)
+ALL_FLAGS = (*AUTOMATIC_FLAGS, FLAG_MODERATOR, FLAG_APPEAL)
 
 ROLE_ADMIN = "admin"
 ROLE_MODERATOR = "moderator"

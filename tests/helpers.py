@@ -38,3 +38,13 @@ def counted_from_votes(app, slug: str) -> dict[str, int]:
             .group_by(Choice.key)
         ).all()
         return dict(rows)
+
+
+def threads_by_side(html: str) -> dict[str, str]:
+    """The debate page's threads (their HTML) joined per side (data-side)."""
+    listing = html.split('id="threads-heading"', 1)[1].split('id="split-heading"', 1)[0]
+    found: dict[str, str] = {}
+    for chunk in listing.split('<li class="thread" data-side="')[1:]:
+        side, thread = chunk.split('"', 1)
+        found[side] = found.get(side, "") + thread
+    return found

@@ -77,3 +77,18 @@ def test_whole_number_settings_are_read(monkeypatch):
     monkeypatch.setenv("VOTE_BURST_THRESHOLD", " 7 ")
     app = create_app()
     assert (app.config["PROXY_COUNT"], app.config["VOTE_BURST_THRESHOLD"]) == (2, 7)
+
+
+def test_timezone_is_an_iana_name_defaulting_to_utc():
+    from poll.config import Config
+
+    assert Config("/instance", {}).TIMEZONE == "UTC"
+    assert Config("/instance", {"TIMEZONE": " Asia/Seoul "}).TIMEZONE == "Asia/Seoul"
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus", "Europe", "../../etc/passwd", "UTC\x00", "+09:00"])
+def test_a_bad_timezone_stops_start_up_naming_it(value):
+    from poll.config import Config
+
+    with pytest.raises(ValueError, match="TIMEZONE must be an IANA time zone name"):
+        Config("/instance", {"TIMEZONE": value})

@@ -1,7 +1,7 @@
 """XSS payloads through comment body and display name: escaped on every page, defused in every CSV.
 
-The form refuses obvious markup, so the payloads are stored through the service
-directly, as a bypass or an older version might have stored them."""
+Most are stored through the service, as a bypass or an older version might have stored
+them; the form takes them too (text that looks like markup is text), stored as typed."""
 
 import csv
 import io
@@ -81,3 +81,29 @@ def test_payloads_are_defused_in_every_csv(moderator_client, hostile):
         )
     ]
     assert '\'=HYPERLINK("http://evil.example","x9")' in names
+
+
+def test_payloads_posted_through_the_form_are_stored_as_typed_and_shown_as_text(app, client, make_poll):
+    from poll.models import Comment
+
+    slug = make_poll("typed", moderation_mode=MODERATION_POST)
+    for payload in PAYLOADS:
+        data = {"body": f"Body {payload}", "display_name": payload[:50]}
+        assert client.post(f"/polls/{slug}/comments", data=data).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(db.select(Comment.body, Comment.display_name).order_by(Comment.id)).all()
+        # The author sees a rejection reason that looks like markup as text as well.
+        db.session.execute(
+            db.update(Comment)
+            .where(Comment.id == 1)
+            .values(status="rejected", decision_reason="<script>alert('r1')</script>")
+        )
+        db.session.commit()
+    assert [tuple(row) for row in rows] == [(f"Body {payload}", payload[:50]) for payload in PAYLOADS]
+    for page in (client.get(f"/polls/{slug}/debate"), app.test_client().get(f"/polls/{slug}/debate")):
+        html = page.get_data(as_text=True)
+        assert_escaped(html)
+        assert "{{ 7*7 }}" in html and "&lt;/textarea&gt;&lt;script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;r1&#39;)&lt;/script&gt;" in client.get(f"/polls/{slug}/debate").get_data(
+        as_text=True
+    )

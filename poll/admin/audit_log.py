@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AuditEntry, Moderator
@@ -37,6 +38,53 @@ def audit_filters() -> tuple[list, dict]:
     return conditions, chosen
 
 
+def _words(value) -> str:
+    """One stored value of a before/after snapshot, as a reader would say it."""
+    if value is None or value == "" or value == []:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_words(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key} {_words(item)}" for key, item in value.items())
+    return str(value)
+
+
+def change_lines(before: dict | None, after: dict | None) -> list[str]:
+    """``status: pending → rejected`` for each field an entry records, in words."""
+    before, after = before or {}, after or {}
+    lines = []
+    for key in [*before, *(key for key in after if key not in before)]:
+        label = key.replace("_", " ")
+        if key in before and key in after:
+            if before[key] != after[key]:
+                lines.append(f"{label}: {_words(before[key])} → {_words(after[key])}")
+            else:
+                lines.append(f"{label}: {_words(after[key])} (unchanged)")
+        elif key in after:
+            lines.append(f"{label}: {_words(after[key])}")
+        else:
+            lines.append(f"{label}: was {_words(before[key])}")
+    return lines
+
+
+def target_link(entry: AuditEntry) -> str | None:
+    """Where an entry's target can be seen: the comment in the queue, the poll's
+    dashboard, the moderator's own actions, the mutes in force."""
+    if entry.target_type == "comment" and entry.target_id.isdigit():
+        return url_for("admin.queue", comment=entry.target_id)
+    if entry.target_type == "poll":
+        return url_for("admin.dashboard", slug=entry.target_id)
+    if entry.target_type == "moderator":
+        return url_for("admin.audit_log", actor=entry.target_id)
+    if entry.target_type == "voter_mute":
+        return url_for("admin.mute_list")
+    if entry.poll is not None:
+        return url_for("admin.dashboard", slug=entry.poll.slug)
+    return None
+
+
 @bp.get("/audit")
 def audit_log():
     conditions, chosen = audit_filters()
@@ -45,6 +93,7 @@ def audit_log():
     rows = list(
         db.session.execute(
             db.select(AuditEntry)
+            .options(selectinload(AuditEntry.poll))
             .where(*conditions)
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
             .offset((page - 1) * per_page)
@@ -57,7 +106,10 @@ def audit_log():
     actors = db.session.execute(db.select(Moderator.username).order_by(Moderator.username)).scalars()
     return render_template(
         "admin/audit.html",
-        entries=rows[:per_page],
+        entries=[
+            {"entry": entry, "changes": change_lines(entry.before, entry.after), "link": target_link(entry)}
+            for entry in rows[:per_page]
+        ],
         has_more=len(rows) > per_page,
         page=page,
         chosen=chosen,

@@ -1,4 +1,4 @@
-"""The blocked-words list (admins): comments using them are flagged."""
+"""The blocked-words list (admins): "suspect" words flag a comment, "banned" ones hold it for review."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -6,14 +6,18 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import BlockedWord
+from ..models import BLOCKED_BANNED, BlockedWord
 from ..services import audit
 from .blueprint import admin_required, bp
 from .forms import BlockedWordForm, ButtonForm
 
 
 def _page(form: BlockedWordForm, status: int = 200):
-    words = db.session.execute(db.select(BlockedWord).order_by(BlockedWord.phrase)).scalars().all()
+    words = (
+        db.session.execute(db.select(BlockedWord).order_by(BlockedWord.kind, BlockedWord.phrase))
+        .scalars()
+        .all()
+    )
     return render_template("admin/blocked_words.html", words=words, form=form, button=ButtonForm()), status
 
 
@@ -34,13 +38,17 @@ def add_blocked_word():
         form.phrase.errors.append(f"{phrase!r} is already on the list.")
         return _page(form, 400)
     now = utcnow()
-    db.session.add(BlockedWord(phrase=phrase, created_at=now))
-    audit.record(current_user, "blocked_word.add", "blocked_word", phrase, now)
+    kind = form.kind.data
+    db.session.add(BlockedWord(phrase=phrase, kind=kind, created_at=now))
+    audit.record(current_user, "blocked_word.add", "blocked_word", phrase, now, after={"kind": kind})
     try:
         db.session.commit()
     except IntegrityError:  # added by someone else at the same moment
         db.session.rollback()
-    flash(f"Comments containing {phrase!r} will be flagged from now on.", "success")
+    if kind == BLOCKED_BANNED:
+        flash(f"New comments containing {phrase!r} will wait for review from now on.", "success")
+    else:
+        flash(f"New comments containing {phrase!r} will be flagged from now on.", "success")
     return redirect(url_for("admin.blocked_words"))
 
 
@@ -52,7 +60,9 @@ def remove_blocked_word(word_id: int):
         abort(404, description="That word is not on the list.")
     if not ButtonForm().validate_on_submit():
         abort(400)
-    audit.record(current_user, "blocked_word.remove", "blocked_word", word.phrase, utcnow())
+    audit.record(
+        current_user, "blocked_word.remove", "blocked_word", word.phrase, utcnow(), before={"kind": word.kind}
+    )
     db.session.delete(word)
     db.session.commit()
     flash(f"{word.phrase!r} removed from the list.", "success")

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
-from ..extensions import login_manager
+from ..extensions import db, login_manager
+from ..models import Comment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -60,3 +61,11 @@ def safe_next(target: str | None, default_endpoint: str = "admin.queue") -> str:
     if target and is_same_site_path(target):
         return target
     return url_for(default_endpoint)
+
+
+def comment_or_404(comment_id: int) -> Comment:
+    """The comment an admin action names, or a 404 page."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404, description="There is no such comment.")
+    return comment

@@ -18,7 +18,9 @@ from .forms import RestoreVotesForm, VoidBurstForm
 
 
 def render_dashboard(poll: Poll, status: int = 200):
-    figures = dashboard_figures(poll, utcnow(), current_app.config["VOTE_BURST_THRESHOLD"])
+    figures = dashboard_figures(
+        poll, utcnow(), current_app.config["VOTE_BURST_THRESHOLD"], current_app.config["TIMEZONE"]
+    )
     peak = max((count for _, count in figures.votes_over_time), default=0)
     page = render_template(
         "admin/dashboard.html",

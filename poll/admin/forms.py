@@ -1,20 +1,54 @@
 """Forms of the admin pages."""
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    Form,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..db_types import utcnow
 from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
+from ..models import BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
 from ..services.embedding import EmbedSiteError, parse_origins
-from ..services.moderation import REASON_MAX_LENGTH
+from ..services.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
+from ..services.mutes import DURATION_LABELS
+from ..services.polls import (
+    OWN_SIDE,
+    SIDE_HEADING_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    PlannedChoice,
+    PollError,
+    choices_problem,
+    default_side_heading,
+    local_time,
+    plan_choices,
+    sides_problems,
+    slug_from_title,
+    slug_problem,
+    utc_from_local,
+)
 from ..tagging import STANCES
+from ..tagging.lexicon import NEUTRAL
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-CHOICE_KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
+BLOCKED_KIND_LABELS = {
+    BLOCKED_SUSPECT: "Suspect: flag for moderators, publish as usual",
+    BLOCKED_BANNED: "Banned: hold for review, even on post-moderated polls",
+}
 VISIBILITY_LABELS = {"after_vote": "After voting", "always": "Always, even before voting"}
 
 
@@ -42,6 +76,10 @@ class ModerationForm(FlaskForm):
             SelectChoice("flag", "Flag for a second look"),
         ],
         validators=[single_value],
+    )
+    # A preset rejection reason; the view fills the choices from the current list.
+    preset = SelectField(
+        "Preset reason", choices=[SelectChoice("", "No preset")], default="", validators=[single_value]
     )
     reason = StringField(
         "Reason",
@@ -94,23 +132,50 @@ class StanceForm(FlaskForm):
     stance = SelectField("Stance", choices=[SelectChoice(stance, stance.capitalize()) for stance in STANCES])
 
 
-class PollForm(FlaskForm):
-    slug = StringField(
-        "Address (slug)",
+class SideForm(Form):
+    """One choice's row of the poll editor's side mapping (inside PollForm, which carries the CSRF token)."""
+
+    side = SelectField(validate_choice=False, validators=[single_value])
+    heading = StringField(
         filters=[strip_whitespace],
         validators=[
-            DataRequired("Please give the poll an address."),
-            Length(max=80),
-            Regexp(
-                SLUG_PATTERN, message="Use lower-case letters, digits and single dashes, like my-poll-2026."
+            single_value,
+            Length(
+                max=SIDE_HEADING_MAX_LENGTH,
+                message=f"Please keep the heading to {SIDE_HEADING_MAX_LENGTH} characters.",
             ),
+            plain_text,
+            no_format_characters,
         ],
     )
+
+
+@dataclass
+class SideRow:
+    choice: PlannedChoice
+    form: SideForm
+
+
+class PollForm(FlaskForm):
+    """The poll editor. ``zone``: the newsroom's time zone, in which times are shown and typed;
+    ``poll``: the poll being edited (None for a new one), whose choices keep their keys."""
+
     title = StringField(
         "Title",
         filters=[strip_whitespace],
         validators=[DataRequired("Please give a title."), Length(max=200), plain_text, no_format_characters],
     )
+    slug = StringField(
+        "Address (slug)",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            Length(max=SLUG_MAX_LENGTH, message=f"Please keep the address to {SLUG_MAX_LENGTH} characters."),
+        ],
+    )
+    # The address static/js/poll-editor.js last made from the title: while the field still holds it, the
+    # address follows the title (and is made unique) as if the field had been left empty.
+    slug_suggested = HiddenField(filters=[strip_whitespace])
     question = TextAreaField(
         "Question",
         filters=[strip_whitespace],
@@ -127,19 +192,23 @@ class PollForm(FlaskForm):
         validators=[Length(max=5000), plain_text, no_format_characters],
     )
     choices = TextAreaField(
-        "Choices, one per line as key: label",
+        "Choices, one per line",
         filters=[strip_whitespace],
+        description=(
+            "Each line is an answer as readers see it, colons and all. Keys (in exports and results.json) "
+            "are made from the labels; an edited line keeps its key and its votes."
+        ),
         validators=[
-            DataRequired("Please list the choices."),
+            DataRequired("Please list the choices, one per line."),
             Length(max=3000),
             plain_text,
             no_format_characters,
         ],
     )
     opens_at = DateTimeLocalField(
-        "Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Please give an opening time.")]
+        "Opens", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Please give an opening time.")]
     )
-    closes_at = DateTimeLocalField("Closes (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes (optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     moderation_mode = SelectField(
         "Comments",
         choices=[SelectChoice(value, label) for value, label in MODERATION_LABELS.items()],
@@ -162,9 +231,131 @@ class PollForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[Length(max=200), plain_text, no_format_characters],
     )
+    preview = SubmitField("Preview")
+    save = SubmitField("Save poll")
+
+    def __init__(self, *args, zone: ZoneInfo, poll: Poll | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone, self.poll = zone, poll
+        self.opens_at.label.text = f"Opens ({zone.key})"
+        self.closes_at.label.text = f"Closes ({zone.key}, optional)"
+        self.opens_at.description = self.closes_at.description = f"In {zone.key} time; kept in UTC."
+        self.slug.description = (
+            "The poll's link: changing it breaks links already shared."
+            if poll
+            else "Leave it empty to make it from the title."
+        )
+        self.form_errors: list[str] = []
+        self.side_errors: list[str] = []
+        self.time_notes: list[str] = []
+        self.slug_derived = False
+        self.opens_at_utc = self.closes_at_utc = None
+        if not self.is_submitted():
+            self._fill(poll)
+        self.plan = plan_choices(self.choice_labels, poll.choices if poll else ())
+        self.side_rows = [self._side_row(choice) for choice in self.plan.choices]
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
+        # Kept for the side rows, which are made once the choices are known.
+        self.submitted_data = self.meta.wrap_formdata(self, formdata)
+        super().process(self.submitted_data, obj, data, extra_filters, **kwargs)
+
+    def _fill(self, poll: Poll | None) -> None:
+        """What an editor starts from: the poll as stored, or a new poll opening now."""
+        if poll is None:
+            self.opens_at.data = local_time(utcnow(), self.zone).replace(second=0, microsecond=0)
+            self.results_note.data = DEFAULT_RESULTS_NOTE
+            return
+        for name in ("title", "slug", "question", "summary", "moderation_mode", "results_visibility"):
+            getattr(self, name).data = getattr(poll, name)
+        self.embed_origins.data, self.results_note.data = poll.embed_origins, poll.results_note
+        self.choices.data = "\n".join(choice.label for choice in poll.choices)
+        self.opens_at.data = local_time(poll.opens_at, self.zone).replace(second=0, microsecond=0)
+        if poll.closes_at is not None:
+            self.closes_at.data = local_time(poll.closes_at, self.zone).replace(second=0, microsecond=0)
+
+    @property
+    def choice_labels(self) -> list[str]:
+        text = self.choices.data if isinstance(self.choices.data, str) else ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _side_row(self, choice: PlannedChoice) -> SideRow:
+        stored = self.poll.choice_by_key(choice.key) if self.poll else None
+        default = {"side": (stored.side or OWN_SIDE) if stored else OWN_SIDE}
+        default["heading"] = stored.side_heading if stored else ""
+        if default["side"] == choice.key:
+            default["side"] = OWN_SIDE
+        form = SideForm(formdata=self.submitted_data, prefix=f"side-{choice.key}", data=default)
+        form.side.label.text = f"Side of “{choice.label}”"
+        form.heading.label.text = f"Debate heading for “{choice.label}”"
+        form.side.choices = [
+            SelectChoice(OWN_SIDE, "A side of its own"),
+            SelectChoice(NEUTRAL, "Neutral (neither side)"),
+            *(
+                SelectChoice(other.key, f"With “{other.label}”")
+                for other in self.plan.choices
+                if other != choice
+            ),
+        ]
+        return SideRow(choice, form)
+
+    @property
+    def wants_preview(self) -> bool:
+        return bool(self.preview.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        rows_valid = [row.form.validate() for row in self.side_rows]
+        if valid and all(rows_valid):
+            problems = sides_problems(self.plan.choices, self.sides)
+            for row in self.side_rows:
+                if row.choice.key in problems:
+                    row.form.side.errors.append(problems[row.choice.key])
+            if "" in problems:
+                self.side_errors.append(problems[""])
+            return not problems
+        return False
+
+    def validate_slug(self, field) -> None:
+        typed = field.data or ""
+        if self.poll is None and (not typed or typed == (self.slug_suggested.data or "")):
+            if self.title.errors or not self.title.data:
+                return  # the title's own message says what is missing
+            field.data = self.slug_suggested.data = slug_from_title(self.title.data)
+            self.slug_derived = True
+            return
+        if not typed:
+            raise ValidationError("Please give the poll an address.")
+        if not re.fullmatch(SLUG_PATTERN, typed):
+            raise ValidationError("Use lower-case letters, digits and single dashes, like my-poll-2026.")
+        problem = slug_problem(typed, self.poll.id if self.poll else None)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_choices(self, field) -> None:
-        self.parsed_choices = parse_choices(field.data or "")
+        problem = choices_problem(self.plan)
+        if problem:
+            raise ValidationError(problem)
+
+    def _utc(self, field, stored: datetime | None) -> datetime | None:
+        if field.data is None:
+            return None
+        try:
+            value, note = utc_from_local(field.data, self.zone, stored)
+        except PollError as error:
+            raise ValidationError(str(error)) from None
+        if note:
+            self.time_notes.append(f"{field.label.text}: {note}")
+        return value
+
+    def validate_opens_at(self, field) -> None:
+        self.opens_at_utc = self._utc(field, self.poll.opens_at if self.poll else None)
+
+    def validate_closes_at(self, field) -> None:
+        self.closes_at_utc = self._utc(field, self.poll.closes_at if self.poll else None)
+        opens_at = self.opens_at_utc
+        if self.closes_at_utc is not None and opens_at is not None and self.closes_at_utc <= opens_at:
+            raise ValidationError("The closing time must be after the opening time.")
 
     def validate_embed_origins(self, field) -> None:
         try:
@@ -172,28 +363,79 @@ class PollForm(FlaskForm):
         except EmbedSiteError as error:
             raise ValidationError(str(error)) from None
 
+    @property
+    def parsed_choices(self) -> list[tuple[str, str]]:
+        return [(choice.key, choice.label) for choice in self.plan.choices]
 
-def parse_choices(text: str) -> list[tuple[str, str]]:
-    """``key: label`` lines into pairs; raises ValidationError saying what is wrong."""
-    choices = []
-    for number, line in enumerate((line.strip() for line in text.splitlines() if line.strip()), start=1):
-        key, separator, label = line.partition(":")
-        key, label = key.strip().lower(), label.strip()
-        if not separator or not label:
-            raise ValidationError(
-                f"Line {number}: write it as key: label, for example diplomacy: Diplomatic engagement."
+    @property
+    def sides(self) -> dict[str, str]:
+        """Choice key -> "" (a side of its own), "neutral" or another choice's key."""
+        sides = {}
+        for row in self.side_rows:
+            side = row.form.side.data or OWN_SIDE
+            sides[row.choice.key] = OWN_SIDE if side == row.choice.key else side
+        return sides
+
+    @property
+    def headings(self) -> dict[str, str]:
+        return {row.choice.key: row.form.heading.data or "" for row in self.side_rows}
+
+    def poll_fields(self) -> dict:
+        """The poll's columns as the services take them (after ``validate``)."""
+        return {
+            "slug": self.slug.data,
+            "title": self.title.data,
+            "question": self.question.data,
+            "summary": self.summary.data or "",
+            "opens_at": self.opens_at_utc,
+            "closes_at": self.closes_at_utc,
+            "moderation_mode": self.moderation_mode.data,
+            "results_visibility": self.results_visibility.data,
+            "embed_origins": "\n".join(self.parsed_embed_origins),
+            "results_note": self.results_note.data or "",
+        }
+
+    def refuse(self, error: PollError) -> None:
+        """Put a service's refusal beside the field it concerns."""
+        if error.field == "sides":
+            self.side_errors.append(str(error))
+        elif error.field and error.field in self:
+            self[error.field].errors.append(str(error))
+        else:
+            self.form_errors.append(str(error))
+
+    @staticmethod
+    def chosen_label(field: SelectField) -> str:
+        return next((choice.label for choice in field.choices if choice.value == field.data), "")
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(field id, field label, message) of every refusal, for the summary above the form."""
+        found = [
+            (field.id, field.label.text, error)
+            for field in self
+            if field.type not in ("SubmitField", "CSRFTokenField")
+            for error in field.errors
+        ]
+        found += [("sides", "Debate sides", error) for error in self.side_errors]
+        for row in self.side_rows:
+            found += [(field.id, field.label.text, error) for field in row.form for error in field.errors]
+        return found
+
+    def side_groups(self) -> tuple[list[tuple[str, list[str]]], list[str]]:
+        """For the preview: (debate heading, labels of the choices standing for it) for each side, and
+        the labels of the neutral choices."""
+        sides, headings = self.sides, self.headings
+        side_of = {key: key if side == OWN_SIDE else side for key, side in sides.items()}
+        groups = [
+            (
+                headings.get(choice.key) or default_side_heading(choice.label),
+                [other.label for other in self.plan.choices if side_of.get(other.key) == choice.key],
             )
-        if not CHOICE_KEY.match(key):
-            raise ValidationError(f"Line {number}: a key is 1 to 40 lower-case letters, digits, - or _.")
-        if len(label) > 200:
-            raise ValidationError(f"Line {number}: keep the label to 200 characters.")
-        choices.append((key, label))
-    keys = [key for key, _ in choices]
-    if len(set(keys)) != len(keys):
-        raise ValidationError("Each choice needs its own key.")
-    if not 2 <= len(choices) <= 10:
-        raise ValidationError("A poll needs 2 to 10 choices.")
-    return choices
+            for choice in self.plan.choices
+            if side_of.get(choice.key) == choice.key != NEUTRAL
+        ]
+        neutral = [choice.label for choice in self.plan.choices if side_of.get(choice.key) == NEUTRAL]
+        return groups, neutral
 
 
 class StanceExamplesForm(FlaskForm):
@@ -219,6 +461,36 @@ class BlockedWordForm(FlaskForm):
         validators=[
             DataRequired("Please enter a word or phrase."),
             Length(max=100),
+            plain_text,
+            no_format_characters,
+        ],
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(value, label) for value, label in BLOCKED_KIND_LABELS.items()],
+        default=BLOCKED_SUSPECT,
+        validators=[single_value],
+    )
+
+
+class MuteForm(FlaskForm):
+    reason = void_reason_field("Please say why this voter is muted.")
+    duration = SelectField(
+        "For",
+        choices=[SelectChoice(value, label) for value, label in DURATION_LABELS.items()],
+        default="1d",
+        validators=[single_value],
+    )
+
+
+class RejectionReasonForm(FlaskForm):
+    text = StringField(
+        "Reason",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            DataRequired("Please write the reason."),
+            Length(max=PRESET_MAX_LENGTH, message=f"Please keep it to {PRESET_MAX_LENGTH} characters."),
             plain_text,
             no_format_characters,
         ],

@@ -1,14 +1,13 @@
 """Creating, editing, closing and featuring polls (admins)."""
 
 from collections import Counter
-from datetime import UTC
+from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import DEFAULT_RESULTS_NOTE
 from ..services import polls as poll_service
 from ..services import stance_heads
 from ..services.polls import PollError
@@ -27,73 +26,52 @@ def polls():
     )
 
 
-def _fields(form: PollForm) -> dict:
-    def utc(value):
-        return value.replace(tzinfo=UTC) if value is not None else None
-
-    return {
-        "slug": form.slug.data,
-        "title": form.title.data,
-        "question": form.question.data,
-        "summary": form.summary.data or "",
-        "opens_at": utc(form.opens_at.data),
-        "closes_at": utc(form.closes_at.data),
-        "moderation_mode": form.moderation_mode.data,
-        "results_visibility": form.results_visibility.data,
-        "embed_origins": "\n".join(form.parsed_embed_origins),
-        "results_note": form.results_note.data or "",
-    }
+def _newsroom_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
 
 
-def _save(form: PollForm, change) -> tuple[bool, object]:
-    """Validate, run ``change(fields, choices)`` and commit; on refusal the form carries the reason."""
-    if not form.validate_on_submit():
-        return False, None
-    try:
-        result = change(_fields(form), form.parsed_choices)
-    except PollError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return False, None
-    db.session.commit()
-    return True, result
+def _editor(form: PollForm, poll, save, done: str):
+    """The editor's answer: a preview (nothing saved), or ``save(form)`` committed and the poll list,
+    or the form again with the reasons beside the fields (400)."""
+    if form.validate_on_submit():
+        if form.wants_preview:
+            return render_template("admin/poll_form.html", form=form, poll=poll, preview=True)
+        try:
+            saved = save(form)
+        except PollError as error:
+            db.session.rollback()
+            form.refuse(error)
+        else:
+            db.session.commit()
+            flash(done.format(slug=saved.slug), "success")
+            for note in form.time_notes:
+                flash(note, "warning")
+            return redirect(url_for("admin.polls"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/poll_form.html", form=form, poll=poll, preview=False), status
 
 
 @bp.route("/polls/new", methods=["GET", "POST"])
 @admin_required
 def new_poll():
-    form = PollForm()
-    if not form.is_submitted():
-        form.opens_at.data = utcnow().replace(second=0, microsecond=0, tzinfo=None)
-        form.choices.data = (
-            "military: A stronger military response\ndiplomacy: Diplomatic engagement\nundecided: Undecided"
-        )
-        form.results_note.data = DEFAULT_RESULTS_NOTE
-    saved, poll = _save(
-        form, lambda fields, choices: poll_service.add_poll(fields, choices, current_user, utcnow())
-    )
-    if saved:
-        flash(f"Poll created at /polls/{poll.slug}.", "success")
-        return redirect(url_for("admin.polls"))
-    return render_template("admin/poll_form.html", form=form, poll=None), 400 if form.is_submitted() else 200
+    def save(form: PollForm):
+        fields, choices = form.poll_fields(), form.parsed_choices
+        return poll_service.add_poll(fields, choices, current_user, utcnow(), form.sides, form.headings)
+
+    return _editor(PollForm(zone=_newsroom_zone()), None, save, "Poll created at /polls/{slug}.")
 
 
 @bp.route("/polls/<slug>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_poll(slug: str):
     poll = poll_or_404(slug)
-    form = PollForm(obj=poll)
-    if not form.is_submitted():
-        form.opens_at.data = poll.opens_at.replace(tzinfo=None)
-        form.closes_at.data = poll.closes_at.replace(tzinfo=None) if poll.closes_at else None
-        form.choices.data = "\n".join(f"{choice.key}: {choice.label}" for choice in poll.choices)
-    saved, _ = _save(
-        form, lambda fields, choices: poll_service.edit_poll(poll, fields, choices, current_user, utcnow())
-    )
-    if saved:
-        flash("Poll saved.", "success")
-        return redirect(url_for("admin.polls"))
-    return render_template("admin/poll_form.html", form=form, poll=poll), 400 if form.is_submitted() else 200
+
+    def save(form: PollForm):
+        fields, choices = form.poll_fields(), form.parsed_choices
+        poll_service.edit_poll(poll, fields, choices, current_user, utcnow(), form.sides, form.headings)
+        return poll
+
+    return _editor(PollForm(zone=_newsroom_zone(), poll=poll), poll, save, "Poll saved.")
 
 
 def _button_action(slug: str, action, done: str):

@@ -1,46 +1,72 @@
 """The moderation queue and the actions taken from it."""
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import ALL_FLAGS, COMMENT_STATUSES, Comment
 from ..services import moderation
-from ..services.moderation import ModerationError, QueueFilters
+from ..services.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
 from ..services.polls import all_polls, poll_by_slug
 from ..services.stance_heads import stance_labels
 from ..tagging import SENTIMENTS, STANCES
 from ..view_helpers import requested_page
-from .blueprint import bp, safe_next
+from .blueprint import bp, comment_or_404, safe_next
 from .forms import ModerationForm, StanceForm
 
 MAX_BULK = 200
+STATUS_CHOICES = (
+    ("", "Needs a decision"),
+    (STATUS_ANY, "Any"),
+    *((status, status) for status in COMMENT_STATUSES),
+)
+
+
+def _comment_id(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def filters_from_request() -> tuple[QueueFilters, dict]:
-    """Filters from the query string; unknown values are ignored, not errors."""
+    """Filters from the query string; unknown values are ignored, not errors.
+    Without a status the queue shows what still needs a decision (pending and
+    flagged); one comment asked for by id is shown whatever its status."""
     args = request.args
+    known_statuses = {value for value, _ in STATUS_CHOICES}
     chosen = {
         "poll": args.get("poll", ""),
-        "status": args.get("status", "") if args.get("status") in COMMENT_STATUSES else "",
+        "status": args.get("status", "") if args.get("status") in known_statuses else "",
         "stance": args.get("stance", "") if args.get("stance") in STANCES else "",
         "sentiment": args.get("sentiment", "") if args.get("sentiment") in SENTIMENTS else "",
         "flag": args.get("flag", "") if args.get("flag") in ALL_FLAGS else "",
         "q": args.get("q", "").strip()[:200],
+        "comment": args.get("comment", ""),
     }
     poll = poll_by_slug(chosen["poll"]) if chosen["poll"] else None
     if poll is None:
         chosen["poll"] = ""
+    comment_id = _comment_id(chosen["comment"])
+    if comment_id is None:
+        chosen["comment"] = ""
+    status = chosen["status"] or (STATUS_ANY if comment_id is not None else STATUS_OPEN)
     filters = QueueFilters(
         poll_id=poll.id if poll else None,
-        status=chosen["status"] or None,
+        status=None if status == STATUS_ANY else status,
+        comment_id=comment_id,
         stance=chosen["stance"] or None,
         sentiment=chosen["sentiment"] or None,
         flag=chosen["flag"] or None,
         text=chosen["q"],
     )
     return filters, chosen
+
+
+def moderation_form() -> ModerationForm:
+    """The action form, offering the current preset rejection reasons."""
+    form = ModerationForm()
+    form.preset.choices = [("", "No preset")] + [(text, text) for text in moderation.rejection_reasons()]
+    return form
 
 
 @bp.get("/")
@@ -55,37 +81,39 @@ def queue():
         has_more=has_more,
         chosen=chosen,
         polls=all_polls(),
-        statuses=COMMENT_STATUSES,
+        status_choices=STATUS_CHOICES,
         stances=STANCES,
         sentiments=SENTIMENTS,
         flags=ALL_FLAGS,
         pending=moderation.pending_count(filters.poll_id),
-        form=ModerationForm(),
+        form=moderation_form(),
         stance_form=StanceForm(),
         stance_labels=stance_labels,
     )
 
 
-def comment_or_404(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404, description="There is no such comment.")
-    return comment
-
-
-def back_to_queue():
-    return redirect(safe_next(request.form.get("next")))
+def back_to_queue(stay: int | None = None):
+    """Back to the page and filters the moderator came from, at the comment
+    they work on next (``following``; ``stay``: the same one, when the action
+    was refused), so the keyboard cursor does not jump."""
+    target = safe_next(request.form.get("next"))
+    anchor = stay if stay is not None else _comment_id(request.form.get("following", ""))
+    if anchor is not None and "#" not in target:
+        target += f"#queue-{anchor}"
+    return redirect(target)
 
 
 def _act(comments: list[Comment], form: ModerationForm):
-    # The redirect is built before the action is saved: it cannot fail afterwards.
+    # The redirects are built before the action is saved: they cannot fail afterwards.
     answer = back_to_queue()
+    refused = back_to_queue(stay=comments[0].id if len(comments) == 1 else None) if comments else answer
+    reason = moderation.combined_reason(form.preset.data, form.reason.data)
     try:
-        count = moderation.apply(form.action.data, comments, current_user, utcnow(), form.reason.data or "")
+        count = moderation.apply(form.action.data, comments, current_user, utcnow(), reason)
     except ModerationError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return answer
+        return refused
     db.session.commit()
     verb = {"approve": "approved", "reject": "rejected", "flag": "flagged for a second look"}[
         form.action.data
@@ -101,21 +129,23 @@ def _form_errors(form) -> str:
 @bp.post("/comments/<int:comment_id>/moderate")
 def moderate(comment_id: int):
     comment = comment_or_404(comment_id)
-    form = ModerationForm()
+    form = moderation_form()
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose an action.", "error")
-        return back_to_queue()
+        return back_to_queue(stay=comment.id)
     return _act([comment], form)
 
 
 @bp.post("/comments/bulk")
 def bulk():
-    form = ModerationForm()
-    raw_ids = request.form.getlist("comment_id")
+    form = moderation_form()
+    # "All on this page" sends the ids the page showed; otherwise the ticked ones.
+    field = "page_comment_id" if request.form.get("all_on_page") == "1" else "comment_id"
+    raw_ids = request.form.getlist(field)
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose an action.", "error")
         return back_to_queue()
-    if len(raw_ids) > MAX_BULK or not all(value.isdigit() for value in raw_ids):
+    if len(raw_ids) > MAX_BULK or not all(value.isdigit() and len(value) < 19 for value in raw_ids):
         flash(f"Please tick between 1 and {MAX_BULK} comments in the list.", "error")
         return back_to_queue()
     comments = moderation.comments_by_id([int(value) for value in raw_ids])

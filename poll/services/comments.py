@@ -1,7 +1,6 @@
 """Posting comments and reading the debate."""
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -21,7 +20,14 @@ from ..models import (
     Vote,
 )
 from ..tagging import UNKNOWN, Tags, tag, tag_many
-from .flags import automatic_flags, flags_for_tags, refresh_tag_flags, replace_tag_flags, set_flags
+from .flags import (
+    automatic_flags,
+    flags_for_tags,
+    must_be_reviewed,
+    refresh_tag_flags,
+    replace_tag_flags,
+    set_flags,
+)
 from .stance_heads import poll_sides, stance_head_for
 
 TAGGING_INLINE = "inline"
@@ -116,9 +122,16 @@ def retag(rows) -> Counter:
 
 
 def post_comment(
-    poll: Poll, voter_id: str, body: str, display_name: str, ip_hash: str, now: datetime
+    poll: Poll,
+    voter_id: str,
+    body: str,
+    display_name: str,
+    ip_hash: str,
+    now: datetime,
+    parent: Comment | None = None,
 ) -> Comment:
-    """Tag and store a comment; public at once only on post-moderated polls."""
+    """Tag and store a comment; public at once only on post-moderated polls, and
+    not even there if it uses a banned word."""
     if not poll.is_open(now):
         raise CommentsClosedError(poll.slug)
     comment = Comment(
@@ -127,8 +140,13 @@ def post_comment(
         ip_hash=ip_hash,
         display_name=display_name,
         body=body,
+        # A reply (one level: see poll.services.debate.reply_parent) is moderated like any comment.
+        parent_id=parent.id if parent is not None else None,
         author_choice=author_choice(poll.id, voter_id),
-        status=COMMENT_APPROVED if poll.moderation_mode == MODERATION_POST else COMMENT_PENDING,
+        # A banned word holds it for a moderator even where comments are public at once.
+        status=COMMENT_APPROVED
+        if poll.moderation_mode == MODERATION_POST and not must_be_reviewed(body)
+        else COMMENT_PENDING,
         created_at=now,
     )
     if current_app.config.get("TAGGING") == TAGGING_INLINE:
@@ -173,52 +191,6 @@ def tag_stored_comments(comment_ids: list[int]) -> int:
             apply_tags(comment, tags)
             refresh_tag_flags(comment)
     return len(comments)
-
-
-@dataclass(frozen=True)
-class DebatePage:
-    military: list[Comment]
-    diplomacy: list[Comment]
-    neutral: list[Comment]
-    page: int
-    has_more: bool
-    counts: dict[str, int]
-
-
-# A comment the tagger could not read (another language) is shown with the other views.
-COLUMN_STANCES = {"military": ("military",), "diplomacy": ("diplomacy",), "neutral": ("neutral", UNKNOWN)}
-
-
-def debate_page(poll: Poll, page: int, per_page: int) -> DebatePage:
-    """Approved comments by stance, newest first; ``page`` pages every column at once."""
-    columns = {}
-    has_more = False
-    for stance in ("military", "diplomacy", "neutral"):
-        rows = (
-            db.session.execute(
-                db.select(Comment)
-                .options(selectinload(Comment.author_choice))
-                .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
-                .where(Comment.effective_stance.in_(COLUMN_STANCES[stance]))
-                .order_by(Comment.created_at.desc(), Comment.id.desc())
-                .offset((page - 1) * per_page)
-                .limit(per_page + 1)
-            )
-            .scalars()
-            .all()
-        )
-        has_more = has_more or len(rows) > per_page
-        columns[stance] = list(rows[:per_page])
-    counts = dict(
-        db.session.execute(
-            db.select(Comment.effective_stance, func.count())
-            .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
-            .group_by(Comment.effective_stance)
-        ).all()
-    )
-    for stance, shown in COLUMN_STANCES.items():
-        counts[stance] = sum(counts.pop(name, 0) for name in shown)
-    return DebatePage(**columns, page=page, has_more=has_more, counts=counts)
 
 
 def awaiting_review(poll: Poll, voter_id: str | None) -> list[Comment]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 
@@ -67,6 +68,7 @@ class Dashboard:
     tally: Tally
     votes_over_time: list[tuple[str, int]]
     bucket: str
+    timezone: str
     stance_by_sentiment: dict[tuple[str, str], int]
     queue_size: int
     moderator_activity: list[tuple[str, int]]
@@ -83,17 +85,45 @@ def _bucket_expression(dialect: str, hourly: bool):
     return func.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d", Vote.created_at)
 
 
-def votes_over_time(poll: Poll, now: datetime) -> tuple[list[tuple[str, int]], str]:
-    """Votes per hour in a poll's first three days, per day after that (by first vote time)."""
+# Gaps are filled with zeros so that the chart is a time axis; beyond this many
+# buckets the oldest are left out (the export has every vote).
+MOST_BUCKETS = {"hour": 72, "day": 366}
+
+
+def votes_over_time(poll: Poll, now: datetime, zone: str = "UTC") -> tuple[list[tuple[str, int]], str]:
+    """Votes per hour in a poll's first three days, per day after that (by first vote time),
+    in the newsroom's time zone ``zone``, with a label for every bucket and empty ones included.
+
+    The database counts per UTC hour (cheap, and the same on SQLite and
+    PostgreSQL); hours are then moved into ``zone`` and, after three days,
+    added up into its calendar days, so a day runs midnight to midnight there."""
     hourly = (min(now, poll.closes_at or now) - poll.opens_at).days < 3
-    bucket = _bucket_expression(db.session.get_bind().dialect.name, hourly)
+    bucket = _bucket_expression(db.session.get_bind().dialect.name, hourly=True)
     rows = db.session.execute(
         db.select(bucket.label("bucket"), func.count())
         .where(Vote.poll_id == poll.id)
         .group_by("bucket")
         .order_by("bucket")
     ).all()
-    return [(str(label), count) for label, count in rows], "hour" if hourly else "day"
+    local = ZoneInfo(zone)
+    counts: dict[datetime, int] = {}
+    for label, count in rows:
+        start = datetime.strptime(str(label), "%Y-%m-%d %H:00").replace(tzinfo=UTC).astimezone(local)
+        key = start if hourly else start.replace(hour=0, minute=0)
+        counts[key.replace(tzinfo=None)] = counts.get(key.replace(tzinfo=None), 0) + count
+    name = "hour" if hourly else "day"
+    if not counts:
+        return [], name
+    step = timedelta(hours=1) if hourly else timedelta(days=1)
+    last = max(counts)
+    first = max(min(counts), last - step * (MOST_BUCKETS[name] - 1))
+    series = []
+    moment = first
+    while moment <= last:
+        label = f"{moment.day} {moment:%b %H:%M}" if hourly else f"{moment:%a} {moment.day} {moment:%b}"
+        series.append((label, counts.get(moment, 0)))
+        moment += step
+    return series, name
 
 
 def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
@@ -199,8 +229,8 @@ def voided_bursts(poll: Poll) -> list[VoidedBurst]:
     ]
 
 
-def dashboard(poll: Poll, now: datetime, burst_threshold: int) -> Dashboard:
-    series, bucket = votes_over_time(poll, now)
+def dashboard(poll: Poll, now: datetime, burst_threshold: int, zone: str = "UTC") -> Dashboard:
+    series, bucket = votes_over_time(poll, now, zone)
     grid = db.session.execute(
         db.select(Comment.effective_stance, Comment.sentiment, func.count())
         .where(Comment.poll_id == poll.id)
@@ -221,6 +251,7 @@ def dashboard(poll: Poll, now: datetime, burst_threshold: int) -> Dashboard:
         tally=results_snapshot(poll.slug, None).tally,
         votes_over_time=series,
         bucket=bucket,
+        timezone=zone,
         stance_by_sentiment={(stance, sentiment): count for stance, sentiment, count in grid},
         queue_size=queue_size,
         moderator_activity=[(actor, count) for actor, count in activity],

@@ -1,13 +1,15 @@
 """Automatic flags: reasons for moderators to look at a comment first."""
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_
+from sqlalchemy import delete, func, insert
 
 from ..extensions import db
 from ..models import (
     AUTOMATIC_FLAGS,
+    BLOCKED_BANNED,
     FLAG_BLOCKED_WORD,
     FLAG_BURST,
     FLAG_DUPLICATE,
@@ -20,8 +22,20 @@ from ..models import (
 )
 from .stance_heads import SHIPPED_SIDES, poll_sides, side_of
 
+# A burst is a flood, not a busy address. An office, a school or a phone
+# carrier puts many readers behind one address (our load model: a couple of
+# readers per address and poll), and counting "three comments from one browser
+# or one address in ten minutes" flagged 32 of 33 comments written by readers
+# behind one shared address, which told moderators nothing. So: one browser
+# needs BURST_SIZE comments in the window (more than a reader answering a
+# couple of replies), and one address needs BURST_ADDRESS_SIZE comments in the
+# window, a comment a minute, from at least BURST_ADDRESS_VOTERS browsers
+# (what a script that drops its cookie on every post looks like; a reader
+# writing a lot is caught by the first rule).
 BURST_WINDOW = timedelta(minutes=10)
-BURST_SIZE = 3  # this many comments in the window, counting the new one
+BURST_SIZE = 4  # comments from one browser in the window, counting the new one
+BURST_ADDRESS_SIZE = 10  # comments from one address in the window, counting the new one ...
+BURST_ADDRESS_VOTERS = 5  # ... from at least this many browsers
 LINK = re.compile(
     r"https?://|\bwww\.|\b[a-z0-9-]+\.(?:com|org|net|io|ru|cn|info|biz|xyz|ly)\b", re.IGNORECASE
 )
@@ -47,23 +61,46 @@ def flags_for_tags(
     return {flag for flag, applies in checks.items() if applies}
 
 
+def without_format_characters(text: str) -> str:
+    """``text`` without invisible format characters (zero-width space and
+    joiners, soft hyphen, bidi marks), which would hide "id\u200biot" from a match."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
 def normalised_body(body: str) -> str:
-    return " ".join(body.lower().split())
+    return " ".join(without_format_characters(body).lower().split())
 
 
 def blocked_phrases() -> list[str]:
     return list(db.session.execute(db.select(BlockedWord.phrase)).scalars())
 
 
+def banned_phrases() -> list[str]:
+    """The blocked words that hold a comment for review, not only flag it."""
+    return list(db.session.execute(db.select(BlockedWord.phrase).filter_by(kind=BLOCKED_BANNED)).scalars())
+
+
 def contains_blocked_phrase(body: str, phrases: list[str]) -> bool:
     text = f" {normalised_body(body)} "
-    return any(re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text) for phrase in phrases)
+    return any(
+        re.search(rf"(?<!\w){re.escape(normalised_body(phrase))}(?!\w)", text) for phrase in phrases if phrase
+    )
+
+
+def must_be_reviewed(body: str) -> bool:
+    """A banned word in ``body``: the comment waits for a moderator even on a post-moderated poll."""
+    return contains_blocked_phrase(body, banned_phrases())
+
+
+def _poll_id(comment: Comment) -> int:
+    """A new comment is given its poll as an object; poll_id is only set when it is flushed."""
+    return comment.poll_id if comment.poll_id is not None else comment.poll.id
 
 
 def _is_duplicate(comment: Comment) -> bool:
     """Another comment on the same poll with the same words (case and spacing aside)."""
     query = db.select(Comment.id).where(
-        Comment.poll_id == comment.poll_id, func.lower(Comment.body) == comment.body.lower()
+        Comment.poll_id == _poll_id(comment), func.lower(Comment.body) == comment.body.lower()
     )
     if comment.id is not None:
         query = query.where(Comment.id != comment.id)
@@ -71,18 +108,27 @@ def _is_duplicate(comment: Comment) -> bool:
 
 
 def _is_burst(comment: Comment, now: datetime) -> bool:
-    """Several comments from one browser or one address within a few minutes."""
-    identities = [Comment.voter_id == comment.voter_id]
-    if comment.ip_hash:
-        identities.append(Comment.ip_hash == comment.ip_hash)
-    query = (
-        db.select(func.count())
-        .select_from(Comment)
-        .where(Comment.poll_id == comment.poll_id, Comment.created_at >= now - BURST_WINDOW, or_(*identities))
-    )
+    """A flood within a few minutes: many comments from one browser, or from
+    one address and many browsers (see BURST_ADDRESS_SIZE)."""
+    recent = [Comment.poll_id == _poll_id(comment), Comment.created_at >= now - BURST_WINDOW]
     if comment.id is not None:
-        query = query.where(Comment.id != comment.id)
-    return db.session.scalar(query) + 1 >= BURST_SIZE
+        recent.append(Comment.id != comment.id)
+    same_browser = db.session.scalar(
+        db.select(func.count()).select_from(Comment).where(*recent, Comment.voter_id == comment.voter_id)
+    )
+    if same_browser + 1 >= BURST_SIZE:
+        return True
+    if not comment.ip_hash:
+        return False
+    same_address, browsers, mine = db.session.execute(
+        db.select(
+            func.count(),
+            func.count(func.distinct(Comment.voter_id)),
+            func.count().filter(Comment.voter_id == comment.voter_id),
+        ).where(*recent, Comment.ip_hash == comment.ip_hash)
+    ).one()
+    browsers += 0 if mine else 1  # the new comment's own browser
+    return same_address + 1 >= BURST_ADDRESS_SIZE and browsers >= BURST_ADDRESS_VOTERS
 
 
 TAG_FLAGS = (FLAG_UNCIVIL, FLAG_STANCE_VOTE_MISMATCH)

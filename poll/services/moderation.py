@@ -16,13 +16,26 @@ from ..models import (
     Comment,
     CommentFlag,
     Moderator,
+    RejectionReason,
 )
 from . import audit
 from .flags import refresh_tag_flags
 from .stance_heads import stance_labels
 
 REASON_MAX_LENGTH = 500
+PRESET_MAX_LENGTH = 200
 ACTIONS = ("approve", "reject", "flag")
+# The queue's default view: what still needs a decision.
+STATUS_OPEN = "open"
+STATUS_ANY = "any"
+# What moderators choose from until an admin writes the newsroom's own list.
+DEFAULT_REJECTION_REASONS = (
+    "Personal attack or insult",
+    "Hate speech or a call to violence",
+    "Off topic",
+    "Spam or advertising",
+    "Personal information about someone",
+)
 
 
 class ModerationError(ValueError):
@@ -57,11 +70,62 @@ def _clean_reason(reason: str | None, required: bool) -> str:
 
 
 def approve(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
+    # A rejection's reason no longer describes an approved comment (the audit log keeps it).
+    comment.decision_reason = ""
     _set_status(comment, COMMENT_APPROVED, moderator, now, "comment.approve", _clean_reason(reason, False))
 
 
 def reject(comment: Comment, moderator: Moderator, now: datetime, reason: str) -> None:
-    _set_status(comment, COMMENT_REJECTED, moderator, now, "comment.reject", _clean_reason(reason, True))
+    """Reject with a reason, which its author is shown."""
+    reason = _clean_reason(reason, True)
+    comment.decision_reason = reason
+    _set_status(comment, COMMENT_REJECTED, moderator, now, "comment.reject", reason)
+
+
+def combined_reason(preset: str | None, free_text: str | None) -> str:
+    """A preset reason and a moderator's own words, as one reason."""
+    parts = [part.strip() for part in (preset, free_text) if part and part.strip()]
+    return ": ".join(parts)
+
+
+def rejection_reasons() -> list[str]:
+    """The preset reasons moderators pick from: the admins' list, or the defaults while it is empty."""
+    stored = list(
+        db.session.execute(
+            db.select(RejectionReason.text).order_by(RejectionReason.position, RejectionReason.id)
+        ).scalars()
+    )
+    return stored or list(DEFAULT_REJECTION_REASONS)
+
+
+def stored_rejection_reasons() -> list[RejectionReason]:
+    return list(
+        db.session.execute(
+            db.select(RejectionReason).order_by(RejectionReason.position, RejectionReason.id)
+        ).scalars()
+    )
+
+
+def add_rejection_reason(text: str, actor: Moderator, now: datetime) -> RejectionReason:
+    """Add a preset reason at the end of the list; audited."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ModerationError("Please write the reason.")
+    if len(text) > PRESET_MAX_LENGTH:
+        raise ModerationError(f"Please keep a preset reason to {PRESET_MAX_LENGTH} characters.")
+    existing = stored_rejection_reasons()
+    if any(row.text.lower() == text.lower() for row in existing):
+        raise ModerationError(f"{text!r} is already on the list.")
+    row = RejectionReason(text=text, position=max((r.position for r in existing), default=0) + 1)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "rejection_reason.add", "rejection_reason", row.id, now, after={"text": text})
+    return row
+
+
+def remove_rejection_reason(row: RejectionReason, actor: Moderator, now: datetime) -> None:
+    audit.record(actor, "rejection_reason.remove", "rejection_reason", row.id, now, before={"text": row.text})
+    db.session.delete(row)
 
 
 def flag_for_second_look(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
@@ -122,7 +186,9 @@ def comments_by_id(ids: list[int]) -> list[Comment]:
 @dataclass(frozen=True)
 class QueueFilters:
     poll_id: int | None = None
+    # A comment status, STATUS_OPEN (pending or flagged) or None (any).
     status: str | None = None
+    comment_id: int | None = None
     stance: str | None = None
     sentiment: str | None = None
     flag: str | None = None
@@ -146,8 +212,12 @@ def queue_query(filters: QueueFilters):
     )
     if filters.poll_id is not None:
         query = query.where(Comment.poll_id == filters.poll_id)
-    if filters.status:
+    if filters.status == STATUS_OPEN:
+        query = query.where(Comment.status.in_((COMMENT_PENDING, COMMENT_FLAGGED)))
+    elif filters.status:
         query = query.where(Comment.status == filters.status)
+    if filters.comment_id is not None:
+        query = query.where(Comment.id == filters.comment_id)
     if filters.stance:
         query = query.where(Comment.effective_stance == filters.stance)
     if filters.sentiment:

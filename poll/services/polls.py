@@ -1,12 +1,20 @@
-"""Finding polls and seeding the debate poll."""
+"""Finding, creating and editing polls: addresses and choice keys made from what editors type, times
+in the newsroom's zone, and seeding the debate poll."""
 
-from datetime import datetime
+import itertools
+import re
+import unicodedata
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Choice, Poll
-from . import audit
+from ..tagging.lexicon import NEUTRAL
+from . import audit, stance_heads
 
 DEBATE_POLL_SLUG = "north-korea-missile-response"
 
@@ -95,7 +103,227 @@ def seed_debate_poll() -> tuple[Poll, bool]:
 
 
 class PollError(ValueError):
-    """A poll change that cannot be made, with the reason in words."""
+    """A poll change that cannot be made, with the reason in words; ``field`` names the editor's field
+    the reason belongs beside ("sides" for the side mapping, None for the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Addresses and choice keys ----------------------------------------------------
+
+SLUG_MAX_LENGTH = 80
+CHOICE_KEY_MAX_LENGTH = 40
+CHOICE_LABEL_MAX_LENGTH = 200
+SIDE_HEADING_MAX_LENGTH = 120
+MIN_CHOICES, MAX_CHOICES = 2, 10
+# What a title or label made only of characters with no ASCII letter in them (Korean, emoji) becomes.
+FALLBACK_SLUG = "poll"
+FALLBACK_KEY = "choice"
+
+
+def slugify(text: str, max_length: int) -> str:
+    """Lower-case ASCII letters and digits joined by single dashes ("Yes: but slowly" -> "yes-but-slowly").
+
+    static/js/poll-editor.js makes the same from a title as it is typed; keep the two in step."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:max_length].rstrip("-")
+
+
+def _numbered(base: str, taken: Container[str], max_length: int) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... (cut to ``max_length``): the first not in ``taken``."""
+    if base not in taken:
+        return base
+    for number in itertools.count(2):
+        suffix = f"-{number}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def slug_from_title(title: str) -> str:
+    """A free address for a new poll made from ``title`` (one another poll has gets -2, -3 ...)."""
+    taken = set(db.session.execute(db.select(Poll.slug)).scalars())
+    return _numbered(slugify(title, SLUG_MAX_LENGTH) or FALLBACK_SLUG, taken, SLUG_MAX_LENGTH)
+
+
+def slug_problem(slug: str, poll_id: int | None) -> str | None:
+    """Why ``slug`` cannot be this poll's address, or None."""
+    existing = poll_by_slug(slug)
+    if existing is not None and existing.id != poll_id:
+        return f"Another poll already lives at /polls/{slug}."
+    return None
+
+
+@dataclass(frozen=True)
+class PlannedChoice:
+    """One line of the editor's choices: its label and the key it is (or will be) stored under."""
+
+    key: str
+    label: str
+    # The stored choice's label when the line keeps a stored choice (and its votes); None: a new choice.
+    stored_label: str | None = None
+    votes: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        return self.stored_label is None
+
+    @property
+    def is_renamed(self) -> bool:
+        return self.stored_label is not None and self.stored_label != self.label
+
+
+@dataclass(frozen=True)
+class ChoicePlan:
+    choices: list[PlannedChoice]
+    # Stored choices that no line keeps: saving removes them (refused while they have votes).
+    removed: list[Choice]
+
+
+def _same_label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def plan_choices(labels: Sequence[str], stored: Sequence[Choice] = ()) -> ChoicePlan:
+    """The keys for the editor's labels, one per line.
+
+    A stored choice keeps its key (and so its votes) when its label is listed again, anywhere, or else
+    when an edited label stands on its line; every other line gets a key made from its label (lower-case
+    a-z, 0-9 and dashes, at most 40 characters, -2, -3 ... when taken). Keys of removed choices are not
+    reused: an export or audit entry that named one should not come to mean another answer (and the
+    new row would meet the old one in the same flush)."""
+    kept: list[Choice | None] = [None] * len(labels)
+    unmatched = list(stored)
+    for line, label in enumerate(labels):
+        match = next(
+            (choice for choice in unmatched if _same_label(choice.label) == _same_label(label)), None
+        )
+        if match is not None:
+            kept[line] = match
+            unmatched.remove(match)
+    for line in range(len(labels)):
+        if kept[line] is None and line < len(stored) and stored[line] in unmatched:
+            kept[line] = stored[line]
+            unmatched.remove(stored[line])
+    taken = {choice.key for choice in stored}
+    planned = []
+    for label, choice in zip(labels, kept, strict=True):
+        if choice is not None:
+            planned.append(PlannedChoice(choice.key, label, choice.label, choice.vote_count))
+            continue
+        key = _numbered(slugify(label, CHOICE_KEY_MAX_LENGTH) or FALLBACK_KEY, taken, CHOICE_KEY_MAX_LENGTH)
+        taken.add(key)
+        planned.append(PlannedChoice(key, label))
+    return ChoicePlan(planned, unmatched)
+
+
+def choices_problem(plan: ChoicePlan) -> str | None:
+    """What is wrong with the planned choices, in words, or None."""
+    seen: dict[str, int] = {}
+    for line, choice in enumerate(plan.choices, start=1):
+        if len(choice.label) > CHOICE_LABEL_MAX_LENGTH:
+            return f"Line {line}: keep the label to {CHOICE_LABEL_MAX_LENGTH} characters."
+        earlier = seen.setdefault(_same_label(choice.label), line)
+        if earlier != line:
+            return f"Line {line} repeats line {earlier} ({choice.label}): each choice needs its own label."
+    if not MIN_CHOICES <= len(plan.choices) <= MAX_CHOICES:
+        return f"A poll needs {MIN_CHOICES} to {MAX_CHOICES} choices, one per line."
+    for choice in plan.removed:
+        if choice.vote_count:
+            return _removed_with_votes(choice)
+    return None
+
+
+def _removed_with_votes(choice: Choice) -> str:
+    return (
+        f"The choice {choice.label!r} has votes, so it cannot be removed. To rename it, change its "
+        "line where it stands."
+    )
+
+
+# Sides ------------------------------------------------------------------------
+
+OWN_SIDE = ""
+
+
+def default_side_heading(label: str) -> str:
+    """The debate column's heading for a side whose editors left the heading blank."""
+    return f"For: {label}"
+
+
+def _resolved_side(key: str, side: str) -> str:
+    return key if side in (OWN_SIDE, key) else side
+
+
+def sides_problems(choices: Sequence[PlannedChoice], sides: dict[str, str]) -> dict[str, str]:
+    """What is wrong with a side mapping (choice key -> "" for its own side, "neutral", or another
+    choice's key), by choice key; under "" what is wrong with the mapping as a whole."""
+    labels = {choice.key: choice.label for choice in choices}
+    problems = {}
+    for key, side in sides.items():
+        if side not in (OWN_SIDE, NEUTRAL, *labels):
+            problems[key] = "Choose one of the listed sides."
+        elif side not in (OWN_SIDE, NEUTRAL, key) and _resolved_side(side, sides.get(side, OWN_SIDE)) != side:
+            problems[key] = (
+                f"“{labels[side]}” stands with another side itself: choose a choice that is a side of "
+                "its own."
+            )
+    resolved = {_resolved_side(key, sides.get(key, OWN_SIDE)) for key in labels}
+    if not problems and len(resolved - {NEUTRAL}) < 2:
+        problems[""] = "At least two choices must stand for different sides."
+    return problems
+
+
+def _map_sides(poll: Poll, sides: dict[str, str] | None, actor, now: datetime) -> None:
+    """The editor's side mapping, through the stance page's ``map_sides`` (audited as poll.map_sides)."""
+    if not sides:
+        return
+    wanted = {
+        choice.id: _resolved_side(choice.key, sides[choice.key])
+        for choice in poll.choices
+        if choice.key in sides
+    }
+    try:
+        stance_heads.map_sides(poll, wanted, actor, now)
+    except stance_heads.StanceTrainingError as error:
+        raise PollError(str(error), field="sides") from None
+
+
+# Times in the newsroom's zone ---------------------------------------------------
+
+
+def local_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """A stored (UTC) time as the naive wall-clock time the editor shows in ``zone``."""
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def utc_from_local(local: datetime, zone: ZoneInfo, stored: datetime | None = None) -> tuple[datetime, str]:
+    """The UTC time of a wall-clock time typed in ``zone``, and a note for the editor ("" if none).
+
+    A time the clocks skip (spring forward) does not exist and is refused. A time that happens twice
+    (autumn) is taken as the first, and the note says so. ``stored`` is the time already saved: when it
+    shows as ``local`` it is kept as it is, so saving the form again never moves the second of two
+    same-looking times, nor drops its seconds."""
+    if stored is not None and local_time(stored, zone).replace(second=0, microsecond=0) == local:
+        return stored, ""
+    first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+    as_utc = first.astimezone(UTC)
+    when = f"{local:%H:%M} on {local:%-d %B %Y}"
+    if local_time(as_utc, zone) != local:
+        after = as_utc.astimezone(zone)
+        raise PollError(
+            f"There is no {when} in {zone.key}: the clocks go forward that night ({first:%Z} to "
+            f"{second:%Z}). Please choose another time, such as {after:%H:%M}."
+        )
+    if first.utcoffset() != second.utcoffset():
+        return as_utc, (
+            f"{when} happens twice in {zone.key} (the clocks go back from {first:%Z} to {second:%Z}): it is "
+            f"taken as the first, {as_utc:%H:%M} UTC."
+        )
+    return as_utc, ""
 
 
 EDITABLE_FIELDS = (
@@ -118,6 +346,9 @@ def _snapshot(poll: Poll) -> dict:
         value = getattr(poll, name)
         values[name] = value.isoformat() if isinstance(value, datetime) else value
     values["choices"] = [f"{choice.key}: {choice.label}" for choice in poll.choices]
+    values["side_headings"] = {
+        choice.key: choice.side_heading for choice in poll.choices if choice.side_heading
+    }
     values["is_featured"] = poll.is_featured
     return values
 
@@ -129,25 +360,48 @@ def _changes(before: dict, after: dict) -> tuple[dict, dict]:
 
 def _check_schedule(opens_at: datetime, closes_at: datetime | None) -> None:
     if closes_at is not None and closes_at <= opens_at:
-        raise PollError("The closing time must be after the opening time.")
+        raise PollError("The closing time must be after the opening time.", field="closes_at")
 
 
 def _check_slug_free(slug: str, poll_id: int | None) -> None:
-    existing = poll_by_slug(slug)
-    if existing is not None and existing.id != poll_id:
-        raise PollError(f"Another poll already lives at /polls/{slug}.")
+    problem = slug_problem(slug, poll_id)
+    if problem:
+        raise PollError(problem, field="slug")
 
 
-def add_poll(fields: dict, choices: list[tuple[str, str]], actor, now: datetime) -> Poll:
+def add_poll(
+    fields: dict,
+    choices: list[tuple[str, str]],
+    actor,
+    now: datetime,
+    sides: dict[str, str] | None = None,
+    headings: dict[str, str] | None = None,
+) -> Poll:
+    """Create a poll; ``sides`` and ``headings`` (by choice key) as in ``edit_poll``."""
     _check_slug_free(fields["slug"], None)
     _check_schedule(fields["opens_at"], fields.get("closes_at"))
     poll = create_poll(choices=choices, **fields)
+    for choice in poll.choices:
+        choice.side_heading = (headings or {}).get(choice.key, "")
+    db.session.flush()
     audit.record(actor, "poll.create", "poll", poll.slug, now, poll_id=poll.id, after=_snapshot(poll))
+    _map_sides(poll, sides, actor, now)
     return poll
 
 
-def edit_poll(poll: Poll, fields: dict, choices: list[tuple[str, str]], actor, now: datetime) -> None:
-    """Change a poll's text, schedule and options; choices with votes cannot be removed."""
+def edit_poll(
+    poll: Poll,
+    fields: dict,
+    choices: list[tuple[str, str]],
+    actor,
+    now: datetime,
+    sides: dict[str, str] | None = None,
+    headings: dict[str, str] | None = None,
+) -> None:
+    """Change a poll's text, schedule and options; choices with votes cannot be removed.
+
+    ``sides`` maps choice keys to "" (a side of its own), "neutral" or another choice's key (audited as
+    poll.map_sides, as on the stance page); ``headings`` gives the debate column headings by key."""
     _check_slug_free(fields["slug"], poll.id)
     _check_schedule(fields["opens_at"], fields.get("closes_at"))
     before = _snapshot(poll)
@@ -155,9 +409,12 @@ def edit_poll(poll: Poll, fields: dict, choices: list[tuple[str, str]], actor, n
         setattr(poll, name, value)
     _replace_choices(poll, choices)
     db.session.flush()
+    for choice in poll.choices:
+        choice.side_heading = (headings or {}).get(choice.key, choice.side_heading)
     old, new = _changes(before, _snapshot(poll))
     if new:
         audit.record(actor, "poll.edit", "poll", poll.slug, now, poll_id=poll.id, before=old, after=new)
+    _map_sides(poll, sides, actor, now)
 
 
 def _replace_choices(poll: Poll, choices: list[tuple[str, str]]) -> None:
@@ -165,7 +422,7 @@ def _replace_choices(poll: Poll, choices: list[tuple[str, str]]) -> None:
     for choice in list(poll.choices):
         if choice.key not in wanted:
             if choice.vote_count:
-                raise PollError(f"The choice {choice.label!r} has votes, so it cannot be removed.")
+                raise PollError(_removed_with_votes(choice), field="choices")
             poll.choices.remove(choice)
     existing = {choice.key: choice for choice in poll.choices}
     for position, (key, label) in enumerate(choices):

@@ -48,11 +48,14 @@ def map_sides(poll: Poll, sides: dict[int, str], actor, now: datetime) -> None:
     "neutral", or another choice's key. Audited."""
     keys = {choice.key for choice in poll.choices}
     before = {choice.key: side_of(choice) for choice in poll.choices}
+    # Checked against the whole new mapping, not the old one, so that the order of the choices does not
+    # decide whether a mapping is accepted.
+    mapping = {choice.key: sides.get(choice.id) or side_of(choice) for choice in poll.choices}
     for choice in poll.choices:
-        wanted = sides.get(choice.id) or side_of(choice)
+        wanted = mapping[choice.key]
         if wanted != NEUTRAL and wanted not in keys:
             raise StanceTrainingError(f"'{wanted}' is not one of this poll's choices.")
-        if wanted != NEUTRAL and wanted != choice.key and side_of(poll.choice_by_key(wanted)) != wanted:
+        if wanted != NEUTRAL and wanted != choice.key and mapping[wanted] != wanted:
             raise StanceTrainingError(f"'{wanted}' stands for another side itself; choose a side of its own.")
         choice.side = None if wanted == choice.key else wanted
     after = {choice.key: side_of(choice) for choice in poll.choices}

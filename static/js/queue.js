@@ -3,6 +3,21 @@
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll("[data-comment-id]"));
+  var selectAll = document.querySelector("[data-select-all]");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name="comment_id"]'));
+
+  // "All on this page" ticks every row, so what will be acted on is visible;
+  // unticking a row afterwards acts on the ticked rows only.
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = selectAll.checked; });
+    });
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (!box.checked) selectAll.checked = false;
+      });
+    });
+  }
   if (!items.length) return;
   var hint = document.querySelector(".shortcuts-hint");
   if (hint) hint.hidden = false;
@@ -11,8 +26,19 @@
   function select(index) {
     current = Math.max(0, Math.min(items.length - 1, index));
     items.forEach(function (item, i) { item.classList.toggle("queue__item--current", i === current); });
-    items[current].focus();
+    items[current].focus({ preventScroll: true });
     items[current].scrollIntoView({ block: "nearest" });
+  }
+
+  // After an action the server sends the moderator back to #queue-N, the
+  // comment to work on next: the cursor starts there, not at the top.
+  function startIndex() {
+    var match = /^#queue-(\d+)$/.exec(window.location.hash);
+    if (!match) return 0;
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-comment-id") === match[1]) return i;
+    }
+    return 0;
   }
 
   function typing(target) {
@@ -24,14 +50,23 @@
     if (button) button.click();
   }
 
+  function hasReason(item) {
+    var preset = item.querySelector('select[name="preset"]');
+    var reason = item.querySelector('input[name="reason"]');
+    return (preset && preset.value) || (reason && reason.value.trim());
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     if (event.key === "j") select(current + 1);
     else if (event.key === "k") select(current - 1);
     else if (event.key === "a") press("approve");
     else if (event.key === "r") {
-      var reason = items[current].querySelector('input[name="reason"]');
-      if (reason && !reason.value) { reason.focus(); return event.preventDefault(); }
+      if (!hasReason(items[current])) {
+        var preset = items[current].querySelector('select[name="preset"]');
+        if (preset) preset.focus();
+        return event.preventDefault();
+      }
       press("reject");
     } else if (event.key === "x") {
       var box = items[current].querySelector('input[type="checkbox"]');
@@ -39,5 +74,5 @@
     } else return;
     event.preventDefault();
   });
-  select(0);
+  select(startIndex());
 })();

@@ -18,7 +18,11 @@ def test_entries_are_listed_newest_first_and_filterable(moderator_client, make_c
     page = moderator_client.get("/admin/audit").get_data(as_text=True)
     table = page[page.index("<tbody>") :]
     assert table.index("comment.reject") < table.index("comment.approve")
-    assert "Spam link" in page and '{"status": "pending"}' in page
+    assert (
+        "Spam link" in page and "status: pending → rejected" in page and "status: pending → approved" in page
+    )
+    assert '{"status"' not in page  # words, not JSON
+    assert f'href="/admin/?comment={second}"' in page
 
     def table_of(url):
         page = moderator_client.get(url).get_data(as_text=True)
@@ -56,3 +60,48 @@ def test_no_route_changes_the_log(app):
         for method in rule.methods
     }
     assert methods <= {"GET", "HEAD", "OPTIONS"}
+
+
+def test_targets_link_to_the_comment_poll_or_moderator(app, admin_client, make_comment, debate_poll):
+    comment_id = make_comment("Talks one.")
+    admin_client.post(
+        f"/admin/comments/{comment_id}/moderate", data={"action": "reject", "reason": "Off topic"}
+    )
+    with app.app_context():
+        audit.record(
+            None,
+            "poll.close",
+            "poll",
+            debate_poll,
+            utcnow(),
+            before={"closes_at": None},
+            after={"closes_at": "2026-12-01 10:00"},
+        )
+        audit.record(
+            None,
+            "moderator.disable",
+            "moderator",
+            "mo",
+            utcnow(),
+            before={"disabled": False},
+            after={"disabled": True},
+        )
+        audit.record(
+            None,
+            "poll.feature",
+            "poll",
+            debate_poll,
+            utcnow(),
+            before={"featured": ["a", "b"]},
+            after={"featured": []},
+        )
+        db.session.commit()
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert f'href="/admin/?comment={comment_id}">comment {comment_id}</a>' in page
+    assert f'href="/admin/polls/{debate_poll}/dashboard">poll {debate_poll}</a>' in page
+    assert 'href="/admin/audit?actor=mo">moderator mo</a>' in page
+    assert "closes at: none → 2026-12-01 10:00" in page
+    assert "disabled: no → yes" in page and "featured: a, b → none" in page
+    # The queue filtered to one comment shows it whatever its status.
+    queue = admin_client.get(f"/admin/?comment={comment_id}").get_data(as_text=True)
+    assert "Talks one." in queue and queue.count('data-comment-id="') == 1

@@ -40,3 +40,12 @@ def test_dashboard_lists_vote_bursts_from_one_address(app, admin_client, debate_
 def test_dashboard_says_when_there_are_no_bursts(admin_client, debate_poll):
     page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
     assert "No bursts in the last day." in page
+
+
+def test_the_vote_chart_is_labelled_in_the_newsrooms_time_zone(app, admin_client, debate_poll):
+    app.config["TIMEZONE"] = "Asia/Seoul"
+    app.test_client().post(f"/polls/{debate_poll}/vote", data={"choice": "military"})
+    page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
+    assert "Times in Asia/Seoul." in page
+    ticks = re.findall(r"<li>([^<]+)</li>", page.split('class="chart__ticks"')[1].split("</ol>")[0])
+    assert ticks and len(ticks) == len(set(ticks))

@@ -132,6 +132,12 @@ def test_date_filters(moderator_client, busy_poll):
     assert [row[2] for row in tallies[1:]] == ["0", "0", "0"]
 
 
+def test_the_export_page_asks_for_the_bom_by_default(moderator_client):
+    """Excel opens UTF-8 without a BOM in the local code page: Korean text and emoji come out garbled."""
+    page = moderator_client.get("/admin/export").get_data(as_text=True)
+    assert '<input type="checkbox" name="bom" value="1" checked>' in page
+
+
 def test_bom_for_excel(moderator_client, busy_poll):
     assert moderator_client.get(f"/admin/export/votes.csv?poll={busy_poll}&bom=1").data.startswith(
         b"\xef\xbb\xbf"

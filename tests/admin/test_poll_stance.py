@@ -62,9 +62,13 @@ def test_examples_are_added_per_side_and_bad_input_keeps_what_was_typed(app, adm
     too_long = add_examples(admin_client, car_free, "yes", ["Fine.", "x" * 501])
     body = too_long.get_data(as_text=True)
     assert too_long.status_code == 400 and "at most 500 characters" in body and "x" * 501 in body
+    # Text that looks like markup is an example like any other: stored as typed, shown escaped.
     hostile = add_examples(admin_client, car_free, "no", ["<script>alert(1)</script> keep the cars"])
-    assert hostile.status_code == 400 and "plain text" in hostile.get_data(as_text=True)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; keep the cars" in hostile.get_data(as_text=True)
+    assert hostile.status_code == 302
+    refused = add_examples(admin_client, car_free, "no", ["<script>alert(1)</script>", "x" * 501])
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
     added = add_examples(
         admin_client, car_free, "no", ["Parking & deliveries <matter> here.", "Shops need vans."]
     )
@@ -76,6 +80,7 @@ def test_examples_are_added_per_side_and_bad_input_keeps_what_was_typed(app, adm
     with app.app_context():
         stored = db.session.execute(db.select(StanceExample.stance, StanceExample.text)).all()
     assert ("no", "Shops need vans.") in stored and ("no", "Parking and deliveries matter here.") in stored
+    assert ("no", "<script>alert(1)</script> keep the cars") in stored
     assert all(stance == "no" for stance, _ in stored)
 
 

@@ -1,17 +1,33 @@
-"""Admins create, edit, close, reopen and feature polls; each change is audited."""
+"""Admins create, edit, close, reopen and feature polls; each change is audited. The editor takes one
+choice label per line (keys are derived and kept), makes the address from the title, takes times in the
+newsroom's zone, previews without saving, and maps choices to debate sides."""
+
+import re
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import escape
 
+from poll.db_types import utcnow
 from poll.extensions import db
 from poll.models import AuditEntry, Poll
-from poll.services.polls import poll_by_slug
+from poll.services.polls import (
+    PollError,
+    plan_choices,
+    poll_by_slug,
+    slugify,
+    utc_from_local,
+)
+from poll.services.voting import cast_vote
 
 GOOD = {
     "slug": "sanctions-2026",
     "title": "Sanctions: tighter or looser?",
     "question": "Should sanctions on Pyongyang be tightened?",
     "summary": "First paragraph.\n\nSecond paragraph.",
-    "choices": "tighter: Tighten them\nlooser: Ease them\nundecided: Undecided",
+    "choices": "Tighten them\nEase them\nUndecided",
     "opens_at": "2026-01-01T09:00",
     "closes_at": "",
     "moderation_mode": "post",
@@ -35,11 +51,26 @@ def actions(app):
         )
 
 
+def error_beside(page: str, field_id: str, message: str) -> bool:
+    """Whether ``message`` is in the error list shown with the field ``field_id``."""
+    match = re.search(rf'<ul class="field-errors" id="{re.escape(field_id)}-errors">(.*?)</ul>', page, re.S)
+    return match is not None and str(escape(message)) in match.group(1)
+
+
+def vote(app, slug, key, times=1):
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        for number in range(times):
+            cast_vote(poll, poll.choice_by_key(key), f"{key}{number}".ljust(32, "0"), utcnow())
+        db.session.commit()
+
+
 def test_create_poll(app, admin_client, client):
     response = admin_client.post("/admin/polls/new", data=GOOD)
     assert response.status_code == 302
     poll = stored(app, "sanctions-2026")
-    assert [c.key for c in poll.choices] == ["tighter", "looser", "undecided"]
+    assert [c.key for c in poll.choices] == ["tighten-them", "ease-them", "undecided"]
+    assert [c.label for c in poll.choices] == ["Tighten them", "Ease them", "Undecided"]
     assert poll.moderation_mode == "post" and poll.results_visibility == "always"
     assert poll.opens_at.isoformat() == "2026-01-01T09:00:00+00:00"
     assert actions(app) == ["poll.create"]
@@ -49,52 +80,92 @@ def test_create_poll(app, admin_client, client):
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    "change, field, message",
     [
-        ({"slug": ""}, "Please give the poll an address"),
-        ({"slug": "Bad Slug!"}, "lower-case letters"),
-        ({"slug": "north-korea-missile-response"}, "Another poll already lives"),
-        ({"title": ""}, "Please give a title"),
-        ({"title": "t" * 201}, "200 characters"),
-        ({"question": "<script>alert(1)</script>"}, "plain text"),
-        ({"choices": "only: One"}, "2 to 10 choices"),
-        ({"choices": "a: A\na: Again"}, "its own key"),
-        ({"choices": "no label line\nb: B"}, "key: label"),
-        ({"choices": "Bad Key: A\nb: B"}, "lower-case letters"),
-        ({"opens_at": "yesterday"}, "Not a valid datetime"),
-        ({"opens_at": ""}, "Please give an opening time"),
-        ({"closes_at": "2025-01-01T00:00"}, "closing time must be after"),
-        ({"moderation_mode": "none"}, "Not a valid choice"),
-        ({"results_visibility": ["always", "after_vote"]}, "only once"),
-        ({"embed_origins": "news.example"}, "Line 1: news.example: start with https://"),
-        ({"embed_origins": "https://news.example\nhttps://news.example/article"}, "Line 2:"),
-        ({"embed_origins": "https://news.example 'unsafe-inline'"}, "without a page path"),
-        ({"results_note": "n" * 201}, "200 characters"),
-        ({"results_note": "<b>bold</b>"}, "plain text"),
+        ({"slug": "Bad Slug!"}, "slug", "lower-case letters"),
+        ({"slug": "north-korea-missile-response"}, "slug", "Another poll already lives"),
+        ({"slug": "s" * 81}, "slug", "keep the address to 80 characters"),
+        ({"title": ""}, "title", "Please give a title"),
+        ({"title": "t" * 201}, "title", "200 characters"),
+        ({"question": ""}, "question", "Please give the question"),
+        ({"question": "Bell \x07 here?"}, "question", "control characters"),
+        ({"summary": "s" * 5001}, "summary", "5000 characters"),
+        ({"choices": ""}, "choices", "Please list the choices"),
+        ({"choices": "Only one"}, "choices", "2 to 10 choices"),
+        ({"choices": "\n".join(f"Answer {n}" for n in range(11))}, "choices", "2 to 10 choices"),
+        ({"choices": "Yes\nNo\n yes "}, "choices", "Line 3 repeats line 1 (yes)"),
+        ({"choices": "Yes\n" + "n" * 201}, "choices", "Line 2: keep the label to 200 characters"),
+        ({"choices": "Yes\nNo\u200b"}, "choices", "invisible formatting characters"),
+        ({"opens_at": "yesterday"}, "opens_at", "Not a valid datetime"),
+        ({"opens_at": ""}, "opens_at", "Please give an opening time"),
+        ({"closes_at": "2025-01-01T00:00"}, "closes_at", "closing time must be after"),
+        ({"moderation_mode": "none"}, "moderation_mode", "Not a valid choice"),
+        ({"results_visibility": ["always", "after_vote"]}, "results_visibility", "only once"),
+        ({"embed_origins": "news.example"}, "embed_origins", "Line 1: news.example: start with https://"),
+        ({"embed_origins": "https://news.example\nhttps://news.example/article"}, "embed_origins", "Line 2:"),
+        ({"embed_origins": "https://news.example 'unsafe-inline'"}, "embed_origins", "without a page path"),
+        ({"results_note": "n" * 201}, "results_note", "200 characters"),
+        ({"results_note": "Bell \x07"}, "results_note", "control characters"),
+        ({"side-ease-them-side": "military"}, "side-ease-them-side", "Choose one of the listed sides"),
+        ({"side-ease-them-side": "<script>"}, "side-ease-them-side", "Choose one of the listed sides"),
+        ({"side-ease-them-side": ["", "neutral"]}, "side-ease-them-side", "only once"),
+        (
+            {"side-ease-them-side": "tighten-them", "side-tighten-them-side": "undecided"},
+            "side-ease-them-side",
+            "“Tighten them” stands with another side itself",
+        ),
+        ({"side-ease-them-heading": "h" * 121}, "side-ease-them-heading", "120 characters"),
+        ({"side-ease-them-heading": "For \u202eits"}, "side-ease-them-heading", "invisible formatting"),
     ],
 )
-def test_bad_poll_input_stores_nothing_and_says_why(app, admin_client, debate_poll, change, message):
+def test_bad_poll_input_stores_nothing_says_why_beside_the_field_and_keeps_the_text(
+    app, admin_client, debate_poll, change, field, message
+):
     response = admin_client.post("/admin/polls/new", data={**GOOD, **change})
+    page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert error_beside(page, field, message), page
+    assert f'<a href="#{field}">' in page, "the summary above the form links to the field"
+    for name, typed in change.items():
+        if isinstance(typed, str) and "\x07" not in typed and name != "side-ease-them-side":
+            assert str(escape(typed.strip())) in page, f"{name}: the form should keep what was typed"
+    assert "<script>" not in page
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Poll)) == 1
     assert actions(app) == []
 
 
+def test_every_side_neutral_is_refused_beside_the_sides(app, admin_client):
+    data = {**GOOD, **{f"side-{key}-side": "neutral" for key in ("tighten-them", "ease-them", "undecided")}}
+    response = admin_client.post("/admin/polls/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<p class="field-errors" role="alert">At least two choices must stand for different sides.' in page
+    assert stored(app, GOOD["slug"]) is None
+
+
+def test_a_missing_field_is_a_message_not_a_crash(app, admin_client, debate_poll):
+    for name in GOOD:
+        data = {key: value for key, value in {**GOOD, "slug": debate_poll}.items() if key != name}
+        response = admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data)
+        assert response.status_code == (302 if name in ("summary", "closes_at") else 400), name
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data={}).status_code == 400
+
+
 def test_edit_seeded_poll_records_what_changed(app, admin_client, debate_poll):
     page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
-    assert "military: A stronger military response" in page
+    assert "A stronger military response\nDiplomatic engagement\nUndecided</textarea>" in page
+    assert "military:" not in page
     data = {
         **GOOD,
         "slug": debate_poll,
         "title": "New title",
-        "choices": "military: Military response\ndiplomacy: Diplomatic engagement\nundecided: Undecided",
+        "choices": "Military response\nDiplomatic engagement\nUndecided",
     }
     assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
     poll = stored(app, debate_poll)
     assert poll.title == "New title" and poll.choices[0].label == "Military response"
+    assert [c.key for c in poll.choices] == ["military", "diplomacy", "undecided"]
     with app.app_context():
         entry = db.session.execute(db.select(AuditEntry).filter_by(action="poll.edit")).scalar_one()
         assert entry.before["title"].startswith("North Korea") and entry.after["title"] == "New title"
@@ -102,10 +173,12 @@ def test_edit_seeded_poll_records_what_changed(app, admin_client, debate_poll):
 
 def test_choice_with_votes_cannot_be_removed(app, admin_client, client, debate_poll):
     client.post(f"/polls/{debate_poll}/vote", data={"choice": "military"})
-    data = {**GOOD, "slug": debate_poll, "choices": "diplomacy: Diplomatic engagement\nundecided: Undecided"}
+    data = {**GOOD, "slug": debate_poll, "choices": "Diplomatic engagement\nUndecided"}
     response = admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data)
     assert response.status_code == 400
-    assert "has votes, so it cannot be removed" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert error_beside(page, "choices", "has votes, so it cannot be removed")
+    assert "Diplomatic engagement\nUndecided</textarea>" in page
     assert [c.key for c in stored(app, debate_poll).choices] == ["military", "diplomacy", "undecided"]
 
 
@@ -137,7 +210,7 @@ def test_embedding_sites_and_the_results_note_are_saved_and_used(app, admin_clie
     data = {
         **GOOD,
         "slug": debate_poll,
-        "choices": "military: Military\ndiplomacy: Diplomacy\nundecided: Undecided",
+        "choices": "Military\nDiplomacy\nUndecided",
         "embed_origins": "https://News.Example/\nhttps://*.news.example",
         "results_note": "Readers who chose to answer.",
     }
@@ -169,3 +242,311 @@ def test_a_new_poll_starts_with_the_survey_note_and_no_embedding_site(admin_clie
     page = admin_client.get("/admin/polls/new").get_data(as_text=True)
     assert 'value="Readers&#39; poll: not a scientific survey."' in page
     assert "No site may embed" not in page
+
+
+# Choices: one label per line, keys derived and kept --------------------------------------------
+
+
+def test_choice_keys_are_derived_from_the_labels(app, admin_client):
+    long_label = "A very long answer that goes on and on about the centre of town"
+    data = {**GOOD, "choices": f"Yes: but slowly\nNo\nNo!\nÜber-Änderung\n찬성\n{long_label}"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    poll = stored(app, GOOD["slug"])
+    assert [(c.key, c.label) for c in poll.choices] == [
+        ("yes-but-slowly", "Yes: but slowly"),
+        ("no", "No"),
+        ("no-2", "No!"),
+        ("uber-anderung", "Über-Änderung"),
+        ("choice", "찬성"),
+        ("a-very-long-answer-that-goes-on-and-on-a", long_label),
+    ]
+    assert all(len(c.key) <= 40 and re.fullmatch(r"[a-z0-9_-]+", c.key) for c in poll.choices)
+
+
+def test_an_edited_label_keeps_its_key_and_its_votes(app, admin_client, debate_poll):
+    vote(app, debate_poll, "military", times=2)
+    vote(app, debate_poll, "undecided")
+    data = {
+        **GOOD,
+        "slug": debate_poll,
+        # Line 1 edited in place; Undecided moved up (matched by its label); a new line at the end.
+        "choices": "Military action\nUndecided\nDiplomatic engagement\nSanctions only",
+    }
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
+    poll = stored(app, debate_poll)
+    assert [(c.key, c.label, c.vote_count) for c in poll.choices] == [
+        ("military", "Military action", 2),
+        ("undecided", "Undecided", 1),
+        ("diplomacy", "Diplomatic engagement", 0),
+        ("sanctions-only", "Sanctions only", 0),
+    ]
+    public = admin_client.get(f"/polls/{debate_poll}/results.json").get_json()
+    assert {row["key"]: row["votes"] for row in public["choices"]}["military"] == 2
+
+
+def test_a_removed_choices_key_is_not_given_to_a_new_one():
+    stored_choices = [
+        SimpleNamespace(key="yes", label="Yes", vote_count=0),
+        SimpleNamespace(key="no", label="No", vote_count=0),
+        SimpleNamespace(key="maybe", label="Maybe", vote_count=0),
+    ]
+    plan = plan_choices(["No", "Yes", "Perhaps", "Maybe not"], stored_choices)
+    assert [(c.key, c.label, c.is_new, c.is_renamed) for c in plan.choices] == [
+        ("no", "No", False, False),
+        ("yes", "Yes", False, False),
+        ("maybe", "Perhaps", False, True),  # on Maybe's line: an edited label
+        ("maybe-not", "Maybe not", True, False),
+    ]
+    assert plan.removed == []
+    # Labels match whatever their case and spacing.
+    assert [c.key for c in plan_choices([" MAYBE", "yes", "no"], stored_choices).choices] == [
+        "maybe",
+        "yes",
+        "no",
+    ]
+    # Maybe is removed (Yes and No took their own lines back): a new line made from "Maybe" gets another key.
+    plan = plan_choices(["Maybe!", "Yes", "No"], stored_choices)
+    assert [c.key for c in plan.choices] == ["maybe-2", "yes", "no"]
+    assert [c.key for c in plan.removed] == ["maybe"]
+
+
+def test_slugify_keeps_to_the_rules():
+    assert slugify("  North Korea's missile launches: how?  ", 80) == "north-korea-s-missile-launches-how"
+    assert slugify("Ça coûte — 2026!", 80) == "ca-coute-2026"
+    assert slugify("한국어 제목", 80) == ""
+    assert slugify("ab-cd-ef", 3) == "ab"
+
+
+def test_the_edit_page_shows_labels_only_and_the_derived_keys_in_the_preview(app, admin_client, debate_poll):
+    data = {**GOOD, "slug": debate_poll, "choices": "A stronger military response\nTalks: now\nUndecided"}
+    page = admin_client.post(
+        f"/admin/polls/{debate_poll}/edit", data={**data, "preview": "Preview"}
+    ).get_data(as_text=True)
+    assert "<td><code>diplomacy</code></td>" in page
+    assert "renamed from “Diplomatic engagement”" in page
+    assert "<td><code>military</code></td>" in page
+
+
+# The address --------------------------------------------------------------------------------
+
+
+def test_an_empty_address_is_made_from_the_title_and_numbered_when_taken(app, admin_client, debate_poll):
+    data = {**GOOD, "slug": "", "title": "Car-free centre: yes or no?"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    # What the page's script filled in and the editor left alone follows the title too.
+    scripted = {**data, "slug": "car-free-centre-yes-or-no", "slug_suggested": "car-free-centre-yes-or-no"}
+    assert admin_client.post("/admin/polls/new", data=scripted).status_code == 302
+    for slug in ("car-free-centre-yes-or-no", "car-free-centre-yes-or-no-2", "car-free-centre-yes-or-no-3"):
+        assert stored(app, slug).title == "Car-free centre: yes or no?"
+    typed = {**data, "slug": "car-free-centre-yes-or-no", "slug_suggested": "something-else"}
+    response = admin_client.post("/admin/polls/new", data=typed)
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "slug", "Another poll already lives")
+    korean = {**GOOD, "slug": "", "title": "도심 차 없는 거리"}
+    assert admin_client.post("/admin/polls/new", data=korean).status_code == 302
+    assert stored(app, "poll").title == "도심 차 없는 거리"
+
+
+def test_an_empty_address_on_an_existing_poll_is_refused(app, admin_client, debate_poll):
+    response = admin_client.post(f"/admin/polls/{debate_poll}/edit", data={**GOOD, "slug": ""})
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "slug", "Please give the poll an address")
+    assert stored(app, debate_poll) is not None
+
+
+def test_the_new_poll_page_loads_the_editor_script_and_no_inline_code(admin_client):
+    page = admin_client.get("/admin/polls/new").get_data(as_text=True)
+    assert '<script src="/static/js/poll-editor.js" defer></script>' in page
+    assert 'data-slug-from="title"' in page
+    assert "style=" not in page and "<script>" not in page and " onclick=" not in page
+    assert admin_client.get("/static/js/poll-editor.js").status_code == 200
+
+
+# Times in the newsroom's zone ---------------------------------------------------------------
+
+
+def test_times_are_typed_and_shown_in_the_newsroom_zone_and_stored_in_utc(app, admin_client):
+    app.config["TIMEZONE"] = "Europe/London"
+    page = admin_client.get("/admin/polls/new").get_data(as_text=True)
+    assert '<label for="opens_at">Opens (Europe/London)</label>' in page
+    assert '<label for="closes_at">Closes (Europe/London, optional)</label>' in page
+    data = {**GOOD, "opens_at": "2026-07-01T09:00", "closes_at": "2026-12-01T18:30"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    poll = stored(app, GOOD["slug"])
+    assert poll.opens_at == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # BST
+    assert poll.closes_at == datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # GMT
+    page = admin_client.get(f"/admin/polls/{GOOD['slug']}/edit").get_data(as_text=True)
+    assert 'value="2026-07-01T09:00"' in page and 'value="2026-12-01T18:30"' in page
+    app.config["TIMEZONE"] = "Asia/Seoul"
+    page = admin_client.get(f"/admin/polls/{GOOD['slug']}/edit").get_data(as_text=True)
+    assert 'value="2026-07-01T17:00"' in page and "Opens (Asia/Seoul)" in page
+
+
+def test_a_time_the_clocks_skip_is_refused_with_a_message(app, admin_client):
+    app.config["TIMEZONE"] = "Europe/London"
+    data = {**GOOD, "opens_at": "2026-03-29T01:30"}
+    response = admin_client.post("/admin/polls/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_beside(page, "opens_at", "There is no 01:30 on 29 March 2026 in Europe/London")
+    assert "such as 02:30" in page and 'value="2026-03-29T01:30"' in page
+    assert stored(app, GOOD["slug"]) is None
+
+
+def test_a_time_that_happens_twice_is_the_first_and_the_editor_is_told(app, admin_client):
+    app.config["TIMEZONE"] = "Europe/London"
+    data = {**GOOD, "opens_at": "2026-10-25T01:30"}
+    preview = admin_client.post("/admin/polls/new", data={**data, "preview": "Preview"}).get_data(
+        as_text=True
+    )
+    assert "happens twice in Europe/London" in preview and "00:30 UTC" in preview
+    response = admin_client.post("/admin/polls/new", data=data, follow_redirects=True)
+    assert "taken as the first, 00:30 UTC" in response.get_data(as_text=True)
+    assert stored(app, GOOD["slug"]).opens_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_saving_again_keeps_the_second_of_two_same_looking_times(app, admin_client, debate_poll):
+    app.config["TIMEZONE"] = "Europe/London"
+    second = datetime(2026, 10, 25, 1, 30, 15, tzinfo=UTC)  # 01:30:15 GMT, after the clocks went back
+    with app.app_context():
+        poll_by_slug(debate_poll).opens_at = second
+        db.session.commit()
+    page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
+    assert 'value="2026-10-25T01:30"' in page
+    data = {**GOOD, "slug": debate_poll, "opens_at": "2026-10-25T01:30", "choices": "A\nB\nC"}
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
+    assert stored(app, debate_poll).opens_at == second
+
+
+def test_utc_from_local_in_other_zones():
+    seoul, new_york = ZoneInfo("Asia/Seoul"), ZoneInfo("America/New_York")
+    assert utc_from_local(datetime(2026, 1, 1, 9, 0), seoul) == (datetime(2026, 1, 1, 0, 0, tzinfo=UTC), "")
+    with pytest.raises(PollError, match="clocks go forward that night \\(EST to EDT\\)"):
+        utc_from_local(datetime(2026, 3, 8, 2, 30), new_york)
+    value, note = utc_from_local(datetime(2026, 11, 1, 1, 30), new_york)
+    assert value == datetime(2026, 11, 1, 5, 30, tzinfo=UTC) and "from EDT to EST" in note
+
+
+# Preview ------------------------------------------------------------------------------------
+
+
+def test_preview_shows_the_poll_as_readers_will_and_saves_nothing(app, admin_client, debate_poll):
+    data = {
+        **GOOD,
+        "slug": "",
+        "title": "Car-free centre?",
+        "summary": "The council votes in May.\n\nShops are split.",
+        "choices": "Yes: but slowly\nNo\nNot sure",
+        "results_note": "Readers who chose to answer.",
+        "preview": "Preview",
+    }
+    response = admin_client.post("/admin/polls/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Preview: not saved yet" in page
+    assert '<h3 class="editor-preview__title">Car-free centre?</h3>' in page
+    assert "<p>The council votes in May.</p><p>Shops are split.</p>" in page
+    assert '<span class="choice__label">Yes: but slowly</span>' in page
+    assert "<td><code>yes-but-slowly</code></td>" in page and "<td><code>not-sure</code></td>" in page
+    assert "<code>/polls/car-free-centre</code> (an address made from the title)" in page
+    assert "Readers who chose to answer." in page
+    # The form is still filled, with the address it would use.
+    assert "Yes: but slowly\nNo\nNot sure</textarea>" in page
+    assert 'name="slug" type="text" value="car-free-centre"' in page
+    assert 'formaction="/admin/polls/new#editor-preview"' in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Poll)) == 1
+    assert actions(app) == []
+    saved = {key: value for key, value in data.items() if key != "preview"} | {"save": "Save poll"}
+    assert admin_client.post("/admin/polls/new", data=saved).status_code == 302
+    assert stored(app, "car-free-centre").summary == "The council votes in May.\n\nShops are split."
+
+
+def test_a_refused_preview_is_the_form_with_its_messages(app, admin_client):
+    response = admin_client.post(
+        "/admin/polls/new", data={**GOOD, "choices": "Only one", "preview": "Preview"}
+    )
+    assert response.status_code == 400
+    assert "Preview: not saved yet" not in response.get_data(as_text=True)
+
+
+def test_preview_of_an_edit_changes_nothing(app, admin_client, debate_poll):
+    data = {**GOOD, "slug": debate_poll, "title": "Changed", "choices": "Military\nTalks", "preview": "1"}
+    response = admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<td><del>Undecided</del></td>" in page
+    poll = stored(app, debate_poll)
+    assert poll.title.startswith("North Korea") and len(poll.choices) == 3
+    assert actions(app) == []
+
+
+# Sides --------------------------------------------------------------------------------------
+
+
+def test_the_editor_maps_choices_to_sides_with_headings_and_it_is_audited(app, admin_client, debate_poll):
+    page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
+    assert '<label for="side-undecided-side">Side of “Undecided”</label>' in page
+    assert '<option value="neutral">Neutral (neither side)</option>' in page
+    data = {
+        **GOOD,
+        "slug": debate_poll,
+        "choices": "A stronger military response\nDiplomatic engagement\nUndecided",
+        "side-undecided-side": "neutral",
+        "side-military-heading": "For a firmer response",
+    }
+    preview = admin_client.post(f"/admin/polls/{debate_poll}/edit", data={**data, "preview": "Preview"})
+    text = preview.get_data(as_text=True)
+    assert "<strong>For a firmer response</strong>: votes for A stronger military response" in text
+    assert "<strong>For: Diplomatic engagement</strong>" in text
+    assert "<strong>Neutral</strong>: votes for Undecided" in text
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
+    poll = stored(app, debate_poll)
+    assert {c.key: (c.side, c.side_heading) for c in poll.choices} == {
+        "military": (None, "For a firmer response"),
+        "diplomacy": (None, ""),
+        "undecided": ("neutral", ""),
+    }
+    with app.app_context():
+        mapped = db.session.execute(db.select(AuditEntry).filter_by(action="poll.map_sides")).scalar_one()
+        assert mapped.before["undecided"] == "undecided" and mapped.after["undecided"] == "neutral"
+        edit = db.session.execute(db.select(AuditEntry).filter_by(action="poll.edit")).scalar_one()
+        assert edit.after["side_headings"] == {"military": "For a firmer response"}
+    page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
+    assert '<option selected value="neutral">' in page
+    assert 'value="For a firmer response"' in page
+
+
+def test_a_new_poll_can_put_two_choices_on_one_side(app, admin_client):
+    data = {**GOOD, "choices": "Yes\nRather yes\nNo", "side-rather-yes-side": "yes"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    poll = stored(app, GOOD["slug"])
+    assert [(c.key, c.side) for c in poll.choices] == [("yes", None), ("rather-yes", "yes"), ("no", None)]
+    assert actions(app) == ["poll.create", "poll.map_sides"]
+
+
+def test_a_side_mapping_is_checked_whole_whatever_the_order(app, admin_client, make_poll):
+    slug = make_poll(choices=[("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")])
+    with app.app_context():
+        poll_by_slug(slug).choice_by_key("b").side = "c"
+        db.session.commit()
+    # Alpha now stands with Beta, which becomes a side of its own: fine, though Alpha comes first.
+    data = {**GOOD, "slug": slug, "choices": "Alpha\nBeta\nGamma", "side-a-side": "b", "side-b-side": ""}
+    assert admin_client.post(f"/admin/polls/{slug}/edit", data=data).status_code == 302
+    assert [c.side for c in stored(app, slug).choices] == ["b", None, None]
+
+
+def test_poll_texts_that_look_like_code_are_stored_as_typed_and_shown_escaped(app, admin_client, client):
+    """No false refusals: "--", "=" and tags are words in a poll's texts, shown as text."""
+    texts = {
+        "title": "<b>not bold</b> -- a poll",
+        "question": 'Trump promised "fire and fury" -- then held three summits. And now?',
+        "summary": "The onus=on Beijing.\n\n<script>alert(1)</script>",
+    }
+    assert admin_client.post("/admin/polls/new", data={**GOOD, **texts}).status_code == 302
+    poll = stored(app, GOOD["slug"])
+    assert (poll.title, poll.question, poll.summary) == (texts["title"], texts["question"], texts["summary"])
+    page = client.get(f"/polls/{GOOD['slug']}").get_data(as_text=True)
+    assert str(escape("<b>not bold</b> -- a poll")) in page and "<b>not bold" not in page
+    assert "The onus=on Beijing." in page and "<script>alert(1)" not in page

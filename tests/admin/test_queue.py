@@ -150,7 +150,9 @@ def test_bulk_actions_on_ticked_rows(app, moderator_client, make_comment):
         ({"action": "explode", "comment_id": ["1"]}, "Not a valid choice"),
         ({"action": "reject", "comment_id": ["1"]}, "Please give a reason"),
         ({"action": "reject", "reason": "x" * 501, "comment_id": ["1"]}, "500 characters"),
-        ({"action": "reject", "reason": "<script>x</script>", "comment_id": ["1"]}, "plain text"),
+        ({"action": "reject", "reason": "spam\x07", "comment_id": ["1"]}, "control characters"),
+        ({"action": "reject", "preset": "Not on the list", "comment_id": ["1"]}, "Not a valid choice"),
+        ({"action": "approve", "all_on_page": "1", "page_comment_id": ["x"]}, "between 1 and 200"),
     ],
 )
 def test_bad_bulk_input_changes_nothing_and_says_why(app, moderator_client, make_comment, data, message):
@@ -179,7 +181,7 @@ def test_pending_comments_come_first_ordered_by_flags(app, moderator_client, mak
     calm = make_comment("Talks would help, I think.")
     flagged = make_comment("Strike now, see http://example.com and www.example.org")
     done = make_comment("Keep negotiating.", status="approved")
-    page = moderator_client.get("/admin/").get_data(as_text=True)
+    page = moderator_client.get("/admin/", query_string={"status": "any"}).get_data(as_text=True)
     positions = [page.index(f'data-comment-id="{i}"') for i in (flagged, calm, done)]
     assert positions == sorted(positions)
     assert FLAG_LINK in comment(app, flagged).flag_names
@@ -196,12 +198,13 @@ def test_filters(moderator_client, make_comment):
             phrase in page for phrase in ("respond with force", "Keep negotiating", "How many missiles")
         )
 
-    assert shown() == 3
+    assert shown() == 2  # by default, what still needs a decision
+    assert shown(status="any") == 3
     assert shown(status="approved") == 1
     assert shown(stance="military") == 1
-    assert shown(q="NEGOTIATING") == 1
+    assert shown(q="NEGOTIATING", status="any") == 1
     assert shown(q="100%") == 1 and shown(q="%") == 1 and shown(q="_") == 1
-    assert shown(status="bogus", stance="<x>", flag="nope", poll="missing", page="-3") == 3
+    assert shown(status="bogus", stance="<x>", flag="nope", poll="missing", page="-3", comment="x1") == 2
 
 
 def test_keyboard_shortcuts_are_an_enhancement(moderator_client, make_comment):
@@ -240,3 +243,79 @@ def test_an_untagged_comment_offers_no_stance_to_confirm_by_mistake(moderator_cl
     select = page.split(f'id="stance-{comment_id}"')[1].split("</select>")[0]
     assert '<option value="" selected disabled>choose…</option>' in select
     assert "selected>" not in select.replace("selected disabled>", "")
+
+
+def test_the_default_view_is_what_still_needs_a_decision(moderator_client, make_comment):
+    make_comment("Pending one.")
+    make_comment("Flagged one.", status="flagged")
+    make_comment("Approved one.", status="approved")
+    make_comment("Rejected one.", status="rejected")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert "Pending one." in page and "Flagged one." in page
+    assert "Approved one." not in page and "Rejected one." not in page
+    assert '<option value="" selected>Needs a decision</option>' in page
+    everything = moderator_client.get("/admin/?status=any").get_data(as_text=True)
+    assert all(f"{status} one." in everything for status in ("Pending", "Flagged", "Approved", "Rejected"))
+
+
+def test_an_action_returns_to_the_same_filters_at_the_next_comment(app, moderator_client, make_comment):
+    ids = [make_comment(f"Talks number {n}.") for n in range(3)]
+    page = moderator_client.get("/admin/?q=talks&page=1").get_data(as_text=True)
+    row = page.split(f'data-comment-id="{ids[0]}"')[1].split("</li>")[0]
+    following = row.split('name="following" value="')[1].split('"')[0]
+    assert following == str(ids[1])
+    response = moderator_client.post(
+        f"/admin/comments/{ids[0]}/moderate",
+        data={"action": "approve", "next": "/admin/?q=talks&page=1", "following": following},
+    )
+    assert response.headers["Location"] == f"/admin/?q=talks&page=1#queue-{ids[1]}"
+    # A refused action stays at the comment it was meant for.
+    refused = moderator_client.post(
+        f"/admin/comments/{ids[1]}/moderate",
+        data={"action": "reject", "next": "/admin/?page=1", "following": str(ids[2])},
+    )
+    assert refused.headers["Location"] == f"/admin/?page=1#queue-{ids[1]}"
+    assert comment(app, ids[1]).status == "pending"
+
+
+@pytest.mark.parametrize("following", ["abc", "-1", "1#x", "9" * 30, ""])
+def test_a_bad_following_comment_is_ignored(moderator_client, make_comment, following):
+    comment_id = make_comment()
+    response = moderator_client.post(
+        f"/admin/comments/{comment_id}/moderate", data={"action": "approve", "following": following}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+
+
+def test_select_all_on_this_page_acts_on_the_rows_shown(app, moderator_client, make_comment):
+    ids = [make_comment(f"Talks number {n}.") for n in range(3)]
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert 'name="all_on_page" value="1"' in page and "All 3 on this page" in page
+    shown = [value.split('"')[0] for value in page.split('name="page_comment_id" value="')[1:]]
+    assert sorted(shown) == sorted(str(i) for i in ids)
+    response = moderator_client.post(
+        "/admin/comments/bulk",
+        data={"action": "reject", "preset": "Off topic", "all_on_page": "1", "page_comment_id": shown},
+    )
+    assert response.status_code == 302
+    assert {comment(app, i).status for i in ids} == {"rejected"}
+    assert {comment(app, i).decision_reason for i in ids} == {"Off topic"}
+
+
+def test_an_empty_queue_is_calm_not_a_warning(moderator_client, make_comment):
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    assert "All caught up." in page and 'class="empty-state"' in page and 'class="notice"' not in page
+    make_comment("Approved one.", status="approved")
+    filtered = moderator_client.get("/admin/?q=nothing-like-this").get_data(as_text=True)
+    assert "No comments match these filters." in filtered and 'class="notice"' not in filtered
+
+
+def test_an_appealed_comment_is_marked_in_the_queue(app, moderator_client, make_comment):
+    from poll.db_types import utcnow
+
+    comment_id = make_comment("Please look again.")
+    with app.app_context():
+        db.session.get(Comment, comment_id).appealed_at = utcnow()
+        db.session.commit()
+    row = moderator_client.get("/admin/").get_data(as_text=True).split(f'data-comment-id="{comment_id}"')[1]
+    assert '<span class="tag tag--flag">appeal</span>' in row.split("</li>")[0]

@@ -15,7 +15,15 @@ from ..conftest import PASSWORD
 from .conftest import DESKTOP, PHONE
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-PUBLIC_PAGES = ["/", "/polls/{slug}", "/polls/{slug}/debate", "/polls/no-such-poll", "/polls/{slug}/embed"]
+PUBLIC_PAGES = [
+    "/",
+    "/polls/{slug}",
+    "/polls/{slug}/debate",
+    "/polls/{slug}/debate?side=diplomacy&sort=valued",
+    "/polls/{slug}/comments/1",  # busy_poll's first comment, published
+    "/polls/no-such-poll",
+    "/polls/{slug}/embed",
+]
 ADMIN_PAGES = [
     "/admin/login",
     "/admin/",
@@ -27,6 +35,10 @@ ADMIN_PAGES = [
     "/admin/export",
     "/admin/blocked-words",
     "/admin/moderators",
+    "/admin/?status=any",
+    "/admin/mutes",
+    "/admin/rejection-reasons",
+    "/admin/comments/2/mute",
 ]
 
 
@@ -76,6 +88,10 @@ def test_public_pages_have_no_violations(browser, live_server, busy_poll, axe_so
     page.get_by_role("button", name="Vote").click()
     page.wait_for_url("**#results")
     found["after voting"] = violations(page, axe_source)
+    # A voter's debate: the tally, "good point" buttons and reply forms (one opened).
+    page.goto(f"{live_server}/polls/{busy_poll}/debate")
+    page.locator(".reply-box summary").first.click()
+    found["debate after voting"] = violations(page, axe_source)
     page.goto(f"{live_server}/polls/{busy_poll}/embed")
     page.get_by_role("radio", name="Undecided").check()
     page.get_by_role("button", name="Vote").click()

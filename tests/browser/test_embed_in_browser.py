@@ -158,7 +158,7 @@ def test_where_the_frame_cannot_keep_cookies_voting_opens_the_full_poll_with_the
         assert full.url.startswith(f"{poll_url}/polls/{SLUG}?") and "choice=diplomacy" in full.url
         expect(full.get_by_role("radio", name="Diplomatic engagement")).to_be_checked()
         full.get_by_role("button", name="Vote").click()
-        expect(full.locator(".flash")).to_contain_text("your vote is counted")
+        expect(full.locator(".results__confirmation")).to_contain_text("your vote is counted")
         assert counted_from_votes(app, SLUG)["diplomacy"] == 1
         assert page.url == article
     finally:

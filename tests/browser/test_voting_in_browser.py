@@ -20,7 +20,7 @@ def test_vote_see_results_change_vote_and_second_browser(
     page.get_by_role("radio", name="Diplomatic engagement").check()
     page.get_by_role("button", name="Vote").click()
     page.wait_for_url("**/polls/*#results")
-    assert "your vote is counted" in page.locator(".flash").inner_text()
+    assert "your vote is counted" in page.locator(".results__confirmation").inner_text()
     mine = page.locator(".result--mine")
     assert "Diplomatic engagement" in mine.inner_text() and "your vote" in mine.inner_text().lower()
     assert "100%" in mine.inner_text()
@@ -30,7 +30,7 @@ def test_vote_see_results_change_vote_and_second_browser(
     page.get_by_role("radio", name="A stronger military response").check()
     page.get_by_role("button", name="Change my vote").click()
     page.wait_for_load_state()
-    assert "Your vote has been changed" in page.locator(".flash").inner_text()
+    assert "Your vote has been changed" in page.locator(".results__confirmation").inner_text()
     assert "A stronger military response" in page.locator(".result--mine").inner_text()
     assert "1 vote in total" in page.locator(".results__total").inner_text()
 

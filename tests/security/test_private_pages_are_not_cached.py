@@ -11,18 +11,18 @@ from tests.conftest import login
 ROUTE_VALUES = {"slug": DEBATE_POLL_SLUG, "kind": "votes"}
 
 
-def admin_get_urls(app) -> list[str]:
+def admin_get_urls(app, **values) -> list[str]:
     """Every admin page a browser can GET, from the app's own routes (a new page cannot slip by)."""
+    values = {**ROUTE_VALUES, **values}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin.") and "GET" in rule.methods:
-            values = {name: ROUTE_VALUES[name] for name in rule.arguments}
-            urls.append(rule.build(values)[1])
+            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
     return sorted(urls)
 
 
-def test_every_admin_page_is_no_store_logged_in_or_not(app, client, accounts, debate_poll):
-    urls = admin_get_urls(app)
+def test_every_admin_page_is_no_store_logged_in_or_not(app, client, accounts, debate_poll, make_comment):
+    urls = admin_get_urls(app, comment_id=make_comment("A comment to act on."))
     assert {"/admin/", "/admin/login", "/admin/audit", "/admin/export"} <= set(urls)
     for url in urls:
         assert fetch(client, url).headers.get("Cache-Control") == "no-store", url

@@ -51,3 +51,26 @@ def test_bursts_ignore_old_votes_votes_without_an_address_and_other_hours(app, d
         assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 12
 
         assert vote_bursts(poll, now, threshold=3) == []
+
+
+def test_votes_over_time_are_labelled_in_the_newsrooms_time_zone(app, make_poll):
+    """Every hour from the first vote to the last has its own label, in local time, empty ones included."""
+    from datetime import UTC, datetime
+
+    from poll.extensions import db
+    from poll.services.dashboard import votes_over_time
+    from poll.services.polls import poll_by_slug
+    from poll.services.voting import cast_vote
+
+    slug = make_poll("timed", opens_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        for n, hour in enumerate((14, 14, 17)):
+            cast_vote(poll, poll.choice_by_key("a"), f"{n:032d}", datetime(2026, 3, 1, hour, 5, tzinfo=UTC))
+        db.session.commit()
+        now = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+        seoul, bucket = votes_over_time(poll, now, "Asia/Seoul")
+        utc, _ = votes_over_time(poll, now, "UTC")
+    assert bucket == "hour"
+    assert seoul == [("1 Mar 23:00", 2), ("2 Mar 00:00", 0), ("2 Mar 01:00", 0), ("2 Mar 02:00", 1)]
+    assert [label for label, _ in utc] == ["1 Mar 14:00", "1 Mar 15:00", "1 Mar 16:00", "1 Mar 17:00"]
