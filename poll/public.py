@@ -182,6 +182,20 @@ def only_stored_comments_count(response) -> bool:
     return response.status_code < 400
 
 
+def comment_limits(view):
+    """The limits on posting a comment or a reply (each view counts its own posts)."""
+    view = limiter.limit(
+        lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
+        key_func=get_remote_address,
+        deduct_when=only_stored_comments_count,
+    )(view)
+    return limiter.limit(
+        lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
+        key_func=voter_rate_key,
+        deduct_when=only_stored_comments_count,
+    )(view)
+
+
 @bp.errorhandler(CSRFError)
 def form_expired(error: CSRFError):
     """An expired comment or appeal form keeps what was typed; other forms get the error page."""
@@ -204,16 +218,7 @@ def debate(slug: str):
 
 
 @bp.post("/polls/<slug>/comments")
-@limiter.limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
-    key_func=voter_rate_key,
-    deduct_when=only_stored_comments_count,
-)
-@limiter.limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
-    key_func=get_remote_address,
-    deduct_when=only_stored_comments_count,
-)
+@comment_limits
 def comment(slug: str):
     poll = poll_or_404(slug)
     now = utcnow()
@@ -333,16 +338,7 @@ def comment_page(slug: str, comment_id: int):
 
 
 @bp.post("/polls/<slug>/comments/<int:comment_id>/replies")
-@limiter.limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
-    key_func=voter_rate_key,
-    deduct_when=only_stored_comments_count,
-)
-@limiter.limit(
-    lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
-    key_func=get_remote_address,
-    deduct_when=only_stored_comments_count,
-)
+@comment_limits
 def reply(slug: str, comment_id: int):
     """A reply to a published top-level comment, moderated like any comment."""
     poll = open_debate_or_abort(slug)
