@@ -16,6 +16,7 @@ from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
 from .tagging_queue import init_tagging_queue
+from .template_filters import register_template_filters
 from .voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -80,4 +81,5 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    register_template_filters(app)
     app.after_request(set_voter_cookie)

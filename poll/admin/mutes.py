@@ -7,6 +7,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..services import mutes
 from ..services.mutes import DURATIONS, MuteError
+from ..template_filters import when
 from .blueprint import bp, comment_or_404, safe_next
 from .forms import ButtonForm, MuteForm
 
@@ -49,9 +50,8 @@ def mute_author_post(comment_id: int):
         return _mute_page(comment, form, 409 if "already muted" in str(error) else 400)
     target = safe_next(request.form.get("next"))
     db.session.commit()
-    flash(
-        f"The author of comment {comment.id} is muted until {row.expires_at:%Y-%m-%d %H:%M} UTC.", "success"
-    )
+    until = when(row.expires_at, "short", local=True)
+    flash(f"The author of comment {comment.id} is muted until {until}.", "success")
     return redirect(target if "#" in target else f"{target}#queue-{comment.id}")
 
 

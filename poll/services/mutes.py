@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from ..dates import format_moment
 from ..extensions import db
 from ..models import Moderator, VoterMute
 from . import audit
@@ -36,7 +37,7 @@ def mute(
         raise MuteError("A mute must end in the future.")
     current = active_mute(voter_id, now)
     if current is not None:
-        raise MuteError(f"This voter is already muted until {current.expires_at:%Y-%m-%d %H:%M} UTC.")
+        raise MuteError(f"This voter is already muted until {format_moment(current.expires_at, 'short')}.")
     row = VoterMute(voter_id=voter_id, reason=reason, expires_at=expires_at, created_at=now, created_by=actor)
     db.session.add(row)
     db.session.flush()
@@ -46,7 +47,7 @@ def mute(
         "voter_mute",
         row.id,
         now,
-        after={"voter": voter_pseudonym(voter_id), "muted until": f"{expires_at:%Y-%m-%d %H:%M} UTC"},
+        after={"voter": voter_pseudonym(voter_id), "muted until": format_moment(expires_at, "short")},
         reason=reason,
     )
     return row
@@ -65,7 +66,7 @@ def lift(mute_id: int, actor: Moderator | None, now: datetime) -> VoterMute:
         "voter_mute",
         row.id,
         now,
-        before={"muted until": f"{row.expires_at:%Y-%m-%d %H:%M} UTC"},
+        before={"muted until": format_moment(row.expires_at, "short")},
         after={"muted until": "lifted"},
     )
     return row

@@ -311,7 +311,7 @@ def utc_from_local(local: datetime, zone: ZoneInfo, stored: datetime | None = No
         return stored, ""
     first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
     as_utc = first.astimezone(UTC)
-    when = f"{local:%H:%M} on {local:%-d %B %Y}"
+    when = f"{local:%H:%M} on {local.day} {local:%B %Y}"
     if local_time(as_utc, zone) != local:
         after = as_utc.astimezone(zone)
         raise PollError(

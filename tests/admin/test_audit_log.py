@@ -37,6 +37,21 @@ def test_entries_are_listed_newest_first_and_filterable(moderator_client, make_c
     assert odd.status_code == 200
 
 
+def test_entry_times_read_in_the_newsrooms_zone_with_the_exact_moment_in_the_markup(
+    app, moderator_client, make_comment
+):
+    from zoneinfo import ZoneInfo
+
+    app.config["TIMEZONE"] = "Asia/Seoul"
+    moderator_client.post(f"/admin/comments/{make_comment('Talks.')}/moderate", data={"action": "approve"})
+    with app.app_context():
+        stamp = db.session.scalars(db.select(AuditEntry.created_at).order_by(AuditEntry.id.desc())).first()
+    seoul = stamp.astimezone(ZoneInfo("Asia/Seoul"))
+    page = moderator_client.get("/admin/audit").get_data(as_text=True)
+    assert f'<time datetime="{stamp.isoformat()}"' in page
+    assert f">{seoul.day} {seoul:%b %Y, %H:%M:%S} KST</time>" in page
+
+
 def test_entries_cannot_be_edited_or_deleted(app, accounts):
     with app.app_context():
         entry = audit.record(None, "test.action", "thing", 1, utcnow())
