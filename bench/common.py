@@ -2,11 +2,13 @@
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -28,6 +30,23 @@ def prepare_database(env: dict) -> None:
     full_env = {**os.environ, **env}
     for command in (["db", "upgrade"], ["seed"]):
         subprocess.run([*flask, *command], cwd=ROOT, env=full_env, check=True, capture_output=True)
+
+
+def bench_setup(
+    prefix: str, extra_env: dict, seconds: int, connections: int, trials: int
+) -> tuple[Path, dict]:
+    """A scratch folder and the environment every server of the run shares (a fresh SQLite file,
+    or BENCH_DATABASE_URL), migrated and seeded; prints the run's conditions first."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32), **extra_env}
+    os.environ.update(env)
+    print(
+        f"database: {database_url.split('@')[-1]}   wrk: {seconds}s, {connections} connections, 2 threads, "
+        f"best of {trials} alternating runs"
+    )
+    prepare_database(env)
+    return workdir, env
 
 
 # Each measured command starts from a small, fresh interpreter: a child's peak

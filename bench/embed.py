@@ -10,15 +10,13 @@ answered 304 Not Modified. Targets (issue #14): the card >= 0.25x hello-world,
 """
 
 import os
-import secrets
-import tempfile
 import urllib.request
 from pathlib import Path
 
 from poll import create_app
 from poll.extensions import db
 
-from .common import PLAIN_GUNICORN, gunicorn, prepare_database, report_row, run_wrk
+from .common import PLAIN_GUNICORN, bench_setup, gunicorn, report_row, run_wrk
 from .http_load import create_poll_with_votes
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -57,15 +55,7 @@ def conditional_script(workdir: Path, name: str, path: str, etag: str, cookie: s
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="debate-poll-bench-embed-"))
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32)}
-    os.environ.update(env)
-    print(
-        f"database: {database_url.split('@')[-1]}   wrk: {SECONDS}s, {CONNECTIONS} connections, 2 threads, "
-        f"best of {TRIALS} alternating runs"
-    )
-    prepare_database(env)
+    workdir, env = bench_setup("debate-poll-bench-embed-", {}, SECONDS, CONNECTIONS, TRIALS)
     app = create_app()
     with app.app_context():
         voter_cookie = create_poll_with_votes(SLUG, 1_000)

@@ -9,8 +9,6 @@ the same run, then results throughput with 1,000 and 1,000,000 votes stored.
 """
 
 import os
-import secrets
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
 from poll.voter import new_voter_token, sign_voter_token
 
-from .common import PLAIN_GUNICORN, LoadResult, gunicorn, prepare_database, report_row, run_wrk
+from .common import PLAIN_GUNICORN, LoadResult, bench_setup, gunicorn, report_row, run_wrk
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "2"))
@@ -166,21 +164,9 @@ def votes_are_consistent(slug: str) -> tuple[int, bool]:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="debate-poll-bench-"))
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     # Every benchmark request comes from 127.0.0.1: lift the per-address vote limit.
-    env = {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "VOTE_LIMIT_PER_IP": "10000000 per minute",
-        "NEW_VOTER_LIMIT_PER_IP": "10000000 per minute",
-    }
-    os.environ.update(env)
-    print(
-        f"database: {database_url.split('@')[-1]}   wrk: {SECONDS}s, {CONNECTIONS} connections, 2 threads, "
-        f"best of {TRIALS} alternating runs"
-    )
-    prepare_database(env)
+    unlimited = {"VOTE_LIMIT_PER_IP": "10000000 per minute", "NEW_VOTER_LIMIT_PER_IP": "10000000 per minute"}
+    workdir, env = bench_setup("debate-poll-bench-", unlimited, SECONDS, CONNECTIONS, TRIALS)
 
     app = create_app()
     result_cookies = {}

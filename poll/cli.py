@@ -17,6 +17,7 @@ from .extensions import MIGRATIONS_COMMAND, db, init_migrations
 from .models import ROLE_MODERATOR, ROLES, Comment, Moderator
 from .services import audit, moderators, retention
 from .services.comments import retag, retag_query
+from .services.moderation import seed_rejection_reasons
 from .services.polls import poll_by_slug, seed_debate_poll
 from .services.stance_heads import StanceTrainingError, train_poll_head
 from .tagging import TAGGER_VERSION, tag
@@ -26,11 +27,14 @@ from .tagging_queue import sweep_untagged, tagging_queue
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Create the article's debate poll (safe to run again)."""
+    """Create the article's debate poll and the preset rejection reasons (safe to run again)."""
     poll, created = seed_debate_poll()
+    reasons = seed_rejection_reasons()
     db.session.commit()
     verb = "Created" if created else "Already present:"
     click.echo(f"{verb} poll '{poll.slug}'.")
+    if reasons:
+        click.echo(f"Added {reasons} preset rejection reasons (edit them under Admin → Rejection reasons).")
 
 
 @click.command("tag")

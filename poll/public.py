@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
+from .dates import format_moment
 from .db_types import utcnow
 from .errors import handle_csrf_error, handle_http_error, render_error
 from .extensions import db, limiter
@@ -162,7 +163,7 @@ def comment_limit_message() -> str:
     limit = limiter.current_limit
     reset_at = limit.reset_at if limit is not None else time.time() + 60
     minutes = max(1, round((reset_at - time.time()) / 60))
-    at = datetime.fromtimestamp(reset_at, UTC).strftime("%H:%M UTC")
+    at = format_moment(datetime.fromtimestamp(reset_at, UTC), "time")
     wait = "1 minute" if minutes == 1 else f"{minutes:,} minutes"
     return (
         "Too many requests in a short time, so your comment was not posted; your text is kept below. "
@@ -173,7 +174,7 @@ def comment_limit_message() -> str:
 def muted_message(expires_at: datetime) -> str:
     return (
         "A moderator has paused comments from this browser until "
-        f"{expires_at:%-d %B %Y, %H:%M} UTC, so this comment was not posted. Your text is kept below."
+        f"{format_moment(expires_at)}, so this comment was not posted. Your text is kept below."
     )
 
 
@@ -182,15 +183,22 @@ def only_stored_comments_count(response) -> bool:
     return response.status_code < 400
 
 
+# A reply is a comment: both count against the same limits, so replying is no way around them.
+COMMENTS_PER_IP_SCOPE = "comments-per-ip"
+COMMENTS_PER_VOTER_SCOPE = "comments-per-voter"
+
+
 def comment_limits(view):
-    """The limits on posting a comment or a reply (each view counts its own posts)."""
-    view = limiter.limit(
+    """The limits on posting, shared by the comment and the reply views."""
+    view = limiter.shared_limit(
         lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
+        scope=COMMENTS_PER_IP_SCOPE,
         key_func=get_remote_address,
         deduct_when=only_stored_comments_count,
     )(view)
-    return limiter.limit(
+    return limiter.shared_limit(
         lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
+        scope=COMMENTS_PER_VOTER_SCOPE,
         key_func=voter_rate_key,
         deduct_when=only_stored_comments_count,
     )(view)

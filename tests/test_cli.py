@@ -21,6 +21,27 @@ def test_seed_creates_the_debate_poll_once(app, runner):
         assert db.session.scalar(db.select(func.count()).select_from(Choice)) == 3
 
 
+def test_seed_gives_an_empty_list_the_preset_rejection_reasons_and_leaves_an_edited_one(app, runner):
+    from poll.models import RejectionReason
+    from poll.services.moderation import DEFAULT_REJECTION_REASONS, rejection_reasons
+
+    first = runner.invoke(args=["seed"])
+    assert (
+        first.exit_code == 0
+        and f"Added {len(DEFAULT_REJECTION_REASONS)} preset rejection reasons" in first.output
+    )
+    with app.app_context():
+        assert rejection_reasons() == list(DEFAULT_REJECTION_REASONS)
+        # An admin trims the list to one reason of their own: seeding again must not undo that.
+        db.session.execute(db.delete(RejectionReason))
+        db.session.add(RejectionReason(text="Our own reason", position=1))
+        db.session.commit()
+    second = runner.invoke(args=["seed"])
+    assert second.exit_code == 0 and "preset rejection reasons" not in second.output
+    with app.app_context():
+        assert rejection_reasons() == ["Our own reason"]
+
+
 def test_tag_prints_json(runner):
     import json
 

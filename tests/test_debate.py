@@ -364,6 +364,15 @@ class TestReplyLimit:
         form = refused.get_data(as_text=True).split(f'id="reply-{parent}"', 1)[1].split("</form>", 1)[0]
         assert "One too many." in form and "You can post again in about" in form
 
+    def test_comments_and_replies_share_one_limit(self, app, article):
+        parent = say(reader(app, token(1)), article, "Reply to me.")
+        poster = reader(app, token(2))
+        assert poster.post(f"/polls/{article}/comments", data={"body": "A comment."}).status_code == 302
+        url = f"/polls/{article}/comments/{parent}/replies"
+        assert poster.post(url, data={"body": "A reply."}).status_code == 302
+        assert poster.post(url, data={"body": "A second reply."}).status_code == 429
+        assert poster.post(f"/polls/{article}/comments", data={"body": "Another."}).status_code == 429
+
 
 class TestCsrf:
     @pytest.fixture

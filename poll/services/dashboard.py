@@ -25,7 +25,7 @@ class VoteBurst:
     # The burst's first vote: what the void form names it by (never the address hash itself).
     id: int
     address: str
-    hour: str
+    hour: datetime  # the hour's start, UTC
     new_voters: int
     by_choice: list[tuple[str, int]]
     void: int
@@ -52,7 +52,7 @@ class ChoiceCounts:
 class VoidedBurst:
     id: int
     address: str
-    hour: str
+    hour: datetime  # the hour's start, UTC
     votes: int
     still_void: int
     reason: str
@@ -87,6 +87,11 @@ def _bucket_expression(dialect: str, hourly: bool):
 
 # Gaps are filled with zeros so that the chart is a time axis; beyond this many
 # buckets the oldest are left out (the export has every vote).
+def _hour_start(bucket) -> datetime:
+    """The UTC start of an hour bucket as the database labels it ("2026-12-02 14:00")."""
+    return datetime.strptime(str(bucket), "%Y-%m-%d %H:00").replace(tzinfo=UTC)
+
+
 MOST_BUCKETS = {"hour": 72, "day": 366}
 
 
@@ -108,7 +113,7 @@ def votes_over_time(poll: Poll, now: datetime, zone: str = "UTC") -> tuple[list[
     local = ZoneInfo(zone)
     counts: dict[datetime, int] = {}
     for label, count in rows:
-        start = datetime.strptime(str(label), "%Y-%m-%d %H:00").replace(tzinfo=UTC).astimezone(local)
+        start = _hour_start(label).astimezone(local)
         key = start if hourly else start.replace(hour=0, minute=0)
         counts[key.replace(tzinfo=None)] = counts.get(key.replace(tzinfo=None), 0) + count
     name = "hour" if hourly else "day"
@@ -150,7 +155,7 @@ def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
         VoteBurst(
             id=row[3],
             address=row[0][:8],
-            hour=str(row[1]),
+            hour=_hour_start(row[1]),
             new_voters=row[2],
             void=row[4],
             by_choice=[(choice.label, count) for choice, count in zip(poll.choices, row[5:], strict=True)],
@@ -215,7 +220,7 @@ def voided_bursts(poll: Poll) -> list[VoidedBurst]:
         VoidedBurst(
             id=record.id,
             address=(hashed or "")[:8],
-            hour=record.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:00"),
+            hour=record.starts_at.astimezone(UTC),
             votes=record.votes,
             still_void=still,
             reason=record.reason,

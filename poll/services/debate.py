@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from ..dates import format_moment
 from ..extensions import db
 from ..models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
 from ..tagging.lexicon import NEUTRAL
@@ -137,6 +138,13 @@ def _reply_counts(poll_id: int):
     )
 
 
+def _markers_vote(vote, comment):
+    """Join condition: the counted vote, in the comment's poll, of the voter who made a mark."""
+    return and_(
+        vote.poll_id == comment.poll_id, vote.voter_id == CommentMark.voter_id, vote.status == VOTE_COUNTED
+    )
+
+
 def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
     """Per comment: its marks, and those from voters of another side than the author's."""
     marked, author, vote, voted = aliased(Comment), aliased(Choice), aliased(Vote), aliased(Choice)
@@ -149,14 +157,7 @@ def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
         )
         .join(marked, marked.id == CommentMark.comment_id)
         .outerjoin(author, author.id == marked.author_choice_id)
-        .outerjoin(
-            vote,
-            and_(
-                vote.poll_id == marked.poll_id,
-                vote.voter_id == CommentMark.voter_id,
-                vote.status == VOTE_COUNTED,
-            ),
-        )
+        .outerjoin(vote, _markers_vote(vote, marked))
         .outerjoin(voted, voted.id == vote.choice_id)
         .where(marked.poll_id == poll_id)
         .group_by(CommentMark.comment_id)
@@ -461,14 +462,7 @@ def _picks(poll: Poll, sides: list[Side]) -> list[Pick]:
             select(Comment, marks)
             .join(CommentMark, CommentMark.comment_id == Comment.id)
             .join(author, author.id == Comment.author_choice_id)
-            .join(
-                vote,
-                and_(
-                    vote.poll_id == Comment.poll_id,
-                    vote.voter_id == CommentMark.voter_id,
-                    vote.status == VOTE_COUNTED,
-                ),
-            )
+            .join(vote, _markers_vote(vote, Comment))
             .join(voted, voted.id == vote.choice_id)
             .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
             .where(side_key(author) != side.key, side_key(voted) == side.key)
@@ -490,4 +484,4 @@ def relative_time(then: datetime, now: datetime) -> str:
         if seconds < below:
             number = seconds // size
             return f"{number} {unit}{'' if number == 1 else 's'} ago"
-    return then.strftime("%-d %b %Y")
+    return format_moment(then, "short_date")

@@ -123,6 +123,29 @@ def add_rejection_reason(text: str, actor: Moderator, now: datetime) -> Rejectio
     return row
 
 
+# What `flask seed` offers a new newsroom; admins edit the list afterwards.
+DEFAULT_REJECTION_REASONS = (
+    "Personal attack or insult",
+    "Hateful or discriminatory",
+    "Off topic",
+    "Spam or advertising",
+    "Personal information about someone",
+    "Posted more than once",
+)
+
+
+def seed_rejection_reasons() -> int:
+    """Give an empty list the default reasons (a list someone has edited is left as it is); how many added."""
+    if stored_rejection_reasons():
+        return 0
+    db.session.add_all(
+        RejectionReason(text=text, position=position)
+        for position, text in enumerate(DEFAULT_REJECTION_REASONS, start=1)
+    )
+    db.session.flush()
+    return len(DEFAULT_REJECTION_REASONS)
+
+
 def remove_rejection_reason(row: RejectionReason, actor: Moderator, now: datetime) -> None:
     audit.record(actor, "rejection_reason.remove", "rejection_reason", row.id, now, before={"text": row.text})
     db.session.delete(row)

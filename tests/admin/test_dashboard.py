@@ -1,6 +1,9 @@
 """The per-poll dashboard."""
 
 import re
+from zoneinfo import ZoneInfo
+
+from poll.extensions import db
 
 
 def test_dashboard_shows_tallies_votes_over_time_grid_queue_and_activity(
@@ -35,6 +38,30 @@ def test_dashboard_lists_vote_bursts_from_one_address(app, admin_client, debate_
     assert "Vote bursts" in page and "3 or more new voters" in page
     assert "<strong>4</strong>" in page and "<li>A stronger military response: 4</li>" in page
     assert "203.0.113.9" not in page
+
+
+def test_a_bursts_hour_is_shown_in_the_newsrooms_time_zone(app, admin_client, debate_poll):
+    from datetime import timedelta
+
+    from poll.db_types import utcnow
+    from poll.services.polls import poll_by_slug
+    from poll.services.voting import cast_vote
+
+    app.config.update(VOTE_BURST_THRESHOLD=2, TIMEZONE="Asia/Seoul")
+    # Two hours ago at 10 past (UTC): both votes fall in one hour whatever the clock says now.
+    hour = (utcnow() - timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        poll.opens_at = hour - timedelta(days=1)
+        for n in range(2):
+            cast_vote(
+                poll, poll.choice_by_key("military"), f"{n:032d}", hour + timedelta(minutes=10), "e" * 32
+            )
+        db.session.commit()
+    seoul = hour.astimezone(ZoneInfo("Asia/Seoul"))
+    page = admin_client.get(f"/admin/polls/{debate_poll}/dashboard").get_data(as_text=True)
+    bursts = page.split('id="bursts-heading"')[1].split("</section>")[0]
+    assert f"hour from {seoul.day} {seoul:%b %Y, %H:%M} KST" in bursts
 
 
 def test_dashboard_says_when_there_are_no_bursts(admin_client, debate_poll):

@@ -310,12 +310,27 @@ def test_an_empty_queue_is_calm_not_a_warning(moderator_client, make_comment):
     assert "No comments match these filters." in filtered and 'class="notice"' not in filtered
 
 
-def test_an_appealed_comment_is_marked_in_the_queue(app, moderator_client, make_comment):
+def test_an_appealed_comment_shows_the_earlier_reason_and_the_authors_note(
+    app, moderator_client, make_comment
+):
     from poll.db_types import utcnow
 
     comment_id = make_comment("Please look again.")
     with app.app_context():
-        db.session.get(Comment, comment_id).appealed_at = utcnow()
+        comment = db.session.get(Comment, comment_id)
+        comment.appealed_at = utcnow()
+        comment.decision_reason = "Personal attack <b>here</b>"
+        comment.appeal_note = "I criticised a policy, not a person & said so."
         db.session.commit()
     row = moderator_client.get("/admin/").get_data(as_text=True).split(f'data-comment-id="{comment_id}"')[1]
-    assert '<span class="tag tag--flag">appeal</span>' in row.split("</li>")[0]
+    row = row.split("</li>")[0]
+    assert '<span class="tag tag--flag">appeal</span>' in row
+    assert "Rejected earlier</dt><dd>Personal attack &lt;b&gt;here&lt;/b&gt;</dd>" in row
+    assert "<dd>I criticised a policy, not a person &amp; said so.</dd>" in row
+    assert "Author&#39;s appeal" in row or "Author's appeal" in row
+
+
+def test_a_comment_never_appealed_shows_no_appeal_box(moderator_client, make_comment):
+    comment_id = make_comment("First time in the queue.")
+    row = moderator_client.get("/admin/").get_data(as_text=True).split(f'data-comment-id="{comment_id}"')[1]
+    assert "queue__appeal" not in row.split("</li>")[0]

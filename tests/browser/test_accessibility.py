@@ -8,6 +8,7 @@ import pytest
 
 from poll.db_types import utcnow
 from poll.extensions import db
+from poll.models import Comment
 from poll.services.polls import poll_by_slug
 from poll.services.voting import cast_vote
 
@@ -65,12 +66,20 @@ def violations(page, axe_source) -> list[str]:
 def busy_poll(app, debate_poll, make_comment, accounts):
     make_comment("Keep negotiating, please. See www.example.org", status="approved")
     make_comment("No more talks, respond with force!")
+    appealed = make_comment("Rejected, then appealed by its author.")
     # A vote burst, so that the dashboard shows its table.
     app.config["VOTE_BURST_THRESHOLD"] = 2
     with app.app_context():
         poll = poll_by_slug(debate_poll)
         for n, key in enumerate(("military", "military", "undecided")):
             cast_vote(poll, poll.choice_by_key(key), f"{n:032d}", utcnow(), "b" * 32)
+        # The queue then shows an appeal's box (the earlier reason and the author's note).
+        comment = db.session.get(Comment, appealed)
+        comment.decision_reason, comment.appeal_note, comment.appealed_at = (
+            "Off topic",
+            "It is on topic.",
+            utcnow(),
+        )
         db.session.commit()
     return debate_poll
 

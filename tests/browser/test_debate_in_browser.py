@@ -12,6 +12,17 @@ from poll.tagging import tag
 from .conftest import DESKTOP, PHONE
 
 
+def voted_reader(browser, live_server, slug, viewport, answer):
+    """A new browser at ``viewport`` that has voted ``answer`` in the poll (context, page)."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{live_server}/polls/{slug}")
+    page.get_by_role("radio", name=answer).check()
+    page.get_by_role("button", name="Vote").click()
+    page.wait_for_url("**#results")
+    return context, page
+
+
 def test_vote_then_comment_and_see_it_in_its_column(browser, live_server, make_poll, screenshots):
     slug = make_poll(
         moderation_mode=MODERATION_POST,
@@ -20,12 +31,7 @@ def test_vote_then_comment_and_see_it_in_its_column(browser, live_server, make_p
         choices=[("military", "A stronger military response"), ("diplomacy", "Diplomatic engagement")],
     )
     for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(f"{live_server}/polls/{slug}")
-        page.get_by_role("radio", name="Diplomatic engagement").check()
-        page.get_by_role("button", name="Vote").click()
-        page.wait_for_url("**#results")
+        context, page = voted_reader(browser, live_server, slug, viewport, "Diplomatic engagement")
         page.get_by_label("Your comment").fill(f"Keep talking, from the {name}.\nSecond line <3")
         page.get_by_label("Display name (optional)").fill(f"Reader on {name}")
         page.get_by_role("button", name="Post comment").click()
@@ -95,12 +101,7 @@ def test_a_reader_replies_to_and_marks_a_comment(app, browser, live_server, make
     )
     fixture_comment(app, slug, "d" * 32, "Talks kept the peace for years.", "diplomacy", "diplomacy")
     for viewport, name in ((PHONE_390, "phone"), (DESKTOP_1366, "desktop")):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(f"{live_server}/polls/{slug}")
-        page.get_by_role("radio", name="Diplomatic engagement").check()
-        page.get_by_role("button", name="Vote").click()
-        page.wait_for_url("**#results")
+        context, page = voted_reader(browser, live_server, slug, viewport, "Diplomatic engagement")
         page.goto(f"{live_server}/polls/{slug}/debate")
         comment = page.locator(f"#comment-{target}")
         mark = comment.get_by_role("button", name="Good point")
@@ -167,12 +168,7 @@ def test_the_split_and_tabs_at_phone_and_desktop_sizes(
         )
     fixture_comment(app, debate_poll, "9" * 32, "Keep negotiating.", "diplomacy", "diplomacy")
     for viewport, name in ((PHONE_390, "phone"), (DESKTOP_1366, "desktop")):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(f"{live_server}/polls/{debate_poll}")
-        page.get_by_role("radio", name="Undecided").check()
-        page.get_by_role("button", name="Vote").click()
-        page.wait_for_url("**#results")
+        context, page = voted_reader(browser, live_server, debate_poll, viewport, "Undecided")
         page.goto(f"{live_server}/polls/{debate_poll}/debate")
         sides = page.locator("#threads .thread").evaluate_all("items => items.map(item => item.dataset.side)")
         assert set(sides[:2]) == {"military", "diplomacy"}  # the sides take turns
