@@ -5,7 +5,7 @@ check (token in the signed session cookie), a Flask-Limiter limit, one insert
 of the vote and one counter update committed on SQLite, and a redirect; and a
 results read: one SELECT of the counters, as JSON. No templates, no ORM, no
 voter-cookie signing, no poll-open check. With FLOOR_SECURITY_HEADERS=1,
-Flask-Talisman adds the headers the real JSON app sends.
+Flask-Talisman adds the headers the app's JSON views send.
 """
 
 import os

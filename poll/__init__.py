@@ -5,8 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, embed, public
-from .api import JsonRequests, create_api_app
+from . import admin, api, embed, public
 from .cli import Commands, register_commands
 from .config import Config, engine_options, instance_secret_key, load_served_settings
 from .errors import register_error_handlers
@@ -43,7 +42,6 @@ def create_app(test_config: dict | None = None, environ: Mapping[str, str] | Non
     register_hooks(app)
     register_error_handlers(app)
     register_commands(app)
-    app.wsgi_app = JsonRequests(app.wsgi_app, create_api_app(app), app.static_url_path)
     trust_proxies(app)
     return app
 
@@ -78,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
 
 
 def register_hooks(app: Flask) -> None:

@@ -1,34 +1,27 @@
-"""JSON endpoints, answered by a lean Flask app of their own.
+"""JSON endpoints: live results for the poll page and the embedded card.
 
 ``results.json`` (and ``tally.json``, its public twin) is the request readers
-repeat most. It changes nothing, so it needs no session, CSRF token, login or
-rate limit, yet the page app's hooks for those cost more than the read itself.
-``*.json`` paths therefore go to a second Flask app with the same
-configuration and database engine, the same
-JSON error answers, and Flask-Talisman headers with a policy for data.
+repeat most. It changes nothing, so it needs no session, CSRF token or rate
+limit: the blueprint is exempt from CSRF and the limiter, its paths open no
+session (poll.frame_cookies.is_api_path; a test checks it knows every route
+here), and each view sends Flask-Talisman headers with a policy for data, not
+a page. Errors are JSON through the app's own handlers (poll.errors.wants_json).
 """
 
 import hashlib
 
-from flask import Blueprint, Flask, Request, Response, abort, current_app, jsonify, request
-from flask.sessions import SessionInterface
-from sqlalchemy import Engine
+from flask import Blueprint, Response, abort, jsonify, request
 
 from .db_types import utcnow
-from .errors import register_api_error_handlers
-from .extensions import db
-from .request_checks import reject_null_characters, reject_oversized_stream
-from .security import init_api_security
+from .extensions import csrf, db, limiter, talisman
+from .security import API_VIEW_OPTIONS
 from .services.voting import ResultsSnapshot, results_snapshot
 from .view_helpers import NO_SUCH_POLL
 from .voter import current_voter_id
 
 bp = Blueprint("api", __name__)
-ENGINE = "debate_poll.engine"
-
-
-def engine() -> Engine:
-    return current_app.extensions[ENGINE]
+csrf.exempt(bp)
+limiter.exempt(bp)
 
 
 def snapshot_etag(snapshot: ResultsSnapshot, *, is_open: bool, personal: bool) -> str:
@@ -54,7 +47,7 @@ def conditional_json(etag: str, cache_control: str, **body) -> Response:
 
 
 def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
-    with engine().connect() as connection:
+    with db.engine.connect() as connection:
         snapshot = results_snapshot(slug, voter_id, connection)
     if snapshot is None:
         abort(404, description=NO_SUCH_POLL)
@@ -62,6 +55,7 @@ def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
 
 
 @bp.get("/polls/<slug>/results.json")
+@talisman(**API_VIEW_OPTIONS)
 def results(slug: str):
     snapshot = snapshot_or_404(slug, current_voter_id())
     now = utcnow()
@@ -89,6 +83,7 @@ bp.add_url_rule("/polls/<slug>/embed/results.json", "frame_results", results)
 
 
 @bp.get("/polls/<slug>/tally.json")
+@talisman(**API_VIEW_OPTIONS)
 def tally(slug: str):
     """The tally alone, the same for every reader: no cookie is read, so a CDN
     or the browser may keep it for two seconds and serve a crowd from one answer.
@@ -105,48 +100,3 @@ def tally(slug: str):
         is_open=is_open,
         **snapshot.tally.as_dict(),
     )
-
-
-class NoSessions(SessionInterface):
-    """The JSON app reads the signed voter cookie and nothing else. Flask would
-    otherwise open the session cookie on every request (a new signing
-    serializer each time, a tenth of a results.json request); with this, the
-    session is Flask's read-only NullSession and nothing is saved."""
-
-    def open_session(self, app: Flask, request: Request) -> None:
-        return None
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        return None
-
-
-def create_api_app(pages: Flask) -> Flask:
-    """The JSON app beside ``pages``: its configuration, and its database engine
-    (one pool per process, disposed with the page app's)."""
-    api = Flask(__name__, instance_path=pages.instance_path)
-    api.config.from_mapping(pages.config)
-    api.session_interface = NoSessions()
-    with pages.app_context():
-        api.extensions[ENGINE] = db.engine
-    api.before_request(reject_oversized_stream)
-    api.before_request(reject_null_characters)
-    init_api_security(api)
-    register_api_error_handlers(api)
-    api.register_blueprint(bp)
-    return api
-
-
-class JsonRequests:
-    """WSGI: requests for ``*.json`` to the API app, all others (static files
-    included, whatever their name) to the pages."""
-
-    def __init__(self, pages_wsgi, api: Flask, static_url_path: str):
-        self.pages_wsgi = pages_wsgi
-        self.api = api
-        self.static_prefix = static_url_path.rstrip("/") + "/"
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if path.endswith(".json") and not path.startswith(self.static_prefix):
-            return self.api(environ, start_response)
-        return self.pages_wsgi(environ, start_response)

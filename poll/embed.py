@@ -24,7 +24,7 @@ from .security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
 from .services.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
 from .services.polls import poll_by_slug
 from .services.voting import results_snapshot
-from .view_helpers import NEW_VOTERS_REFUSED, NO_SUCH_POLL, json_path, poll_or_404, submit_vote, vote_limits
+from .view_helpers import NEW_VOTERS_REFUSED, NO_SUCH_POLL, poll_or_404, submit_vote, vote_limits
 from .voter import current_voter_id
 
 bp = Blueprint("embed", __name__)
@@ -63,7 +63,7 @@ def render_embed(poll: Poll, form: VoteForm | None = None, status: int = 200, pr
         "has_closed": poll.has_closed(now),
         "tally": snapshot.tally if snapshot.results_visible(now) else None,
         # Public tallies come from the cacheable tally.json; a voter's own view from the frame's results.json.
-        "live_url": json_path(poll.slug, "tally.json" if public else "embed/results.json"),
+        "live_url": url_for("api.tally" if public else "api.frame_results", slug=poll.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "parents": g.frame_ancestors,
         "cross_site": cross_site_cookies(current_app),

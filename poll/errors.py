@@ -93,10 +93,3 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
-
-
-def register_api_error_handlers(api: Flask) -> None:
-    """The JSON app reads on connections of its own and has no session to roll back."""
-    api.register_error_handler(SecurityError, handle_untrusted_host)
-    api.register_error_handler(InternalServerError, lambda error: server_error_response())
-    api.register_error_handler(HTTPException, handle_http_error)

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,8 +30,34 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
-talisman = Talisman()
-api_talisman = Talisman()  # the JSON app's headers (see poll.api)
+
+
+class PerAppTalisman(Talisman):
+    """Flask-Talisman whose per-view options do not leak between apps.
+
+    Flask-Talisman 1.1.0 fills a decorated view's options with the *first*
+    app's settings in place (``setdefault`` on the dict stored on the view
+    function), so a later app in the same process, such as one served with
+    HTTPS=1, would inherit that app's ``force_https=False`` for those views.
+    Here the view's own options are laid over this app's settings, read fresh.
+    """
+
+    def _get_local_options(self) -> dict:
+        view = current_app.view_functions.get(request.endpoint)
+        return {
+            "force_https": self.force_https,
+            "frame_options": self.frame_options,
+            "frame_options_allow_from": self.frame_options_allow_from,
+            "content_security_policy": self.content_security_policy,
+            "content_security_policy_nonce_in": self.content_security_policy_nonce_in,
+            "permissions_policy": self.permissions_policy,
+            "document_policy": self.document_policy,
+            "feature_policy": self.feature_policy,
+            **getattr(view, "talisman_view_options", {}),
+        }
+
+
+talisman = PerAppTalisman()
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.login_message = "Please log in to see the moderation pages."

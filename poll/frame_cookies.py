@@ -13,11 +13,11 @@ Without HTTPS a browser refuses ``SameSite=None``, so the frame's cookies stay
 ``Lax``: the embed then works on our own site only, and elsewhere the reader
 is sent to the full poll (templates/public/embed.html).
 
-The frame is recognised by path, not endpoint: the session is opened before
+Both are recognised by path, not endpoint: the session is opened before
 Flask has matched the URL.
 """
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, Request, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 VOTER_COOKIE = "voter"
@@ -29,6 +29,20 @@ def is_frame_path(path: str) -> bool:
     """``/polls/<slug>/embed`` and everything below it (its vote and results.json)."""
     parts = path.strip("/").split("/")
     return len(parts) >= 3 and parts[0] == "polls" and parts[2] == "embed"
+
+
+# The last segment of every poll.api path.
+API_FILE_NAMES = frozenset({"results.json", "tally.json"})
+
+
+def is_api_path(path: str) -> bool:
+    """``/polls/<slug>/results.json``, ``/polls/<slug>/tally.json`` and the
+    embed's ``/polls/<slug>/embed/results.json`` (poll.api): they read the
+    signed voter cookie and nothing else, so they open no session."""
+    parts = path.strip("/").split("/")
+    if parts[0] != "polls" or parts[-1] not in API_FILE_NAMES:
+        return False
+    return len(parts) == 3 or (len(parts) == 4 and parts[2] == "embed")
 
 
 def in_frame() -> bool:
@@ -52,7 +66,15 @@ def voter_cookie_attributes() -> dict:
 
 
 class FrameAwareSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the frame's own cookie inside the embed."""
+    """Flask's signed-cookie sessions, with the frame's own cookie inside the
+    embed, and none at all for the JSON paths: Flask then uses its read-only
+    NullSession and saves nothing (opening the cookie costs a new signing
+    serializer per request, a tenth of a results.json answer)."""
+
+    def open_session(self, app: Flask, request: Request):
+        if is_api_path(request.path):
+            return None
+        return super().open_session(app, request)
 
     def get_cookie_name(self, app: Flask) -> str:
         return FRAME_SESSION_COOKIE if in_frame() else super().get_cookie_name(app)

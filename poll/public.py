@@ -36,7 +36,7 @@ from .services.debate import (
 from .services.mutes import active_mute
 from .services.polls import featured_poll, poll_by_slug
 from .services.voting import results_snapshot
-from .view_helpers import NEW_VOTERS_REFUSED, json_path, poll_or_404, submit_vote, vote_limits
+from .view_helpers import NEW_VOTERS_REFUSED, poll_or_404, submit_vote, vote_limits
 from .voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
@@ -58,7 +58,7 @@ def render_poll(poll: Poll, form: VoteForm | None = None, status: int = 200):
         "tally": snapshot.tally if snapshot.results_visible(now) else None,
         # For link previews (Open Graph) only where anyone may see it.
         "public_tally": snapshot.tally if public else None,
-        "live_url": json_path(poll.slug, "tally.json" if public else "results.json"),
+        "live_url": url_for("api.tally" if public else "api.results", slug=poll.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "comment_form_data": CommentForm(),
     }

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from flask import Config as FlaskConfig
 from flask import Flask
-from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_served_settings
-from .extensions import api_talisman, talisman
+from .extensions import talisman
 
 
 def content_security_policy(frame_ancestors: list[str]) -> dict:
@@ -38,30 +37,22 @@ EMBED_VIEW_OPTIONS = {"frame_options": None, "content_security_policy": None}
 
 
 def init_security(app: Flask) -> None:
-    _init_talisman(talisman, app, content_security_policy(PAGE_FRAME_ANCESTORS), "DENY")
-
-
-# Data, not a page: nothing may load from it or frame it.
-API_CONTENT_SECURITY_POLICY = {"default-src": "'none'", "frame-ancestors": "'none'"}
-
-
-def init_api_security(api: Flask) -> None:
-    _init_talisman(api_talisman, api, API_CONTENT_SECURITY_POLICY, "DENY")
-
-
-def _init_talisman(extension: Talisman, app: Flask, policy: dict, frame_options: str | None) -> None:
-    """The same HTTPS rules and referrer policy for pages and JSON: with HTTPS=1,
-    plain requests are redirected, HSTS is sent and cookies are Secure."""
+    """With HTTPS=1, plain requests are redirected, HSTS is sent and cookies are Secure."""
     https = app.config["HTTPS"]
-    extension.init_app(
+    talisman.init_app(
         app,
         force_https=https,
         strict_transport_security=https,
         session_cookie_secure=https,
-        content_security_policy=policy,
-        frame_options=frame_options,
+        content_security_policy=content_security_policy(PAGE_FRAME_ANCESTORS),
+        frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+
+
+# Data, not a page (poll.api): nothing may load from it or frame it.
+API_CONTENT_SECURITY_POLICY = {"default-src": "'none'", "frame-ancestors": "'none'"}
+API_VIEW_OPTIONS = {"content_security_policy": API_CONTENT_SECURITY_POLICY, "frame_options": "DENY"}
 
 
 def trust_proxies(app: Flask) -> None:

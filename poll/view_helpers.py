@@ -4,7 +4,6 @@ under the same limits). Views import these; no view imports another view."""
 
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from flask import abort, current_app, request
 from flask_limiter.util import get_remote_address
@@ -26,11 +25,6 @@ def poll_or_404(slug: str) -> Poll:
     if poll is None:
         abort(404, description=NO_SUCH_POLL)
     return poll
-
-
-def json_path(slug: str, name: str) -> str:
-    """A poll's JSON address (poll.api is a Flask app of its own: url_for cannot reach it)."""
-    return f"/polls/{quote(slug)}/{name}"
 
 
 def requested_page() -> int:

@@ -1,9 +1,12 @@
-"""JSON results, answered by the lean API app."""
+"""JSON results: the api blueprint of the one app, with no session and headers for data."""
 
 import pytest
+from flask import session, url_for
+from flask.sessions import NullSession
 
 from poll.db_types import utcnow
 from poll.extensions import db
+from poll.frame_cookies import is_api_path
 from poll.models import RESULTS_ALWAYS, Poll
 
 from .conftest import make_app
@@ -142,3 +145,48 @@ def test_tally_json_is_refused_while_results_are_hidden_and_served_once_closed(a
 def test_tally_json_unknown_poll_is_json_404(client):
     response = client.get("/polls/none/tally.json")
     assert response.status_code == 404 and response.is_json
+
+
+def test_the_session_is_skipped_on_exactly_the_api_blueprints_paths(app):
+    """The session is chosen by path before routing: every api route, and no other, is recognised."""
+    for rule in app.url_map.iter_rules():
+        sample = rule.rule.replace("<slug>", "a-poll").replace("<path:filename>", "site.css")
+        sample = sample.replace("<int:comment_id>", "7").replace("<int:reason_id>", "7")
+        assert is_api_path(sample) == (rule.endpoint.split(".")[0] == "api"), rule.rule
+    assert not is_api_path("/polls/a-poll/debate/results.json")
+    assert not is_api_path("/static/results.json")
+
+
+def test_api_requests_get_a_null_session_and_pages_a_real_one(app):
+    with app.test_request_context("/polls/a-poll/results.json"):
+        assert isinstance(session._get_current_object(), NullSession)
+    with app.test_request_context("/polls/a-poll"):
+        assert not isinstance(session._get_current_object(), NullSession)
+
+
+def test_a_session_cookie_sent_to_results_json_is_neither_read_nor_rewritten(app, client, make_poll):
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    client.get(f"/polls/{slug}")  # a page, which may start a session
+    client.set_cookie("session", "not-even-signed")
+    response = client.get(f"/polls/{slug}/results.json")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_json_urls_are_built_by_url_for(app):
+    with app.test_request_context():
+        assert url_for("api.results", slug="a b") == "/polls/a%20b/results.json"
+        assert url_for("api.frame_results", slug="x") == "/polls/x/embed/results.json"
+        assert url_for("api.tally", slug="x") == "/polls/x/tally.json"
+
+
+def test_per_view_headers_follow_each_apps_settings(database_url, make_poll):
+    """Flask-Talisman 1.1.0 kept the first app's settings on decorated views;
+    poll.extensions.PerAppTalisman reads them fresh. (The extension object
+    holds one set of settings, the latest app's: each app is used here as soon
+    as it is made, as a served process has one app.)"""
+    slug = make_poll(results_visibility=RESULTS_ALWAYS)
+    for path in (f"/polls/{slug}/results.json", f"/polls/{slug}/embed"):
+        assert make_app(database_url).test_client().get(path).status_code == 200
+        https_client = make_app(database_url, environ={"HTTPS": "1"}).test_client()
+        assert https_client.get(path, base_url="http://localhost").status_code == 302
