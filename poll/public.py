@@ -16,8 +16,8 @@ from .extensions import db, limiter
 from .forms import AppealForm, CommentForm, VoteForm
 from .models import COMMENT_APPROVED, Poll
 from .pseudonyms import ip_hash
-from .services.appeals import AppealError, appeal_rejection, authors_comment, my_comments
-from .services.comments import post_comment
+from .services.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
+from .services.comments import post_comment, require_open_debate
 from .services.debate import (
     MAX_SHOWN,
     SORTS,
@@ -36,7 +36,7 @@ from .services.debate import (
 from .services.mutes import active_mute
 from .services.polls import featured_poll, poll_by_slug
 from .services.voting import results_snapshot
-from .view_helpers import NEW_VOTERS_REFUSED, poll_or_404, submit_vote, vote_limits
+from .view_helpers import NEW_VOTERS_REFUSED, poll_or_404, refused_while_closed, submit_vote, vote_limits
 from .voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
@@ -230,17 +230,19 @@ def debate(slug: str):
 def comment(slug: str):
     poll = poll_or_404(slug)
     now = utcnow()
-    if not poll.is_open(now):
-        abort(403, description="This poll is closed, and so is its debate.")
-    voter_id = current_voter_id()
-    mute = active_mute(voter_id, now) if voter_id is not None else None
-    if mute is not None:
-        return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        return render_debate(poll, form=form, status=400)
-    name = form.display_name.data or ""
-    posted = post_comment(poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now)
+    with refused_while_closed():
+        require_open_debate(poll, now)  # before the mute and the form: closed is closed
+        voter_id = current_voter_id()
+        mute = active_mute(voter_id, now) if voter_id is not None else None
+        if mute is not None:
+            return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
+        form = CommentForm()
+        if not form.validate_on_submit():
+            return render_debate(poll, form=form, status=400)
+        name = form.display_name.data or ""
+        posted = post_comment(
+            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now
+        )
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
@@ -253,15 +255,16 @@ def comment(slug: str):
 def appeal(slug: str, comment_id: int):
     """The author's one appeal against the rejection of their comment."""
     poll = poll_or_404(slug)
-    if not poll.is_open(utcnow()):
-        abort(403, description="This poll is closed, and so is its debate: its comments cannot be appealed.")
+    now = utcnow()
     voter_id = current_voter_id()
     form = AppealForm()
     try:
-        authors_comment(poll, comment_id, voter_id)
-        if not form.validate_on_submit():
-            return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
-        appeal_rejection(poll, comment_id, voter_id, form.note.data, utcnow())
+        with refused_while_closed():
+            require_open_debate(poll, now, APPEALS_CLOSED)  # before the form: closed is closed
+            authors_comment(poll, comment_id, voter_id)
+            if not form.validate_on_submit():
+                return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
+            appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
     except AppealError as error:
         db.session.rollback()
         abort(error.status, description=error.message)
@@ -324,13 +327,6 @@ def back_to_debate(slug: str, anchor: str) -> str:
     return url_for(".debate", slug=slug, _anchor=anchor, **{k: v for k, v in args.items() if v})
 
 
-def open_debate_or_abort(slug: str) -> Poll:
-    poll = poll_or_404(slug)
-    if not poll.is_open(utcnow()):
-        abort(403, description="This poll is closed, and so is its debate.")
-    return poll
-
-
 @bp.get("/polls/<slug>/comments/<int:comment_id>")
 def comment_page(slug: str, comment_id: int):
     """A published comment's own address: its thread, with replies."""
@@ -349,24 +345,26 @@ def comment_page(slug: str, comment_id: int):
 @comment_limits
 def reply(slug: str, comment_id: int):
     """A reply to a published top-level comment, moderated like any comment."""
-    poll = open_debate_or_abort(slug)
-    try:
-        parent = reply_parent(poll, comment_id)
-    except DebateRequestError as error:
-        abort(error.status, description=str(error))
+    poll = poll_or_404(slug)
     now = utcnow()
-    voter_id = current_voter_id()
-    mute = active_mute(voter_id, now) if voter_id is not None else None
-    form = CommentForm()
-    if mute is not None:
-        form.body.errors = [muted_message(mute.expires_at).replace("this comment", "this reply")]
-        return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
-    if not form.validate_on_submit():
-        return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
-    name = form.display_name.data or ""
-    posted = post_comment(
-        poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
-    )
+    with refused_while_closed():
+        require_open_debate(poll, now)  # before the mute and the form: closed is closed
+        try:
+            parent = reply_parent(poll, comment_id)
+        except DebateRequestError as error:
+            abort(error.status, description=str(error))
+        voter_id = current_voter_id()
+        mute = active_mute(voter_id, now) if voter_id is not None else None
+        form = CommentForm()
+        if mute is not None:
+            form.body.errors = [muted_message(mute.expires_at).replace("this comment", "this reply")]
+            return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
+        if not form.validate_on_submit():
+            return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
+        name = form.display_name.data or ""
+        posted = post_comment(
+            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
+        )
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
@@ -379,14 +377,15 @@ def reply(slug: str, comment_id: int):
 @limiter.limit(lambda: current_app.config["MARK_LIMIT_PER_VOTER"], key_func=voter_rate_key)
 def mark(slug: str, comment_id: int):
     """Mark a comment a good point, or take the mark back (CSRF-checked like every post)."""
-    poll = open_debate_or_abort(slug)
+    poll = poll_or_404(slug)
     voter_id = current_voter_id()
     try:
-        if voter_id is None:
-            raise DebateRequestError(
-                "Vote in the poll first: good points are marked by those who answered it.", 403
-            )
-        marked = toggle_mark(poll, comment_id, voter_id, utcnow())
+        with refused_while_closed():
+            if voter_id is None:
+                raise DebateRequestError(
+                    "Vote in the poll first: good points are marked by those who answered it.", 403
+                )
+            marked = toggle_mark(poll, comment_id, voter_id, utcnow())
     except DebateRequestError as error:
         db.session.rollback()
         abort(error.status, description=str(error))

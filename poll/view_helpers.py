@@ -3,6 +3,7 @@ taking a vote (the full poll page and the embedded card post the same ballot
 under the same limits). Views import these; no view imports another view."""
 
 import ipaddress
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import abort, current_app, request
@@ -13,8 +14,16 @@ from .extensions import db, limiter
 from .forms import VoteForm
 from .models import Poll
 from .pseudonyms import ip_hash
+from .services.comments import CommentsClosedError
 from .services.polls import poll_by_slug
-from .services.voting import Ballot, VoteOutcome, ballot, cast_vote, has_voted
+from .services.voting import (
+    PollClosedError,
+    VoteOutcome,
+    ballot,
+    cast_vote,
+    has_voted,
+    require_open_for_votes,
+)
 from .voter import current_voter_id, ensure_voter_id
 
 NO_SUCH_POLL = "There is no poll at this address. It may have been removed."
@@ -105,24 +114,30 @@ class SubmittedVote:
         return VOTE_MESSAGES[self.outcome]
 
 
-def open_ballot_or_abort(slug: str) -> Ballot:
-    poll = ballot(slug)
-    if poll is None:
-        abort(404, description=NO_SUCH_POLL)
-    now = utcnow()
-    if not poll.is_open(now):
-        reason = "has closed" if poll.has_closed(now) else "is not open yet"
-        abort(403, description=f"This poll {reason}, so it cannot take votes.")
-    return poll
+@contextmanager
+def refused_while_closed():
+    """The services' rule that a closed poll takes no votes, comments, replies,
+    marks or appeals, answered 403 with the service's own words."""
+    try:
+        yield
+    except (PollClosedError, CommentsClosedError) as error:
+        db.session.rollback()
+        abort(403, description=str(error))
 
 
 def submit_vote(slug: str) -> SubmittedVote:
     """Check and record this browser's vote in the poll at ``slug`` (committed)."""
-    poll = open_ballot_or_abort(slug)
-    form = VoteForm.for_poll(poll)
-    if not form.validate_on_submit():
-        return SubmittedVote(form, None)
-    choice = poll.choice_by_key(form.choice.data)
-    outcome = cast_vote(poll, choice, ensure_voter_id(), utcnow(), ip_hash(request.remote_addr))
+    poll = ballot(slug)
+    if poll is None:
+        abort(404, description=NO_SUCH_POLL)
+    now = utcnow()
+    with refused_while_closed():
+        # Before the form: a closed poll is refused whatever was chosen.
+        require_open_for_votes(poll, now)
+        form = VoteForm.for_poll(poll)
+        if not form.validate_on_submit():
+            return SubmittedVote(form, None)
+        choice = poll.choice_by_key(form.choice.data)
+        outcome = cast_vote(poll, choice, ensure_voter_id(), now, ip_hash(request.remote_addr))
     db.session.commit()
     return SubmittedVote(form, outcome)

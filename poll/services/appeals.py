@@ -21,6 +21,9 @@ from ..models import (
     Poll,
 )
 from . import audit
+from .comments import DEBATE_CLOSED, require_open_debate
+
+APPEALS_CLOSED = DEBATE_CLOSED[:-1] + ": its comments cannot be appealed."
 
 APPEAL_ACTION = "comment.appeal"
 MAX_ID = 2**31 - 1
@@ -87,7 +90,9 @@ def authors_comment(poll: Poll, comment_id: int, voter_id: str | None) -> Commen
 
 
 def appeal_rejection(poll: Poll, comment_id: int, voter_id: str | None, note: str, now: datetime) -> Comment:
-    """Put the author's rejected comment back in the queue with their note (once); audited."""
+    """Put the author's rejected comment back in the queue with their note (once); audited.
+    Only while the poll is open: a closed debate's decisions stand."""
+    require_open_debate(poll, now, APPEALS_CLOSED)
     comment = authors_comment(poll, comment_id, voter_id)
     if comment.appealed_at is not None:
         raise AppealError(ALREADY_APPEALED, 409)

@@ -38,7 +38,17 @@ COMMENTS_TO_TAG = "comments_to_tag"
 
 
 class CommentsClosedError(Exception):
-    """The poll's debate is not taking comments right now."""
+    """The poll's debate is not taking comments, replies, marks or appeals right
+    now; the message says why, for the reader."""
+
+
+DEBATE_CLOSED = "This poll is closed, and so is its debate."
+
+
+def require_open_debate(poll: Poll, now: datetime, closed_message: str = DEBATE_CLOSED) -> None:
+    """The rule for joining the debate: only while the poll is open (views answer 403)."""
+    if not poll.is_open(now):
+        raise CommentsClosedError(closed_message)
 
 
 def author_choice(poll_id: int, voter_id: str) -> Choice | None:
@@ -132,8 +142,7 @@ def post_comment(
 ) -> Comment:
     """Tag and store a comment; public at once only on post-moderated polls, and
     not even there if it uses a banned word."""
-    if not poll.is_open(now):
-        raise CommentsClosedError(poll.slug)
+    require_open_debate(poll, now)
     comment = Comment(
         poll=poll,
         voter_id=voter_id,

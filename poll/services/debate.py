@@ -23,6 +23,7 @@ from ..dates import format_moment
 from ..extensions import db
 from ..models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
 from ..tagging.lexicon import NEUTRAL
+from .comments import require_open_debate
 from .stance_heads import poll_sides, side_of, stored_head, uses_shipped_head
 from .voting import Tally, results_snapshot
 
@@ -352,8 +353,9 @@ def toggle_mark(poll: Poll, comment_id: int, voter_id: str, now: datetime) -> bo
     """Mark a published comment a good point, or take the mark back; True when it is now marked.
 
     A voter's mark is one row (primary key comment, voter), so it can never
-    count twice, even when the same voter's requests race.
+    count twice, even when the same voter's requests race. Only while the poll is open.
     """
+    require_open_debate(poll, now)
     comment = published_comment(poll, comment_id)
     if comment is None:
         raise DebateRequestError("There is no such published comment in this debate.", status=404)

@@ -32,7 +32,14 @@ class VoteOutcome(Enum):
 
 
 class PollClosedError(Exception):
-    """The poll is not accepting votes right now."""
+    """The poll is not accepting votes right now; the message says why, for the reader."""
+
+
+def require_open_for_votes(poll: "Poll | Ballot", now: datetime) -> None:
+    """The rule for taking a vote (views answer PollClosedError with 403)."""
+    if not poll.is_open(now):
+        reason = "has closed" if poll.has_closed(now) else "is not open yet"
+        raise PollClosedError(f"This poll {reason}, so it cannot take votes.")
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,7 @@ def cast_vote(
     the row. Either way one voter never has two votes and the per-choice
     counters move in the same transaction as the vote.
     """
-    if not poll.is_open(now):
-        raise PollClosedError(poll.slug)
+    require_open_for_votes(poll, now)
     if choice.poll_id != poll.id:
         raise ValueError("choice belongs to another poll")
 

@@ -27,6 +27,7 @@ from poll.services.appeals import (
     appeal_rejection,
     my_comments,
 )
+from poll.services.comments import CommentsClosedError
 from poll.services.polls import poll_by_slug
 
 AUTHOR = "a" * 32
@@ -172,3 +173,15 @@ def test_an_appeal_that_lost_a_race_changes_nothing(app, debate_poll, rejected, 
     with app.app_context():
         assert db.session.get(Comment, rejected).appeal_note == "The other one."
     assert audit_actions(app) == [APPEAL_ACTION]
+
+
+def test_a_closed_polls_rejection_stands_and_nothing_is_audited(app, rejected):
+    with app.app_context():
+        comment = db.session.get(Comment, rejected)
+        comment.poll.closes_at = utcnow()
+        db.session.commit()
+        with pytest.raises(CommentsClosedError, match="cannot be appealed"):
+            appeal_rejection(comment.poll, rejected, AUTHOR, "Please look again.", utcnow())
+        db.session.rollback()
+        assert db.session.get(Comment, rejected).status == COMMENT_REJECTED
+    assert APPEAL_ACTION not in audit_actions(app)

@@ -7,7 +7,7 @@ import pytest
 from poll.db_types import utcnow
 from poll.extensions import db
 from poll.models import COMMENT_APPROVED, COMMENT_PENDING, MODERATION_POST, RESULTS_AFTER_VOTE, CommentMark
-from poll.services.comments import post_comment
+from poll.services.comments import CommentsClosedError, post_comment
 from poll.services.debate import (
     NOT_VOTED,
     SORT_NEWEST,
@@ -246,6 +246,16 @@ def test_a_mark_toggles_and_is_one_row(ctx, article):
     assert db.session.execute(db.select(db.func.count()).select_from(CommentMark)).scalar() == 0
     assert toggle_mark(poll, posted.id, voter(2), utcnow()) is True
     assert mark_counts(poll.id, [posted.id])[posted.id].marks == 1
+
+
+def test_marks_are_refused_once_the_poll_closes_and_nothing_is_written(ctx, article):
+    poll = poll_by_slug(article)
+    vote(poll, "military", 2)
+    posted = comment(poll, 1, "Mark me")
+    poll.closes_at = utcnow()
+    with pytest.raises(CommentsClosedError, match="closed, and so is its debate"):
+        toggle_mark(poll, posted.id, voter(2), utcnow())
+    assert db.session.execute(db.select(db.func.count()).select_from(CommentMark)).scalar() == 0
 
 
 def test_marks_refused_on_own_unpublished_or_foreign_comments_and_without_a_vote(ctx, article, car_free):

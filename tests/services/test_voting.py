@@ -44,6 +44,16 @@ def test_closed_poll_raises_and_writes_nothing(app, make_poll):
     assert counted_from_votes(app, slug) == {"a": 0, "b": 0, "c": 0}
 
 
+def test_the_closed_error_says_why_in_the_readers_words(app, make_poll):
+    closed = make_poll("closed", closes_at=utcnow() - timedelta(seconds=1))
+    not_yet = make_poll("not-yet", opens_at=utcnow() + timedelta(days=1))
+    with app.app_context():
+        with pytest.raises(PollClosedError, match="^This poll has closed, so it cannot take votes.$"):
+            cast_vote(poll_by_slug(closed), poll_by_slug(closed).choices[0], "v" * 32, utcnow())
+        with pytest.raises(PollClosedError, match="^This poll is not open yet, so it cannot take votes.$"):
+            cast_vote(poll_by_slug(not_yet), poll_by_slug(not_yet).choices[0], "v" * 32, utcnow())
+
+
 def test_choice_from_another_poll_raises(app, make_poll):
     first, second = make_poll("first"), make_poll("second")
     with app.app_context(), pytest.raises(ValueError):
