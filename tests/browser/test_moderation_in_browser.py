@@ -248,7 +248,8 @@ def test_the_dashboard_at_1366_clips_no_table(
             const panel = table.closest('.panel').getBoundingClientRect();
             const frame = table.closest('.table-scroll');
             const box = (frame || table).getBoundingClientRect();
-            return box.right > panel.right + 1 || (!frame && table.scrollWidth > table.clientWidth + 1);
+            const inner = frame || table;
+            return box.right > panel.right + 1 || inner.scrollWidth > inner.clientWidth + 1;
         }).length"""
     )
     assert clipped == 0
