@@ -3,8 +3,11 @@
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from wtforms.validators import Length
 
+from .admin.forms import ModerationForm
 from .dates import format_moment
+from .forms import AppealForm, CommentForm
 
 
 def when(value, style: str = "long", local: bool = False) -> str:
@@ -14,5 +17,23 @@ def when(value, style: str = "long", local: bool = False) -> str:
     return format_moment(value, style, zone)
 
 
+def max_length(field) -> int:
+    """``{{ CommentForm.body|max_length }}``: the longest text a form field's
+    Length validator accepts, for hand-written inputs' ``maxlength`` (fields
+    rendered by WTForms get it from the same validator themselves)."""
+    # A form class holds unbound fields (their arguments in .kwargs); a form, bound ones.
+    validators = field.kwargs.get("validators", ()) if hasattr(field, "kwargs") else field.validators
+    limits = [check.max for check in validators if isinstance(check, Length) and check.max >= 0]
+    if not limits:
+        raise ValueError(f"{field!r} has no Length validator with a maximum")
+    return min(limits)
+
+
+# Forms whose fields templates write by hand (several per page, each with its own id).
+FORMS_FOR_TEMPLATES = {"CommentForm": CommentForm, "AppealForm": AppealForm, "ModerationForm": ModerationForm}
+
+
 def register_template_filters(app: Flask) -> None:
     app.add_template_filter(when)
+    app.add_template_filter(max_length)
+    app.jinja_env.globals.update(FORMS_FOR_TEMPLATES)

@@ -36,10 +36,6 @@ def poll_or_404(slug: str) -> Poll:
     return poll
 
 
-def requested_page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int), 10_000))
-
-
 # Votes ----------------------------------------------------------------------
 
 VOTE_MESSAGES = {

@@ -1,41 +1,46 @@
 """The audit log: read-only, filterable."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AuditEntry, Moderator
+from ..models import AuditEntry
 from ..services.polls import all_polls, poll_by_slug
-from ..view_helpers import requested_page
 from .blueprint import bp
+from .forms import AuditFilterForm
 
 
-def _day(value: str | None) -> datetime | None:
-    try:
-        return datetime.strptime(value or "", "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+def _distinct(column) -> list[str]:
+    return list(db.session.execute(db.select(column).distinct().order_by(column)).scalars())
 
 
-def audit_filters() -> tuple[list, dict]:
-    args = request.args
-    chosen = {key: args.get(key, "").strip()[:100] for key in ("actor", "action", "poll", "since", "until")}
+def audit_filter_form() -> AuditFilterForm:
+    """Who, what, which poll and which days, as the query string asks
+    (choices: whoever and whatever the log holds)."""
+    actors, actions = _distinct(AuditEntry.actor), _distinct(AuditEntry.action)
+    return AuditFilterForm(request.args, all_polls(), actors, actions).drop_unknown_values()
+
+
+def audit_conditions(form: AuditFilterForm) -> list:
     conditions = []
-    if chosen["actor"]:
-        conditions.append(AuditEntry.actor == chosen["actor"])
-    if chosen["action"]:
-        conditions.append(AuditEntry.action == chosen["action"])
-    poll = poll_by_slug(chosen["poll"]) if chosen["poll"] else None
+    if form.actor.data:
+        conditions.append(AuditEntry.actor == form.actor.data)
+    if form.action.data:
+        conditions.append(AuditEntry.action == form.action.data)
+    poll = poll_by_slug(form.poll.data) if form.poll.data else None
     if poll is not None:
         conditions.append(AuditEntry.poll_id == poll.id)
-    since, until = _day(chosen["since"]), _day(chosen["until"])
-    if since is not None:
-        conditions.append(AuditEntry.created_at >= since)
-    if until is not None:
-        conditions.append(AuditEntry.created_at < until + timedelta(days=1))
-    return conditions, chosen
+    if form.since.data is not None:
+        conditions.append(AuditEntry.created_at >= _start_of(form.since.data))
+    if form.until.data is not None:
+        conditions.append(AuditEntry.created_at < _start_of(form.until.data + timedelta(days=1)))
+    return conditions
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _words(value) -> str:
@@ -87,33 +92,22 @@ def target_link(entry: AuditEntry) -> str | None:
 
 @bp.get("/audit")
 def audit_log():
-    conditions, chosen = audit_filters()
-    page = requested_page()
-    per_page = current_app.config["QUEUE_PER_PAGE"]
-    rows = list(
-        db.session.execute(
-            db.select(AuditEntry)
-            .options(selectinload(AuditEntry.poll))
-            .where(*conditions)
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page + 1)
-        ).scalars()
+    form = audit_filter_form()
+    pagination = db.paginate(
+        db.select(AuditEntry)
+        .options(selectinload(AuditEntry.poll))
+        .where(*audit_conditions(form))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        page=form.page.data,
+        per_page=current_app.config["QUEUE_PER_PAGE"],
+        error_out=False,
     )
-    actions = db.session.execute(
-        db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
-    ).scalars()
-    actors = db.session.execute(db.select(Moderator.username).order_by(Moderator.username)).scalars()
     return render_template(
         "admin/audit.html",
         entries=[
             {"entry": entry, "changes": change_lines(entry.before, entry.after), "link": target_link(entry)}
-            for entry in rows[:per_page]
+            for entry in pagination.items
         ],
-        has_more=len(rows) > per_page,
-        page=page,
-        chosen=chosen,
-        actions=list(actions),
-        actors=list(actors),
-        polls=all_polls(),
+        pagination=pagination,
+        filter_form=form,
     )

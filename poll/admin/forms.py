@@ -2,26 +2,29 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     Form,
     HiddenField,
+    IntegerField,
     PasswordField,
+    SearchField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..db_types import utcnow
 from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
-from ..models import BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
+from ..models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
 from ..services.embedding import EmbedSiteError, parse_origins
 from ..services.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
 from ..services.mutes import DURATION_LABELS
@@ -40,7 +43,7 @@ from ..services.polls import (
     slug_problem,
     utc_from_local,
 )
-from ..tagging import STANCES
+from ..tagging import SENTIMENTS, STANCES
 from ..tagging.lexicon import NEUTRAL
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -495,3 +498,82 @@ class RejectionReasonForm(FlaskForm):
             no_format_characters,
         ],
     )
+
+
+# Filters (GET) ----------------------------------------------------------------
+
+# SQLite's OFFSET is a 64-bit integer: a page number past this could not even be
+# asked of the database, and no list here comes near it.
+LAST_ASKABLE_PAGE = 2**31
+QUERY_TEXT_MAX_LENGTH = 200
+
+
+def any_of(values, label=lambda value: value, anything: str = "Any") -> list[SelectChoice]:
+    return [SelectChoice("", anything), *(SelectChoice(value, label(value)) for value in values)]
+
+
+class FilterForm(FlaskForm):
+    """A list's filters, read from the query string. No CSRF: a GET changes
+    nothing. A value the form does not know is dropped rather than refused, so
+    an old bookmark or a hand-edited address still opens the list."""
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=LAST_ASKABLE_PAGE)])
+
+    def __init__(self, args, **kwargs):
+        super().__init__(formdata=args, **kwargs)
+
+    def drop_unknown_values(self) -> "FilterForm":
+        self.validate()
+        for field in self:
+            if field.errors:
+                # raw_data too: a date field would otherwise show the bad text again.
+                field.data, field.raw_data, field.errors = field.default, None, []
+        return self
+
+    def query_args(self) -> dict[str, str]:
+        """The chosen filters for links to this list (the pager's), page aside."""
+        return {
+            field.name: field.data.isoformat() if isinstance(field.data, date) else str(field.data)
+            for field in self
+            if field.name != "page" and field.data not in (None, "")
+        }
+
+
+def trimmed_query(value: str | None) -> str:
+    return (value or "").strip()[:QUERY_TEXT_MAX_LENGTH]
+
+
+class QueueFilterForm(FilterForm):
+    poll = SelectField("Poll", id="f-poll", default="")
+    status = SelectField("Status", id="f-status", default="")
+    stance = SelectField("Stance", id="f-stance", default="", choices=any_of(STANCES))
+    sentiment = SelectField("Sentiment", id="f-sentiment", default="", choices=any_of(SENTIMENTS))
+    flag = SelectField(
+        "Flag", id="f-flag", default="", choices=any_of(ALL_FLAGS, lambda flag: flag.replace("_", " "))
+    )
+    q = SearchField(
+        "Text", id="f-q", default="", filters=[trimmed_query], validators=[Length(max=QUERY_TEXT_MAX_LENGTH)]
+    )
+    comment = HiddenField(default="")
+
+    def __init__(self, args, polls: list[Poll], status_choices: list[tuple[str, str]]):
+        super().__init__(args)
+        self.poll.choices = [SelectChoice("", "All polls"), *(SelectChoice(p.slug, p.title) for p in polls)]
+        self.status.choices = [SelectChoice(value, label) for value, label in status_choices]
+
+
+class AuditFilterForm(FilterForm):
+    actor = SelectField("Who", id="a-actor", default="")
+    action = SelectField("Action", id="a-action", default="")
+    poll = SelectField("Poll", id="a-poll", default="")
+    since = DateField("From", id="a-since", validators=[Optional()])
+    until = DateField("To", id="a-until", validators=[Optional()])
+
+    def __init__(self, args, polls: list[Poll], actors: list[str], actions: list[str]):
+        super().__init__(args)
+        self.actor.choices = any_of(actors, anything="Anyone")
+        self.action.choices = any_of(actions)
+        self.poll.choices = [SelectChoice("", "Any"), *(SelectChoice(p.slug, p.title) for p in polls)]

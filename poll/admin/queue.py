@@ -5,22 +5,20 @@ from flask_login import current_user
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import ALL_FLAGS, COMMENT_STATUSES, Comment
+from ..models import COMMENT_STATUSES, Comment
 from ..services import moderation
 from ..services.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
 from ..services.polls import all_polls, poll_by_slug
 from ..services.stance_heads import stance_labels
-from ..tagging import SENTIMENTS, STANCES
-from ..view_helpers import requested_page
 from .blueprint import bp, comment_or_404, safe_next
-from .forms import ModerationForm, StanceForm
+from .forms import ModerationForm, QueueFilterForm, StanceForm
 
 MAX_BULK = 200
-STATUS_CHOICES = (
+STATUS_CHOICES = [
     ("", "Needs a decision"),
     (STATUS_ANY, "Any"),
     *((status, status) for status in COMMENT_STATUSES),
-)
+]
 
 
 def _comment_id(value: str) -> int | None:
@@ -28,38 +26,23 @@ def _comment_id(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 19 else None
 
 
-def filters_from_request() -> tuple[QueueFilters, dict]:
-    """Filters from the query string; unknown values are ignored, not errors.
-    Without a status the queue shows what still needs a decision (pending and
-    flagged); one comment asked for by id is shown whatever its status."""
-    args = request.args
-    known_statuses = {value for value, _ in STATUS_CHOICES}
-    chosen = {
-        "poll": args.get("poll", ""),
-        "status": args.get("status", "") if args.get("status") in known_statuses else "",
-        "stance": args.get("stance", "") if args.get("stance") in STANCES else "",
-        "sentiment": args.get("sentiment", "") if args.get("sentiment") in SENTIMENTS else "",
-        "flag": args.get("flag", "") if args.get("flag") in ALL_FLAGS else "",
-        "q": args.get("q", "").strip()[:200],
-        "comment": args.get("comment", ""),
-    }
-    poll = poll_by_slug(chosen["poll"]) if chosen["poll"] else None
-    if poll is None:
-        chosen["poll"] = ""
-    comment_id = _comment_id(chosen["comment"])
+def queue_filters(form: QueueFilterForm) -> QueueFilters:
+    """Without a status the queue shows what still needs a decision (pending
+    and flagged); one comment asked for by id is shown whatever its status."""
+    poll = poll_by_slug(form.poll.data) if form.poll.data else None
+    comment_id = _comment_id(form.comment.data or "")
     if comment_id is None:
-        chosen["comment"] = ""
-    status = chosen["status"] or (STATUS_ANY if comment_id is not None else STATUS_OPEN)
-    filters = QueueFilters(
+        form.comment.data = ""
+    status = form.status.data or (STATUS_ANY if comment_id is not None else STATUS_OPEN)
+    return QueueFilters(
         poll_id=poll.id if poll else None,
         status=None if status == STATUS_ANY else status,
         comment_id=comment_id,
-        stance=chosen["stance"] or None,
-        sentiment=chosen["sentiment"] or None,
-        flag=chosen["flag"] or None,
-        text=chosen["q"],
+        stance=form.stance.data or None,
+        sentiment=form.sentiment.data or None,
+        flag=form.flag.data or None,
+        text=form.q.data or "",
     )
-    return filters, chosen
 
 
 def moderation_form() -> ModerationForm:
@@ -71,20 +54,14 @@ def moderation_form() -> ModerationForm:
 
 @bp.get("/")
 def queue():
-    filters, chosen = filters_from_request()
-    page = requested_page()
-    rows, has_more = moderation.queue_page(filters, page, current_app.config["QUEUE_PER_PAGE"])
+    filter_form = QueueFilterForm(request.args, all_polls(), STATUS_CHOICES).drop_unknown_values()
+    filters = queue_filters(filter_form)
+    pagination = moderation.queue_page(filters, filter_form.page.data, current_app.config["QUEUE_PER_PAGE"])
     return render_template(
         "admin/queue.html",
-        comments=rows,
-        page=page,
-        has_more=has_more,
-        chosen=chosen,
-        polls=all_polls(),
-        status_choices=STATUS_CHOICES,
-        stances=STANCES,
-        sentiments=SENTIMENTS,
-        flags=ALL_FLAGS,
+        comments=pagination.items,
+        pagination=pagination,
+        filter_form=filter_form,
         pending=moderation.pending_count(filters.poll_id),
         form=moderation_form(),
         stance_form=StanceForm(),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
@@ -218,10 +219,6 @@ class QueueFilters:
     text: str = ""
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def queue_query(filters: QueueFilters):
     """Comments for the queue: pending first, then by how many reasons there are to look."""
     flag_count = (
@@ -248,11 +245,10 @@ def queue_query(filters: QueueFilters):
     if filters.flag:
         query = query.where(Comment.flags.any(CommentFlag.flag == filters.flag))
     if filters.text:
-        pattern = f"%{_escape_like(filters.text.lower())}%"
         query = query.where(
             or_(
-                func.lower(Comment.body).like(pattern, escape="\\"),
-                func.lower(Comment.display_name).like(pattern, escape="\\"),
+                Comment.body.icontains(filters.text, autoescape=True),
+                Comment.display_name.icontains(filters.text, autoescape=True),
             )
         )
     # Within a status and flag count, the most uncivil first (untagged languages last).
@@ -260,11 +256,8 @@ def queue_query(filters: QueueFilters):
     return query.order_by(status_rank, flag_count.desc(), incivility, Comment.created_at, Comment.id)
 
 
-def queue_page(filters: QueueFilters, page: int, per_page: int) -> tuple[list[Comment], bool]:
-    rows = list(
-        db.session.execute(queue_query(filters).offset((page - 1) * per_page).limit(per_page + 1)).scalars()
-    )
-    return rows[:per_page], len(rows) > per_page
+def queue_page(filters: QueueFilters, page: int, per_page: int) -> Pagination:
+    return db.paginate(queue_query(filters), page=page, per_page=per_page, error_out=False)
 
 
 def pending_count(poll_id: int | None = None) -> int:

@@ -120,3 +120,29 @@ def test_targets_link_to_the_comment_poll_or_moderator(app, admin_client, make_c
     # The queue filtered to one comment shows it whatever its status.
     queue = admin_client.get(f"/admin/?comment={comment_id}").get_data(as_text=True)
     assert "Talks one." in queue and queue.count('data-comment-id="') == 1
+
+
+def test_the_audit_log_is_paged_and_filtered_by_day_with_bad_values_ignored(
+    app, moderator_client, make_comment
+):
+    app.config["QUEUE_PER_PAGE"] = 2
+    for n in range(5):
+        comment_id = make_comment(f"Talks {n}.")
+        moderator_client.post(f"/admin/comments/{comment_id}/moderate", data={"action": "approve"})
+
+    def table_of(**params):
+        page = moderator_client.get("/admin/audit", query_string=params).get_data(as_text=True)
+        return page, page[page.index("<tbody>") : page.index("</tbody>")]
+
+    page, rows = table_of(action="comment.approve")
+    assert rows.count("comment.approve") == 2 and "Page 1 of 3" in page
+    assert 'href="/admin/audit?page=2&amp;action=comment.approve" rel="next"' in page
+    _, last = table_of(action="comment.approve", page=3)
+    assert last.count("comment.approve") == 1
+    today = utcnow().date().isoformat()
+    _, from_today = table_of(action="comment.approve", since=today, until=today)
+    assert from_today.count("comment.approve") == 2
+    _, tomorrow_on = table_of(since="2999-01-01")
+    assert "No entries match." in tomorrow_on
+    page, ignored = table_of(action="comment.approve", since="not-a-day", actor="nobody-at-all", page="x")
+    assert ignored.count("comment.approve") == 2 and 'value="not-a-day"' not in page
