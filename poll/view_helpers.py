@@ -1,4 +1,4 @@
-"""What several blueprints' views share: finding a poll, the page asked for, and
+"""What several blueprints' views share: finding a poll and
 taking a vote (the full poll page and the embedded card post the same ballot
 under the same limits). Views import these; no view imports another view."""
 

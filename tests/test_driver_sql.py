@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 
 from poll.db_types import utcnow
 from poll.driver_sql import DriverQuery, fetch_all, fetch_batches
@@ -63,3 +63,47 @@ def test_batches_together_are_all_the_rows(app, debate_poll):
         batches = list(fetch_batches(connection, statement, batch_rows=2))
     assert [len(batch) for batch in batches] == [2, 2, 1]
     assert [row for batch in batches for row in batch] == everything
+
+
+def test_parameters_are_the_ones_sqlalchemy_sends(app, debate_poll):
+    """Positional parameters are ordered by the compiled statement's ``positiontup``
+    (not public API): the SQL and the parameters, a repeated one and ones given out
+    of order included, must be what SQLAlchemy itself hands the cursor."""
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        start = cast_five_votes(poll)
+        statement = (
+            select(Vote.id)
+            .where(
+                Vote.poll_id == bindparam("poll"),
+                Vote.created_at >= bindparam("since"),
+                Vote.created_at < bindparam("until"),
+                Vote.created_at != bindparam("until"),
+            )
+            .order_by(Vote.id)
+        )
+        values = {
+            "until": start + timedelta(seconds=4),
+            "since": start + timedelta(seconds=1),
+            "poll": poll.id,
+        }
+        sent = []
+
+        def capture(conn, cursor, sql, parameters, context, executemany):
+            sent.append((sql, parameters))
+
+        connection = db.session.connection()
+        event.listen(connection, "before_cursor_execute", capture)
+        try:
+            expected = [tuple(row) for row in connection.execute(statement, values)]
+        finally:
+            event.remove(connection, "before_cursor_execute", capture)
+        query = DriverQuery(statement, connection.dialect)
+        params = query.params(values)
+        rows = fetch_all(connection, query, values)
+    [(sql, parameters)] = sent
+    assert isinstance(params, list) == connection.dialect.positional  # SQLite: the positional path
+    assert query.sql == sql
+    assert params == (list(parameters) if connection.dialect.positional else dict(parameters))
+    assert len(expected) == 3
+    assert rows == expected

@@ -123,3 +123,19 @@ def test_sentiment_of_clear_comments():
     assert tag("This is a terrible, dangerous escalation and I am furious.").sentiment == "negative"
     assert tag("Great summary, thank you, really helpful!").sentiment == "positive"
     assert tag("The launch was at 7:30 am.").sentiment == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks were good, but the strikes are terrible.",
+        "But the sanctions are working and I feel hopeful.",
+        "Diplomacy is slow BUT it is better than war",
+        "Good idea but bad timing but great goal",
+        "Not bad, but not good either.",
+    ],
+)
+def test_but_clauses_score_like_vader(stock_vader, text):
+    """The ASCII shortcut calls VADER's private ``_but_check`` (weighting the words
+    before and after "but"); every score must stay the stock analyzer's."""
+    assert analyzer().polarity_scores(text) == stock_vader.polarity_scores(text)
