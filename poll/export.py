@@ -4,32 +4,41 @@ Rows stream from the database in batches and leave as CSV text in chunks, so
 memory stays flat however large a poll grows.
 """
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
-from operator import itemgetter
 
 from sqlalchemy import String, func, literal_column, select, type_coerce
 
+from .csv_lines import (
+    MACHINE_WRITTEN,
+    PERSON_WRITTEN,
+    VOTE_COLUMNS_PER_CHOICE,
+    VOTE_LINE_COLUMNS,
+    choice_cells,
+    csv_chunks,
+    defuse,
+    defused,
+    header_line,
+    vote_lines,
+)
 from .driver_sql import fetch_batches
 from .extensions import db
 from .models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
 from .pseudonyms import poll_pseudonyms
 from .services.voting import whole_percentages
 
+# Re-exported: tests/security/test_formula_injection_in_exports.py reads them as export.<name>.
+__all__ = ["MACHINE_WRITTEN", "PERSON_WRITTEN", "VOTE_COLUMNS_PER_CHOICE", "defuse"]
+
 KINDS = ("votes", "comments", "tallies", "audit")
 BATCH_ROWS = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-STORED_TIME_LENGTH = len("2026-11-25 08:00:01.123456")
-_CREATED, _UPDATED = itemgetter(3), itemgetter(4)  # in a votes row
 
 HEADERS = {
-    "votes": ["vote_id", "poll", "choice_key", "choice_label", "voter", "created_at", "updated_at", "status"],
+    # The fast path's own layout, so the header names what vote_lines writes.
+    "votes": list(VOTE_LINE_COLUMNS),
     "comments": [
         "id",
         "poll",
@@ -57,65 +66,6 @@ HEADERS = {
 
 
 _COMMENT_POLL, _COMMENT_VOTER = HEADERS["comments"].index("poll"), HEADERS["comments"].index("voter")
-# Every column of every export is one or the other, by name (a test checks).
-# Text a person typed, or that holds what one typed (a choice key as a stance,
-# a blocked word in an audit target, a reason inside before/after JSON): defused
-# in every export, so that a spreadsheet shows it rather than running it.
-PERSON_WRITTEN = frozenset(
-    {
-        "poll",  # the slug, typed by an admin
-        "choice_key",
-        "choice_label",
-        "label",
-        "author_vote",  # a choice key
-        "display_name",
-        "body",
-        "stance",  # a poll's sides are its choice keys
-        "corrected_stance",
-        "moderated_by",
-        "moderator",
-        "target",  # "poll <slug>", "blocked_word <phrase>", "moderator <name>"
-        "before",
-        "after",
-        "reason",
-    }
-)
-# Made by the app alone: ids, keyed hashes, times, tags from fixed sets and
-# numbers. Not defused, so a negative number (a compound sentiment of -0.4)
-# stays a number in a spreadsheet.
-MACHINE_WRITTEN = frozenset(
-    {
-        "vote_id",
-        "id",
-        "voter",
-        "created_at",
-        "updated_at",
-        "moderated_at",
-        "time",
-        "status",
-        "stance_confidence",
-        "sentiment",
-        "compound",
-        "incivility",
-        "uncivil",
-        "language",
-        "flags",
-        "action",
-        "votes",
-        "percent",
-        "total",
-    }
-)
-
-
-# The votes export's fast path writes these, defused, from one cell per choice;
-# its other columns must be machine-written (a test checks).
-VOTE_COLUMNS_PER_CHOICE = ("poll", "choice_key", "choice_label")
-
-
-def person_written_indexes(kind: str) -> tuple[int, ...]:
-    """Where the person-written columns are in a row of ``kind``."""
-    return tuple(index for index, name in enumerate(HEADERS[kind]) if name in PERSON_WRITTEN)
 
 
 class ExportError(ValueError):
@@ -136,13 +86,6 @@ class ExportRequest:
             raise ExportError("Tallies belong to one poll: please choose a poll.")
         if self.since and self.until and self.until <= self.since:
             raise ExportError("The end date must be after the start date.")
-
-
-def defuse(value):
-    """OWASP: a text cell that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def iso_utc(column):
@@ -178,32 +121,6 @@ def stored_time_text(column):
     return type_coerce(column, String)
 
 
-def stored_layout(text: str) -> str:
-    """A time another tool wrote into SQLite ("2026-11-25 08:00:01", an offset,
-    a shorter fraction) in the layout SQLAlchemy writes."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(sep=" ", timespec="microseconds")
-
-
-def _in_stored_layout(rows: list[tuple]) -> bool:
-    """Every time in the batch has the stored layout's length (checked in C, not per row in Python)."""
-    lengths = {*map(len, map(_CREATED, rows)), *map(len, map(_UPDATED, rows))}
-    return lengths <= {STORED_TIME_LENGTH}
-
-
-def csv_fragment(values: list) -> str:
-    """Cells encoded by the csv module, without the line ending.
-
-    Written with the real line ending and cut after: the csv module quotes a
-    cell holding CR or LF only when its line ending has them.
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()[:-2]
-
-
 def voter_pseudonyms(rows: list[tuple], keyed_of_choice: dict) -> list[str]:
     """The per-poll pseudonym of each (id, choice id, voter id, ...) row's voter.
 
@@ -217,25 +134,6 @@ def voter_pseudonyms(rows: list[tuple], keyed_of_choice: dict) -> list[str]:
         digest.update(row[2].encode())
         append(digest.hexdigest())
     return pseudonyms
-
-
-def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str], voters: list[str]) -> str:
-    """CSV lines for a batch of (id, choice id, voter id, created, updated, status) rows,
-    showing ``voters`` (their pseudonyms) for the voter ids, times given by
-    ``stored_time_text`` and written as ISO 8601 with milliseconds.
-
-    One comprehension per batch and no call per value: at a million rows,
-    each call or per-cell quoting check would cost more than the database read.
-    """
-    if not _in_stored_layout(rows):
-        rows = [(*row[:3], stored_layout(row[3]), stored_layout(row[4]), *row[5:]) for row in rows]
-    return "".join(
-        [
-            f"{vote_id},{cells_of_choice[choice_id]},{voter},"
-            f"{created[:10]}T{created[11:23]}Z,{updated[:10]}T{updated[11:23]}Z,{status}\r\n"
-            for (vote_id, choice_id, _, created, updated, status), voter in zip(rows, voters, strict=True)
-        ]
-    )
 
 
 def vote_chunks(request: ExportRequest) -> Iterator[str]:
@@ -253,7 +151,7 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
     for choice_id, poll_id, slug, key, label in db.session.execute(
         select(Choice.id, Poll.id, Poll.slug, Choice.key, Choice.label).join(Poll, Choice.poll_id == Poll.id)
     ):
-        cells_of_choice[choice_id] = csv_fragment([defuse(slug), defuse(key), defuse(label)])
+        cells_of_choice[choice_id] = choice_cells(slug, key, label)
         keyed_of_choice[choice_id] = pseudonyms.keyed(poll_id)
     statement = (
         select(
@@ -379,46 +277,13 @@ ROWS = {"comments": comment_rows, "tallies": tally_rows, "audit": audit_rows}
 
 def rows(request: ExportRequest) -> Iterator[tuple]:
     """The rows of a (non-votes) export, person-written columns defused by name."""
-    return defused(person_written_indexes(request.kind), ROWS[request.kind](request))
-
-
-def defused(indexes: tuple[int, ...], records: Iterable[tuple]) -> Iterator[tuple]:
-    for record in records:
-        record = list(record)
-        for index in indexes:
-            record[index] = defuse(record[index])
-        yield tuple(record)
-
-
-def csv_chunks(header: list[str], records: Iterable[tuple], bom: bool = False) -> Iterator[str]:
-    """RFC 4180 CSV text, a batch of rows at a time.
-
-    ``rows`` defuses every column a person can write (``PERSON_WRITTEN``: names,
-    bodies, labels, reasons); columns the app makes (ids, hashes, times) need not be.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if bom:
-        buffer.write(BOM)
-    writer.writerow(header)
-    batch = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= BATCH_ROWS:
-            writer.writerows(batch)
-            batch.clear()
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    writer.writerows(batch)
-    yield buffer.getvalue()
+    return defused(HEADERS[request.kind], ROWS[request.kind](request))
 
 
 def export_chunks(request: ExportRequest, bom: bool = False) -> Iterator[str]:
     if request.kind != "votes":
         return csv_chunks(HEADERS[request.kind], rows(request), bom=bom)
-    header = (BOM if bom else "") + csv_fragment(HEADERS["votes"]) + "\r\n"
-    return chain([header], vote_chunks(request))
+    return chain([header_line(HEADERS["votes"], bom=bom)], vote_chunks(request))
 
 
 def filename(request: ExportRequest, today: date) -> str:

@@ -6,19 +6,9 @@ from datetime import UTC, date, timedelta, timezone
 
 import pytest
 
+from poll.csv_lines import csv_chunks, defuse, vote_lines
 from poll.db_types import utcnow
-from poll.export import (
-    HEADERS,
-    ExportError,
-    ExportRequest,
-    build_request,
-    csv_chunks,
-    defuse,
-    export_chunks,
-    filename,
-    parse_day,
-    vote_lines,
-)
+from poll.export import HEADERS, ExportError, ExportRequest, build_request, export_chunks, filename, parse_day
 from poll.extensions import db
 from poll.pseudonyms import poll_pseudonyms
 from poll.services.comments import post_comment
