@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 
-from sqlalchemy import String, func, literal_column, select, type_coerce
+from sqlalchemy import func, select
 
 from .csv_lines import (
     MACHINE_WRITTEN,
@@ -24,6 +24,7 @@ from .csv_lines import (
     header_line,
     vote_lines,
 )
+from .db_types import utc_text
 from .driver_sql import fetch_batches
 from .extensions import db
 from .models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
@@ -88,13 +89,6 @@ class ExportRequest:
             raise ExportError("The end date must be after the start date.")
 
 
-def iso_utc(column):
-    """ISO 8601 UTC text made by the database, so rows need no per-value Python work."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), literal_column('\'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\''))
-    return func.strftime("%Y-%m-%dT%H:%M:%fZ", column)
-
-
 def _in_range(column, request: ExportRequest) -> list:
     conditions = []
     if request.since is not None:
@@ -107,18 +101,6 @@ def _in_range(column, request: ExportRequest) -> list:
 def _stream(statement) -> Iterator:
     """Rows in batches, as Core rows on the session's connection (no ORM layer per row)."""
     yield from db.session.connection().execute(statement.execution_options(yield_per=BATCH_ROWS))
-
-
-def stored_time_text(column):
-    """A time as UTC text, laid out "YYYY-MM-DD HH:MM:SS.ffffff" when the row
-    was written by this app (see ``vote_lines`` for any other).
-
-    SQLite already holds that text (SQLAlchemy writes every fraction), so it is
-    read as it is; PostgreSQL formats it in the server.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), literal_column("'YYYY-MM-DD HH24:MI:SS.US'"))
-    return type_coerce(column, String)
 
 
 def voter_pseudonyms(rows: list[tuple], keyed_of_choice: dict) -> list[str]:
@@ -158,8 +140,8 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
             Vote.id,
             Vote.choice_id,
             Vote.voter_id,
-            stored_time_text(Vote.created_at),
-            stored_time_text(Vote.updated_at),
+            utc_text(Vote.created_at, "stored"),
+            utc_text(Vote.updated_at, "stored"),
             Vote.status,
         )
         .where(*_in_range(Vote.created_at, request))
@@ -173,11 +155,7 @@ def vote_chunks(request: ExportRequest) -> Iterator[str]:
 
 def comment_rows(request: ExportRequest) -> Iterator[tuple]:
     flags = (
-        (
-            select(func.coalesce(func.group_concat(CommentFlag.flag, literal_column("' '")), ""))
-            if db.session.get_bind().dialect.name == "sqlite"
-            else select(func.coalesce(func.string_agg(CommentFlag.flag, literal_column("' '")), ""))
-        )
+        select(func.coalesce(func.aggregate_strings(CommentFlag.flag, " "), ""))
         .where(CommentFlag.comment_id == Comment.id)
         .scalar_subquery()
     )
@@ -185,7 +163,7 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
         select(
             Comment.id,
             Poll.slug,
-            iso_utc(Comment.created_at),
+            utc_text(Comment.created_at, "iso_milliseconds"),
             Comment.display_name,
             Comment.voter_id,
             Choice.key,
@@ -201,7 +179,7 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
             Comment.status,
             flags,
             Moderator.username,
-            iso_utc(Comment.moderated_at),
+            utc_text(Comment.moderated_at, "iso_milliseconds"),
         )
         .join(Poll, Comment.poll_id == Poll.id)
         .outerjoin(Choice, Comment.author_choice_id == Choice.id)
@@ -246,7 +224,7 @@ def tally_rows(request: ExportRequest) -> Iterator[tuple]:
 def audit_rows(request: ExportRequest) -> Iterator[tuple]:
     statement = (
         select(
-            iso_utc(AuditEntry.created_at),
+            utc_text(AuditEntry.created_at, "iso_milliseconds"),
             AuditEntry.actor,
             AuditEntry.action,
             AuditEntry.target_type,

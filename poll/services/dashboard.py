@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 
+from ..db_types import utc_text
 from ..extensions import db
 from ..models import COMMENT_PENDING, VOTE_COUNTED, VOTE_VOID, AuditEntry, Comment, Poll, Vote, VoteVoid
 from .voting import BurstWindow, Tally, VoidError, results_snapshot
@@ -78,13 +79,6 @@ class Dashboard:
     voided_bursts: list[VoidedBurst]
 
 
-def _bucket_expression(dialect: str, hourly: bool):
-    if dialect == "postgresql":
-        pattern = "YYYY-MM-DD HH24:00" if hourly else "YYYY-MM-DD"
-        return func.to_char(func.timezone("UTC", Vote.created_at), pattern)
-    return func.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d", Vote.created_at)
-
-
 # Gaps are filled with zeros so that the chart is a time axis; beyond this many
 # buckets the oldest are left out (the export has every vote).
 def _hour_start(bucket) -> datetime:
@@ -103,7 +97,7 @@ def votes_over_time(poll: Poll, now: datetime, zone: str = "UTC") -> tuple[list[
     PostgreSQL); hours are then moved into ``zone`` and, after three days,
     added up into its calendar days, so a day runs midnight to midnight there."""
     hourly = (min(now, poll.closes_at or now) - poll.opens_at).days < 3
-    bucket = _bucket_expression(db.session.get_bind().dialect.name, hourly=True)
+    bucket = utc_text(Vote.created_at, "hour")
     rows = db.session.execute(
         db.select(bucket.label("bucket"), func.count())
         .where(Vote.poll_id == poll.id)
@@ -134,7 +128,7 @@ def votes_over_time(poll: Poll, now: datetime, zone: str = "UTC") -> tuple[list[
 def vote_bursts(poll: Poll, now: datetime, threshold: int) -> list[VoteBurst]:
     """The last day's hours in which one address brought ``threshold`` or more
     new voters, biggest first, with how those votes stand now (void or not)."""
-    hour = _bucket_expression(db.session.get_bind().dialect.name, hourly=True).label("hour")
+    hour = utc_text(Vote.created_at, "hour").label("hour")
     per_choice = [func.count().filter(Vote.choice_id == choice.id) for choice in poll.choices]
     rows = db.session.execute(
         db.select(
