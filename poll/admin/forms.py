@@ -26,6 +26,7 @@ from ..db_types import utcnow
 from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
 from ..models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
 from ..services.embedding import EmbedSiteError, parse_origins
+from ..services.moderation import ACTIONS as MODERATION_ACTIONS
 from ..services.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
 from ..services.mutes import DURATION_LABELS
 from ..services.polls import (
@@ -73,11 +74,7 @@ class LoginForm(FlaskForm):
 class ModerationForm(FlaskForm):
     action = SelectField(
         "Action",
-        choices=[
-            SelectChoice("approve", "Approve"),
-            SelectChoice("reject", "Reject"),
-            SelectChoice("flag", "Flag for a second look"),
-        ],
+        choices=[SelectChoice(action.name, action.label) for action in MODERATION_ACTIONS.values()],
         validators=[single_value],
     )
     # A preset rejection reason; the view fills the choices from the current list.

@@ -65,6 +65,7 @@ def queue():
         pending=moderation.pending_count(filters.poll_id),
         form=moderation_form(),
         stance_form=StanceForm(),
+        moderation_actions=moderation.ACTIONS.values(),
         stance_labels=stance_labels,
     )
 
@@ -92,9 +93,7 @@ def _act(comments: list[Comment], form: ModerationForm):
         flash(str(error), "error")
         return refused
     db.session.commit()
-    verb = {"approve": "approved", "reject": "rejected", "flag": "flagged for a second look"}[
-        form.action.data
-    ]
+    verb = moderation.ACTIONS[form.action.data].done
     flash(f"{count} comment{'s' if count != 1 else ''} {verb}.", "success")
     return answer
 

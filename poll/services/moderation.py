@@ -1,5 +1,6 @@
 """Moderation actions on comments. Every action writes its audit entry."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,6 @@ from .stance_heads import stance_labels
 
 REASON_MAX_LENGTH = 500
 PRESET_MAX_LENGTH = 200
-ACTIONS = ("approve", "reject", "flag")
 # The queue's default view: what still needs a decision.
 STATUS_OPEN = "open"
 STATUS_ANY = "any"
@@ -184,15 +184,39 @@ def correct_stance(
     )
 
 
+@dataclass(frozen=True)
+class ModerationAction:
+    """A decision a moderator takes from the queue: the one list that the
+    form's choices, the buttons, the keyboard shortcuts and the confirmations
+    are all made from."""
+
+    name: str  # the form value, and the shortcut's data-shortcut
+    label: str  # the button
+    done: str  # "3 comments approved."
+    button_style: str  # CSS modifier of the button
+    take: Callable[[Comment, Moderator, datetime, str], None]
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        ModerationAction("approve", "Approve", "approved", "", approve),
+        ModerationAction("reject", "Reject", "rejected", "button--danger", reject),
+        ModerationAction(
+            "flag", "Flag", "flagged for a second look", "button--secondary", flag_for_second_look
+        ),
+    )
+}
+
+
 def apply(action: str, comments: list[Comment], moderator: Moderator, now: datetime, reason: str = "") -> int:
     """One action on several comments (bulk actions); all or nothing."""
     if action not in ACTIONS:
         raise ModerationError("Unknown action.")
     if not comments:
         raise ModerationError("Please select at least one comment.")
-    handlers = {"approve": approve, "reject": reject, "flag": flag_for_second_look}
     for comment in comments:
-        handlers[action](comment, moderator, now, reason)
+        ACTIONS[action].take(comment, moderator, now, reason)
     return len(comments)
 
 

@@ -372,3 +372,19 @@ def test_the_queue_filters_render_from_their_form_with_the_choice_kept(moderator
     assert re.search(r'<option (selected value="military"|value="military" selected)>military</option>', page)
     assert 'maxlength="200"' in page and 'value="' + "x" * 200 + '"' in page  # the text, trimmed to the limit
     assert "<script>" not in page
+
+
+def test_every_moderation_action_has_its_button_and_choice_from_the_one_list(moderator_client, make_comment):
+    from poll.admin.forms import ModerationForm
+    from poll.services.moderation import ACTIONS
+
+    comment_id = make_comment("Talks first.")
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    for action in ACTIONS.values():
+        # one button per action in the bulk bar and one in the comment's row
+        assert page.count(f'name="action" value="{action.name}"') == 2
+    assert [choice.value for choice in ModerationForm.action.kwargs["choices"]] == list(ACTIONS)
+    done = moderator_client.post(
+        f"/admin/comments/{comment_id}/moderate", data={"action": "flag"}, follow_redirects=True
+    )
+    assert "1 comment flagged for a second look." in done.get_data(as_text=True)
