@@ -34,6 +34,25 @@ class DriverQuery:
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in statement.selected_columns
         ]
+        # Rows are read by column name through this map, not by counting positions.
+        # A name two columns share is left out, so that asking for it fails
+        # rather than reading the wrong one (label such columns to read them by name).
+        names = [column.key for column in statement.selected_columns]
+        self.index_of = {name: index for index, name in enumerate(names) if names.count(name) == 1}
+        self._conversions = [(index, fn) for index, fn in enumerate(self.result_processors) if fn is not None]
+
+    def converted(self, rows: list[tuple]) -> list[tuple]:
+        """Every column of ``rows`` through its type's result processor, as
+        SQLAlchemy would convert it (for small reads; exports convert per batch)."""
+        if not self._conversions:
+            return rows
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, convert in self._conversions:
+                values[index] = convert(values[index])
+            converted.append(tuple(values))
+        return converted
 
     def params(self, values: dict[str, Any] | None = None) -> list | dict:
         """The statement's parameters, with ``values`` by name, as the driver takes them."""

@@ -53,6 +53,28 @@ def test_rows_and_parameters_match_sqlalchemys_own(app, debate_poll):
     assert converted == expected
 
 
+def test_converted_rows_equal_sqlalchemys_in_every_column_and_are_read_by_name(app, debate_poll):
+    """Times in every position (here the 3rd to 5th columns) come back as aware datetimes."""
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        cast_five_votes(poll)
+        statement = votes_statement(bindparam("poll"), utcnow() - timedelta(days=1))
+        connection = db.session.connection()
+        expected = [tuple(row) for row in connection.execute(statement, {"poll": poll.id})]
+        query = DriverQuery(statement, connection.dialect)
+        rows = query.converted(fetch_all(connection, query, {"poll": poll.id}))
+    assert rows == expected and len(rows) == 5
+    assert list(query.index_of) == ["id", "voter_id", "created_at", "opens_at", "closes_at"]
+    assert all(row[query.index_of["opens_at"]].tzinfo is not None for row in rows)
+
+
+def test_a_name_two_columns_share_cannot_be_read_by_name(app):
+    with app.app_context():
+        statement = select(Vote.id, Poll.id, Poll.slug).join(Poll, Vote.poll_id == Poll.id)
+        query = DriverQuery(statement, db.session.connection().dialect)
+    assert query.index_of == {"slug": 2}
+
+
 def test_batches_together_are_all_the_rows(app, debate_poll):
     with app.app_context():
         poll = poll_by_slug(debate_poll)

@@ -361,12 +361,13 @@ def whole_percentages(counts: list[int]) -> list[int]:
     return floors
 
 
-def _tally(rows: list[tuple]) -> Tally:
-    counts = [row[_VOTE_COUNT] for row in rows]
+def _tally(rows: list[tuple], index_of: dict[str, int]) -> Tally:
+    key, label, vote_count = index_of["key"], index_of["label"], index_of["vote_count"]
+    counts = [row[vote_count] for row in rows]
     return Tally(
         total=sum(counts),
         choices=[
-            ChoiceTally(row[_KEY], row[_LABEL], row[_VOTE_COUNT], percent)
+            ChoiceTally(row[key], row[label], row[vote_count], percent)
             for row, percent in zip(rows, whole_percentages(counts), strict=True)
         ],
     )
@@ -418,8 +419,6 @@ _SNAPSHOT_QUERY = (
 
 
 _SNAPSHOT = PreparedQuery(_SNAPSHOT_QUERY)
-_POLL_COLUMNS = 5  # slug .. results_visibility: the same on every row, converted once
-_KEY, _LABEL, _VOTE_COUNT, _MY_VOTE = 5, 6, 7, 8
 
 
 def results_snapshot(
@@ -433,20 +432,16 @@ def results_snapshot(
     """
     connection = connection or db.session.connection()
     query = _SNAPSHOT.for_dialect(connection.dialect)
-    rows = fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""})
+    rows = query.converted(fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""}))
     if not rows:
         return None
-    convert = query.result_processors
-    poll = [
-        value if convert[index] is None else convert[index](value)
-        for index, value in enumerate(rows[0][:_POLL_COLUMNS])
-    ]
+    at, poll = query.index_of, rows[0]  # the poll's columns are the same on every row
     return ResultsSnapshot(
-        slug=poll[0],
-        question=poll[1],
-        opens_at=poll[2],
-        closes_at=poll[3],
-        results_visibility=poll[4],
-        my_choice=next((row[_KEY] for row in rows if row[_MY_VOTE] is not None), None),
-        tally=_tally(rows),
+        slug=poll[at["slug"]],
+        question=poll[at["question"]],
+        opens_at=poll[at["opens_at"]],
+        closes_at=poll[at["closes_at"]],
+        results_visibility=poll[at["results_visibility"]],
+        my_choice=next((row[at["key"]] for row in rows if row[at["my_vote_id"]] is not None), None),
+        tally=_tally(rows, at),
     )
