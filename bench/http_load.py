@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, text, update
 from poll import create_app
 from poll.db_types import UTCDateTime, utcnow
 from poll.extensions import db
-from poll.models import RESULTS_ALWAYS, Choice, Vote
+from poll.models import RESULTS_ALWAYS, Choice, ChoiceVoteSlot, Vote
 from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
 from poll.voter import new_voter_token, sign_voter_token
@@ -102,9 +102,15 @@ def create_poll_with_votes(slug: str, count: int) -> str:
     db.session.execute(
         statement, {"count": count, "poll_id": poll.id, "c0": c0, "c1": c1, "c2": c2, "now": utcnow()}
     )
-    for choice in poll.choices:
-        choice.vote_count = db.session.scalar(
-            db.select(func.count()).select_from(Vote).where(Vote.choice_id == choice.id)
+    for choice in poll.choices:  # the whole count in one of the choice's slots
+        db.session.add(
+            ChoiceVoteSlot(
+                choice_id=choice.id,
+                slot=0,
+                vote_count=db.session.scalar(
+                    db.select(func.count()).select_from(Vote).where(Vote.choice_id == choice.id)
+                ),
+            )
         )
     # Results are read as the browser behind the first vote: store its id as a real browser's would be.
     token = f"{1:032d}"

@@ -301,7 +301,14 @@ def database_tallies(database_url: str) -> tuple[dict[str, int], dict[str, int]]
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            counters = dict(connection.execute(text("SELECT key, vote_count FROM choice")).all())
+            counters = dict(
+                connection.execute(
+                    text(
+                        "SELECT c.key, COALESCE(SUM(s.vote_count), 0) FROM choice c"
+                        " LEFT JOIN choice_vote_slot s ON s.choice_id = c.id GROUP BY c.key"
+                    )
+                ).all()
+            )
             counted = dict(
                 connection.execute(
                     text(

@@ -157,3 +157,40 @@ def test_the_app_starts_without_alembic_and_flask_db_still_works(tmp_path):
         [*flask, "db", "current"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
     assert "(head)" in current.stdout
+
+
+def test_counters_move_into_slots_exactly_and_back_on_downgrade(empty_database_url):
+    """Revision 44fb38311bb3: each choice's vote_count becomes slot 0 of its counters."""
+    app = app_with_migrations(empty_database_url)
+    with app.app_context():
+        upgrade(revision="b533f3081c2d")
+        stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        db.session.execute(
+            text(
+                "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
+                " moderation_mode, is_featured, created_at)"
+                " VALUES (1, 'counted', 'Counted', 'Which?', '', :now, 'always', 'pre', false, :now)"
+            ),
+            {"now": stamp},
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO choice (id, poll_id, key, label, position, vote_count)"
+                " VALUES (1, 1, 'yes', 'Yes', 0, 41), (2, 1, 'no', 'No', 1, 0), (3, 1, 'maybe', 'Maybe', 2, 7)"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        slots = db.session.execute(text("SELECT choice_id, slot, vote_count FROM choice_vote_slot")).all()
+        db.session.remove()
+    assert sorted(slots) == [(1, 0, 41), (2, 0, 0), (3, 0, 7)]
+    body = app.test_client().get("/polls/counted/results.json").get_json()
+    assert [(row["key"], row["votes"]) for row in body["choices"]] == [("yes", 41), ("no", 0), ("maybe", 7)]
+    with app.app_context():
+        db.session.execute(text("INSERT INTO choice_vote_slot VALUES (1, 5, 2), (3, 9, -1)"))
+        db.session.commit()
+        downgrade(revision="b533f3081c2d")
+        counts = db.session.execute(text("SELECT id, vote_count FROM choice ORDER BY id")).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert counts == [(1, 43), (2, 0), (3, 6)]

@@ -1,5 +1,6 @@
 """Casting votes and reading tallies."""
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from ..db_types import UTCDateTime
 from ..driver_sql import PreparedQuery, fetch_all
 from ..extensions import db
 from ..models import (
+    COUNTER_SLOTS,
     RESULTS_ALWAYS,
     VOTE_COUNTED,
     VOTE_VOID,
@@ -96,7 +98,6 @@ def ballot(slug: str) -> Ballot | None:
 
 
 _votes = Vote.__table__
-_choices = Choice.__table__
 
 # Statements are built once so that SQLAlchemy's compiled cache always hits:
 # voting is the hottest write path.
@@ -110,11 +111,20 @@ _MOVE_VOTE = (
     .where(_votes.c.id == bindparam("vote_id"))
     .values(choice_id=bindparam("choice_id"), updated_at=bindparam("now", type_=UTCDateTime()))
 )
-_SHIFT_COUNT = (
-    update(_choices)
-    .where(_choices.c.id == bindparam("target_id"))
-    .values(vote_count=_choices.c.vote_count + bindparam("delta"))
+# One statement on both engines (text, so that it is cached: see _INSERT_VOTE):
+# a slot row is made by the first vote that lands in it.
+_SHIFT_COUNT = text(
+    "INSERT INTO choice_vote_slot (choice_id, slot, vote_count) VALUES (:target_id, :slot, :delta)"
+    " ON CONFLICT (choice_id, slot)"
+    " DO UPDATE SET vote_count = choice_vote_slot.vote_count + excluded.vote_count"
 )
+
+
+def _shift(connection, choice_id: int, delta: int) -> None:
+    """Add ``delta`` to one of the choice's counters, chosen at random."""
+    connection.execute(
+        _SHIFT_COUNT, {"target_id": choice_id, "slot": random.randrange(COUNTER_SLOTS), "delta": delta}
+    )
 
 
 # SQLAlchemy's dialect-specific insert() (needed for ON CONFLICT) opts out of
@@ -188,7 +198,7 @@ def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None
     if take_from is not None:
         deltas[take_from] = -1
     for choice_id in sorted(deltas):
-        connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": deltas[choice_id]})
+        _shift(connection, choice_id, deltas[choice_id])
 
 
 class VoidError(ValueError):
@@ -241,7 +251,7 @@ def _set_status(connection, condition, status: str, void_id: int | None) -> Coun
     )
     sign = 1 if status == VOTE_COUNTED else -1
     for choice_id in sorted(moved):  # id order, as in _shift_counts: no deadlock with voters
-        connection.execute(_SHIFT_COUNT, {"target_id": choice_id, "delta": sign * moved[choice_id]})
+        _shift(connection, choice_id, sign * moved[choice_id])
     return moved
 
 

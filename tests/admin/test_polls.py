@@ -39,7 +39,7 @@ def stored(app, slug):
     with app.app_context():
         poll = poll_by_slug(slug)
         if poll is not None:
-            _ = poll.choices
+            _ = [choice.vote_count for choice in poll.choices]  # deferred: loaded while attached
             db.session.expunge_all()
         return poll
 

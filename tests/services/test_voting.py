@@ -97,3 +97,24 @@ def test_every_voting_statement_is_cacheable():
     statements = [voting._INSERT_VOTE, voting._FIND_VOTE, voting._MOVE_VOTE, voting._SHIFT_COUNT]
     statements += [voting._BALLOT_QUERY, voting._SNAPSHOT_QUERY]
     assert all(statement._generate_cache_key() is not None for statement in statements)
+
+
+def test_votes_spread_over_the_choices_slots_and_their_sums_are_the_counts(app, make_poll):
+    from poll.models import COUNTER_SLOTS, ChoiceVoteSlot
+
+    slug = make_poll()
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        first, second = poll.choices[0], poll.choices[1]
+        first_id = first.id
+        for number in range(120):
+            cast_vote(poll, first, f"{number:032d}", utcnow())
+        for number in range(40):  # a third change their minds
+            cast_vote(poll, second, f"{number:032d}", utcnow())
+        db.session.commit()
+        slots = db.session.execute(
+            db.select(ChoiceVoteSlot.choice_id, ChoiceVoteSlot.slot, ChoiceVoteSlot.vote_count)
+        ).all()
+    used = {slot for choice_id, slot, _ in slots if choice_id == first_id}
+    assert 1 < len(used) <= COUNTER_SLOTS and all(0 <= slot < COUNTER_SLOTS for slot in used)
+    assert counters(app, slug) == counted_from_votes(app, slug) == {"a": 80, "b": 40, "c": 0}
