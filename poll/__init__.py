@@ -9,7 +9,7 @@ from . import admin, api, embed, public
 from .cli import Commands, register_commands
 from .config import Config, engine_options, instance_secret_key, load_served_settings
 from .errors import register_error_handlers
-from .extensions import csrf, db, limiter, login_manager, register_sqlite_pragmas
+from .extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
 from .frame_cookies import FrameAwareSessions
 from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
     register_sqlite_pragmas()
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     register_audit_guard()
     init_security(app)

@@ -202,7 +202,13 @@ def tally_rows(request: ExportRequest) -> Iterator[tuple]:
     """Per choice: the live counters, or with dates, the counted votes first cast in that range."""
     choices = request.poll.choices
     if request.since is None and request.until is None:
-        counts = [choice.vote_count for choice in choices]
+        # Read here, not from the (possibly detached) choices: vote_count is a deferred sum of slots.
+        by_id = dict(
+            db.session.execute(
+                select(Choice.id, Choice.vote_count).where(Choice.poll_id == request.poll.id)
+            ).all()
+        )
+        counts = [by_id[choice.id] for choice in choices]
     else:
         counted = dict(
             db.session.execute(

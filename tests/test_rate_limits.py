@@ -50,6 +50,27 @@ def test_one_voter_flooding_is_stopped_with_a_clear_429(app, client, slug):
     assert stored_comments(app) == 2
 
 
+def test_the_limiters_request_hook_is_skipped_for_reads_and_kept_for_writes(app, client, slug):
+    """poll.extensions.init_limiter swaps Flask-Limiter's private hook for one that skips reads;
+    the limits on posts still hold (above and below)."""
+    from poll.extensions import limiter
+
+    hooks = app.before_request_funcs[None]
+    assert [getattr(hook, "checks_writes_only", False) for hook in hooks].count(True) == 1
+    assert limiter._check_request_limit not in hooks
+    calls = []
+    original = limiter._check_request_limit
+    limiter._check_request_limit = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        client.get(f"/polls/{slug}/debate")
+        client.get(f"/polls/{slug}/results.json")
+        assert calls == []
+        post(client, slug, "Talks first.")
+        assert calls  # the post was checked
+    finally:
+        del limiter._check_request_limit
+
+
 def test_many_voters_from_one_address_are_stopped(app, slug):
     statuses = [post(app.test_client(), slug, f"Talks from voter {n}.").status_code for n in range(4)]
     assert statuses == [302, 302, 302, 429]
