@@ -13,13 +13,9 @@ from itertools import chain
 from sqlalchemy import func, select
 
 from .csv_lines import (
-    MACHINE_WRITTEN,
-    PERSON_WRITTEN,
-    VOTE_COLUMNS_PER_CHOICE,
     VOTE_LINE_COLUMNS,
     choice_cells,
     csv_chunks,
-    defuse,
     defused,
     header_line,
     vote_lines,
@@ -30,9 +26,6 @@ from .extensions import db
 from .models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
 from .pseudonyms import poll_pseudonyms
 from .services.voting import whole_percentages
-
-# Re-exported: tests/security/test_formula_injection_in_exports.py reads them as export.<name>.
-__all__ = ["MACHINE_WRITTEN", "PERSON_WRITTEN", "VOTE_COLUMNS_PER_CHOICE", "defuse"]
 
 KINDS = ("votes", "comments", "tallies", "audit")
 BATCH_ROWS = 2000

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from poll import export
+from poll import csv_lines, export
 from poll.db_types import utcnow
 from poll.extensions import db
 from poll.models import Comment
@@ -136,15 +136,15 @@ def downloads(app, admin, runner) -> dict[tuple[str, str], list[list[str]]]:
 def test_every_column_of_every_export_is_declared_once():
     for kind in export.KINDS:
         for name in export.HEADERS[kind]:
-            declared = (name in export.PERSON_WRITTEN) + (name in export.MACHINE_WRITTEN)
+            declared = (name in csv_lines.PERSON_WRITTEN) + (name in csv_lines.MACHINE_WRITTEN)
             assert declared == 1, f"{kind}.{name}: declare it in PERSON_WRITTEN or MACHINE_WRITTEN"
     used = {name for kind in export.KINDS for name in export.HEADERS[kind]}
-    assert used >= export.PERSON_WRITTEN, "a person-written name no export has"
+    assert used >= csv_lines.PERSON_WRITTEN, "a person-written name no export has"
 
 
 def test_the_votes_fast_path_defuses_every_person_written_column():
-    person_written = set(export.HEADERS["votes"]) & export.PERSON_WRITTEN
-    assert person_written <= set(export.VOTE_COLUMNS_PER_CHOICE)
+    person_written = set(export.HEADERS["votes"]) & csv_lines.PERSON_WRITTEN
+    assert person_written <= set(csv_lines.VOTE_COLUMNS_PER_CHOICE)
 
 
 def test_no_export_lets_a_formula_through(app, runner, hostile_data):
@@ -157,7 +157,7 @@ def test_no_export_lets_a_formula_through(app, runner, hostile_data):
             assert len(row) == len(header)
             for name, cell in zip(header, row, strict=True):
                 where = f"{kind}.{name} ({source}): {cell!r}"
-                if name in export.PERSON_WRITTEN:
+                if name in csv_lines.PERSON_WRITTEN:
                     assert not cell.startswith(FORMULA_STARTS), where
                     if holds_a_formula(name, cell):
                         defused_columns.add(name)
@@ -165,10 +165,10 @@ def test_no_export_lets_a_formula_through(app, runner, hostile_data):
                     assert not cell.startswith(FORMULA_STARTS) or is_number(cell), where
                     negative_numbers += name == "compound" and cell.startswith("-")
     # Each person-written column held a formula somewhere, so none passed for want of one.
-    assert defused_columns == export.PERSON_WRITTEN
+    assert defused_columns == csv_lines.PERSON_WRITTEN
     assert negative_numbers, "a negative compound sentiment should stay a plain number"
 
 
 @pytest.mark.parametrize("value", ["=1", "+1", "-1", "@a", "\tx", "\rx", "-0.4"])
 def test_person_written_cells_are_defused_even_when_they_look_like_numbers(value):
-    assert export.defuse(value) == "'" + value
+    assert csv_lines.defuse(value) == "'" + value
