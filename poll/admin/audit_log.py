@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AuditEntry
-from ..services.polls import all_polls, poll_by_slug
+from ..services.polls import all_polls
 from .blueprint import bp
 from .forms import AuditFilterForm
 
@@ -29,7 +29,7 @@ def audit_conditions(form: AuditFilterForm) -> list:
         conditions.append(AuditEntry.actor == form.actor.data)
     if form.action.data:
         conditions.append(AuditEntry.action == form.action.data)
-    poll = poll_by_slug(form.poll.data) if form.poll.data else None
+    poll = form.chosen_poll()
     if poll is not None:
         conditions.append(AuditEntry.poll_id == poll.id)
     if form.since.data is not None:

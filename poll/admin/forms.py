@@ -530,6 +530,15 @@ class FilterForm(FlaskForm):
                 field.data, field.raw_data, field.errors = field.default, None, []
         return self
 
+    def offer_polls(self, polls: list[Poll], anything: str) -> None:
+        """The ``poll`` field's choices (the forms below have one); ``chosen_poll``
+        then finds the chosen poll among them without asking the database again."""
+        self._polls = {poll.slug: poll for poll in polls}
+        self.poll.choices = [SelectChoice("", anything), *(SelectChoice(p.slug, p.title) for p in polls)]
+
+    def chosen_poll(self) -> Poll | None:
+        return self._polls.get(self.poll.data or "")
+
     def query_args(self) -> dict[str, str]:
         """The chosen filters for links to this list (the pager's), page aside."""
         return {
@@ -558,7 +567,7 @@ class QueueFilterForm(FilterForm):
 
     def __init__(self, args, polls: list[Poll], status_choices: list[tuple[str, str]]):
         super().__init__(args)
-        self.poll.choices = [SelectChoice("", "All polls"), *(SelectChoice(p.slug, p.title) for p in polls)]
+        self.offer_polls(polls, "All polls")
         self.status.choices = [SelectChoice(value, label) for value, label in status_choices]
 
 
@@ -573,4 +582,4 @@ class AuditFilterForm(FilterForm):
         super().__init__(args)
         self.actor.choices = any_of(actors, anything="Anyone")
         self.action.choices = any_of(actions)
-        self.poll.choices = [SelectChoice("", "Any"), *(SelectChoice(p.slug, p.title) for p in polls)]
+        self.offer_polls(polls, "Any")

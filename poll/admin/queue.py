@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import COMMENT_STATUSES, Comment
 from ..services import moderation
 from ..services.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
-from ..services.polls import all_polls, poll_by_slug
+from ..services.polls import all_polls
 from ..services.stance_heads import stance_labels
 from .blueprint import bp, comment_or_404, safe_next
 from .forms import ModerationForm, QueueFilterForm, StanceForm
@@ -29,7 +29,7 @@ def _comment_id(value: str) -> int | None:
 def queue_filters(form: QueueFilterForm) -> QueueFilters:
     """Without a status the queue shows what still needs a decision (pending
     and flagged); one comment asked for by id is shown whatever its status."""
-    poll = poll_by_slug(form.poll.data) if form.poll.data else None
+    poll = form.chosen_poll()
     comment_id = _comment_id(form.comment.data or "")
     if comment_id is None:
         form.comment.data = ""
