@@ -95,8 +95,6 @@ def init_limiter(app: Flask) -> None:
     if not app.config.get("RATELIMIT_ENABLED", True):
         return  # Flask-Limiter adds no hooks at all then
     hooks = app.before_request_funcs.setdefault(None, [])
-    if any(getattr(hook, "checks_writes_only", False) for hook in hooks):
-        return  # this app's hook was swapped already (init_app adds it once per app)
     position = hooks.index(limiter._check_request_limit)
 
     def check_limits_of_writes() -> None:

@@ -21,9 +21,9 @@ from ..models import (
     Poll,
 )
 from . import audit
-from .comments import DEBATE_CLOSED, require_open_debate
+from .comments import require_open_debate
 
-APPEALS_CLOSED = DEBATE_CLOSED[:-1] + ": its comments cannot be appealed."
+APPEALS_CLOSED = "This poll is closed, and so is its debate: its comments cannot be appealed."
 
 APPEAL_ACTION = "comment.appeal"
 MAX_ID = 2**31 - 1

@@ -79,13 +79,13 @@ class Dashboard:
     voided_bursts: list[VoidedBurst]
 
 
-# Gaps are filled with zeros so that the chart is a time axis; beyond this many
-# buckets the oldest are left out (the export has every vote).
 def _hour_start(bucket) -> datetime:
     """The UTC start of an hour bucket as the database labels it ("2026-12-02 14:00")."""
     return datetime.strptime(str(bucket), "%Y-%m-%d %H:00").replace(tzinfo=UTC)
 
 
+# Gaps are filled with zeros so that the chart is a time axis; beyond this many
+# buckets the oldest are left out (the export has every vote).
 MOST_BUCKETS = {"hour": 72, "day": 366}
 
 
