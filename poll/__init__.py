@@ -11,6 +11,7 @@ from .config import Config, engine_options, instance_secret_key, load_served_set
 from .errors import register_error_handlers
 from .extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
 from .frame_cookies import FrameAwareSessions
+from .page_cache import init_page_cache
 from .request_checks import reject_unreadable_input
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
@@ -70,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     register_audit_guard()
     init_security(app)
     init_tagging_queue(app)
+    init_page_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,10 +13,10 @@ import hashlib
 from flask import Blueprint, Response, abort, jsonify, request
 
 from .db_types import utcnow
-from .extensions import csrf, db, limiter, talisman
+from .extensions import csrf, limiter, talisman
 from .security import API_VIEW_OPTIONS
-from .services.voting import ResultsSnapshot, results_snapshot
-from .view_helpers import NO_SUCH_POLL
+from .services.voting import ResultsSnapshot
+from .view_helpers import snapshot_or_404
 from .voter import current_voter_id
 
 bp = Blueprint("api", __name__)
@@ -33,7 +33,7 @@ def snapshot_etag(snapshot: ResultsSnapshot, *, is_open: bool, personal: bool) -
         snapshot.question,
         is_open,
         snapshot.my_choice if personal else None,
-        tuple(snapshot.tally.choices),
+        snapshot.tally.choices,
     )
     return hashlib.blake2s(repr(state).encode(), digest_size=12).hexdigest()
 
@@ -44,14 +44,6 @@ def conditional_json(etag: str, cache_control: str, **body) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
     return response
-
-
-def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
-    with db.engine.connect() as connection:
-        snapshot = results_snapshot(slug, voter_id, connection)
-    if snapshot is None:
-        abort(404, description=NO_SUCH_POLL)
-    return snapshot
 
 
 @bp.get("/polls/<slug>/results.json")

@@ -14,17 +14,24 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
-from .db_types import utcnow
 from .errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error
 from .extensions import talisman
 from .forms import VoteForm
 from .frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path
-from .models import Poll
+from .page_cache import can_be_shared, shared_page
 from .security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
 from .services.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
 from .services.polls import poll_by_slug
-from .services.voting import results_snapshot
-from .view_helpers import NEW_VOTERS_REFUSED, NO_SUCH_POLL, poll_or_404, submit_vote, vote_limits
+from .services.voting import ResultsSnapshot, results_snapshot
+from .view_helpers import (
+    NEW_VOTERS_REFUSED,
+    NO_SUCH_POLL,
+    PollPage,
+    poll_page_of,
+    snapshot_or_404,
+    submit_vote,
+    vote_limits,
+)
 from .voter import current_voter_id
 
 bp = Blueprint("embed", __name__)
@@ -35,7 +42,7 @@ COOKIES_BLOCKED = (
 )
 
 
-def allowed_frame_ancestors(poll: Poll | None) -> list[str]:
+def allowed_frame_ancestors(poll: ResultsSnapshot | None) -> list[str]:
     return frame_ancestors(poll.embed_origin_list if poll else [], current_app.config["EMBED_ORIGINS"])
 
 
@@ -49,34 +56,44 @@ def frame_policy(response):
     return response
 
 
-def render_embed(poll: Poll, form: VoteForm | None = None, status: int = 200, problem: str = ""):
-    now = utcnow()
-    snapshot = results_snapshot(poll.slug, current_voter_id())
-    g.frame_ancestors = allowed_frame_ancestors(poll)
-    public = snapshot.results_are_public(now)
-    wanted = form.choice.data if form is not None and poll.choice_by_key(form.choice.data or "") else None
+def render_embed(
+    snapshot: ResultsSnapshot, form: VoteForm | None = None, status: int = 200, problem: str = ""
+):
+    """The card, drawn from the snapshot alone; kept and shared like the poll page
+    (poll.page_cache) for readers who have not voted and have nothing waiting."""
+    g.frame_ancestors = allowed_frame_ancestors(snapshot)
+    # The reader's choice in a refused vote, for the link that finishes voting on the full page.
+    wanted = form.choice.data if form is not None and snapshot.choice_by_key(form.choice.data or "") else None
+    page_of = poll_page_of(snapshot, wanted)
+    if form is None and not problem and snapshot.my_choice is None and can_be_shared():
+        return shared_page(embed_html, page_of), status
+    return embed_html(page_of, form=form, problem=problem), status
+
+
+def embed_html(page: PollPage, form: VoteForm | None = None, problem: str = "") -> str:
+    snapshot, public = page.snapshot, page.public
     context = {
-        "poll": poll,
-        "form": form or VoteForm.for_poll(poll, choice=snapshot.my_choice),
+        "poll": snapshot,
+        "form": form or VoteForm.for_poll(snapshot, choice=snapshot.my_choice),
         "my_choice": snapshot.my_choice,
-        "is_open": poll.is_open(now),
-        "has_closed": poll.has_closed(now),
-        "tally": snapshot.tally if snapshot.results_visible(now) else None,
+        "is_open": page.is_open,
+        "has_closed": page.has_closed,
+        "tally": snapshot.tally if public or snapshot.my_choice is not None else None,
         # Public tallies come from the cacheable tally.json; a voter's own view from the frame's results.json.
-        "live_url": url_for("api.tally" if public else "api.frame_results", slug=poll.slug),
+        "live_url": url_for("api.tally" if public else "api.frame_results", slug=snapshot.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
-        "parents": g.frame_ancestors,
+        "parents": allowed_frame_ancestors(snapshot),
         "cross_site": cross_site_cookies(current_app),
         "problem": problem,
-        "full_poll_url": url_for("public.poll_page", slug=poll.slug, choice=wanted, _anchor="vote"),
+        "full_poll_url": url_for("public.poll_page", slug=snapshot.slug, choice=page.wanted, _anchor="vote"),
     }
-    return render_template("public/embed.html", **context), status
+    return render_template("public/embed.html", **context)
 
 
 @bp.get("/polls/<slug>/embed")
 @talisman(**EMBED_VIEW_OPTIONS)
 def card(slug: str):
-    return render_embed(poll_or_404(slug))
+    return render_embed(snapshot_or_404(slug, current_voter_id()))
 
 
 @bp.post("/polls/<slug>/embed/vote")
@@ -85,20 +102,21 @@ def card(slug: str):
 def vote(slug: str):
     submitted = submit_vote(slug)
     if submitted.outcome is None:
-        return render_embed(poll_or_404(slug), form=submitted.form, status=400)
+        return render_embed(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
     flash(submitted.message, "success")
     return redirect(url_for(".card", slug=slug))
 
 
 def refused_vote(status: int, problem: str):
     """A refused post in the frame: the card again, the reader's choice kept, the reason on top."""
-    poll = poll_by_slug(request.view_args.get("slug", "")) if request.view_args else None
-    if poll is None:
+    slug = (request.view_args or {}).get("slug", "")
+    snapshot = results_snapshot(slug, current_voter_id()) if slug else None
+    if snapshot is None:
         g.frame_ancestors = allowed_frame_ancestors(None)
         return render_template("public/embed.html", poll=None, problem=NO_SUCH_POLL), 404
     # Bound to the post, so the reader's choice stays selected.
-    form = VoteForm.for_poll(poll)
-    return render_embed(poll, form=form, status=status, problem=problem)
+    form = VoteForm.for_poll(snapshot)
+    return render_embed(snapshot, form=form, status=status, problem=problem)
 
 
 @bp.errorhandler(CSRFError)

@@ -1,5 +1,6 @@
 """Database models."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -49,7 +50,27 @@ class Schedule:
         return self.closes_at is not None and now >= self.closes_at
 
 
-class Poll(Schedule, db.Model):
+class ChoiceLookup:
+    """Finding a choice by its key, for every shape of a poll that lists its
+    choices (the ORM poll, a ballot, a results snapshot)."""
+
+    choices: Sequence
+
+    def choice_by_key(self, key: str):
+        return next((choice for choice in self.choices if choice.key == key), None)
+
+
+class EmbedSites:
+    """The sites a poll names (one origin per line) whose pages may frame it."""
+
+    embed_origins: str
+
+    @property
+    def embed_origin_list(self) -> list[str]:
+        return self.embed_origins.split()
+
+
+class Poll(Schedule, ChoiceLookup, EmbedSites, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -83,13 +104,6 @@ class Poll(Schedule, db.Model):
             name="moderation_mode",
         ),
     )
-
-    def choice_by_key(self, key: str) -> "Choice | None":
-        return next((choice for choice in self.choices if choice.key == key), None)
-
-    @property
-    def embed_origin_list(self) -> list[str]:
-        return self.embed_origins.split()
 
 
 class Choice(db.Model):

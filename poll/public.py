@@ -15,6 +15,7 @@ from .errors import handle_csrf_error, handle_http_error, render_error
 from .extensions import db, limiter
 from .forms import AppealForm, CommentForm, VoteForm
 from .models import COMMENT_APPROVED, Poll
+from .page_cache import can_be_shared, shared_page
 from .pseudonyms import ip_hash
 from .services.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
 from .services.comments import post_comment, require_open_debate
@@ -34,48 +35,64 @@ from .services.debate import (
     voted_in,
 )
 from .services.mutes import active_mute
-from .services.polls import featured_poll, poll_by_slug
-from .services.voting import results_snapshot
-from .view_helpers import NEW_VOTERS_REFUSED, poll_or_404, refused_while_closed, submit_vote, vote_limits
+from .services.polls import featured_slug, poll_by_slug
+from .services.voting import ResultsSnapshot
+from .view_helpers import (
+    NEW_VOTERS_REFUSED,
+    PollPage,
+    poll_or_404,
+    poll_page_of,
+    refused_while_closed,
+    snapshot_or_404,
+    submit_vote,
+    vote_limits,
+)
 from .voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
 
 
-def render_poll(poll: Poll, form: VoteForm | None = None, status: int = 200):
-    now = utcnow()
-    snapshot = results_snapshot(poll.slug, current_voter_id())
+def render_poll(snapshot: ResultsSnapshot, form: VoteForm | None = None, status: int = 200):
+    """The poll page, drawn from the snapshot alone. A reader who has not voted
+    and has no message waiting sees what every such reader sees, so that page
+    is rendered once and kept (poll.page_cache) with only their token written in."""
     # ?choice= preselects an answer: the embed sends readers here when its frame cannot keep a vote.
-    wanted = request.args.get("choice") if poll.choice_by_key(request.args.get("choice", "")) else None
-    form = form or VoteForm.for_poll(poll, choice=snapshot.my_choice or wanted)
-    public = snapshot.results_are_public(now)
+    wanted = request.args.get("choice") if snapshot.choice_by_key(request.args.get("choice", "")) else None
+    page_of = poll_page_of(snapshot, wanted)
+    if form is None and snapshot.my_choice is None and can_be_shared():
+        return shared_page(poll_page_html, page_of), status
+    return poll_page_html(page_of, form=form), status
+
+
+def poll_page_html(page: PollPage, form: VoteForm | None = None) -> str:
+    snapshot, public = page.snapshot, page.public
     context = {
-        "poll": poll,
-        "form": form,
+        "poll": snapshot,
+        "form": form or VoteForm.for_poll(snapshot, choice=snapshot.my_choice or page.wanted),
         "my_choice": snapshot.my_choice,
-        "is_open": poll.is_open(now),
-        "has_closed": poll.has_closed(now),
-        "tally": snapshot.tally if snapshot.results_visible(now) else None,
+        "is_open": page.is_open,
+        "has_closed": page.has_closed,
+        "tally": snapshot.tally if public or snapshot.my_choice is not None else None,
         # For link previews (Open Graph) only where anyone may see it.
         "public_tally": snapshot.tally if public else None,
-        "live_url": url_for("api.tally" if public else "api.results", slug=poll.slug),
+        "live_url": url_for("api.tally" if public else "api.results", slug=snapshot.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "comment_form_data": CommentForm(),
     }
-    return render_template("public/poll.html", **context), status
+    return render_template("public/poll.html", **context)
 
 
 @bp.get("/")
 def index():
-    poll = featured_poll()
-    if poll is None:
+    slug = featured_slug()
+    if slug is None:
         return render_template("public/no_poll.html"), 404
-    return render_poll(poll)
+    return render_poll(snapshot_or_404(slug, current_voter_id()))
 
 
 @bp.get("/polls/<slug>")
 def poll_page(slug: str):
-    return render_poll(poll_or_404(slug))
+    return render_poll(snapshot_or_404(slug, current_voter_id()))
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -98,7 +115,7 @@ def rate_limited(error: RateLimitExceeded):
 def vote(slug: str):
     submitted = submit_vote(slug)
     if submitted.outcome is None:
-        return render_poll(poll_or_404(slug), form=submitted.form, status=400)
+        return render_poll(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
     flash(submitted.message, "success")
     return redirect(url_for(".poll_page", slug=slug, _anchor="results"))
 

@@ -5,6 +5,7 @@ under the same limits). Views import these; no view imports another view."""
 import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import abort, current_app, request
 from flask_limiter.util import get_remote_address
@@ -18,11 +19,13 @@ from .services.comments import CommentsClosedError
 from .services.polls import poll_by_slug
 from .services.voting import (
     PollClosedError,
+    ResultsSnapshot,
     VoteOutcome,
     ballot,
     cast_vote,
     has_voted,
     require_open_for_votes,
+    results_snapshot,
 )
 from .voter import current_voter_id, ensure_voter_id
 
@@ -34,6 +37,39 @@ def poll_or_404(slug: str) -> Poll:
     if poll is None:
         abort(404, description=NO_SUCH_POLL)
     return poll
+
+
+def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
+    """The poll at ``slug`` as ``voter_id`` sees it, all that the poll page, the
+    embedded card and results.json draw from (read outside the session's transaction)."""
+    with db.engine.connect() as connection:
+        snapshot = results_snapshot(slug, voter_id, connection)
+    if snapshot is None:
+        abort(404, description=NO_SUCH_POLL)
+    return snapshot
+
+
+class PollPage(NamedTuple):
+    """Everything a poll page (full or embedded) is drawn from but its form:
+    the key under which a reader's page is kept (poll.page_cache)."""
+
+    snapshot: ResultsSnapshot
+    is_open: bool
+    has_closed: bool
+    public: bool
+    wanted: str | None
+
+
+def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPage:
+    """The page of ``snapshot`` now, ``wanted`` the choice to preselect."""
+    now = utcnow()
+    return PollPage(
+        snapshot.as_shown(now),
+        is_open=snapshot.is_open(now),
+        has_closed=snapshot.has_closed(now),
+        public=snapshot.results_are_public(now),
+        wanted=wanted,
+    )
 
 
 # Votes ----------------------------------------------------------------------

@@ -54,13 +54,10 @@ def poll_by_slug(slug: str) -> Poll | None:
     )
 
 
-def featured_poll() -> Poll | None:
-    """The poll shown at ``/``: the featured one, else the newest."""
+def featured_slug() -> str | None:
+    """The slug of the poll shown at ``/``: the featured one, else the newest."""
     return db.session.execute(
-        db.select(Poll)
-        .options(selectinload(Poll.choices))
-        .order_by(Poll.is_featured.desc(), Poll.opens_at.desc(), Poll.id.desc())
-        .limit(1)
+        db.select(Poll.slug).order_by(Poll.is_featured.desc(), Poll.opens_at.desc(), Poll.id.desc()).limit(1)
     ).scalar_one_or_none()
 
 

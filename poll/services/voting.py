@@ -2,7 +2,7 @@
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
@@ -18,6 +18,8 @@ from ..models import (
     VOTE_COUNTED,
     VOTE_VOID,
     Choice,
+    ChoiceLookup,
+    EmbedSites,
     Moderator,
     Poll,
     Schedule,
@@ -53,7 +55,7 @@ class BallotChoice:
 
 
 @dataclass(frozen=True)
-class Ballot(Schedule):
+class Ballot(Schedule, ChoiceLookup):
     """What voting needs to know of a poll, read in one query."""
 
     id: int
@@ -61,9 +63,6 @@ class Ballot(Schedule):
     opens_at: datetime
     closes_at: datetime | None
     choices: tuple[BallotChoice, ...]
-
-    def choice_by_key(self, key: str) -> BallotChoice | None:
-        return next((choice for choice in self.choices if choice.key == key), None)
 
 
 _BALLOT_QUERY = (
@@ -350,7 +349,7 @@ class ChoiceTally(NamedTuple):
 
 class Tally(NamedTuple):
     total: int
-    choices: list[ChoiceTally]
+    choices: tuple[ChoiceTally, ...]
 
     def as_dict(self) -> dict:
         return {"total": self.total, "choices": [choice._asdict() for choice in self.choices]}
@@ -376,24 +375,36 @@ def _tally(rows: list[tuple], index_of: dict[str, int]) -> Tally:
     counts = [row[vote_count] for row in rows]
     return Tally(
         total=sum(counts),
-        choices=[
+        choices=tuple(
             ChoiceTally(row[key], row[label], row[vote_count], percent)
             for row, percent in zip(rows, whole_percentages(counts), strict=True)
-        ],
+        ),
     )
 
 
 @dataclass(frozen=True)
-class ResultsSnapshot(Schedule):
-    """A poll's schedule, tallies and one voter's choice, read together."""
+class ResultsSnapshot(Schedule, ChoiceLookup, EmbedSites):
+    """A poll as one reader sees it: what its pages show of it, its schedule,
+    its tallies and this voter's choice, read together. The poll page and the
+    embedded card render from this alone (no ORM poll). Hashable: two equal
+    snapshots render the same page (poll.page_cache)."""
 
     slug: str
+    title: str
     question: str
+    summary: str
     opens_at: datetime
     closes_at: datetime | None
     results_visibility: str
+    results_note: str
+    moderation_mode: str
+    embed_origins: str
     my_choice: str | None
     tally: Tally
+
+    @property
+    def choices(self) -> tuple[ChoiceTally, ...]:
+        return self.tally.choices
 
     def results_are_public(self, now: datetime) -> bool:
         """Anyone may see the tally, voted or not (shared caches included)."""
@@ -403,16 +414,30 @@ class ResultsSnapshot(Schedule):
         """This voter may see the tally: it is public, or they have voted."""
         return self.results_are_public(now) or self.my_choice is not None
 
+    def as_shown(self, now: datetime) -> "ResultsSnapshot":
+        """This snapshot with the counts this voter may not see set to zero, so
+        that two snapshots which show the same page are equal (poll.page_cache):
+        before a reader votes in an after-vote poll, new votes change nothing they see."""
+        if self.results_visible(now):
+            return self
+        hidden = tuple(choice._replace(votes=0, percent=0) for choice in self.tally.choices)
+        return replace(self, tally=Tally(total=0, choices=hidden))
+
 
 # The hot results path in one round trip: the poll, its counters, and this
 # voter's vote found through the unique (poll, voter) index.
 _SNAPSHOT_QUERY = (
     select(
         Poll.slug,
+        Poll.title,
         Poll.question,
+        Poll.summary,
         Poll.opens_at,
         Poll.closes_at,
         Poll.results_visibility,
+        Poll.results_note,
+        Poll.moderation_mode,
+        Poll.embed_origins,
         Choice.key,
         Choice.label,
         Choice.vote_count,
@@ -448,10 +473,15 @@ def results_snapshot(
     at, poll = query.index_of, rows[0]  # the poll's columns are the same on every row
     return ResultsSnapshot(
         slug=poll[at["slug"]],
+        title=poll[at["title"]],
         question=poll[at["question"]],
+        summary=poll[at["summary"]],
         opens_at=poll[at["opens_at"]],
         closes_at=poll[at["closes_at"]],
         results_visibility=poll[at["results_visibility"]],
+        results_note=poll[at["results_note"]],
+        moderation_mode=poll[at["moderation_mode"]],
+        embed_origins=poll[at["embed_origins"]],
         my_choice=next((row[at["key"]] for row in rows if row[at["my_vote_id"]] is not None), None),
         tally=_tally(rows, at),
     )
