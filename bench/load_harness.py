@@ -469,7 +469,8 @@ class Outcome:
         run, verdict = self.run, self.verdict
         sent = len(run.attempts) + len(run.stuffer)
         line = (
-            f"{self.name:<34} {sent:>6} attempts in {run.seconds:5.1f} s ({sent / run.seconds:4.0f}/s)  "
+            f"{self.name:<34} {sent:>6} attempts in {run.seconds:5.1f} s ({sent / run.seconds:4.0f}/s, "
+            f"p99 {vote_p99_ms(run.attempts + run.stuffer):5.1f} ms)  "
             f"statuses {dict(sorted(verdict.statuses.items(), key=lambda item: str(item[0])))}  "
             f"busy {verdict.busy_answers}  voters read back {verdict.checked_voters}  "
             f"tallies {verdict.tallies}"
@@ -478,6 +479,13 @@ class Outcome:
             line += f"  killed after {self.killed_after} confirmed votes"
         verdict_text = "OK" if verdict.ok else "PROBLEMS: " + "; ".join(verdict.problems[:5])
         return f"{line}\n{'':<34} {verdict_text}"
+
+
+def vote_p99_ms(attempts: list[Attempt]) -> float:
+    """The 99th percentile of the answered attempts' time from sending to the answer
+    (busy retries included: a reader waits through them)."""
+    waits = sorted(attempt.received - attempt.sent for attempt in attempts if attempt.received is not None)
+    return 1000 * waits[min(len(waits) - 1, int(len(waits) * 0.99))] if waits else float("nan")
 
 
 def integrity_run(database_url: str, plan: LoadPlan, processes: int = 1, workers: int = 4) -> Outcome:

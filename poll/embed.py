@@ -100,7 +100,7 @@ def card(slug: str):
 @talisman(**EMBED_VIEW_OPTIONS)
 @vote_limits
 def vote(slug: str):
-    submitted = submit_vote(slug)
+    submitted = submit_vote()
     if submitted.outcome is None:
         return render_embed(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
     flash(submitted.message, "success")

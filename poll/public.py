@@ -113,7 +113,7 @@ def rate_limited(error: RateLimitExceeded):
 @bp.post("/polls/<slug>/vote")
 @vote_limits
 def vote(slug: str):
-    submitted = submit_vote(slug)
+    submitted = submit_vote()
     if submitted.outcome is None:
         return render_poll(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
     flash(submitted.message, "success")

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from .db_types import utcnow
@@ -18,12 +18,12 @@ from .pseudonyms import ip_hash
 from .services.comments import CommentsClosedError
 from .services.polls import poll_by_slug
 from .services.voting import (
+    Ballot,
     PollClosedError,
     ResultsSnapshot,
     VoteOutcome,
     ballot,
     cast_vote,
-    has_voted,
     require_open_for_votes,
     results_snapshot,
 )
@@ -115,8 +115,16 @@ def is_vote_change() -> bool:
     A valid cookie alone is not enough: cookies gathered in another poll or by
     commenting would otherwise pass as vote changes and escape the limit.
     """
-    voter_id = current_voter_id()
-    return voter_id is not None and has_voted(request.view_args.get("slug", ""), voter_id)
+    poll = ballot_of_request()
+    return poll is not None and poll.has_my_vote
+
+
+def ballot_of_request() -> Ballot | None:
+    """The ballot of the poll this vote post names, for this browser: read once
+    per request, though the new-voter limit asks for it before the view does."""
+    if "ballot" not in g:
+        g.ballot = ballot(request.view_args.get("slug", ""), current_voter_id())
+    return g.ballot
 
 
 def vote_limits(view):
@@ -157,9 +165,9 @@ def refused_while_closed():
         abort(403, description=str(error))
 
 
-def submit_vote(slug: str) -> SubmittedVote:
-    """Check and record this browser's vote in the poll at ``slug`` (committed)."""
-    poll = ballot(slug)
+def submit_vote() -> SubmittedVote:
+    """Check and record this browser's vote in the poll the request names (committed)."""
+    poll = ballot_of_request()
     if poll is None:
         abort(404, description=NO_SUCH_POLL)
     now = utcnow()

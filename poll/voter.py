@@ -54,9 +54,11 @@ def new_voter_token() -> str:
 
 
 def current_voter_id() -> str | None:
-    """This browser's voter id, if it has a valid cookie."""
-    token = read_voter_token(request.cookies.get(voter_cookie_name()))
-    return None if token is None else voter_id_for(token)
+    """This browser's voter id, if it has a valid cookie (checked and hashed once a request)."""
+    if "voter_id" not in g:
+        token = read_voter_token(request.cookies.get(voter_cookie_name()))
+        g.voter_id = None if token is None else voter_id_for(token)
+    return g.voter_id
 
 
 def ensure_voter_id() -> str:

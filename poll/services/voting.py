@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, exists, select, text, update
+from sqlalchemy import Connection, and_, bindparam, select, text, update
 
 from ..db_types import UTCDateTime
 from ..driver_sql import PreparedQuery, fetch_all
@@ -56,16 +56,19 @@ class BallotChoice:
 
 @dataclass(frozen=True)
 class Ballot(Schedule, ChoiceLookup):
-    """What voting needs to know of a poll, read in one query."""
+    """What voting needs to know of a poll, read in one query, with whether
+    the voter it was read for has a vote in it already."""
 
     id: int
     slug: str
     opens_at: datetime
     closes_at: datetime | None
     choices: tuple[BallotChoice, ...]
+    has_my_vote: bool = False
 
 
-_BALLOT_QUERY = (
+# One round trip through the driver's cursor: this read is behind every vote.
+_BALLOT = PreparedQuery(
     select(
         Poll.id,
         Poll.slug,
@@ -74,25 +77,36 @@ _BALLOT_QUERY = (
         Choice.id.label("choice_id"),
         Choice.key,
         Choice.label,
+        Vote.id.label("my_vote_id"),
     )
     .join(Choice, Choice.poll_id == Poll.id)
+    .outerjoin(
+        Vote,
+        and_(Vote.poll_id == Poll.id, Vote.voter_id == bindparam("voter_id"), Vote.choice_id == Choice.id),
+    )
     .where(Poll.slug == bindparam("slug"))
     .order_by(Choice.position, Choice.id)
 )
 
 
-def ballot(slug: str) -> Ballot | None:
-    """The poll at ``slug`` as a ballot, or None if there is no such poll."""
-    rows = db.session.connection().execute(_BALLOT_QUERY, {"slug": slug}).all()
+def ballot(slug: str, voter_id: str | None = None) -> Ballot | None:
+    """The poll at ``slug`` as a ballot for ``voter_id``, or None if there is no such poll."""
+    connection = db.session.connection()
+    query = _BALLOT.for_dialect(connection.dialect)
+    rows = query.converted(fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""}))
     if not rows:
         return None
-    first = rows[0]
+    at, poll = query.index_of, rows[0]  # the poll's columns are the same on every row
     return Ballot(
-        id=first.id,
-        slug=first.slug,
-        opens_at=first.opens_at,
-        closes_at=first.closes_at,
-        choices=tuple(BallotChoice(row.choice_id, first.id, row.key, row.label) for row in rows),
+        id=poll[at["id"]],
+        slug=poll[at["slug"]],
+        opens_at=poll[at["opens_at"]],
+        closes_at=poll[at["closes_at"]],
+        choices=tuple(
+            BallotChoice(row[at["choice_id"]], poll[at["id"]], row[at["key"]], row[at["label"]])
+            for row in rows
+        ),
+        has_my_vote=any(row[at["my_vote_id"]] is not None for row in rows),
     )
 
 
@@ -175,19 +189,6 @@ def cast_vote(
     if existing.status == VOTE_COUNTED:
         _shift_counts(connection, add_to=choice.id, take_from=existing.choice_id)
     return VoteOutcome.CHANGED
-
-
-_HAS_VOTED = select(
-    exists()
-    .where(_votes.c.voter_id == bindparam("voter_id"), _votes.c.poll_id == Poll.id)
-    .where(Poll.slug == bindparam("slug"))
-)
-
-
-def has_voted(slug: str, voter_id: str) -> bool:
-    """Whether ``voter_id`` already has a vote in the poll at ``slug`` (a second
-    vote would be a change, not a new voter)."""
-    return bool(db.session.connection().execute(_HAS_VOTED, {"slug": slug, "voter_id": voter_id}).scalar())
 
 
 def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None:

@@ -113,6 +113,20 @@ def test_vote_changes_by_existing_voters_are_not_limited_by_it(limited_app, limi
     assert stored_votes(limited_app, limited_poll) == 5
 
 
+def test_a_vote_reads_its_poll_once_though_the_limit_asks_first(limited_app, limited_poll, monkeypatch):
+    """The new-voter limit's question (has this browser voted here?) and the vote share one read."""
+    from poll import view_helpers
+
+    reads = []
+    real_ballot = view_helpers.ballot
+    monkeypatch.setattr(view_helpers, "ballot", lambda *args: reads.append(args) or real_ballot(*args))
+    voter = limited_app.test_client()
+    assert vote(voter, limited_poll).status_code == 302
+    assert vote(voter, limited_poll, "diplomacy").status_code == 302
+    assert len(reads) == 2
+    assert reads[0][1] is None and reads[1][1] is not None  # no voter id yet, then the cookie's
+
+
 def test_other_addresses_and_other_polls_keep_their_own_allowance(limited_app, limited_poll):
     for _ in range(5):
         vote(limited_app.test_client(), limited_poll)

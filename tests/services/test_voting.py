@@ -95,7 +95,7 @@ def test_every_voting_statement_is_cacheable():
     from poll.services import voting
 
     statements = [voting._INSERT_VOTE, voting._FIND_VOTE, voting._MOVE_VOTE, voting._SHIFT_COUNT]
-    statements += [voting._BALLOT_QUERY, voting._SNAPSHOT_QUERY]
+    statements += [voting._BALLOT.statement, voting._SNAPSHOT_QUERY]
     assert all(statement._generate_cache_key() is not None for statement in statements)
 
 
@@ -118,3 +118,18 @@ def test_votes_spread_over_the_choices_slots_and_their_sums_are_the_counts(app, 
     used = {slot for choice_id, slot, _ in slots if choice_id == first_id}
     assert 1 < len(used) <= COUNTER_SLOTS and all(0 <= slot < COUNTER_SLOTS for slot in used)
     assert counters(app, slug) == counted_from_votes(app, slug) == {"a": 80, "b": 40, "c": 0}
+
+
+def test_a_ballot_knows_whether_its_voter_has_voted(app, make_poll):
+    from poll.services.voting import ballot, cast_vote
+
+    slug = make_poll()
+    with app.test_request_context():
+        before = ballot(slug, "voter-1")
+        assert [choice.key for choice in before.choices] == ["a", "b", "c"]
+        assert not before.has_my_vote and not ballot(slug).has_my_vote
+        cast_vote(before, before.choice_by_key("b"), "voter-1", utcnow())
+        db.session.commit()
+        assert ballot(slug, "voter-1").has_my_vote
+        assert not ballot(slug, "voter-2").has_my_vote and not ballot(slug).has_my_vote
+        assert ballot("no-such-poll", "voter-1") is None
