@@ -6,6 +6,15 @@ from poll.extensions import db
 from poll.models import Choice, Poll, Vote
 
 
+def set_poll(app, slug: str, **fields) -> None:
+    """Change fields of the poll at ``slug`` and commit."""
+    with app.app_context():
+        poll = db.session.execute(db.select(Poll).where(Poll.slug == slug)).scalar_one()
+        for name, value in fields.items():
+            setattr(poll, name, value)
+        db.session.commit()
+
+
 def vote_rows(app, slug: str) -> list[tuple[str, str]]:
     """(voter_id, choice key) for every stored vote of a poll."""
     with app.app_context():

@@ -8,13 +8,12 @@ import pytest
 from poll import PROJECT_ROOT
 from poll.db_types import utcnow
 from poll.embed import COOKIES_BLOCKED
-from poll.extensions import db
 from poll.frame_cookies import FRAME_SESSION_COOKIE, FRAME_VOTER_COOKIE
-from poll.models import DEFAULT_RESULTS_NOTE, RESULTS_ALWAYS, Poll
+from poll.models import DEFAULT_RESULTS_NOTE, RESULTS_ALWAYS
 from poll.view_helpers import NEW_VOTERS_REFUSED
 
 from .conftest import csrf_token_from, make_app
-from .helpers import counted_from_votes, vote_rows
+from .helpers import counted_from_votes, set_poll, vote_rows
 
 STATIC = PROJECT_ROOT / "static"
 
@@ -36,14 +35,6 @@ def vote_in_frame(client, slug: str, choice: str, base_url: str = "http://localh
         base_url=base_url,
         headers={"Referer": f"{base_url}/polls/{slug}/embed"},
     )
-
-
-def set_poll(app, slug: str, **fields) -> None:
-    with app.app_context():
-        poll = db.session.execute(db.select(Poll).where(Poll.slug == slug)).scalar_one()
-        for name, value in fields.items():
-            setattr(poll, name, value)
-        db.session.commit()
 
 
 # The card -------------------------------------------------------------------

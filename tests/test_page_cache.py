@@ -7,12 +7,11 @@ from flask import template_rendered
 
 from poll import page_cache
 from poll.db_types import utcnow
-from poll.extensions import db
-from poll.models import RESULTS_ALWAYS, Poll
+from poll.models import RESULTS_ALWAYS
 from poll.page_cache import TOKEN_MARK
 
 from .conftest import CSRF_FIELD, csrf_token_from
-from .helpers import vote_rows
+from .helpers import set_poll, vote_rows
 
 PAGES = ["/polls/{slug}", "/polls/{slug}/embed"]
 
@@ -33,14 +32,6 @@ def renders(app):
     template_rendered.connect(record, app)
     yield rendered
     template_rendered.disconnect(record, app)
-
-
-def set_poll(app, slug: str, **fields) -> None:
-    with app.app_context():
-        poll = db.session.execute(db.select(Poll).where(Poll.slug == slug)).scalar_one()
-        for name, value in fields.items():
-            setattr(poll, name, value)
-        db.session.commit()
 
 
 def checked(page: str, choice: str) -> bool:
