@@ -78,7 +78,7 @@ def embed_html(page: PollPage, form: VoteForm | None = None, problem: str = "") 
         "my_choice": snapshot.my_choice,
         "is_open": page.is_open,
         "has_closed": page.has_closed,
-        "tally": snapshot.tally if public or snapshot.my_choice is not None else None,
+        "tally": page.tally,
         # Public tallies come from the cacheable tally.json; a voter's own view from the frame's results.json.
         "live_url": url_for("api.tally" if public else "api.frame_results", slug=snapshot.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],

@@ -72,7 +72,7 @@ def poll_page_html(page: PollPage, form: VoteForm | None = None) -> str:
         "my_choice": snapshot.my_choice,
         "is_open": page.is_open,
         "has_closed": page.has_closed,
-        "tally": snapshot.tally if public or snapshot.my_choice is not None else None,
+        "tally": page.tally,
         # For link previews (Open Graph) only where anyone may see it.
         "public_tally": snapshot.tally if public else None,
         "live_url": url_for("api.tally" if public else "api.results", slug=snapshot.slug),

@@ -21,6 +21,7 @@ from .services.voting import (
     Ballot,
     PollClosedError,
     ResultsSnapshot,
+    Tally,
     VoteOutcome,
     ballot,
     cast_vote,
@@ -58,6 +59,11 @@ class PollPage(NamedTuple):
     has_closed: bool
     public: bool
     wanted: str | None
+
+    @property
+    def tally(self) -> Tally | None:
+        """The tally, where this reader may see it (ResultsSnapshot.results_visible: public, or voted)."""
+        return self.snapshot.tally if self.public or self.snapshot.my_choice is not None else None
 
 
 def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPage:
