@@ -88,6 +88,7 @@ bench: install bench-tools
 	$(BIN)/python -m bench.embed
 	$(BIN)/python -m bench.floor
 	$(BIN)/python -m bench.integrity
+	$(BIN)/python -m bench.scale_out
 
 ## Fit the tagger's heads again from tests/data (prints dev and test figures)
 train: install

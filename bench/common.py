@@ -189,14 +189,19 @@ def _to_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> LoadResult:
-    """One wrk run (bounded in time, loopback only) parsed into figures."""
+def run_wrk(
+    url: str, seconds: int, connections: int, script: Path | None = None, env: dict | None = None
+) -> LoadResult:
+    """One wrk run (bounded in time, loopback only) parsed into figures; ``env`` adds
+    to the environment its script reads (runs side by side each need their own)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the benchmark: apt-get install wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = _to_ms(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
