@@ -12,14 +12,19 @@ BENCH_DATABASE_URL names the PostgreSQL server (a database is created and
 dropped beside the one named); default postgresql+psycopg://postgres@127.0.0.1:5432/test.
 """
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-from .load_harness import LoadPlan, crash_run, fresh_postgres_database, integrity_run, redis_available
+from .load_harness import (
+    POSTGRES_SERVER,
+    LoadPlan,
+    crash_run,
+    fresh_postgres_database,
+    integrity_run,
+    redis_available,
+)
 
-POSTGRES = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PLAN = LoadPlan(voters=1_000, attempts_per_voter=10, stuffer_attempts=200)
 KILL_AFTER = 3_000
 
@@ -33,11 +38,11 @@ def sqlite_outcomes(folder: Path) -> list:
 
 def postgres_outcomes() -> list:
     outcomes = []
-    with fresh_postgres_database(POSTGRES) as url:
+    with fresh_postgres_database(POSTGRES_SERVER) as url:
         outcomes.append(integrity_run(url, PLAN))
-    with fresh_postgres_database(POSTGRES) as url:
+    with fresh_postgres_database(POSTGRES_SERVER) as url:
         outcomes.append(crash_run(url, PLAN, kill_after=KILL_AFTER))
-    with fresh_postgres_database(POSTGRES) as url:
+    with fresh_postgres_database(POSTGRES_SERVER) as url:
         outcome = integrity_run(url, PLAN, processes=2, workers=2)
         outcome.name = "postgresql + redis, 2 processes x 2"
         outcomes.append(outcome)

@@ -15,6 +15,7 @@ which they differ from the ground truth.
 
 import http.client
 import json
+import os
 import random
 import secrets
 import threading
@@ -46,6 +47,8 @@ RESULTS_PATH = f"/polls/{SLUG}/results.json"
 STUFFER_ALLOWANCE = 120
 VOTE_ACCEPTED = 302  # the redirect to the results after a vote is stored
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# The PostgreSQL server the benchmarks make their scratch databases on (beside the database named).
+POSTGRES_SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # A browser's reader clicks again after a "busy" page; give up after this many.
 MAX_BUSY_RETRIES = 20
 

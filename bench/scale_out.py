@@ -17,7 +17,7 @@ BENCH_TRIALS runs. hello-world under the same server settings is the baseline
 in the same run. After each deployment the counters are checked against the
 votes table; the run exits 1 if they differ or any vote was refused.
 
-BENCH_POSTGRES_URL names the PostgreSQL server (a database is created and
+BENCH_DATABASE_URL names the PostgreSQL server (a database is created and
 dropped beside the one named); default postgresql+psycopg://postgres@127.0.0.1:5432/test.
 """
 
@@ -35,9 +35,8 @@ from poll.services.polls import DEBATE_POLL_SLUG
 
 from .common import AppServer, LoadResult, prepare_database, run_wrk
 from .http_load import VOTE_SCRIPT, mint_voters, votes_are_consistent
-from .load_harness import REDIS_URL, fresh_postgres_database, redis_available
+from .load_harness import POSTGRES_SERVER, REDIS_URL, fresh_postgres_database, redis_available
 
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "2"))
 CONNECTIONS = (16, 64)
@@ -192,7 +191,7 @@ def main() -> int:
         ("PostgreSQL, 1 server x 4 workers", 1, 4),
         ("PostgreSQL, 2 servers x 2 workers", 2, 2),
     ):
-        with fresh_postgres_database(POSTGRES) as url:
+        with fresh_postgres_database(POSTGRES_SERVER) as url:
             found, trouble = measure(Deployment(name, url, servers, workers), secret_key, script)
         rows += found
         problems += trouble
