@@ -21,10 +21,12 @@ BENCH_DATABASE_URL names the PostgreSQL server (a database is created and
 dropped beside the one named); default postgresql+psycopg://postgres@127.0.0.1:5432/test.
 """
 
+import itertools
 import os
 import secrets
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,22 +106,20 @@ def vote_run(urls: list[str], connections: int, script: Path, first_voter: int) 
         return combined([run.result() for run in runs])
 
 
-def best_runs(urls: list[str], script: Path | None, run_index: list[int]) -> dict[int, LoadResult]:
+def best_of_trials(run_once: Callable[[int], LoadResult]) -> dict[int, LoadResult]:
     """The best of TRIALS runs at each connection count, the counts alternating."""
     best: dict[int, LoadResult] = {}
     for _ in range(TRIALS):
         for connections in CONNECTIONS:
-            if script is None:
-                result = combined([run_wrk(url + "/", SECONDS, connections // len(urls)) for url in urls])
-            else:
-                result = vote_run(urls, connections, script, run_index[0] * VOTERS_PER_RUN)
-                run_index[0] += 1
+            result = run_once(connections)
             if connections not in best or result.requests_per_second > best[connections].requests_per_second:
                 best[connections] = result
     return best
 
 
 def measure(deployment: Deployment, secret_key: str, script: Path) -> tuple[list[Row], list[str]]:
+    """The deployment's best vote runs, and what went wrong (refused votes, counters
+    that differ from the votes table)."""
     env = server_env(deployment.database_url, secret_key)
     prepare_database(env)
     problems = []
@@ -131,7 +131,10 @@ def measure(deployment: Deployment, secret_key: str, script: Path) -> tuple[list
         urls = [server.start().base_url for server in servers]
         for url in urls:  # warm each worker's imports and connection pool
             run_wrk(url + f"/polls/{DEBATE_POLL_SLUG}", 2, 16)
-        best = best_runs(urls, script, [0])
+        voter_slices = itertools.count()
+        best = best_of_trials(
+            lambda connections: vote_run(urls, connections, script, next(voter_slices) * VOTERS_PER_RUN)
+        )
     finally:
         for server in servers:
             server.stop()
@@ -149,13 +152,13 @@ def measure(deployment: Deployment, secret_key: str, script: Path) -> tuple[list
     return [Row(deployment.name, connections, result) for connections, result in best.items()], problems
 
 
-def hello_rows(secret_key: str, folder: Path) -> dict[int, LoadResult]:
+def hello_baseline(secret_key: str, folder: Path) -> dict[int, LoadResult]:
     env = server_env(f"sqlite:///{folder / 'hello.sqlite3'}", secret_key)
     server = AppServer(env, 4, app_spec="bench.hello:app")
     try:
         url = server.start().base_url
         run_wrk(url + "/", 2, 16)
-        return best_runs([url], None, [0])
+        return best_of_trials(lambda connections: run_wrk(url + "/", SECONDS, connections))
     finally:
         server.stop()
 
@@ -180,7 +183,7 @@ def main() -> int:
     os.environ["BENCH_VOTERS_FILE"] = str(voters_file)
     os.environ["BENCH_VOTE_PATH"] = VOTE_PATH
 
-    baseline = hello_rows(secret_key, folder)
+    baseline = hello_baseline(secret_key, folder)
     rows = [Row("hello-world, 1 server x 4 workers", c, r) for c, r in baseline.items()]
     problems: list[str] = []
     sqlite = Deployment("SQLite, 1 server x 4 workers", f"sqlite:///{folder / 'scale.sqlite3'}", 1, 4)
