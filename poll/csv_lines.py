@@ -158,9 +158,15 @@ def stored_layout(text: str) -> str:
 
 
 def _in_stored_layout(rows: list[tuple]) -> bool:
-    """Every time in the batch has the stored layout's length (checked in C, not per row in Python)."""
-    lengths = {*map(len, map(_CREATED, rows)), *map(len, map(_UPDATED, rows))}
-    return lengths <= {STORED_TIME_LENGTH}
+    """Every time in the batch is in the stored layout: of its length and with no
+    UTC offset. Other layouts of that length carry one ("08:00:01.123+01"), and
+    its sign is the only "+", or a third "-", in a time. Checked in C over the
+    whole batch, not per row in Python."""
+    times = [*map(_CREATED, rows), *map(_UPDATED, rows)]
+    if not {*map(len, times)} <= {STORED_TIME_LENGTH}:
+        return False
+    joined = "".join(times)
+    return "+" not in joined and joined.count("-") == 2 * len(times)
 
 
 def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str], voters: list[str]) -> str:

@@ -50,8 +50,16 @@ def stored_time(draw) -> tuple[str, str]:
     offset = draw(st.sampled_from([None, timedelta(0), timedelta(hours=1), timedelta(hours=-5, minutes=-30)]))
     if offset is None:
         return naive.isoformat(sep=" ", timespec=timespec), iso_ms(naive)
-    local = naive.replace(tzinfo=UTC).astimezone(timezone(offset))
-    return local.isoformat(sep=" ", timespec=timespec), iso_ms(naive)
+    local = naive.replace(tzinfo=UTC).astimezone(timezone(offset)).isoformat(sep=" ", timespec=timespec)
+    # The offset as other tools spell it: "+01:00", "+0100", or "+01" when it is whole hours
+    # ("…01.123+01" has the stored layout's length).
+    moment_text, offset_text = local[:-6], local[-6:]
+    spelling = draw(st.sampled_from(["extended", "basic", "hours"]))
+    if spelling == "basic":
+        offset_text = offset_text.replace(":", "")
+    elif spelling == "hours" and offset_text.endswith(":00"):
+        offset_text = offset_text[:3]
+    return moment_text + offset_text, iso_ms(naive)
 
 
 @settings(max_examples=200, deadline=None)
@@ -102,6 +110,13 @@ def test_fragments_joined_by_a_comma_are_the_whole_row(left, right):
 def test_the_fast_paths_raw_columns_are_machine_written():
     raw = [name for name in VOTE_LINE_COLUMNS if name not in VOTE_COLUMNS_PER_CHOICE]
     assert set(raw) <= MACHINE_WRITTEN
+
+
+def test_a_time_of_the_stored_length_with_an_offset_is_moved_to_utc():
+    """A time like "…08:00:01.123+01" is as long as the stored layout: its offset must not be cut off."""
+    rows = [(1, 0, "v" * 32, "2026-11-25 08:00:01.123+01", "2026-11-25 08:00:01.123-05", "counted")]
+    line = vote_lines(rows, {0: choice_cells("poll", "a", "A")}, ["pseudonym"])
+    assert line == "1,poll,a,A,pseudonym,2026-11-25T07:00:01.123Z,2026-11-25T13:00:01.123Z,counted\r\n"
 
 
 def test_cells_are_defused_by_their_column_name_wherever_it_stands():
