@@ -29,7 +29,9 @@ def prepare_database(env: dict) -> None:
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     full_env = {**os.environ, **env}
     for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *command], cwd=ROOT, env=full_env, check=True, capture_output=True)
+        done = subprocess.run([*flask, *command], cwd=ROOT, env=full_env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"flask {' '.join(command)} failed:\n{done.stderr[-2000:]}")
 
 
 def bench_setup(
@@ -181,7 +183,8 @@ class LoadResult:
     p99_ms: float
     requests: int
     bad_responses: int
-    socket_errors: int
+    socket_errors: int  # connect, read and write errors
+    timeouts: int = 0  # requests wrk gave up on (its --timeout, 2 s unless given)
 
 
 def _to_ms(text: str) -> float:
@@ -190,15 +193,23 @@ def _to_ms(text: str) -> float:
 
 
 def run_wrk(
-    url: str, seconds: int, connections: int, script: Path | None = None, env: dict | None = None
+    url: str,
+    seconds: int,
+    connections: int,
+    script: Path | None = None,
+    env: dict | None = None,
+    timeout: str | None = None,
 ) -> LoadResult:
     """One wrk run (bounded in time, loopback only) parsed into figures; ``env`` adds
-    to the environment its script reads (runs side by side each need their own)."""
+    to the environment its script reads (runs side by side each need their own);
+    ``timeout`` replaces wrk's 2 s, past which a request is dropped from the latencies."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the benchmark: apt-get install wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
+    if timeout is not None:
+        command[1:1] = ["--timeout", timeout]
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}
     ).stdout
@@ -212,7 +223,8 @@ def run_wrk(
         p99_ms=p99,
         requests=requests,
         bad_responses=int(bad.group(1)) if bad else 0,
-        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+        socket_errors=sum(int(n) for n in errors.groups()[:3]) if errors else 0,
+        timeouts=int(errors.group(4)) if errors else 0,
     )
 
 
@@ -221,6 +233,7 @@ def report_row(name: str, result: LoadResult, baseline: LoadResult, target: floa
     verdict = "" if target is None else ("  ok" if ratio >= target else f"  BELOW target {target:.2f}x")
     return (
         f"{name:<34} {result.requests_per_second:>9.0f} req/s  p99 {result.p99_ms:>7.1f} ms  "
-        f"{ratio:>5.2f}x hello-world  (bad {result.bad_responses}, socket errors {result.socket_errors})"
+        f"{ratio:>5.2f}x hello-world  (bad {result.bad_responses}, socket errors {result.socket_errors}, "
+        f"timeouts {result.timeouts})"
         f"{verdict}"
     )

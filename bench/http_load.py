@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, text, update
 from poll import create_app
 from poll.db_types import UTCDateTime, utcnow
 from poll.extensions import db
-from poll.models import RESULTS_ALWAYS, Choice, ChoiceVoteSlot, Vote
+from poll.models import RESULTS_ALWAYS, VOTE_COUNTED, Choice, ChoiceVoteSlot, Vote
 from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
 from poll.voter import new_voter_token, sign_voter_token
@@ -44,15 +44,17 @@ end
 
 function init(args)
   for line in io.lines(os.getenv("BENCH_VOTERS_FILE")) do voters[#voters + 1] = line end
-  -- Each trial starts on its own slice of voters, so every vote is a first vote.
+  -- Each trial votes within its own slice of voters (BENCH_VOTER_OFFSET up to
+  -- BENCH_VOTER_LAST, by default the end of the file), so every vote is a first vote.
   first = id + 1 + tonumber(os.getenv("BENCH_VOTER_OFFSET") or "0")
+  last = tonumber(os.getenv("BENCH_VOTER_LAST") or tostring(#voters))
   position = first
 end
 
 function request()
   local line = voters[position]
   position = position + 2
-  if position > #voters then position = first end
+  if position > last then position = first end
   local session, voter, token = line:match("([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)")
   local body = "csrf_token=" .. token .. "&choice=" .. choices[(position % 3) + 1]
   local headers = {
@@ -150,9 +152,10 @@ def best_vote_run(base_url: str, script: Path, voters: int) -> LoadResult:
     """The best of TRIALS vote runs; each starts on its own slice of the
     ``voters`` minted, so that every vote is a first vote."""
     runs = []
+    share = voters // TRIALS
     for trial in range(TRIALS):
-        os.environ["BENCH_VOTER_OFFSET"] = str(trial * (voters // TRIALS))
-        runs.append(run_wrk(base_url, SECONDS, CONNECTIONS, script))
+        voter_slice = {"BENCH_VOTER_OFFSET": str(trial * share), "BENCH_VOTER_LAST": str((trial + 1) * share)}
+        runs.append(run_wrk(base_url, SECONDS, CONNECTIONS, script, voter_slice))
     return max(runs, key=lambda run: run.requests_per_second)
 
 
@@ -160,7 +163,9 @@ def votes_are_consistent(slug: str) -> tuple[int, bool]:
     poll = poll_by_slug(slug)
     counted = dict(
         db.session.execute(
-            db.select(Vote.choice_id, func.count()).where(Vote.poll_id == poll.id).group_by(Vote.choice_id)
+            db.select(Vote.choice_id, func.count())
+            .where(Vote.poll_id == poll.id, Vote.status == VOTE_COUNTED)
+            .group_by(Vote.choice_id)
         ).all()
     )
     stored = dict(

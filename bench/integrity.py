@@ -8,7 +8,7 @@ and a restart; and on PostgreSQL, two app processes (2 workers each) sharing
 the database and Redis. Prints what was sent, the answers, and whether the
 tallies equal the ground truth; exits 1 if any check failed.
 
-BENCH_DATABASE_URL names the PostgreSQL server (a database is created and
+BENCH_POSTGRES_SERVER names the PostgreSQL server (a database is created and
 dropped beside the one named); default postgresql+psycopg://postgres@127.0.0.1:5432/test.
 """
 

@@ -48,7 +48,7 @@ STUFFER_ALLOWANCE = 120
 VOTE_ACCEPTED = 302  # the redirect to the results after a vote is stored
 REDIS_URL = "redis://127.0.0.1:6379/0"
 # The PostgreSQL server the benchmarks make their scratch databases on (beside the database named).
-POSTGRES_SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # A browser's reader clicks again after a "busy" page; give up after this many.
 MAX_BUSY_RETRIES = 20
 
@@ -433,6 +433,15 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_available(server_url: str) -> bool:
+    admin = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
 
 
 def redis_available() -> bool:
