@@ -80,6 +80,7 @@ bench-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## Every benchmark, ratios against a baseline in the same run (integrity and scale_out need PostgreSQL and Redis)
 bench: install bench-tools
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag
