@@ -24,7 +24,7 @@ from poll.pseudonyms import voter_id_for
 from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
 from poll.voter import new_voter_token, sign_voter_token
 
-from .common import PLAIN_GUNICORN, LoadResult, bench_setup, gunicorn, report_row, run_wrk
+from .common import LIFTED_VOTE_LIMITS, PLAIN_GUNICORN, LoadResult, bench_setup, gunicorn, report_row, run_wrk
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 TRIALS = int(os.environ.get("BENCH_TRIALS", "2"))
@@ -175,9 +175,7 @@ def votes_are_consistent(slug: str) -> tuple[int, bool]:
 
 
 def main() -> None:
-    # Every benchmark request comes from 127.0.0.1: lift the per-address vote limit.
-    unlimited = {"VOTE_LIMIT_PER_IP": "10000000 per minute", "NEW_VOTER_LIMIT_PER_IP": "10000000 per minute"}
-    workdir, env = bench_setup("debate-poll-bench-", unlimited, SECONDS, CONNECTIONS, TRIALS)
+    workdir, env = bench_setup("debate-poll-bench-", LIFTED_VOTE_LIMITS, SECONDS, CONNECTIONS, TRIALS)
 
     app = create_app()
     result_cookies = {}
