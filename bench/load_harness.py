@@ -420,12 +420,17 @@ def prepared_env(database_url: str) -> dict[str, str]:
     return env
 
 
+def _psycopg_url(server_url: str) -> str:
+    """``server_url`` (an SQLAlchemy URL) as psycopg connects to it."""
+    return make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 @contextmanager
 def fresh_postgres_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server of ``server_url``, dropped afterwards."""
     url = make_url(server_url)
     name = f"{url.database}_load_{secrets.token_hex(4)}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = _psycopg_url(server_url)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -436,9 +441,8 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
 
 
 def postgres_available(server_url: str) -> bool:
-    admin = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        with psycopg.connect(admin, connect_timeout=2):
+        with psycopg.connect(_psycopg_url(server_url), connect_timeout=2):
             return True
     except psycopg.Error:
         return False
