@@ -188,15 +188,15 @@ def measure(
         ]
         runs: list[VoteRun] = []
         voter_slices = itertools.count()
-
-        def run_once(connections: int) -> LoadResult:
-            runs.append(vote_run(urls, connections, script, wrk_env, next(voter_slices) * VOTERS_PER_RUN))
-            return runs[-1].result
-
         try:
             urls = [server.start().base_url for server in servers]
             for url in urls:  # warm each worker's imports and connection pool
                 run_wrk(url + POLL_PATH, 2, 16)
+
+            def run_once(connections: int) -> LoadResult:
+                runs.append(vote_run(urls, connections, script, wrk_env, next(voter_slices) * VOTERS_PER_RUN))
+                return runs[-1].result
+
             best = best_of_trials(run_once)
         finally:
             for server in servers:
