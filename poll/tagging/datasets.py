@@ -1,4 +1,4 @@
-"""The labelled data sets under tests/data, read for training and evaluation.
+"""The labelled data sets under data/, read for training and evaluation (never at run time).
 
 stance/stance.csv: ``text,stance,source,split``; rows restate real public
 arguments, ``source`` is where each was argued, and ``split`` was assigned by
@@ -12,14 +12,14 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 SPLITS = ("train", "dev", "test")
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.
 GROUNDTRUTH_DIR = Path(
-    os.environ.get("VADER_GROUNDTRUTH") or DATA_DIR.parents[2] / "shared" / "vader-groundtruth"
+    os.environ.get("VADER_GROUNDTRUTH") or DATA_DIR.parents[1] / "shared" / "vader-groundtruth"
 )
 OFF_TOPIC_FILES = ("amazonReviewSnippets_GroundTruth.txt", "nytEditorialSnippets_GroundTruth.txt")
 

@@ -12,7 +12,7 @@ from poll.tagging.datasets import STANCE_FILE
 from poll.tagging.evaluate import read_labelled
 from poll.tagging.lexicon import CUES
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 PATTERNS = [pattern for pattern, _, _ in CUES]
 SUFFIX = r"(?![\w-])"
 WORD_START = re.compile(r"(?<![\w'-])\w")

@@ -16,6 +16,8 @@ from poll.tagging.datasets import (
 )
 
 SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
+STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
+INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -23,6 +25,9 @@ FROZEN_TEST_SPLITS = {
     STANCE_FILE: (353, "5180c490551be3ae601d6850e0350135b64b12c0efa04704b9799bc57467fedb"),
     INCIVILITY_FILE: (260, "4fe0661db5df7229755f4845c136438dcb991ffa92acc74bbf6e61e724ee02d1"),
     SECOND_TOPIC_FILE: (65, "18e35d8ad9230dce859cdc6dd490f248a5fb78d6606c18f466e35da88910165d"),
+    # Round three: written by helpers who wrote no training rows, frozen before any fitting.
+    STANCE_HOLDOUT_2: (450, "f2ed96cb360e41b1629c756d3f8a6c9bb671404223a7e035e1fe3680ebbdd56a"),
+    INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
 }
 
 

@@ -14,7 +14,7 @@ from poll.tagging.datasets import STANCE_FILE
 from poll.tagging.evaluate import read_labelled
 from poll.tagging.sentiment import analyzer, classify_sentiment, label_for
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 GROUNDTRUTH = Path(
     os.environ.get("VADER_GROUNDTRUTH", Path(__file__).resolve().parents[3] / "shared" / "vader-groundtruth")
 )

@@ -9,7 +9,7 @@ import pytest
 from poll.tagging import tag
 from poll.tagging.stance import classify_stance
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 POLL_PACKAGE = Path(__file__).resolve().parents[2] / "poll"
 
 
