@@ -7,10 +7,12 @@ cannot turn a stored voter id back into a cookie and act as that voter.
 Exports show a per-poll pseudonym of it instead (``poll.pseudonyms.PollPseudonyms``).
 """
 
+import hashlib
+import hmac
 import secrets
 from functools import lru_cache
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .frame_cookies import VOTER_COOKIE as VOTER_COOKIE  # re-exported: the full site's cookie
@@ -61,13 +63,28 @@ def current_voter_id() -> str | None:
     return g.voter_id
 
 
+def session_voter_token() -> str | None:
+    """The token a browser without a voter cookie gets, fixed for its session.
+
+    Derived (keyed) from the CSRF secret the session already holds since the
+    vote form was issued, so every request of that session, however they race,
+    names the same voter: a double click or ten simultaneous first votes meet
+    the one (poll, voter) key and count once. None before any form was issued."""
+    raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if not isinstance(raw, str) or not raw:
+        return None
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, f"{_SALT}:{raw}".encode(), hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+
+
 def ensure_voter_id() -> str:
-    """This browser's voter id, issuing a new token (set on the response) if needed."""
+    """This browser's voter id, issuing a token (set on the response) if needed."""
     voter_id = current_voter_id()
     if voter_id is not None:
         return voter_id
     if g.get("new_voter_token") is None:
-        g.new_voter_token = new_voter_token()
+        g.new_voter_token = session_voter_token() or new_voter_token()
     return voter_id_for(g.new_voter_token)
 
 

@@ -37,3 +37,33 @@ def test_fifty_threads_voting_at_once_give_exact_tallies(app, debate_poll):
     assert voters.count(shared_voter_id) == 1
     assert counters(app, debate_poll) == counted_from_votes(app, debate_poll)
     assert sum(counters(app, debate_poll).values()) == THREADS // 2 + 1
+
+
+def test_racing_first_votes_from_one_browser_store_one_vote(app, debate_poll):
+    """A double click on a slow phone, or ten POSTs at once from one new browser
+    (a session holding its CSRF secret, no voter cookie yet): one vote, which the
+    browser then owns and can change."""
+    issued = app.test_client()
+    assert issued.get(f"/polls/{debate_poll}").status_code == 200
+    session_cookie = issued.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert session_cookie is not None
+    racers = 10
+    start = threading.Barrier(racers)
+
+    def cast(index: int) -> int:
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], session_cookie.value)
+        start.wait(timeout=30)
+        return client.post(f"/polls/{debate_poll}/vote", data={"choice": CHOICES[index % 2]}).status_code
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        statuses = list(pool.map(cast, range(racers)))
+
+    assert all(status in (302, 303) for status in statuses), statuses
+    assert len(vote_rows(app, debate_poll)) == 1
+    assert counters(app, debate_poll) == counted_from_votes(app, debate_poll)
+    # The browser holds that vote: changing it from the same session moves it, adds nothing.
+    again = app.test_client()
+    again.set_cookie(app.config["SESSION_COOKIE_NAME"], session_cookie.value)
+    again.post(f"/polls/{debate_poll}/vote", data={"choice": "undecided"})
+    assert [choice for _, choice in vote_rows(app, debate_poll)] == ["undecided"]
