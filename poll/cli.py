@@ -20,7 +20,7 @@ from .services.comments import retag, retag_query
 from .services.moderation import seed_rejection_reasons
 from .services.polls import poll_by_slug, seed_debate_poll
 from .services.stance_heads import StanceTrainingError, train_poll_head
-from .tagging import TAGGER_VERSION, tag
+from .tagging import tag, version_with
 from .tagging_queue import sweep_untagged, tagging_queue
 
 
@@ -66,7 +66,7 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
             raise click.BadParameter(f"no poll with slug {slug!r}", param_hint="--poll")
         conditions.append(Comment.poll_id == poll.id)
     if not everything:
-        conditions.append(Comment.tagger_version != TAGGER_VERSION)
+        conditions.append(Comment.tagger_version != version_with(None))
     total = db.session.scalar(db.select(func.count()).select_from(Comment).where(*conditions))
     counts: Counter = Counter()
     try:
@@ -81,7 +81,7 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
         click.echo(f"\nInterrupted: {done} comments re-tagged and saved; run again to continue.")
         sys.exit(130)
     click.echo(
-        f"Re-tagged {counts['retagged']} comments with {TAGGER_VERSION}: "
+        f"Re-tagged {counts['retagged']} comments with {version_with(None)}: "
         f"{counts['stance_changed']} changed stance, {counts['sentiment_changed']} changed sentiment."
     )
 

@@ -12,6 +12,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    case,
     false,
     func,
     select,
@@ -21,8 +23,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .db_types import UTCDateTime, utcnow
 from .extensions import db
-from .tagging import UNCERTAIN_BELOW, UNKNOWN
-from .tagging.language import language_name
+from .vocabulary import UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
 
 RESULTS_ALWAYS = "always"
 RESULTS_AFTER_VOTE = "after_vote"
@@ -367,6 +368,20 @@ class Comment(db.Model):
     def stance_uncertain(self) -> bool:
         return (
             not self.corrected_stance and self.stance != UNKNOWN and self.stance_confidence < UNCERTAIN_BELOW
+        )
+
+    @hybrid_property
+    def sure_stance(self) -> str | None:
+        """The stance a moderator set or confirmed, else the tagger's where it is
+        sure: what filters and the mismatch flag read (None: nobody is sure)."""
+        return sure_stance(self.corrected_stance, self.stance, self.stance_confidence)
+
+    @sure_stance.inplace.expression
+    @classmethod
+    def _sure_stance_expression(cls):
+        return func.coalesce(
+            cls.corrected_stance,
+            case((and_(cls.stance != UNKNOWN, cls.stance_confidence >= UNCERTAIN_BELOW), cls.stance)),
         )
 
     @property

@@ -11,8 +11,8 @@ from ..services.dashboard import dashboard as dashboard_figures
 from ..services.embedding import embed_size, iframe_html, loader_html
 from ..services.moderation import REASON_MAX_LENGTH
 from ..services.voting import VoidError, restore_void, void_burst
-from ..tagging import SENTIMENTS, STANCES
 from ..view_helpers import poll_or_404
+from ..vocabulary import SENTIMENTS, STANCES
 from .blueprint import bp
 from .forms import RestoreVotesForm, VoidBurstForm
 

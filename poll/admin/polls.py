@@ -12,7 +12,7 @@ from ..services import polls as poll_service
 from ..services import stance_heads
 from ..services.polls import PollError
 from ..services.stance_heads import StanceTrainingError, stance_labels
-from ..tagging.train import MIN_POLL_ROWS
+from ..tagging.poll_heads import MIN_POLL_ROWS
 from ..tagging_queue import queue_training
 from ..view_helpers import poll_or_404
 from .blueprint import admin_required, bp

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Choice, Poll
-from ..tagging.lexicon import NEUTRAL
+from ..vocabulary import NEUTRAL
 from . import audit, stance_heads
 
 DEBATE_POLL_SLUG = "north-korea-missile-response"

@@ -10,21 +10,11 @@ the reverse only leaves a foreign comment with English-model tags.
 import unicodedata
 from functools import cache
 
+from ..vocabulary import language_name  # noqa: F401 (the tagger's callers read it here too)
+
 DEFAULT_LANGUAGE = "en"
 MIN_LETTERS = 20  # fewer letters than this in Latin script: too little to tell
 MIN_PROBABILITY = 0.60
-
-NAMES = {
-    "ar": "Arabic", "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
-    "en": "English", "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew",
-    "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
-    "sv": "Swedish", "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}  # fmt: skip
-
-
-def language_name(code: str) -> str:
-    return NAMES.get(code, code)
 
 
 @cache
