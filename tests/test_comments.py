@@ -79,14 +79,20 @@ def post_free_client(app):
     return app.test_client()
 
 
-def test_comment_on_postmoderated_poll_is_public_in_its_stance_column(app, client, open_debate):
-    post(client, open_debate, "Diplomacy has failed for decades; respond with force.")
+def test_comment_on_postmoderated_poll_is_public_under_its_authors_vote(app, client, open_debate):
+    """Filed by the vote, never by the tagger's reading: a diplomacy voter arguing
+    for talks stays under diplomacy whatever the tagger makes of the words."""
+    client.post(f"/polls/{open_debate}/vote", data={"choice": "military"})
     post(client, open_debate, "Keep negotiating, a deal is possible.")
-    post(client, open_debate, "How many missiles were fired?")
+    dove = app.test_client()
+    dove.get(f"/polls/{open_debate}")
+    dove.post(f"/polls/{open_debate}/vote", data={"choice": "diplomacy"})
+    post(dove, open_debate, "Diplomacy has failed for decades; respond with force.")
+    post(post_free_client(app), open_debate, "How many missiles were fired?")
     page = app.test_client().get(f"/polls/{open_debate}/debate").get_data(as_text=True)
     sides = threads_by_side(page)
-    assert "respond with force" in sides["military"]
-    assert "Keep negotiating" in sides["diplomacy"]
+    assert "Keep negotiating" in sides["military"] and "voted: Military" in sides["military"]
+    assert "respond with force" in sides["diplomacy"]
     assert "How many missiles" in sides["neutral"]
     assert "Anonymous reader" in page
     assert "has not voted" in page
@@ -139,14 +145,19 @@ def test_a_comment_the_tagger_cannot_read_is_shown_with_the_other_views(client, 
     assert "북한과의 대화가 필요합니다." in threads_by_side(page)["neutral"]
 
 
-def test_moderator_correction_moves_a_comment_to_another_column(app, client, open_debate):
+def test_a_moderators_stance_is_counted_in_the_split_but_never_moves_a_comment(app, client, open_debate):
     post(client, open_debate, "How many missiles were fired?")
+    post(client, open_debate, "Another question, from the same reader.")
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "No comment&#39;s side has been checked by a moderator yet" in page
     with app.app_context():
-        comment = db.session.execute(db.select(Comment)).scalar_one()
+        comment = db.session.execute(db.select(Comment).order_by(Comment.id)).scalars().first()
         comment.corrected_stance = "military"
         db.session.commit()
     page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
-    assert "How many missiles" in threads_by_side(page)["military"]
+    assert "How many missiles" in threads_by_side(page)["neutral"]
+    split = page.split('id="split-heading"', 1)[1]
+    assert "Counts the 1 of 2 published comments whose side a moderator has checked" in split
 
 
 def test_exactly_2000_characters_after_trimming_is_accepted(app, client, open_debate):

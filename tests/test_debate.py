@@ -84,7 +84,7 @@ def test_a_yes_no_poll_shows_its_own_sides_and_files_a_yes_under_yes(app, car_fr
     page = app.test_client().get(f"/polls/{car_free}/debate").get_data(as_text=True)
     assert "For: Yes" in page and "For: No" in page
     assert "military" not in page.lower() and "diplomatic" not in page.lower()
-    assert "Grouped by how each commenter voted" in page
+    assert "filed under the side its writer voted for" in page
     assert "Yes: give the streets back to people." in threads_by_side(page)["yes"]
     yes_tab = app.test_client().get(f"/polls/{car_free}/debate?side=yes").get_data(as_text=True)
     assert "Yes: give the streets back to people." in yes_tab
@@ -100,10 +100,17 @@ def test_a_sides_heading_set_by_the_admin_is_used(app, car_free):
     assert "Keep the cars" in page and "For: No" not in page
 
 
-def test_the_seeded_poll_sorts_by_stance_with_neutral_colours(app, client, debate_poll, make_comment):
+def test_the_seeded_poll_files_by_vote_with_neutral_colours(app, client, debate_poll, make_comment):
+    from poll.db_types import utcnow
+    from poll.services.voting import cast_vote
+
+    with app.app_context():
+        poll = poll_by_slug(debate_poll)
+        cast_vote(poll, poll.choice_by_key("military"), "v" * 32, utcnow())
+        db.session.commit()
     make_comment("Diplomacy has failed for decades; respond with force.", status=COMMENT_APPROVED)
     page = client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
-    assert "Sorted into sides by what each comment argues" in page
+    assert "filed under the side its writer voted for" in page
     assert "For: A stronger military response" in page
     assert "respond with force" in threads_by_side(page)["military"]
     assert "debate__column--" not in page  # no per-side colour classes
@@ -447,14 +454,17 @@ def test_show_more_loads_the_next_comments_and_keeps_the_place(app, article):
 
 
 def test_the_split_shows_the_tally_only_to_those_who_may_see_it(app, debate_poll, make_comment):
-    make_comment("Talks are the way forward.", status=COMMENT_APPROVED)
+    comment_id = make_comment("Talks are the way forward.", status=COMMENT_APPROVED)
+    with app.app_context():
+        db.session.get(Comment, comment_id).corrected_stance = "diplomacy"  # checked by a moderator
+        db.session.commit()
     stranger = app.test_client().get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
     assert "How the debate splits" in stranger and "Results so far" not in stranger
     assert "The tally shows here once you have voted." in stranger
     voter_client = reader(app, token(5))
     voter_client.post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
     page = voter_client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
-    assert "Results so far" in page and "Published comments by the commenter" in page
+    assert "Results so far" in page and "Checked comments by the commenter" in page
     table = page.split('class="split__table"', 1)[1].split("</table>", 1)[0]
     assert "Has not voted" in table and "<td>1</td>" in table
 

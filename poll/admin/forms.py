@@ -44,8 +44,7 @@ from ..services.polls import (
     slug_problem,
     utc_from_local,
 )
-from ..tagging import SENTIMENTS, STANCES
-from ..tagging.lexicon import NEUTRAL
+from ..vocabulary import NEUTRAL, SENTIMENTS, STANCES, UNCERTAIN
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
@@ -555,7 +554,10 @@ def trimmed_query(value: str | None) -> str:
 class QueueFilterForm(FilterForm):
     poll = SelectField("Poll", id="f-poll", default="")
     status = SelectField("Status", id="f-status", default="")
-    stance = SelectField("Stance", id="f-stance", default="", choices=any_of(STANCES))
+    # Sure stances only (a moderator's, or the tagger's where it is sure), or the unsure ones.
+    stance = SelectField(
+        "Stance", id="f-stance", default="", choices=[*any_of(STANCES), SelectChoice(UNCERTAIN, "uncertain")]
+    )
     sentiment = SelectField("Sentiment", id="f-sentiment", default="", choices=any_of(SENTIMENTS))
     flag = SelectField(
         "Flag", id="f-flag", default="", choices=any_of(ALL_FLAGS, lambda flag: flag.replace("_", " "))

@@ -19,7 +19,7 @@ from ..models import (
     Poll,
     Vote,
 )
-from ..tagging import UNKNOWN, Tags, tag, tag_many
+from ..tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
 from .flags import (
     automatic_flags,
     flags_for_tags,
@@ -121,7 +121,8 @@ def retag(rows) -> Counter:
     for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _), tags, sides in tagged:
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
-        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, corrected_stance or tags.stance, vote, sides)
+        stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence)
+        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, stance, vote, sides)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance
         counts["sentiment_changed"] += tags.sentiment != old_sentiment

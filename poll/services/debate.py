@@ -1,10 +1,11 @@
 """Reading the debate: its sides, threads of one level of replies, "good point"
 marks and the sorts built on them, and how the debate splits.
 
-A comment's side is its effective stance where the poll has a stance model
-(the shipped head, or one trained for the poll); a poll without one groups
-comments by how their authors voted. Either way the sides are the poll's own
-(``Choice.side``), headed by ``Choice.side_heading`` or "For: <label>".
+A comment is filed under the side its author voted for (``Choice.side``,
+headed by ``Choice.side_heading`` or "For: <label>"); a comment without a vote,
+or with a vote for a neutral answer, goes under "Other views". That is exact
+by construction. The tagger's stance is a moderator's tool: readers see a side
+argued only where a moderator set or confirmed it, in "How the debate splits".
 
 Fairness: no side is always shown first. The sides' order turns by one place
 a day, starting from a different side on each poll, and the "all sides" view
@@ -22,9 +23,9 @@ from sqlalchemy.orm import aliased, selectinload
 from ..dates import format_moment
 from ..extensions import db
 from ..models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
-from ..tagging.lexicon import NEUTRAL
+from ..vocabulary import NEUTRAL
 from .comments import require_open_debate
-from .stance_heads import poll_sides, side_of, stored_head, uses_shipped_head
+from .stance_heads import poll_sides, side_of
 from .voting import Tally, results_snapshot
 
 SORT_NEWEST = "newest"
@@ -73,7 +74,6 @@ class Thread:
 @dataclass(frozen=True)
 class DebateView:
     sides: list[Side]  # in today's order, "other views" last
-    grouped_by_vote: bool
     side: Side | None  # the tab shown; None: all sides
     sort: str
     threads: list[Thread]
@@ -93,39 +93,32 @@ def side_key(choice) -> object:
     return func.coalesce(choice.side, choice.key)
 
 
-def has_stance_model(poll: Poll) -> bool:
-    return uses_shipped_head(poll) or stored_head(poll.id) is not None
-
-
-def side_heading(poll: Poll, key: str, grouped_by_vote: bool) -> str:
+def side_heading(poll: Poll, key: str) -> str:
     if key == NEUTRAL:
-        return (
-            "Other views (no vote, or a neutral answer)" if grouped_by_vote else "Other views and questions"
-        )
+        return "Other views (no vote, or a neutral answer)"
     choice = poll.choice_by_key(key)
     if choice is None:  # map_sides keeps sides to choice keys; this only guards old rows
         return key.replace("_", " ").capitalize()
     return choice.side_heading or f"For: {choice.label}"
 
 
-def side_order(poll: Poll, today: date, grouped_by_vote: bool | None = None) -> list[Side]:
+def side_order(poll: Poll, today: date) -> list[Side]:
     """The poll's sides, turned by one place a day (from a poll-dependent start), then "other views"."""
-    grouped = (not has_stance_model(poll)) if grouped_by_vote is None else grouped_by_vote
     keys = list(poll_sides(poll))
     if keys:
         turn = (today.toordinal() + poll.id) % len(keys)
         keys = keys[turn:] + keys[:turn]
-    return [side_for(poll, key, grouped) for key in (*keys, NEUTRAL)]
+    return [side_for(poll, key) for key in (*keys, NEUTRAL)]
 
 
-def side_for(poll: Poll, key: str, grouped_by_vote: bool) -> Side:
+def side_for(poll: Poll, key: str) -> Side:
     choice = poll.choice_by_key(key) if key != NEUTRAL else None
-    return Side(key, side_heading(poll, key, grouped_by_vote), choice.label if choice else "")
+    return Side(key, side_heading(poll, key), choice.label if choice else "")
 
 
-def _lane(poll_side_keys: list[str], grouped_by_vote: bool, author):
-    """SQL: the side a comment is shown under."""
-    value = side_key(author) if grouped_by_vote else Comment.effective_stance
+def _lane(poll_side_keys: list[str], author):
+    """SQL: the side a comment is filed under: its author's vote's."""
+    value = side_key(author)
     return case((value.in_(poll_side_keys), value), else_=NEUTRAL)
 
 
@@ -224,12 +217,11 @@ def debate_view(
 ) -> DebateView:
     """Published threads (newest, most replied or most valued across sides first),
     one side's or all sides' interleaved in today's order; the first ``shown``."""
-    grouped = not has_stance_model(poll)
-    sides = side_order(poll, today, grouped)
+    sides = side_order(poll, today)
     chosen = parse_side(sides, side)
     keys = [s.key for s in sides if s.key != NEUTRAL]
     author = aliased(Choice)
-    lane = _lane(keys, grouped, author)
+    lane = _lane(keys, author)
     replies = _reply_counts(poll.id)
     marks = _mark_counts(poll.id).subquery()
     reply_count = func.coalesce(replies.c.replies, 0)
@@ -270,7 +262,6 @@ def debate_view(
     available = counts[chosen.key] if chosen else sum(counts.values())
     return DebateView(
         sides=sides,
-        grouped_by_vote=grouped,
         side=chosen,
         sort=sort,
         threads=threads,
@@ -318,12 +309,9 @@ def published_comment(poll: Poll, comment_id: int) -> Comment | None:
 def thread_of(poll: Poll, comment: Comment, voter_id: str | None) -> tuple[Thread, dict, set]:
     """The thread a published comment belongs to (its own, or its parent's), with marks."""
     top = comment if comment.parent_id is None else db.session.get(Comment, comment.parent_id)
-    grouped = not has_stance_model(poll)
     keys = list(poll_sides(poll))
-    voted = side_of(top.author_choice) if top.author_choice else NEUTRAL
-    key = voted if grouped else top.effective_stance
-    key = key if key in keys else NEUTRAL
-    thread = Thread(top, side_for(poll, key, grouped), 0)
+    key = side_of(top.author_choice) if top.author_choice else NEUTRAL
+    thread = Thread(top, side_for(poll, key if key in keys else NEUTRAL), 0)
     _attach_replies([thread])
     thread.reply_count = len(thread.replies)
     ids = [top.id] + [reply.id for reply in thread.replies]
@@ -412,44 +400,58 @@ class DebateSplit:
     columns: list[Side]
     rows: list[SplitRow]
     picks: list[Pick]
-    note: str
+    checked: int  # published comments whose side a moderator set or confirmed: what the table counts
+    published: int
+
+    @property
+    def note(self) -> str:
+        if not self.checked:
+            return (
+                "No comment's side has been checked by a moderator yet, so none is counted here: "
+                "the tagger's guesses are never shown as fact."
+            )
+        return (
+            f"Counts the {self.checked} of {self.published} published comments whose side a moderator "
+            "has checked. Rows: how each commenter voted. Columns: the side their comment argues."
+        )
 
 
 NOT_VOTED = "Has not voted"
 
 
 def debate_split(poll: Poll, voter_id: str | None, now: datetime, sides: list[Side]) -> DebateSplit:
-    """The tally (where this reader may see it), votes x stance of approved comments, and each side's pick."""
+    """The tally (where this reader may see it), votes x the side argued, and each side's pick.
+
+    Only comments whose side a moderator set or confirmed are counted: the
+    tagger's stance is a guess, and a public table must not present it as fact."""
     snapshot = results_snapshot(poll.slug, voter_id)
     tally = snapshot.tally if snapshot is not None and snapshot.results_visible(now) else None
-    grouped = not has_stance_model(poll)
     keys = [side.key for side in sides if side.key != NEUTRAL]
     author = aliased(Choice)
-    # Without a stance model the only split is by vote: one column.
-    columns = [Side(ALL_SIDES, "Comments")] if grouped else sides
-    stance = case((Comment.effective_stance.in_(keys), Comment.effective_stance), else_=NEUTRAL)
-    grouping = (author.id,) if grouped else (author.id, stance)
+    argued = case((Comment.corrected_stance.in_(keys), Comment.corrected_stance), else_=NEUTRAL)
+    published = (Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
     counted = db.session.execute(
-        select(*grouping, func.count())
+        select(author.id, argued, func.count())
         .select_from(Comment)
         .outerjoin(author, author.id == Comment.author_choice_id)
-        .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
-        .group_by(*grouping)
+        .where(*published, Comment.corrected_stance.is_not(None))
+        .group_by(author.id, argued)
     ).all()
-    if grouped:
-        counted = [(choice_id, ALL_SIDES, number) for choice_id, number in counted]
     cells = {(choice_id, column): number for choice_id, column, number in counted}
     row_keys = [(choice.id, choice.label) for choice in poll.choices] + [(None, NOT_VOTED)]
     rows = [
-        SplitRow(label, [cells.get((choice_id, c.key), 0) for c in columns]) for choice_id, label in row_keys
+        SplitRow(label, [cells.get((choice_id, side.key), 0) for side in sides])
+        for choice_id, label in row_keys
     ]
-    note = (
-        "This poll has no stance model, so comments are counted by how each commenter voted."
-        if grouped
-        else "Rows: how each commenter voted. Columns: the side their comment argues."
-    )
+    total = db.session.scalar(select(func.count()).select_from(Comment).where(*published))
     return DebateSplit(
-        tally, snapshot.my_choice if snapshot else None, columns, rows, _picks(poll, sides), note
+        tally,
+        snapshot.my_choice if snapshot else None,
+        sides,
+        rows,
+        _picks(poll, sides),
+        checked=sum(cells.values()),
+        published=total,
     )
 
 

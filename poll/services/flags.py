@@ -42,14 +42,15 @@ LINK = re.compile(
 
 
 def stance_contradicts_vote(
-    stance: str, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
+    stance: str | None, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
 ) -> bool:
-    """A comment arguing for one side by someone who voted for another (``sides``: the poll's)."""
+    """A comment arguing for one side by someone who voted for another (``sides``: the poll's).
+    ``stance`` is a sure one (``sure_stance``): an unsure guess never accuses a reader."""
     return stance in sides and vote_key in sides and stance != vote_key
 
 
 def flags_for_tags(
-    uncivil: bool, stance: str, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
+    uncivil: bool, stance: str | None, vote_key: str | None, sides: tuple[str, ...] = SHIPPED_SIDES
 ) -> set[str]:
     """The flags that follow from a comment's tags and its author's vote alone.
     Incivility, not sentiment, raises a comment's priority: angry or frightened
@@ -135,10 +136,10 @@ TAG_FLAGS = (FLAG_UNCIVIL, FLAG_STANCE_VOTE_MISMATCH)
 
 
 def tag_flags(comment: Comment) -> set[str]:
-    """A moderator's stance correction counts over the tagger's."""
+    """A moderator's stance counts over the tagger's, and the tagger's only where it is sure."""
     choice = comment.author_choice
     vote = None if choice is None else side_of(choice)
-    return flags_for_tags(comment.uncivil, comment.effective_stance, vote, poll_sides(comment.poll))
+    return flags_for_tags(comment.uncivil, comment.sure_stance, vote, poll_sides(comment.poll))
 
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:

@@ -20,6 +20,7 @@ from ..models import (
     Moderator,
     RejectionReason,
 )
+from ..vocabulary import UNCERTAIN, UNKNOWN
 from . import audit
 from .flags import refresh_tag_flags
 from .stance_heads import stance_labels
@@ -162,12 +163,17 @@ def flag_for_second_look(comment: Comment, moderator: Moderator, now: datetime, 
 def correct_stance(
     comment: Comment, stance: str, moderator: Moderator, now: datetime, reason: str = ""
 ) -> None:
-    """Record a moderator's stance; choosing the tagger's own stance clears the correction."""
+    """Record a moderator's stance. Choosing the tagger's own stance confirms it: either way
+    the stance is now a moderator's, which is what the public split counts."""
     labels = stance_labels(comment.poll)
     if stance not in labels:
         raise ModerationError(f"The stance must be one of: {', '.join(labels)}.")
-    before = {"stance": comment.effective_stance, "tagger_stance": comment.stance}
-    comment.corrected_stance = None if stance == comment.stance else stance
+    before = {
+        "stance": comment.effective_stance,
+        "tagger_stance": comment.stance,
+        "checked": comment.corrected_stance is not None,
+    }
+    comment.corrected_stance = stance
     refresh_tag_flags(comment)
     comment.moderated_by = moderator
     comment.moderated_at = now
@@ -179,7 +185,7 @@ def correct_stance(
         now,
         poll_id=comment.poll_id,
         before=before,
-        after={"stance": comment.effective_stance, "tagger_stance": comment.stance},
+        after={"stance": comment.effective_stance, "tagger_stance": comment.stance, "checked": True},
         reason=_clean_reason(reason, False),
     )
 
@@ -262,8 +268,11 @@ def queue_query(filters: QueueFilters):
         query = query.where(Comment.status == filters.status)
     if filters.comment_id is not None:
         query = query.where(Comment.id == filters.comment_id)
-    if filters.stance:
-        query = query.where(Comment.effective_stance == filters.stance)
+    if filters.stance == UNCERTAIN:
+        query = query.where(Comment.sure_stance.is_(None), Comment.stance != UNKNOWN)
+    elif filters.stance:
+        # Only sure stances: an "uncertain" guess is not filed under a side.
+        query = query.where(Comment.sure_stance == filters.stance)
     if filters.sentiment:
         query = query.where(Comment.sentiment == filters.sentiment)
     if filters.flag:
@@ -275,8 +284,10 @@ def queue_query(filters: QueueFilters):
                 Comment.display_name.icontains(filters.text, autoescape=True),
             )
         )
-    # Within a status and flag count, the most uncivil first (untagged languages last).
-    incivility = func.coalesce(Comment.incivility, 0.0).desc()
+    # Within a status and flag count, the most uncivil first. A comment with no
+    # incivility score (a language the tagger does not read, or not yet tagged)
+    # needs a moderator's eyes as much as an uncivil one: it is not presumed civil.
+    incivility = func.coalesce(Comment.incivility, 1.0).desc()
     return query.order_by(status_rank, flag_count.desc(), incivility, Comment.created_at, Comment.id)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from poll.extensions import db
 from poll.models import FLAG_LINK, FLAG_MODERATOR, FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment
+from poll.tagging.heads import shipped_head
 
 
 def comment(app, comment_id) -> Comment:
@@ -34,9 +35,9 @@ def act(client, comment_id, action, reason=""):
 
 
 def test_queue_shows_pending_comments_with_their_tags(moderator_client, make_comment):
-    make_comment("No more talks, respond with force! http://example.com/x")
+    make_comment("Only a stronger military response will stop these launches. http://example.com/x")
     page = moderator_client.get("/admin/").get_data(as_text=True)
-    assert "No more talks, respond with force!" in page
+    assert "Only a stronger military response will stop these launches." in page
     assert "tag tag--military" in page
     assert "link" in page and "Cues" in page
     assert "1 pending" in page
@@ -75,7 +76,9 @@ def test_flag_for_second_look(app, moderator_client, make_comment):
     assert audit(app)[-1].action == "comment.flag"
 
 
-def test_correct_stance_keeps_the_taggers_original(app, moderator_client, make_comment):
+def test_correct_stance_keeps_the_taggers_original_and_choosing_it_confirms(
+    app, moderator_client, make_comment
+):
     comment_id = make_comment("How many missiles were fired?")
     response = moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": "military"})
     assert response.status_code == 302
@@ -89,9 +92,11 @@ def test_correct_stance_keeps_the_taggers_original(app, moderator_client, make_c
     assert entry.action == "comment.correct_stance"
     assert entry.before["stance"] == "neutral" and entry.after["stance"] == "military"
     moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": "neutral"})
-    assert comment(app, comment_id).corrected_stance is None
+    # The tagger's own stance, chosen by a moderator, is confirmed: the public split counts it.
+    assert comment(app, comment_id).corrected_stance == "neutral"
+    assert audit(app)[-1].after == {"stance": "neutral", "tagger_stance": "neutral", "checked": True}
     page = moderator_client.get("/admin/").get_data(as_text=True)
-    assert "tagger said" not in page
+    assert "tagger said" not in page and "confirmed by a moderator" in page
 
 
 def test_the_stance_vote_mismatch_flag_follows_a_correction_and_outlives_retag(
@@ -189,9 +194,13 @@ def test_pending_comments_come_first_ordered_by_flags(app, moderator_client, mak
     assert FLAG_LINK in comment(app, flagged).flag_names
 
 
-def test_filters(moderator_client, make_comment):
-    make_comment("No more talks, respond with force.")
+def test_filters(app, moderator_client, make_comment):
+    hawkish = make_comment("No more talks, respond with force.")
     make_comment("Keep negotiating, please.", status="approved")
+    with app.app_context():
+        # A moderator's stance, so that the filter's answer does not hang on the tagger's confidence.
+        db.session.get(Comment, hawkish).corrected_stance = "military"
+        db.session.commit()
     make_comment("How many missiles? 100% sure_thing")
 
     def shown(**params):
@@ -219,15 +228,18 @@ def test_keyboard_shortcuts_are_an_enhancement(moderator_client, make_comment):
 def test_the_queue_shows_what_the_tagger_cannot_read_and_what_a_moderator_set(
     app, moderator_client, make_comment
 ):
-    make_comment("북한의 미사일 발사는 도발입니다. 그래도 대화가 필요합니다.")
+    make_comment("Ik weet echt niet wat ik van deze raketlanceringen moet denken, eerlijk gezegd.")
     corrected = make_comment("How many missiles were fired?")
-    moderator_client.post(f"/admin/comments/{corrected}/stance", data={"stance": "military"})
+    with app.app_context():
+        tagger_said = db.session.get(Comment, corrected).stance
+    other = next(stance for stance in ("military", "diplomacy", "neutral") if stance != tagger_said)
+    moderator_client.post(f"/admin/comments/{corrected}/stance", data={"stance": other})
     page = moderator_client.get("/admin/").get_data(as_text=True)
-    assert "not tagged: Korean" in page
+    assert "not tagged: Dutch" in page
     card = page.split(f'id="comment-{corrected}"')[1].split("</article>")[0]
-    assert "set by a moderator (tagger said neutral)" in card
+    assert f"set by a moderator (tagger said {tagger_said})" in card
     assert "% sure" not in card  # the old guess's confidence is not shown beside the correction
-    assert "Tagged by" in card and "stance-nk-minilm-1" in card
+    assert "Tagged by" in card and shipped_head("stance.json").name in card
 
 
 def test_uncivil_comments_come_first_and_carry_the_flag(app, moderator_client, make_comment):

@@ -114,7 +114,6 @@ def test_a_poll_without_a_stance_model_groups_by_vote(ctx, car_free):
     comment(poll, 2, "I don't know yet.")
     comment(poll, 3, "No vote from me, just a question.")
     view = debate_view(poll, None, TODAY)
-    assert view.grouped_by_vote
     by_side = {thread.comment.body: thread.side.key for thread in view.threads}
     assert by_side["Yes, close the centre to cars and open it to people."] == "yes"
     assert by_side["I don't know yet."] == "neutral"
@@ -122,20 +121,29 @@ def test_a_poll_without_a_stance_model_groups_by_vote(ctx, car_free):
     assert view.counts == {"yes": 1, "no": 0, "neutral": 2}
 
 
-def test_a_poll_with_a_stance_model_files_comments_by_their_stance(ctx, article):
+def test_comments_are_filed_by_their_authors_vote_never_by_the_taggers_guess(ctx, article):
     poll = poll_by_slug(article)
     vote(poll, "diplomacy", 1)
-    comment(poll, 1, "Whatever I voted, this argues for force.", stance="military")
+    argued = comment(poll, 1, "Back to the table: sanctions and talks, not strikes.")
+    argued.stance, argued.stance_confidence = "military", 0.99  # the tagger's wrong guess
+    comment(poll, 2, "A moderator says this argues for force.", stance="military")
+    db.session.flush()
     view = debate_view(poll, None, TODAY)
-    assert not view.grouped_by_vote
-    assert [thread.side.key for thread in view.threads] == ["military"]
+    by_side = {thread.comment.body: thread.side.key for thread in view.threads}
+    assert by_side == {
+        "Back to the table: sanctions and talks, not strikes.": "diplomacy",
+        "A moderator says this argues for force.": "neutral",  # no vote: other views
+    }
+    assert view.counts == {"military": 0, "diplomacy": 1, "neutral": 1}
 
 
 def test_all_sides_take_turns_in_todays_order(ctx, article):
     poll = poll_by_slug(article)
     for n in range(4):
-        comment(poll, n, f"Hawkish {n}", minutes_ago=n, stance="military")
-    comment(poll, 9, "Dovish", minutes_ago=10, stance="diplomacy")
+        vote(poll, "military", n)
+        comment(poll, n, f"Hawkish {n}", minutes_ago=n)
+    vote(poll, "diplomacy", 9)
+    comment(poll, 9, "Dovish", minutes_ago=10)
     sides = [side.key for side in side_order(poll, TODAY)]
     threads = debate_view(poll, None, TODAY).threads
     assert [thread.side.key for thread in threads[:2]] == sides[:2]
@@ -147,8 +155,10 @@ def test_all_sides_take_turns_in_todays_order(ctx, article):
 def test_one_side_shown_alone_and_in_steps(ctx, article):
     poll = poll_by_slug(article)
     for n in range(5):
-        comment(poll, n, f"Talks {n}", minutes_ago=n, stance="diplomacy")
-    comment(poll, 9, "Force", stance="military")
+        vote(poll, "diplomacy", n)
+        comment(poll, n, f"Talks {n}", minutes_ago=n)
+    vote(poll, "military", 9)
+    comment(poll, 9, "Force")
     view = debate_view(poll, None, TODAY, side="diplomacy", shown=2)
     assert [thread.comment.body for thread in view.threads] == ["Talks 0", "Talks 1"]
     assert view.has_more and view.side.key == "diplomacy"
@@ -161,9 +171,9 @@ def test_valued_across_sides_ranks_praise_from_both_sides_first(ctx, article):
         vote(poll, "military", n)
     for n in range(5, 8):
         vote(poll, "diplomacy", n)
-    own_side_only = comment(poll, 1, "Praised by hawks only", minutes_ago=1, stance="military")
-    both_sides = comment(poll, 2, "Praised by both", minutes_ago=5, stance="military")
-    unmarked = comment(poll, 3, "Newest, no marks", stance="military")
+    own_side_only = comment(poll, 1, "Praised by hawks only", minutes_ago=1)
+    both_sides = comment(poll, 2, "Praised by both", minutes_ago=5)
+    unmarked = comment(poll, 3, "Newest, no marks")
     for n in (2, 3, 4):
         mark(poll, own_side_only, n)
     mark(poll, both_sides, 3)
@@ -192,8 +202,10 @@ def test_a_marker_without_a_vote_or_an_author_without_one_is_not_across(ctx, art
 
 def test_most_replies_counts_only_published_replies(ctx, article):
     poll = poll_by_slug(article)
-    quiet = comment(poll, 1, "Quiet", stance="diplomacy")
-    busy = comment(poll, 2, "Busy", minutes_ago=10, stance="diplomacy")
+    vote(poll, "diplomacy", 1)
+    vote(poll, "diplomacy", 2)
+    quiet = comment(poll, 1, "Quiet")
+    busy = comment(poll, 2, "Busy", minutes_ago=10)
     comment(poll, 3, "Reply one", parent=busy)
     comment(poll, 4, "Reply two", parent=busy)
     held = comment(poll, 5, "Held reply", parent=quiet)
@@ -288,6 +300,9 @@ def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, art
     dove = comment(poll, 3, "A dove's good point", stance="diplomacy")
     comment(poll, 2, "A hawk arguing talks", stance="diplomacy")
     comment(poll, 9, "No vote, a question", stance="neutral")
+    guessed = comment(poll, 4, "Only the tagger's guess: not counted")
+    guessed.stance, guessed.stance_confidence = "military", 0.99
+    db.session.flush()
     mark(poll, dove, 1)
     mark(poll, dove, 2)
     mark(poll, hawk, 3)
@@ -302,6 +317,8 @@ def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, art
     picks = {pick.side.key: (pick.comment.body if pick.comment else None, pick.marks) for pick in split.picks}
     assert picks == {"military": ("A dove's good point", 2), "diplomacy": ("A hawk's good point", 1)}
     assert split.tally is not None and split.tally.total == 4
+    assert (split.checked, split.published) == (4, 5)
+    assert "Counts the 4 of 5 published comments" in split.note
 
 
 def test_the_split_hides_the_tally_until_the_reader_may_see_it(ctx, article):
@@ -315,19 +332,21 @@ def test_the_split_hides_the_tally_until_the_reader_may_see_it(ctx, article):
     assert debate_split(poll, voter(1), utcnow(), sides).tally.total == 1
 
 
-def test_the_split_of_a_poll_without_a_stance_model_is_by_vote_only(ctx, car_free):
+def test_the_split_counts_nothing_until_a_moderator_checks_a_side(ctx, car_free):
     poll = poll_by_slug(car_free)
     vote(poll, "yes", 1)
     comment(poll, 1, "Yes please.")
     split = debate_split(poll, None, utcnow(), side_order(poll, TODAY))
-    assert [column.heading for column in split.columns] == ["Comments"]
-    assert {row.label: row.counts for row in split.rows}["Yes"] == [1]
-    assert "by how each commenter voted" in split.note
+    assert (split.checked, split.published) == (0, 1)
+    assert all(row.total == 0 for row in split.rows)
+    assert "No comment's side has been checked by a moderator yet" in split.note
 
 
 def test_a_replys_thread_is_its_parents(ctx, article):
     poll = poll_by_slug(article)
-    parent = comment(poll, 1, "Top", stance="diplomacy")
+    vote(poll, "diplomacy", 1)
+    vote(poll, "military", 2)
+    parent = comment(poll, 1, "Top", stance="military")
     reply = comment(poll, 2, "Reply", parent=parent)
     thread, _, mine = thread_of(poll, reply, None)
     assert thread.comment is parent and [r.id for r in thread.replies] == [reply.id]
@@ -380,3 +399,32 @@ def test_relative_time_gives_the_date_after_a_month():
     now = utcnow()
     then = now - timedelta(days=45)
     assert relative_time(then, now) == then.strftime("%-d %b %Y")
+
+
+def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
+    from poll.models import Comment
+    from poll.vocabulary import UNCERTAIN_BELOW
+
+    poll = poll_by_slug(article)
+    cases = {
+        "sure guess": (None, "military", UNCERTAIN_BELOW + 0.01),
+        "unsure guess": (None, "military", UNCERTAIN_BELOW - 0.01),
+        "confirmed": ("military", "military", 0.1),
+        "untagged": (None, "unknown", 0.0),
+    }
+    for n, (body, (corrected, stance, confidence)) in enumerate(cases.items()):
+        posted = comment(poll, n, body)
+        posted.corrected_stance, posted.stance, posted.stance_confidence = corrected, stance, confidence
+    db.session.flush()
+    in_sql = dict(db.session.execute(db.select(Comment.body, Comment.sure_stance)).tuples().all())
+    in_python = {c.body: c.sure_stance for c in db.session.execute(db.select(Comment)).scalars()}
+    assert (
+        in_sql
+        == in_python
+        == {
+            "sure guess": "military",
+            "unsure guess": None,
+            "confirmed": "military",
+            "untagged": None,
+        }
+    )

@@ -1,0 +1,34 @@
+"""The sure-stance rule: a moderator's stance, else the tagger's only where it is sure."""
+
+import pytest
+
+from poll.models import FLAG_STANCE_VOTE_MISMATCH
+from poll.services.flags import flags_for_tags
+from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, sure_stance
+
+SURE = min(UNCERTAIN_BELOW + 0.01, 1.0)
+UNSURE = UNCERTAIN_BELOW - 0.01
+
+
+@pytest.mark.parametrize(
+    "corrected, stance, confidence, expected",
+    [
+        (None, "military", SURE, "military"),
+        (None, "military", UNCERTAIN_BELOW, "military"),
+        (None, "military", UNSURE, None),
+        ("diplomacy", "military", SURE, "diplomacy"),
+        ("military", "military", UNSURE, "military"),  # confirmed by a moderator
+        (None, UNKNOWN, 0.0, None),
+        ("neutral", UNKNOWN, 0.0, "neutral"),
+    ],
+)
+def test_sure_stance(corrected, stance, confidence, expected):
+    assert sure_stance(corrected, stance, confidence) == expected
+
+
+def test_an_unsure_guess_never_flags_a_reader_as_arguing_against_their_vote():
+    unsure = sure_stance(None, "military", UNSURE)
+    sure = sure_stance(None, "military", SURE)
+    assert flags_for_tags(False, unsure, "diplomacy") == set()
+    assert flags_for_tags(False, sure, "diplomacy") == {FLAG_STANCE_VOTE_MISMATCH}
+    assert flags_for_tags(False, sure, "military") == set()
