@@ -91,7 +91,7 @@ bench: install bench-tools
 	$(BIN)/python -m bench.integrity
 	$(BIN)/python -m bench.scale_out
 
-## Fit the tagger's heads again from tests/data (prints dev and test figures)
+## Fit the tagger's heads again from data/ (prints dev and test figures)
 train: install
 	$(BIN)/python -m poll.tagging.train --report
 

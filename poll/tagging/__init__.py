@@ -14,22 +14,18 @@ gets stance "unknown" and no incivility score rather than a confident guess.
 
 from typing import NamedTuple
 
+import numpy as np
+
+from ..vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, sure_stance
 from .features import comment_features
 from .heads import LinearHead, shipped_head
 from .language import DEFAULT_LANGUAGE, language_name
 from .language import detect_language as detect_language
-from .lexicon import DIPLOMACY, MILITARY, NEUTRAL
 from .sentiment import classify_sentiment
 from .stance import classify_stance
 
-UNKNOWN = "unknown"
-STANCES = (MILITARY, DIPLOMACY, NEUTRAL)
-SENTIMENTS = ("positive", "neutral", "negative")
-# Below this calibrated probability the stance is shown as "uncertain".
-UNCERTAIN_BELOW = 0.5
 STANCE_HEAD = "stance.json"
 INCIVILITY_HEAD = "incivility.json"
-TAGGED_LANGUAGES = (DEFAULT_LANGUAGE,)
 
 
 def _version(stance_head_name: str) -> str:
@@ -37,7 +33,12 @@ def _version(stance_head_name: str) -> str:
     return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
 
 
-TAGGER_VERSION = _version(shipped_head(STANCE_HEAD).name)
+def __getattr__(name: str) -> str:
+    # TAGGER_VERSION is read from the shipped heads on first use, not at import,
+    # so that training can import this package while the heads are being remade.
+    if name == "TAGGER_VERSION":
+        return _version(shipped_head(STANCE_HEAD).name)
+    raise AttributeError(name)
 
 
 class Tags(NamedTuple):
@@ -58,6 +59,10 @@ class Tags(NamedTuple):
     def language_name(self) -> str:
         return language_name(self.language)
 
+    @property
+    def sure_stance(self) -> str | None:
+        return sure_stance(None, self.stance, self.stance_confidence)
+
 
 # Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".
 NO_STANCE_HEAD = "no-stance-head"
@@ -66,8 +71,18 @@ NO_STANCE_HEAD = "no-stance-head"
 def version_with(stance_head: "LinearHead | str | None") -> str:
     """The version string of tags made with ``stance_head`` (None: the shipped head)."""
     if stance_head is None:
-        return TAGGER_VERSION
+        return _version(shipped_head(STANCE_HEAD).name)
     return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
+
+
+def tagged_languages(head: LinearHead) -> tuple[str, ...]:
+    """The languages a head's tags are given in: those its card says were measured
+    good enough (a poll's own head: English, what its examples are written in)."""
+    return tuple(head.card.get("languages", (DEFAULT_LANGUAGE,)))
+
+
+def _stack(features: dict, indices: list[int]) -> np.ndarray:
+    return np.asarray([features[index] for index in indices])
 
 
 def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) -> list[Tags]:
@@ -76,25 +91,38 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     ``stance_head``: None for the shipped head (the North Korea poll's sides),
     a poll's own ``LinearHead``, or NO_STANCE_HEAD where none covers the poll."""
     languages = [detect_language(text) for text in texts]
-    tagged = [index for index, language in enumerate(languages) if language in TAGGED_LANGUAGES]
-    features = comment_features([texts[index] for index in tagged])
     incivility_head = shipped_head(INCIVILITY_HEAD)
     version = version_with(stance_head)
     if stance_head is None:
         stance_head = shipped_head(STANCE_HEAD)
+    stance_languages = set() if stance_head == NO_STANCE_HEAD else set(tagged_languages(stance_head))
+    scored_languages = set(tagged_languages(incivility_head))
+    tagged = [index for index, code in enumerate(languages) if code in stance_languages | scored_languages]
+    features = dict(zip(tagged, comment_features([texts[index] for index in tagged]), strict=True))
+
+    def rows(wanted: set[str]) -> list[int]:
+        return [index for index in tagged if languages[index] in wanted]
+
+    stance_rows, scored_rows = rows(stance_languages), rows(scored_languages)
     stance_probabilities = (
-        {}
-        if stance_head == NO_STANCE_HEAD
-        else dict(zip(tagged, stance_head.probabilities(features), strict=True))
+        dict(zip(stance_rows, stance_head.probabilities(_stack(features, stance_rows)), strict=True))
+        if stance_rows
+        else {}
     )
-    incivility_probabilities = dict(zip(tagged, incivility_head.probabilities(features)[:, 1], strict=True))
+    incivility_probabilities = (
+        dict(
+            zip(scored_rows, incivility_head.probabilities(_stack(features, scored_rows))[:, 1], strict=True)
+        )
+        if scored_rows
+        else {}
+    )
     result = []
     for index, text in enumerate(texts):
         sentiment, compound = classify_sentiment(text)
         stance, confidence, incivility, uncivil, cues = UNKNOWN, 0.0, None, False, ()
         if index in incivility_probabilities:
             incivility = round(float(incivility_probabilities[index]), 4)
-            uncivil = incivility >= incivility_head.threshold
+            uncivil = incivility >= incivility_head.threshold_for(languages[index])
         if index in stance_probabilities:
             probabilities = stance_probabilities[index]
             best = int(probabilities.argmax())
@@ -120,7 +148,9 @@ __all__ = [
     "STANCES",
     "SENTIMENTS",
     "UNKNOWN",
+    "UNCERTAIN",
     "UNCERTAIN_BELOW",
+    "sure_stance",
     "Tags",
     "TAGGER_VERSION",
     "tag",

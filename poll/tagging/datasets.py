@@ -3,7 +3,14 @@
 stance/stance.csv: ``text,stance,source,split``; rows restate real public
 arguments, ``source`` is where each was argued, and ``split`` was assigned by
 source (no address in two splits) before anything was trained.
-incivility/incivility.csv: ``text,uncivil,kind,split``.
+stance/stance_round3.csv: more training rows (train and dev only), with the
+error class each was written for and its writer.
+stance/holdout_2.csv: a second frozen test split, by writers of no training row.
+incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
+(training) and holdout_2.csv (test, another writer) beside it.
+multilingual/comments.csv: comments in nine other languages, for measuring
+only (dev for choices, test for figures); multilingual/train.csv: comments in
+the same languages by other writers, fitted on beside the English rows.
 """
 
 import csv
@@ -14,7 +21,13 @@ from urllib.parse import urlsplit
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
+STANCE_MORE_FILE = DATA_DIR / "stance" / "stance_round3.csv"
+STANCE_HOLDOUT_FILE = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
+INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
+INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
+MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
+MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
 SPLITS = ("train", "dev", "test")
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.
@@ -33,6 +46,23 @@ def rows_of(path: Path, *splits: str) -> list[dict]:
     """The rows of ``path`` in ``splits`` (every row when none is named)."""
     rows = read_csv(path)
     return [row for row in rows if not splits or row.get("split") in splits]
+
+
+def fitting_rows(files: tuple[Path, ...], splits: tuple[str, ...], held_out: tuple[Path, ...]) -> list[dict]:
+    """The rows of ``files`` in ``splits`` that a head may be fitted on: none
+    whose source is also a source of a test split in ``held_out``."""
+    tested = {
+        source_key(row["source"])
+        for path in held_out
+        for row in rows_of(path, "test")
+        if row.get("source", "").startswith("http")
+    }
+    return [
+        row
+        for path in files
+        for row in rows_of(path, *splits)
+        if not (row.get("source", "").startswith("http") and source_key(row["source"]) in tested)
+    ]
 
 
 def source_key(address: str) -> str:

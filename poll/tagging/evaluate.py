@@ -1,6 +1,6 @@
 """Evaluate the stance tagger on a labelled CSV (columns ``text,stance``, optionally ``split``).
 
-    python -m poll.tagging.evaluate tests/data/stance/stance.csv --split test [--errors]
+    python -m poll.tagging.evaluate data/stance/stance.csv --split test [--errors]
 
 Prints accuracy, macro-F1, F1 per label, the confusion matrix (rows: true
 label, columns: predicted label, "unknown" where the language was not

@@ -68,6 +68,13 @@ class LinearHead:
             card=data.get("card", {}),
         )
 
+    def threshold_for(self, language: str | None) -> float | None:
+        """The decision threshold for a comment in ``language``: English's, or
+        the one set on the other languages where the card has one."""
+        if language in (None, "en"):
+            return self.threshold
+        return self.card.get("threshold_other_languages", self.threshold)
+
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
 

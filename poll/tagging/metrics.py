@@ -68,3 +68,33 @@ def flag_rates(flagged: np.ndarray, targets: np.ndarray) -> dict:
         "uncivil": int((targets == 1).sum()),
         "civil": int((targets == 0).sum()),
     }
+
+
+def sure_threshold(probabilities: np.ndarray, targets: np.ndarray, precision: float) -> float:
+    """The lowest confidence from which the predictions are right at least
+    ``precision`` of the time (over every prediction at or above it)."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == targets
+    order = np.argsort(-confidence, kind="stable")
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    meeting = np.flatnonzero(running >= precision)
+    if not len(meeting):
+        return 1.0
+    return float(np.floor(confidence[order][int(meeting[-1])] * 1e4) / 1e4)  # down: keeps the last one in
+
+
+def sure_figures(probabilities: np.ndarray, targets: np.ndarray, threshold: float, labels) -> dict:
+    """Coverage (share shown as sure) and precision, overall and per predicted label, at ``threshold``."""
+    confidence = probabilities.max(axis=1)
+    predicted = probabilities.argmax(axis=1)
+    sure = confidence >= threshold
+    per_label = {}
+    for index, label in enumerate(labels):
+        chosen = sure & (predicted == index)
+        per_label[label] = round(float((targets[chosen] == index).mean()), 3) if chosen.any() else None
+    return {
+        "threshold": threshold,
+        "coverage": round(float(sure.mean()), 3) if len(sure) else 0.0,
+        "precision": round(float((predicted[sure] == targets[sure]).mean()), 3) if sure.any() else None,
+        "precision_per_label": per_label,
+    }

