@@ -268,17 +268,18 @@ def _vote_at_once(run: LoadRun, browser: Browser, voter: int, choices: list[str]
 
 
 def _stuff(run: LoadRun, servers: list[AppServer], plan: LoadPlan, stop: threading.Event) -> None:
-    """One address, one session, no voter cookie kept: a new voter every time."""
+    """One address, no cookie kept: a new session and a new voter every time (a
+    browser that keeps its session keeps its voter, even without the voter cookie)."""
     browser = Browser(servers, "192.0.2.66")
     try:
-        browser.open_poll()
         for _ in range(plan.stuffer_attempts):
             if stop.is_set():
                 return
+            browser.cookies.clear()
+            browser.open_poll()
             attempt = Attempt(STUFFER, "military", time.monotonic())
             run.stuffer.append(attempt)
             browser.vote(attempt, retry_when_busy=True)
-            browser.cookies.pop("voter", None)
     except ServerGone:
         stop.set()
 

@@ -19,7 +19,7 @@ from poll.models import (
 )
 from poll.services import moderation
 from poll.services.polls import poll_by_slug
-from poll.tagging import TAGGER_VERSION
+from poll.tagging import TAGGER_VERSION, tag
 
 from .conftest import csrf_token_from
 from .helpers import threads_by_side
@@ -98,14 +98,33 @@ def test_comment_on_postmoderated_poll_is_public_under_its_authors_vote(app, cli
     assert "has not voted" in page
 
 
-def test_comment_records_the_authors_vote_and_flags_a_mismatch(app, client, open_debate):
+HAWKISH = (
+    "Only a stronger military response will stop these launches.",
+    "Shoot down every missile they fire and strike the launch sites.",
+    "Deterrence means force: more carriers, more interceptors, and strikes if they fire again.",
+)
+
+
+def test_comment_records_the_authors_vote_and_flags_a_mismatch_only_when_the_tagger_is_sure(
+    app, client, open_debate
+):
+    sure = next(text for text in HAWKISH if tag(text).sure_stance == "military")
     client.post(f"/polls/{open_debate}/vote", data={"choice": "diplomacy"})
-    post(client, open_debate, "Only a stronger military response will stop these launches.")
+    post(client, open_debate, sure)
     post(client, open_debate, "Talks are the way forward.")
     hawkish, dovish = comments_of(app)
     assert hawkish.author_choice.key == "diplomacy"
-    assert hawkish.flag_names == [FLAG_STANCE_VOTE_MISMATCH]
+    assert FLAG_STANCE_VOTE_MISMATCH in hawkish.flag_names
     assert dovish.flag_names == []
+
+
+def test_an_unsure_stance_never_flags_a_mismatch(app, client, open_debate):
+    unsure = "No more talks, respond with force!"
+    assert tag(unsure).sure_stance is None  # the tagger's own reading, below the sure threshold
+    client.post(f"/polls/{open_debate}/vote", data={"choice": "military"})
+    post(client, open_debate, unsure)
+    [comment] = comments_of(app)
+    assert comment.stance != "military" and comment.flag_names == []
 
 
 def test_plain_text_is_shown_as_text_with_line_breaks_and_no_links(app, client, open_debate):

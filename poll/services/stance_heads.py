@@ -13,6 +13,7 @@ from datetime import datetime
 from ..extensions import db
 from ..models import Choice, Comment, Poll, PollStanceHead, StanceExample
 from ..tagging import NO_STANCE_HEAD, STANCES, LinearHead
+from ..tagging.heads import HeadMismatch
 from ..vocabulary import NEUTRAL
 from . import audit
 
@@ -80,7 +81,12 @@ def stance_head_for(poll: Poll):
     """What ``poll.tagging.tag_many`` takes as ``stance_head`` for this poll."""
     stored = stored_head(poll.id)
     if stored is not None:
-        return LinearHead.from_json(stored.head)
+        try:
+            return LinearHead.from_json(stored.head)
+        except HeadMismatch:
+            # Fitted on an encoder this install no longer has: no stance until it is
+            # trained again (`flask tagger train SLUG`), rather than a failed tagging task.
+            return NO_STANCE_HEAD
     return None if uses_shipped_head(poll) else NO_STANCE_HEAD
 
 

@@ -229,3 +229,28 @@ def test_a_vote_counts_for_the_side_its_choice_stands_for(
     moderator_client.post(f"/admin/comments/{comment_id}/stance", data={"stance": "yes"})
     with app.app_context():
         assert FLAG_STANCE_VOTE_MISMATCH not in db.session.get(Comment, comment_id).flag_names
+
+
+def test_a_polls_head_fitted_on_another_encoder_tags_no_stance_until_trained_again(
+    app, runner, car_free, make_comment
+):
+    """After an encoder upgrade, a poll's stored head cannot read the new vectors:
+    its comments get no stance (and still their incivility), not a failed task."""
+    with app.app_context():
+        poll = poll_by_slug(car_free)
+        for stance, lines in examples_by_stance(3).items():
+            db.session.add_all(StanceExample(poll_id=poll.id, stance=stance, text=text) for text in lines)
+        db.session.commit()
+    assert runner.invoke(args=["tagger", "train", car_free]).exit_code == 0
+    with app.app_context():
+        stored = db.session.get(PollStanceHead, poll_by_slug(car_free).id)
+        stored.head = {**stored.head, "encoder_sha256": "0" * 64}
+        db.session.commit()
+    comment_id = make_comment("Close the centre to cars: people first.", slug=car_free)
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.stance == "unknown" and comment.incivility is not None
+    assert runner.invoke(args=["tagger", "train", car_free]).exit_code == 0
+    with app.app_context():
+        head = db.session.get(PollStanceHead, poll_by_slug(car_free).id).head
+        assert head["encoder_sha256"] != "0" * 64

@@ -252,7 +252,9 @@ def test_uncivil_comments_come_first_and_carry_the_flag(app, moderator_client, m
 
 
 def test_an_untagged_comment_offers_no_stance_to_confirm_by_mistake(moderator_client, make_comment):
-    comment_id = make_comment("북한과의 대화가 필요합니다. 군사적 대응은 너무 위험합니다.")
+    comment_id = make_comment(
+        "We moeten met Noord-Korea blijven praten; een militair antwoord is te gevaarlijk."
+    )
     page = moderator_client.get("/admin/").get_data(as_text=True)
     select = page.split(f'id="stance-{comment_id}"')[1].split("</select>")[0]
     assert '<option value="" selected disabled>choose…</option>' in select

@@ -7,7 +7,6 @@ from poll.services.comments import post_comment
 from poll.services.debate import toggle_mark
 from poll.services.polls import poll_by_slug
 from poll.services.voting import cast_vote
-from poll.tagging import tag
 
 from .conftest import DESKTOP, PHONE
 
@@ -23,7 +22,7 @@ def voted_reader(browser, live_server, slug, viewport, answer):
     return context, page
 
 
-def test_vote_then_comment_and_see_it_in_its_column(browser, live_server, make_poll, screenshots):
+def test_vote_then_comment_and_see_it_under_the_side_voted_for(browser, live_server, make_poll, screenshots):
     slug = make_poll(
         moderation_mode=MODERATION_POST,
         title="North Korea's missile launches: how should the world respond?",
@@ -36,10 +35,9 @@ def test_vote_then_comment_and_see_it_in_its_column(browser, live_server, make_p
         page.get_by_label("Display name (optional)").fill(f"Reader on {name}")
         page.get_by_role("button", name="Post comment").click()
         page.wait_for_url("**/debate#comment-*")
-        # The column is the tagger's stance for what was typed (the moderator's to correct).
-        stance = tag(f"Keep talking, from the {name}.\nSecond line <3").stance
+        # The column is the side the reader voted for, whatever the tagger reads in the words.
         thread = page.locator("#threads .thread", has_text=f"Keep talking, from the {name}.")
-        assert thread.get_attribute("data-side") == stance
+        assert thread.get_attribute("data-side") == "diplomacy"
         assert "Second line <3" in thread.inner_text()
         assert "voted: Diplomatic engagement" in thread.inner_text()
         screenshots(page, f"debate-{name}")
