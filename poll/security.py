@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from flask import Config as FlaskConfig
-from flask import Flask
+from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_served_settings
@@ -36,8 +36,23 @@ PAGE_FRAME_ANCESTORS = ["'none'"]
 EMBED_VIEW_OPTIONS = {"frame_options": None, "content_security_policy": None}
 
 
+PRIVATE_PAGE_CACHE = "private, no-cache"
+
+
+def keep_pages_private(response: Response) -> Response:
+    """after_request: every page carries its reader's own CSRF token, and many their vote,
+    their comments' status or a moderator's reason: a shared cache must never keep one
+    (``Vary: Cookie`` alone lets a misbehaving proxy try). Views that set their own
+    Cache-Control (the admin's no-store, public JSON and oEmbed) keep it."""
+    if response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = PRIVATE_PAGE_CACHE
+    return response
+
+
 def init_security(app: Flask) -> None:
-    """With HTTPS=1, plain requests are redirected, HSTS is sent and cookies are Secure."""
+    """With HTTPS=1, plain requests are redirected, HSTS is sent and cookies are Secure;
+    pages are never kept by shared caches."""
+    app.after_request(keep_pages_private)
     https = app.config["HTTPS"]
     talisman.init_app(
         app,
