@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from .models import Poll
 from .services.voting import Ballot
-from .text_rules import bidi_control_problem, format_character_problem
+from .text_rules import bidi_control_problem, format_character_problem, has_visible_character
 
 COMMENT_MAX_LENGTH = 2000
 DISPLAY_NAME_MAX_LENGTH = 50
@@ -44,6 +44,14 @@ def no_format_characters(form: FlaskForm, field: Field) -> None:
     problem = format_character_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
+
+
+def visible_when_given(form: FlaskForm, field: Field) -> None:
+    """A name that is given must show: U+3164 three times, or a line separator, renders as nothing."""
+    if field.data and not has_visible_character(field.data):
+        raise ValidationError(
+            "Please use at least one visible letter, digit or symbol in your name, or leave it empty."
+        )
 
 
 def no_bidi_controls(form: FlaskForm, field: Field) -> None:
@@ -92,6 +100,7 @@ class CommentForm(FlaskForm):
             ),
             plain_text,
             no_format_characters,
+            visible_when_given,
         ],
     )
 

@@ -35,6 +35,15 @@ def _visible(char: str) -> bool:
     return not char.isspace() and unicodedata.category(char)[0] not in "CZ"
 
 
+# Letters and symbols that draw nothing: a name made of them renders blank.
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether ``text`` draws anything: a letter, digit, mark or symbol that is not blank-looking."""
+    return any(_visible(char) and char not in BLANK_LOOKING for char in text)
+
+
 def format_characters_in_name(text: str) -> list[str]:
     """The format characters a name or poll text may not hold, in order (empty: none)."""
     found = []
