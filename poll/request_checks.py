@@ -11,6 +11,7 @@ UNREADABLE = (
     "Some characters could not be read (the text was not valid UTF-8). Please retype it and try again."
 )
 NULL_CHARACTER = "Null characters are not allowed in what you send. Please remove them and try again."
+FILES_REFUSED = "This service takes typed text only: files are not accepted. Please type or paste the text."
 
 
 def reject_unreadable_input() -> None:
@@ -24,6 +25,7 @@ def reject_unreadable_input() -> None:
     """
     reject_oversized_stream()
     reject_null_characters()
+    reject_files()
     if request.mimetype != "application/x-www-form-urlencoded":
         return
     body = request.get_data(cache=True, parse_form_data=False)
@@ -33,6 +35,13 @@ def reject_unreadable_input() -> None:
         parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
         abort(400, description=UNREADABLE)
+
+
+def reject_files() -> None:
+    """before_request: no form here takes a file, and a text field sent as a file
+    part (``body``, ``reason``...) would reach its form as an object, not text."""
+    if request.mimetype == "multipart/form-data" and request.files:
+        abort(400, description=FILES_REFUSED)
 
 
 def reject_null_characters() -> None:
