@@ -126,6 +126,13 @@ def voter_rate_key() -> str:
     return f"voter:{ensure_voter_id()}"
 
 
+def known_voter_rate_key() -> str:
+    """Rate-limit key for what only a browser that has voted may do (marks): its
+    voter id, else its address. Never issues a voter cookie to a refused request."""
+    voter_id = current_voter_id()
+    return f"voter:{voter_id}" if voter_id is not None else f"address:{request.remote_addr}"
+
+
 def render_debate(
     poll: Poll,
     form: CommentForm | None = None,
@@ -250,7 +257,7 @@ def comment(slug: str):
     with refused_while_closed():
         require_open_debate(poll, now)  # before the mute and the form: closed is closed
         voter_id = current_voter_id()
-        mute = active_mute(voter_id, now) if voter_id is not None else None
+        mute = mute_of(voter_id, now)
         if mute is not None:
             return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
         form = CommentForm()
@@ -328,7 +335,19 @@ def comment_actions(poll: Poll, voter_id: str | None, now, reply_form=None, repl
         "replies_open": poll.is_open(now),
         "reply_form": reply_form,
         "reply_for": reply_for,
+        # Said on the form, before anything is typed, not only after a refused post.
+        "muted_until": muted_until(voter_id, now),
     }
+
+
+def mute_of(voter_id: str | None, now: datetime):
+    """The mute that holds this browser's comments now (None: none, or no voter yet)."""
+    return active_mute(voter_id, now) if voter_id is not None else None
+
+
+def muted_until(voter_id: str | None, now: datetime) -> datetime | None:
+    mute = mute_of(voter_id, now)
+    return mute.expires_at if mute is not None else None
 
 
 def back_to_debate(slug: str, anchor: str) -> str:
@@ -371,7 +390,7 @@ def reply(slug: str, comment_id: int):
         except DebateRequestError as error:
             abort(error.status, description=str(error))
         voter_id = current_voter_id()
-        mute = active_mute(voter_id, now) if voter_id is not None else None
+        mute = mute_of(voter_id, now)
         form = CommentForm()
         if mute is not None:
             form.body.errors = [muted_message(mute.expires_at).replace("this comment", "this reply")]
@@ -391,7 +410,7 @@ def reply(slug: str, comment_id: int):
 
 
 @bp.post("/polls/<slug>/comments/<int:comment_id>/mark")
-@limiter.limit(lambda: current_app.config["MARK_LIMIT_PER_VOTER"], key_func=voter_rate_key)
+@limiter.limit(lambda: current_app.config["MARK_LIMIT_PER_VOTER"], key_func=known_voter_rate_key)
 def mark(slug: str, comment_id: int):
     """Mark a comment a good point, or take the mark back (CSRF-checked like every post)."""
     poll = poll_or_404(slug)

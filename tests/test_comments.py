@@ -584,3 +584,18 @@ def test_a_muted_voter_is_refused_beside_the_form_with_the_text_kept(app, client
         db.session.execute(db.update(VoterMute).values(lifted_at=utcnow()))
         db.session.commit()
     assert post(client, open_debate, "Talks again.").status_code == 302
+
+
+def test_a_muted_voter_reads_the_mute_on_the_form_before_typing(app, client, open_debate):
+    voter_id = voter_id_of(app, client, open_debate)
+    form_before = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "paused comments from this browser" not in form_before
+    until = utcnow() + timedelta(days=1)
+    with app.app_context():
+        db.session.add(VoterMute(voter_id=voter_id, reason="Insults.", expires_at=until))
+        db.session.commit()
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    form = page.split('id="comment-form"')[1].split("</form>")[0]
+    assert "A moderator has paused comments from this browser until" in form
+    other = app.test_client().get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "paused comments from this browser" not in other

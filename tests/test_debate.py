@@ -355,6 +355,14 @@ class TestMarkLimit:
         other.post(f"/polls/{article}/vote", data={"choice": "military"})
         assert other.post(f"/polls/{article}/comments/{target}/mark").status_code == 302
 
+    def test_a_refused_mark_issues_no_voter_cookie(self, app, article):
+        """#27 item 16: the limit's key no longer makes a voter of a browser that may not mark."""
+        target = say(reader(app, token(1)), article, "Mark me.")
+        stranger = app.test_client()
+        response = stranger.post(f"/polls/{article}/comments/{target}/mark")
+        assert response.status_code == 403
+        assert not any(header.startswith("voter=") for header in response.headers.getlist("Set-Cookie"))
+
 
 class TestReplyLimit:
     @pytest.fixture
