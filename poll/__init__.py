@@ -13,6 +13,7 @@ from .extensions import csrf, db, init_limiter, login_manager, register_sqlite_p
 from .frame_cookies import FrameAwareSessions
 from .page_cache import init_page_cache
 from .request_checks import reject_unreadable_input
+from .row_ids import RowIdConverter
 from .security import init_security, trust_proxies
 from .services.audit import register_audit_guard
 from .tagging_queue import init_tagging_queue
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None, environ: Mapping[str, str] | Non
     # body is gone and undecodable bytes can no longer be told apart.
     app.before_request(reject_unreadable_input)
     register_extensions(app)
+    app.url_map.converters["id"] = RowIdConverter  # before the blueprints' rules are read
     register_blueprints(app)
     register_hooks(app)
     register_error_handlers(app)

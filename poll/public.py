@@ -275,7 +275,7 @@ def comment(slug: str):
     return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
 
 
-@bp.post("/polls/<slug>/comments/<int:comment_id>/appeal")
+@bp.post("/polls/<slug>/comments/<id:comment_id>/appeal")
 def appeal(slug: str, comment_id: int):
     """The author's one appeal against the rejection of their comment."""
     poll = poll_or_404(slug)
@@ -363,7 +363,7 @@ def back_to_debate(slug: str, anchor: str) -> str:
     return url_for(".debate", slug=slug, _anchor=anchor, **{k: v for k, v in args.items() if v})
 
 
-@bp.get("/polls/<slug>/comments/<int:comment_id>")
+@bp.get("/polls/<slug>/comments/<id:comment_id>")
 def comment_page(slug: str, comment_id: int):
     """A published comment's own address: its thread, with replies."""
     poll = poll_or_404(slug)
@@ -377,7 +377,7 @@ def comment_page(slug: str, comment_id: int):
     return render_template("public/comment.html", **context)
 
 
-@bp.post("/polls/<slug>/comments/<int:comment_id>/replies")
+@bp.post("/polls/<slug>/comments/<id:comment_id>/replies")
 @comment_limits
 def reply(slug: str, comment_id: int):
     """A reply to a published top-level comment, moderated like any comment."""
@@ -409,7 +409,7 @@ def reply(slug: str, comment_id: int):
     return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
 
 
-@bp.post("/polls/<slug>/comments/<int:comment_id>/mark")
+@bp.post("/polls/<slug>/comments/<id:comment_id>/mark")
 @limiter.limit(lambda: current_app.config["MARK_LIMIT_PER_VOTER"], key_func=known_voter_rate_key)
 def mark(slug: str, comment_id: int):
     """Mark a comment a good point, or take the mark back (CSRF-checked like every post)."""

@@ -52,7 +52,7 @@ def add_blocked_word():
     return redirect(url_for("admin.blocked_words"))
 
 
-@bp.post("/blocked-words/<int:word_id>/remove")
+@bp.post("/blocked-words/<id:word_id>/remove")
 @admin_required
 def remove_blocked_word(word_id: int):
     word = db.session.get(BlockedWord, word_id)

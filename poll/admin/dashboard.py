@@ -87,7 +87,7 @@ def void_votes(slug: str):
     return redirect(url_for(".dashboard", slug=slug, _anchor="voided-heading"))
 
 
-@bp.post("/polls/<slug>/voids/<int:void_id>/restore")
+@bp.post("/polls/<slug>/voids/<id:void_id>/restore")
 def restore_votes(slug: str, void_id: int):
     poll = poll_or_404(slug)
     form = RestoreVotesForm()

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..db_types import utcnow
 from ..forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
 from ..models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
+from ..row_ids import row_id
 from ..services.embedding import EmbedSiteError, parse_origins
 from ..services.moderation import ACTIONS as MODERATION_ACTIONS
 from ..services.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
@@ -112,8 +113,7 @@ def void_reason_field(required_message: str) -> StringField:
 
 def whole_number(value: str | None) -> int | None:
     """A hidden id as a number; anything else None (the view answers that the burst is unknown)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return row_id(value)
 
 
 class VoidBurstForm(FlaskForm):

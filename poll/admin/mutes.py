@@ -28,12 +28,12 @@ def _mute_page(comment, form: MuteForm, status: int = 200):
     )
 
 
-@bp.get("/comments/<int:comment_id>/mute")
+@bp.get("/comments/<id:comment_id>/mute")
 def mute_author(comment_id: int):
     return _mute_page(comment_or_404(comment_id), MuteForm())
 
 
-@bp.post("/comments/<int:comment_id>/mute")
+@bp.post("/comments/<id:comment_id>/mute")
 def mute_author_post(comment_id: int):
     comment = comment_or_404(comment_id)
     form = MuteForm()
@@ -66,7 +66,7 @@ def mute_list():
     )
 
 
-@bp.post("/mutes/<int:mute_id>/lift")
+@bp.post("/mutes/<id:mute_id>/lift")
 def lift_mute(mute_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400, description="The form expired. Please reload the page and try again.")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import COMMENT_STATUSES, Comment
+from ..row_ids import row_id
 from ..services import moderation
 from ..services.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
 from ..services.polls import all_polls
@@ -21,16 +22,11 @@ STATUS_CHOICES = [
 ]
 
 
-def _comment_id(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
 def queue_filters(form: QueueFilterForm) -> QueueFilters:
     """Without a status the queue shows what still needs a decision (pending
     and flagged); one comment asked for by id is shown whatever its status."""
     poll = form.chosen_poll()
-    comment_id = _comment_id(form.comment.data or "")
+    comment_id = row_id(form.comment.data or "")
     if comment_id is None:
         form.comment.data = ""
     status = form.status.data or (STATUS_ANY if comment_id is not None else STATUS_OPEN)
@@ -75,7 +71,7 @@ def back_to_queue(stay: int | None = None):
     they work on next (``following``; ``stay``: the same one, when the action
     was refused), so the keyboard cursor does not jump."""
     target = safe_next(request.form.get("next"))
-    anchor = stay if stay is not None else _comment_id(request.form.get("following", ""))
+    anchor = stay if stay is not None else row_id(request.form.get("following", ""))
     if anchor is not None and "#" not in target:
         target += f"#queue-{anchor}"
     return redirect(target)
@@ -102,7 +98,7 @@ def _form_errors(form) -> str:
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
-@bp.post("/comments/<int:comment_id>/moderate")
+@bp.post("/comments/<id:comment_id>/moderate")
 def moderate(comment_id: int):
     comment = comment_or_404(comment_id)
     form = moderation_form()
@@ -121,7 +117,7 @@ def bulk():
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose an action.", "error")
         return back_to_queue()
-    if len(raw_ids) > MAX_BULK or not all(value.isdigit() and len(value) < 19 for value in raw_ids):
+    if len(raw_ids) > MAX_BULK or not all(row_id(value) is not None for value in raw_ids):
         flash(f"Please tick between 1 and {MAX_BULK} comments in the list.", "error")
         return back_to_queue()
     comments = moderation.comments_by_id([int(value) for value in raw_ids])
@@ -131,7 +127,7 @@ def bulk():
     return _act(comments, form)
 
 
-@bp.post("/comments/<int:comment_id>/stance")
+@bp.post("/comments/<id:comment_id>/stance")
 def correct_stance(comment_id: int):
     comment = comment_or_404(comment_id)
     form = StanceForm()

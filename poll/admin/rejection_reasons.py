@@ -48,7 +48,7 @@ def add_rejection_reason():
     return redirect(url_for("admin.rejection_reasons"))
 
 
-@bp.post("/rejection-reasons/<int:reason_id>/remove")
+@bp.post("/rejection-reasons/<id:reason_id>/remove")
 @admin_required
 def remove_rejection_reason(reason_id: int):
     row = db.session.get(RejectionReason, reason_id)
