@@ -140,9 +140,11 @@ def _markers_vote(vote, comment):
 
 
 def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
-    """Per comment: its marks, and those from voters of another side than the author's."""
+    """Per comment: its marks, and those from voters of another side than the author's.
+    Only marks whose voter's vote counts: a voided burst's marks leave every count and
+    ranking with its votes, and come back with them when the void is restored."""
     marked, author, vote, voted = aliased(Comment), aliased(Choice), aliased(Vote), aliased(Choice)
-    across = and_(author.id.is_not(None), voted.id.is_not(None), side_key(author) != side_key(voted))
+    across = and_(author.id.is_not(None), side_key(author) != side_key(voted))
     query = (
         select(
             CommentMark.comment_id,
@@ -151,8 +153,8 @@ def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
         )
         .join(marked, marked.id == CommentMark.comment_id)
         .outerjoin(author, author.id == marked.author_choice_id)
-        .outerjoin(vote, _markers_vote(vote, marked))
-        .outerjoin(voted, voted.id == vote.choice_id)
+        .join(vote, _markers_vote(vote, marked))
+        .join(voted, voted.id == vote.choice_id)
         .where(marked.poll_id == poll_id)
         .group_by(CommentMark.comment_id)
     )
@@ -331,10 +333,11 @@ def reply_parent(poll: Poll, comment_id: int) -> Comment:
 
 
 def voted_in(poll: Poll, voter_id: str) -> bool:
-    return (
-        db.session.execute(select(Vote.id).where(Vote.poll_id == poll.id, Vote.voter_id == voter_id)).first()
-        is not None
+    """Whether this voter's vote in ``poll`` counts (a voided one does not: no marking)."""
+    counted = select(Vote.id).where(
+        Vote.poll_id == poll.id, Vote.voter_id == voter_id, Vote.status == VOTE_COUNTED
     )
+    return db.session.execute(counted).first() is not None
 
 
 def toggle_mark(poll: Poll, comment_id: int, voter_id: str, now: datetime) -> bool:

@@ -428,3 +428,39 @@ def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
             "untagged": None,
         }
     )
+
+
+def test_a_voided_burst_takes_its_marks_out_of_every_count_and_a_restore_puts_them_back(ctx, article):
+    """#27 item 3: 22 new voters from one address marked one comment; the void left
+    "22 good points" and its "valued across sides" rank, and they could still mark."""
+    from poll.models import VOTE_COUNTED, VOTE_VOID, Vote
+
+    poll = poll_by_slug(article)
+    vote(poll, "diplomacy", 1)
+    boosted = comment(poll, 1, "Boosted by a burst")
+    vote(poll, "diplomacy", 2)
+    honest = comment(poll, 2, "Marked by one real reader")
+    for n in range(10, 16):
+        vote(poll, "military", n)
+        mark(poll, boosted, n)
+    vote(poll, "military", 3)
+    mark(poll, honest, 3)
+    burst = [voter(n) for n in range(10, 16)]
+
+    def set_burst(status):
+        db.session.execute(db.update(Vote).where(Vote.voter_id.in_(burst)).values(status=status))
+        db.session.flush()
+
+    def valued():
+        view = debate_view(poll, None, TODAY, sort=SORT_VALUED, side="diplomacy")
+        return [t.comment.body for t in view.threads]
+
+    assert mark_counts(poll.id, [boosted.id])[boosted.id].marks == 6
+    assert valued()[0] == "Boosted by a burst"
+    set_burst(VOTE_VOID)
+    assert boosted.id not in mark_counts(poll.id, [boosted.id, honest.id])
+    assert valued()[0] == "Marked by one real reader"
+    with pytest.raises(DebateRequestError, match="Vote in the poll first"):
+        toggle_mark(poll, honest.id, voter(10), utcnow())
+    set_burst(VOTE_COUNTED)
+    assert mark_counts(poll.id, [boosted.id])[boosted.id].marks == 6
