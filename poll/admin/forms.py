@@ -222,7 +222,10 @@ class PollForm(FlaskForm):
     embed_origins = TextAreaField(
         "Sites that may embed this poll, one per line (besides EMBED_ORIGINS)",
         filters=[strip_whitespace],
-        description="Like https://news.example; https://*.news.example admits its subdomains.",
+        description=(
+            "Like https://news.example; https://*.news.example admits its subdomains. "
+            "http:// only for a development site on this machine (http://localhost)."
+        ),
         validators=[Length(max=2000), no_format_characters],
     )
     results_note = StringField(

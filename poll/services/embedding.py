@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 _HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 ORIGIN = re.compile(rf"^https?://(\*\.)?{_HOST_LABEL}(\.{_HOST_LABEL})*(:\d{{1,5}})?$")
 MAX_EMBED_ORIGINS = 20
+# The only hosts a plain-http origin may name: a newsroom's development machine.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 # The frame's size before it has measured itself (the loader then resizes it).
 EMBED_WIDTH = 560
@@ -35,6 +37,20 @@ def normalise_origin(line: str) -> str:
         raise EmbedSiteError(
             f"{line.strip()}: give the site only, like https://news.example or https://*.news.example, "
             "without a page path."
+        )
+    scheme, _, rest = value.partition("://")
+    host, _, port = rest.partition(":")  # the pattern above allows nothing else
+    if port and not 1 <= int(port) <= 65535:
+        raise EmbedSiteError(f"{line.strip()}: a port is a number from 1 to 65535.")
+    if host.startswith("*.") and "." not in host[2:]:
+        raise EmbedSiteError(
+            f"{line.strip()}: a wildcard covers one site's subdomains (https://*.news.example), "
+            "not a whole top-level domain."
+        )
+    if scheme == "http" and host not in LOOPBACK_HOSTS:
+        raise EmbedSiteError(
+            f"{line.strip()}: use https://. Plain http:// is accepted only for a development site on "
+            "this machine (http://localhost or http://127.0.0.1)."
         )
     return value
 

@@ -31,12 +31,26 @@ def test_sites_are_read_one_per_line_normalised_and_without_duplicates():
         ("https://news.example; script-src *", "without a page path"),
         ("https://*", "without a page path"),
         ("https://-bad.example", "without a page path"),
+        # #27 item 14: whole top-level domains, impossible ports, plain http beyond this machine.
+        ("https://*.com", "not a whole top-level domain"),
+        ("https://news.example:65536", "from 1 to 65535"),
+        ("https://news.example:0", "from 1 to 65535"),
+        ("http://news.example", "use https://"),
+        ("http://*.news.example", "use https://"),
     ],
 )
 def test_a_bad_site_is_refused_naming_its_line(line, says):
     with pytest.raises(EmbedSiteError) as refused:
         parse_origins(f"https://fine.example\n{line}")
     assert str(refused.value).startswith("Line 2:") and says in str(refused.value)
+
+
+def test_plain_http_is_kept_for_a_development_site_on_this_machine():
+    assert parse_origins("http://localhost:5000\nhttp://127.0.0.1\nhttps://news.example:8443") == [
+        "http://localhost:5000",
+        "http://127.0.0.1",
+        "https://news.example:8443",
+    ]
 
 
 def test_too_many_sites_are_refused():
