@@ -291,7 +291,10 @@ def parse_day(text: str | None, field: str) -> date | None:
 def build_request(kind: str, poll: Poll | None, since: date | None, until: date | None) -> ExportRequest:
     """Dates are whole UTC days; ``until`` includes its day."""
     start = datetime.combine(since, datetime.min.time(), tzinfo=UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC) if until else None
+    # The last day there is has no next day: until then is until the end, no bound at all.
+    end = None
+    if until is not None and until < date.max:
+        end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     return ExportRequest(kind, poll, start, end)
 
 

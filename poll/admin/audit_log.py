@@ -34,7 +34,7 @@ def audit_conditions(form: AuditFilterForm) -> list:
         conditions.append(AuditEntry.poll_id == poll.id)
     if form.since.data is not None:
         conditions.append(AuditEntry.created_at >= _start_of(form.since.data))
-    if form.until.data is not None:
+    if form.until.data is not None and form.until.data < date.max:  # the last day has no next day
         conditions.append(AuditEntry.created_at < _start_of(form.until.data + timedelta(days=1)))
     return conditions
 

@@ -307,8 +307,12 @@ def utc_from_local(local: datetime, zone: ZoneInfo, stored: datetime | None = No
     if stored is not None and local_time(stored, zone).replace(second=0, microsecond=0) == local:
         return stored, ""
     first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
-    as_utc = first.astimezone(UTC)
     when = f"{local:%H:%M} on {local.day} {local:%B %Y}"
+    try:
+        as_utc = first.astimezone(UTC)
+        local_time(as_utc, zone)
+    except OverflowError:  # past what a date can hold once moved to UTC (year 9999 and beyond)
+        raise PollError(f"{when} is too far ahead: choose a time before the year 9999.") from None
     if local_time(as_utc, zone) != local:
         after = as_utc.astimezone(zone)
         raise PollError(
