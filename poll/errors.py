@@ -2,6 +2,7 @@
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
@@ -78,6 +79,21 @@ def handle_database_busy(error: OperationalError):
     return response
 
 
+def handle_limits_unreachable(error: RedisError) -> Response:
+    """The shared rate-limit store (Redis) cannot be reached. Limits fail closed:
+    they are what keeps one address from stuffing a poll, so a write is refused
+    with a reason to come back, and nothing is saved, rather than let through unchecked."""
+    db.session.rollback()
+    response = render_error(
+        503,
+        "Briefly unavailable",
+        "We cannot check how often this was sent right now, so nothing was saved. "
+        "Please try again in a moment.",
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 UNTRUSTED_HOST = "This site does not answer to that host name."
 
 
@@ -90,6 +106,7 @@ def handle_untrusted_host(error: SecurityError) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(OperationalError, handle_database_busy)
+    app.register_error_handler(RedisError, handle_limits_unreachable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
