@@ -70,9 +70,12 @@ def is_lock_contention(error: OperationalError) -> bool:
 
 
 def handle_database_busy(error: OperationalError):
-    """A database momentarily locked is a reason to come back, not a crash."""
+    """A database momentarily locked, or a connection dropped mid-request (a
+    restarted server, a killed backend: the pool replaces it for the next
+    request), is a reason to come back, not a crash. The transaction was rolled
+    back, so nothing of the request was saved."""
     db.session.rollback()
-    if not is_lock_contention(error):
+    if not (is_lock_contention(error) or error.connection_invalidated):
         raise error
     response = render_error(503, "Busy", "Many people are voting right now. Please try again in a moment.")
     response.headers["Retry-After"] = "2"
