@@ -77,7 +77,9 @@ def handle_database_busy(error: OperationalError):
     db.session.rollback()
     if not (is_lock_contention(error) or error.connection_invalidated):
         raise error
-    response = render_error(503, "Busy", "Many people are voting right now. Please try again in a moment.")
+    response = render_error(
+        503, "Busy", "We are busy for a moment and nothing was saved. Please try again in a moment."
+    )
     response.headers["Retry-After"] = "2"
     return response
 

@@ -17,6 +17,7 @@ from .forms import AppealForm, CommentForm, VoteForm
 from .models import COMMENT_APPROVED, Poll
 from .page_cache import can_be_shared, shared_page
 from .pseudonyms import ip_hash
+from .row_ids import row_id
 from .services.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
 from .services.comments import post_comment, require_open_debate
 from .services.debate import (
@@ -353,13 +354,14 @@ def muted_until(voter_id: str | None, now: datetime) -> datetime | None:
 def back_to_debate(slug: str, anchor: str) -> str:
     """Where a mark or reply form came from: the comment's page, or the debate as it was sorted."""
     form = request.form
-    if form.get("back", "").isdigit():
-        return url_for(".comment_page", slug=slug, comment_id=int(form["back"]), _anchor=anchor)
+    back = row_id(form.get("back"))
+    if back is not None:
+        return url_for(".comment_page", slug=slug, comment_id=back, _anchor=anchor)
     args = {"sort": form.get("sort") if form.get("sort") in SORTS else None}
     side = form.get("side", "")
     args["side"] = side if 0 < len(side) <= 40 else None
-    shown = form.get("shown", "")
-    args["shown"] = min(int(shown), MAX_SHOWN) if shown.isdigit() else None
+    shown = row_id(form.get("shown"))  # a count, read by the same rule as an id ("²" is no number)
+    args["shown"] = min(shown, MAX_SHOWN) if shown is not None else None
     return url_for(".debate", slug=slug, _anchor=anchor, **{k: v for k, v in args.items() if v})
 
 

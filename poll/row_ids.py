@@ -23,8 +23,9 @@ def row_id(value: str | None) -> int | None:
 
 class RowIdConverter(IntegerConverter):
     """``<id:name>`` in a route: a row id in range. A longer or larger number is
-    answered 404 whatever the method: raised here, where the path is read, it
-    never reaches another rule for the same path (which would answer 405)."""
+    answered 404 from here, where the path is read, so it never falls through to
+    another rule of the same path (which answered 405). A method the route does not
+    take is still 405, as for any id."""
 
     def to_python(self, value: str) -> int:
         number = row_id(value)

@@ -12,6 +12,7 @@ comment still untagged, so a lost queue file loses no tagging either.
 small deployment that would rather not run a worker).
 """
 
+import logging
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -23,6 +24,8 @@ from .extensions import db
 from .models import PENDING_TAGS, Poll
 from .services.comments import COMMENTS_TO_TAG, TAGGING_INLINE, tag_stored_comments, untagged_comment_ids
 from .services.stance_heads import check_trainable, train_poll_head
+
+logger = logging.getLogger(__name__)
 
 TAGGING_QUEUE = "queue"
 SWEEP_BATCH = 64
@@ -80,7 +83,12 @@ def _enqueue_committed(session) -> None:
     if comment_ids:
         queued = tagging_queue()
         if queued is not None:
-            queued[1](comment_ids)
+            try:
+                queued[1](comment_ids)
+            except Exception:  # the queue's store is down: the comments are saved all the same
+                # The reader must not be told "nothing was saved" (they would post again):
+                # the comments wait as "tagging…", and the worker's sweep queues them when it starts.
+                logger.exception("could not queue comments %s for tagging", comment_ids)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -497,3 +497,14 @@ def test_pages_carry_no_inline_script_or_style(app, article):
     for path in (f"/polls/{article}/debate", f"/polls/{article}/comments/{parent}"):
         page = app.test_client().get(path).get_data(as_text=True)
         assert " style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
+
+
+@pytest.mark.parametrize("field", ["back", "shown"])
+def test_a_number_that_only_looks_like_digits_sends_the_reader_back_safely(app, article, field):
+    """'²'.isdigit() is true but int('²') fails: the mark is kept and the reader returns to the debate."""
+    target = say(reader(app, token(1)), article, "Mark me.")
+    marker = reader(app, token(2))
+    marker.post(f"/polls/{article}/vote", data={"choice": "military"})
+    response = marker.post(f"/polls/{article}/comments/{target}/mark", data={field: "²"})
+    assert response.status_code == 302 and f"/polls/{article}/debate" in response.headers["Location"]
+    assert marks_of(app, target) == 1

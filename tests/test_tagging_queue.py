@@ -214,3 +214,16 @@ def test_the_real_worker_tags_what_was_posted_while_it_was_down_and_survives_kil
         worker.wait()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_queue_that_cannot_be_reached_does_not_tell_the_reader_nothing_was_saved(database_url):
+    """The comment is committed before it is queued: with the queue's Redis down (a real
+    closed port) it is saved and waits as 'tagging…' for the worker's sweep, and the
+    reader is thanked, not told to post again."""
+    app = queued_app(database_url, TASK_QUEUE_URL="redis://127.0.0.1:1/0")
+    try:
+        post_through_the_page(app, make_poll_in, "Keep the hotline open.")
+        [waiting] = stored(app)
+        assert waiting.tagger_version == PENDING_TAGS and waiting.body == "Keep the hotline open."
+    finally:
+        drop_tables(app)

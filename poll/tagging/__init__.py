@@ -5,11 +5,12 @@ tags = tag("Talks have failed; only strength deters them.")
 tags.stance, tags.stance_confidence, tags.cues, tags.sentiment, tags.compound,
 tags.incivility, tags.uncivil, tags.language, tags.version
 
-Stance and incivility come from linear heads over MiniLM sentence embeddings
-(``heads``, ``features``, ``encoder``), trained by ``python -m
-poll.tagging.train``; the lexicon only explains (``cues``: the words that
-weighed most). A comment in another language than the heads were trained on
-gets stance "unknown" and no incivility score rather than a confident guess.
+Stance and incivility come from linear heads over multilingual-e5-small
+sentence embeddings (``heads``, ``features``, ``encoder``), trained by
+``python -m poll.tagging.train``; the lexicon only explains (``cues``: the
+words that weighed most). Each head's card lists the languages it was measured
+good enough in; a comment in any other gets stance "unknown" and no
+incivility score rather than a confident guess.
 """
 
 from typing import NamedTuple
