@@ -69,6 +69,13 @@ def is_lock_contention(error: OperationalError) -> bool:
     return "database is locked" in str(error.orig) or code in {"55P03", "40001", "40P01"}
 
 
+def come_back_later(title: str, description: str, seconds: int) -> Response:
+    """A 503 that says nothing was saved and when to try again."""
+    response = render_error(503, title, description)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def handle_database_busy(error: OperationalError):
     """A database momentarily locked, or a connection dropped mid-request (a
     restarted server, a killed backend: the pool replaces it for the next
@@ -77,11 +84,9 @@ def handle_database_busy(error: OperationalError):
     db.session.rollback()
     if not (is_lock_contention(error) or error.connection_invalidated):
         raise error
-    response = render_error(
-        503, "Busy", "We are busy for a moment and nothing was saved. Please try again in a moment."
+    return come_back_later(
+        "Busy", "We are busy for a moment and nothing was saved. Please try again in a moment.", seconds=2
     )
-    response.headers["Retry-After"] = "2"
-    return response
 
 
 def handle_limits_unreachable(error: RedisError) -> Response:
@@ -89,14 +94,12 @@ def handle_limits_unreachable(error: RedisError) -> Response:
     they are what keeps one address from stuffing a poll, so a write is refused
     with a reason to come back, and nothing is saved, rather than let through unchecked."""
     db.session.rollback()
-    response = render_error(
-        503,
+    return come_back_later(
         "Briefly unavailable",
         "We cannot check how often this was sent right now, so nothing was saved. "
         "Please try again in a moment.",
+        seconds=5,
     )
-    response.headers["Retry-After"] = "5"
-    return response
 
 
 UNTRUSTED_HOST = "This site does not answer to that host name."

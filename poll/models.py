@@ -366,9 +366,7 @@ class Comment(db.Model):
 
     @property
     def stance_uncertain(self) -> bool:
-        return (
-            not self.corrected_stance and self.stance != UNKNOWN and self.stance_confidence < UNCERTAIN_BELOW
-        )
+        return self.stance != UNKNOWN and self.sure_stance is None
 
     @hybrid_property
     def sure_stance(self) -> str | None:

@@ -111,15 +111,11 @@ def void_reason_field(required_message: str) -> StringField:
     )
 
 
-def whole_number(value: str | None) -> int | None:
-    """A hidden id as a number; anything else None (the view answers that the burst is unknown)."""
-    return row_id(value)
-
-
 class VoidBurstForm(FlaskForm):
     """Void one burst listed on the dashboard, named by its first vote."""
 
-    burst = HiddenField(filters=[whole_number], validators=[single_value])
+    # A hidden id as a number; anything else None (the view answers that the burst is unknown).
+    burst = HiddenField(filters=[row_id], validators=[single_value])
     reason = void_reason_field("Please say why these votes should not count.")
 
 

@@ -117,10 +117,11 @@ def bulk():
     if not form.validate_on_submit():
         flash(_form_errors(form) or "Please choose an action.", "error")
         return back_to_queue()
-    if len(raw_ids) > MAX_BULK or not all(row_id(value) is not None for value in raw_ids):
+    ids = [row_id(value) for value in raw_ids]
+    if len(ids) > MAX_BULK or None in ids:
         flash(f"Please tick between 1 and {MAX_BULK} comments in the list.", "error")
         return back_to_queue()
-    comments = moderation.comments_by_id([int(value) for value in raw_ids])
+    comments = moderation.comments_by_id(ids)
     if len(comments) != len(set(raw_ids)):
         flash("Some selected comments no longer exist; nothing was changed.", "error")
         return back_to_queue()

@@ -310,10 +310,10 @@ def utc_from_local(local: datetime, zone: ZoneInfo, stored: datetime | None = No
     when = f"{local:%H:%M} on {local.day} {local:%B %Y}"
     try:
         as_utc = first.astimezone(UTC)
-        local_time(as_utc, zone)
+        shown = local_time(as_utc, zone)
     except OverflowError:  # past what a date can hold once moved to UTC (year 9999 and beyond)
         raise PollError(f"{when} is too far ahead: choose a time before the year 9999.") from None
-    if local_time(as_utc, zone) != local:
+    if shown != local:
         after = as_utc.astimezone(zone)
         raise PollError(
             f"There is no {when} in {zone.key}: the clocks go forward that night ({first:%Z} to "

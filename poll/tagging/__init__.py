@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, sure_stance
+from ..vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
 from .features import comment_features
 from .heads import LinearHead, shipped_head
-from .language import DEFAULT_LANGUAGE, language_name
+from .language import DEFAULT_LANGUAGE
 from .language import detect_language as detect_language
 from .sentiment import classify_sentiment
 from .stance import classify_stance
@@ -38,7 +38,7 @@ def __getattr__(name: str) -> str:
     # TAGGER_VERSION is read from the shipped heads on first use, not at import,
     # so that training can import this package while the heads are being remade.
     if name == "TAGGER_VERSION":
-        return _version(shipped_head(STANCE_HEAD).name)
+        return version_with(None)
     raise AttributeError(name)
 
 
@@ -82,10 +82,6 @@ def tagged_languages(head: LinearHead) -> tuple[str, ...]:
     return tuple(head.card.get("languages", (DEFAULT_LANGUAGE,)))
 
 
-def _stack(features: dict, indices: list[int]) -> np.ndarray:
-    return np.asarray([features[index] for index in indices])
-
-
 def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) -> list[Tags]:
     """Tags for many comments; the encoder runs over them in batches.
 
@@ -101,22 +97,18 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     tagged = [index for index, code in enumerate(languages) if code in stance_languages | scored_languages]
     features = dict(zip(tagged, comment_features([texts[index] for index in tagged]), strict=True))
 
-    def rows(wanted: set[str]) -> list[int]:
-        return [index for index in tagged if languages[index] in wanted]
+    def probabilities(head: LinearHead, wanted: set[str]) -> dict:
+        """Each tagged comment in a ``wanted`` language: ``head``'s probabilities."""
+        indices = [index for index in tagged if languages[index] in wanted]
+        if not indices:
+            return {}
+        stacked = np.asarray([features[index] for index in indices])
+        return dict(zip(indices, head.probabilities(stacked), strict=True))
 
-    stance_rows, scored_rows = rows(stance_languages), rows(scored_languages)
-    stance_probabilities = (
-        dict(zip(stance_rows, stance_head.probabilities(_stack(features, stance_rows)), strict=True))
-        if stance_rows
-        else {}
-    )
-    incivility_probabilities = (
-        dict(
-            zip(scored_rows, incivility_head.probabilities(_stack(features, scored_rows))[:, 1], strict=True)
-        )
-        if scored_rows
-        else {}
-    )
+    stance_probabilities = probabilities(stance_head, stance_languages)
+    incivility_probabilities = {
+        index: both[1] for index, both in probabilities(incivility_head, scored_languages).items()
+    }
     result = []
     for index, text in enumerate(texts):
         sentiment, compound = classify_sentiment(text)

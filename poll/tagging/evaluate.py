@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..vocabulary import DIPLOMACY, MILITARY, NEUTRAL
 from . import UNKNOWN, tag_many
-from .lexicon import DIPLOMACY, MILITARY, NEUTRAL
 from .metrics import expected_calibration_error, report
 
 LABELS = (MILITARY, DIPLOMACY, NEUTRAL)

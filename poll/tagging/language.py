@@ -10,8 +10,6 @@ the reverse only leaves a foreign comment with English-model tags.
 import unicodedata
 from functools import cache
 
-from ..vocabulary import language_name  # noqa: F401 (the tagger's callers read it here too)
-
 DEFAULT_LANGUAGE = "en"
 MIN_LETTERS = 20  # fewer letters than this in Latin script: too little to tell
 MIN_PROBABILITY = 0.60

@@ -11,10 +11,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..vocabulary import STANCES as STANCE_LABELS
 from . import metrics
 from .heads import LinearHead
-
-STANCE_LABELS = ("military", "diplomacy", "neutral")
 
 
 def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], sure_from: float) -> dict:

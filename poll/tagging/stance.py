@@ -13,6 +13,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
+from ..vocabulary import DIPLOMACY, MILITARY, NEUTRAL
 from .cue_index import CueIndex
 from .lexicon import (
     AFTER_NEGATORS,
@@ -22,14 +23,11 @@ from .lexicon import (
     CONTRACTED_NEGATION,
     CONTRAST,
     CUES,
-    DIPLOMACY,
     ENDORSEMENT_BOOST,
     ENDORSEMENTS,
     FAILURE_PREDICATES,
     FIXED_CUES,
-    MILITARY,
     NEGATORS,
-    NEUTRAL,
 )
 
 NEGATION_WINDOW_WORDS = 4

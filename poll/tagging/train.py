@@ -45,9 +45,9 @@ from .fitting import (
     out_of_fold_logits,
 )
 from .heads import MODELS_DIR, LinearHead
+from .measure import STANCE_LABELS
 from .poll_heads import learning_curve
 
-STANCE_LABELS = ("military", "diplomacy", "neutral")
 INCIVILITY_LABELS = ("civil", "uncivil")
 MAX_FALSE_FLAGS = 0.05  # share of civil comments the uncivil flag may catch
 # In the other languages, out of fold on their training rows: an insult crosses
@@ -155,12 +155,9 @@ def train_incivility() -> LinearHead:
     # English and the other languages get a threshold each: the same insult
     # scores lower once it crosses a language, so one threshold set on both
     # would trade English recall for false flags abroad.
-    english = np.array(
-        [row.get("language", "en") == "en" for row in written] + [False] * (len(targets) - len(written))
-    )
-    other = np.array(
-        [row.get("language", "en") != "en" for row in written] + [False] * (len(targets) - len(written))
-    )
+    # The written rows' languages ("" for the civil arguments and snippets, which no threshold reads).
+    language = np.array([row.get("language", "en") for row in written] + [""] * (len(targets) - len(written)))
+    english, other = language == "en", ~np.isin(language, ("en", ""))
     weights = np.where(other, OTHER_LANGUAGE_WEIGHT, 1.0)
     best = None
     for strength in STRENGTHS:
