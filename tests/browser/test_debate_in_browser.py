@@ -174,3 +174,28 @@ def test_the_split_and_tabs_at_phone_and_desktop_sizes(
         assert page.locator(".split__table").is_visible()
         screenshots(page, f"debate-split-{name}")
         context.close()
+
+
+def test_a_muted_reader_reads_the_mute_above_the_comment_form(
+    app, browser, live_server, debate_poll, screenshots
+):
+    from datetime import timedelta
+
+    from poll.models import VoterMute
+    from poll.pseudonyms import voter_id_for
+    from poll.voter import VOTER_COOKIE, read_voter_token
+
+    for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        context, page = voted_reader(browser, live_server, debate_poll, viewport, "Diplomatic engagement")
+        cookie = next(c["value"] for c in context.cookies() if c["name"] == VOTER_COOKIE)
+        with app.app_context():
+            voter_id = voter_id_for(read_voter_token(cookie))
+            db.session.add(
+                VoterMute(voter_id=voter_id, reason="Insults.", expires_at=utcnow() + timedelta(days=1))
+            )
+            db.session.commit()
+        page.goto(f"{live_server}/polls/{debate_poll}/debate#join")
+        notice = page.locator("#comment-form .notice")
+        assert notice.is_visible() and "paused comments from this browser" in notice.inner_text()
+        screenshots(page, f"debate-muted-{name}")
+        context.close()
