@@ -20,8 +20,15 @@ def load_moderator(session_id: str) -> Moderator | None:
     return sessions.load(session_id, utcnow(), current_app.config["PERMANENT_SESSION_LIFETIME"])
 
 
-def account_key() -> str:
-    return "login:" + request.form.get("username", "").strip().lower()[:50]
+def account_from_address_key() -> str:
+    """Failed logins count per account *and* address: five wrong passwords
+    from one address lock that address out of that account, while the owner
+    logging in from an address that has not failed still gets through (a
+    lock any stranger could set from anywhere would be a denial of service).
+    Guessing from many addresses is bounded by the per-address limit on every
+    address and by passwords of at least 12 characters."""
+    username = request.form.get("username", "").strip().lower()[:50]
+    return f"login:{username}@{get_remote_address()}"
 
 
 def failed(response) -> bool:
@@ -38,7 +45,7 @@ def failed(response) -> bool:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     methods=["POST"],
-    key_func=account_key,
+    key_func=account_from_address_key,
     deduct_when=failed,
 )
 def login():

@@ -129,6 +129,12 @@ def test_next_within_the_site_is_followed(client, accounts):
     assert response.headers["Location"].endswith("/admin/audit")
 
 
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 class TestThrottling:
     @pytest.fixture
     def app_config(self):
@@ -138,13 +144,28 @@ class TestThrottling:
             "LOGIN_LIMIT_PER_IP": "6 per minute",
         }
 
-    def test_failed_logins_are_throttled_per_account(self, app, accounts):
+    def test_failed_logins_are_throttled_per_account_from_that_address(self, app, accounts):
         for _ in range(3):
             assert login(app.test_client(), "mo", "wrong password here").status_code == 401
         blocked = login(app.test_client(), "mo", PASSWORD)
         assert blocked.status_code == 429
         assert "Too many requests" in blocked.get_data(as_text=True)
         assert login(app.test_client(), "ada").status_code == 302
+
+    def test_an_account_guessed_at_from_one_address_still_opens_from_another(self, app, accounts):
+        """#27 item 13: five wrong passwords used to lock the account from every address."""
+        attacker, owner = client_at(app, "203.0.113.9"), client_at(app, "198.51.100.4")
+        for _ in range(3):
+            assert login(attacker, "mo", "wrong password here").status_code == 401
+        assert login(attacker, "mo", PASSWORD).status_code == 429
+        assert login(owner, "mo", PASSWORD).status_code == 302
+        assert login(attacker, "mo", PASSWORD).status_code == 429
+
+    def test_the_owner_who_mistyped_is_throttled_like_anyone(self, app, accounts):
+        owner = client_at(app, "198.51.100.4")
+        for _ in range(3):
+            assert login(owner, "mo", "wrong password here").status_code == 401
+        assert login(owner, "mo", PASSWORD).status_code == 429
 
     def test_failed_logins_are_throttled_per_address(self, app, accounts):
         for number in range(6):
