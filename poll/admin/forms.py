@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     Form,
@@ -200,6 +201,13 @@ class PollForm(FlaskForm):
             no_format_characters,
         ],
     )
+    rewording_confirmed = BooleanField(
+        "The votes still mean this",
+        description=(
+            "Only when a choice that has votes is reworded, not just corrected: its votes will count for "
+            "the new words. Preview first to see which."
+        ),
+    )
     opens_at = DateTimeLocalField(
         "Opens", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Please give an opening time.")]
     )
@@ -331,7 +339,9 @@ class PollForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_choices(self, field) -> None:
-        problem = choices_problem(self.plan)
+        # The preview is where a rewording is shown (marked "reworded"); only saving needs the tick.
+        confirmed = bool(self.rewording_confirmed.data) or self.wants_preview
+        problem = choices_problem(self.plan, rewording_confirmed=confirmed)
         if problem:
             raise ValidationError(problem)
 

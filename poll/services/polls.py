@@ -1,6 +1,7 @@
 """Finding, creating and editing polls: addresses and choice keys made from what editors type, times
 in the newsroom's zone, and seeding the debate poll."""
 
+import difflib
 import itertools
 import re
 import unicodedata
@@ -172,6 +173,12 @@ class PlannedChoice:
     def is_renamed(self) -> bool:
         return self.stored_label is not None and self.stored_label != self.label
 
+    @property
+    def is_reworded(self) -> bool:
+        """Renamed beyond a small edit while it has votes: saving makes those votes count for words
+        their voters never chose, so the editor must confirm it."""
+        return self.is_renamed and self.votes > 0 and not is_small_edit(self.stored_label, self.label)
+
 
 @dataclass(frozen=True)
 class ChoicePlan:
@@ -184,14 +191,48 @@ def _same_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+# How alike two words must be (difflib's ratio) for one to be a typo of the other: "Diplomcay" /
+# "Diplomacy" is 0.89, "Colour" / "Color" 0.91. Short words must match exactly ("No" / "Now").
+TYPO_RATIO = 0.75
+TYPO_MIN_LENGTH = 4
+
+
+def _words(label: str) -> list[str]:
+    return re.findall(r"\w+", _same_label(label))
+
+
+def _typo_of(old: str, new: str) -> bool:
+    if old == new:
+        return True
+    if min(len(old), len(new)) < TYPO_MIN_LENGTH:
+        return False
+    return difflib.SequenceMatcher(None, old, new).ratio() >= TYPO_RATIO
+
+
+def is_small_edit(old: str, new: str) -> bool:
+    """Whether ``new`` keeps ``old``'s meaning as far as words can tell: one label's words run on
+    inside the other's ("Yes" / "Yes, absolutely"), or the same words with typos corrected. Anything
+    else ("Yes" / "No, never", "Option 1" / "Option 2", "Diplomatic talks" / "Diplomatic engagement")
+    is a rewording."""
+    old_words, new_words = _words(old), _words(new)
+    shorter, longer = sorted((old_words, new_words), key=len)
+    if shorter and any(
+        longer[start : start + len(shorter)] == shorter for start in range(len(longer) - len(shorter) + 1)
+    ):
+        return True
+    return len(old_words) == len(new_words) > 0 and all(map(_typo_of, old_words, new_words))
+
+
 def plan_choices(labels: Sequence[str], stored: Sequence[Choice] = ()) -> ChoicePlan:
     """The keys for the editor's labels, one per line.
 
-    A stored choice keeps its key (and so its votes) when its label is listed again, anywhere, or else
-    when an edited label stands on its line; every other line gets a key made from its label (lower-case
-    a-z, 0-9 and dashes, at most 40 characters, -2, -3 ... when taken). Keys of removed choices are not
-    reused: an export or audit entry that named one should not come to mean another answer (and the
-    new row would meet the old one in the same flush)."""
+    A stored choice keeps its key (and so its votes) when its label is listed again, anywhere; or else
+    when a small edit of it is (a corrected typo, words added: "Yes" / "Yes, absolutely"), anywhere, so
+    reordering while rewording does not swap votes; or else when another label stands on its line (which
+    ``choices_problem`` asks the editor to confirm when the choice has votes). Every other line gets a key
+    made from its label (lower-case a-z, 0-9 and dashes, at most 40 characters, -2, -3 ... when taken).
+    Keys of removed choices are not reused: an export or audit entry that named one should not come to
+    mean another answer (and the new row would meet the old one in the same flush)."""
     kept: list[Choice | None] = [None] * len(labels)
     unmatched = list(stored)
     for line, label in enumerate(labels):
@@ -201,6 +242,12 @@ def plan_choices(labels: Sequence[str], stored: Sequence[Choice] = ()) -> Choice
         if match is not None:
             kept[line] = match
             unmatched.remove(match)
+    for line, label in enumerate(labels):
+        if kept[line] is None:
+            match = next((choice for choice in unmatched if is_small_edit(choice.label, label)), None)
+            if match is not None:
+                kept[line] = match
+                unmatched.remove(match)
     for line in range(len(labels)):
         if kept[line] is None and line < len(stored) and stored[line] in unmatched:
             kept[line] = stored[line]
@@ -217,8 +264,9 @@ def plan_choices(labels: Sequence[str], stored: Sequence[Choice] = ()) -> Choice
     return ChoicePlan(planned, unmatched)
 
 
-def choices_problem(plan: ChoicePlan) -> str | None:
-    """What is wrong with the planned choices, in words, or None."""
+def choices_problem(plan: ChoicePlan, rewording_confirmed: bool = False) -> str | None:
+    """What is wrong with the planned choices, in words, or None. A choice with votes reworded beyond
+    a small edit needs ``rewording_confirmed``: its votes would count for words their voters never saw."""
     seen: dict[str, int] = {}
     for line, choice in enumerate(plan.choices, start=1):
         if len(choice.label) > CHOICE_LABEL_MAX_LENGTH:
@@ -231,6 +279,15 @@ def choices_problem(plan: ChoicePlan) -> str | None:
     for choice in plan.removed:
         if choice.vote_count:
             return _removed_with_votes(choice)
+    if not rewording_confirmed:
+        for line, choice in enumerate(plan.choices, start=1):
+            if choice.is_reworded:
+                votes = f"{choice.votes} vote{'s' if choice.votes != 1 else ''}"
+                return (
+                    f"Line {line} ({choice.label!r}) stands where {choice.stored_label!r} stood and would "
+                    f"take its {votes}. Keep the label close to what voters chose, or tick "
+                    "“The votes still mean this” below to confirm."
+                )
     return None
 
 

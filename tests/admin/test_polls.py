@@ -15,6 +15,7 @@ from poll.extensions import db
 from poll.models import AuditEntry, Poll
 from poll.services.polls import (
     PollError,
+    is_small_edit,
     plan_choices,
     poll_by_slug,
     slugify,
@@ -270,12 +271,12 @@ def test_an_edited_label_keeps_its_key_and_its_votes(app, admin_client, debate_p
         **GOOD,
         "slug": debate_poll,
         # Line 1 edited in place; Undecided moved up (matched by its label); a new line at the end.
-        "choices": "Military action\nUndecided\nDiplomatic engagement\nSanctions only",
+        "choices": "A stronger military response, now\nUndecided\nDiplomatic engagement\nSanctions only",
     }
     assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
     poll = stored(app, debate_poll)
     assert [(c.key, c.label, c.vote_count) for c in poll.choices] == [
-        ("military", "Military action", 2),
+        ("military", "A stronger military response, now", 2),
         ("undecided", "Undecided", 1),
         ("diplomacy", "Diplomatic engagement", 0),
         ("sanctions-only", "Sanctions only", 0),
@@ -294,20 +295,90 @@ def test_a_removed_choices_key_is_not_given_to_a_new_one():
     assert [(c.key, c.label, c.is_new, c.is_renamed) for c in plan.choices] == [
         ("no", "No", False, False),
         ("yes", "Yes", False, False),
-        ("maybe", "Perhaps", False, True),  # on Maybe's line: an edited label
-        ("maybe-not", "Maybe not", True, False),
+        ("perhaps", "Perhaps", True, False),
+        ("maybe", "Maybe not", False, True),  # Maybe's words run on in it, wherever it stands
     ]
     assert plan.removed == []
+    plan = plan_choices(["No", "Yes", "Perhaps"], stored_choices)
+    assert [(c.key, c.label, c.is_renamed) for c in plan.choices][2] == ("maybe", "Perhaps", True)  # its line
     # Labels match whatever their case and spacing.
     assert [c.key for c in plan_choices([" MAYBE", "yes", "no"], stored_choices).choices] == [
         "maybe",
         "yes",
         "no",
     ]
-    # Maybe is removed (Yes and No took their own lines back): a new line made from "Maybe" gets another key.
-    plan = plan_choices(["Maybe!", "Yes", "No"], stored_choices)
+    # "Perhaps" (key maybe) is removed (Yes and No took their own lines back): a new line made from
+    # "Maybe" gets another key.
+    stored_choices[2].label = "Perhaps"
+    plan = plan_choices(["Maybe", "Yes", "No"], stored_choices)
     assert [c.key for c in plan.choices] == ["maybe-2", "yes", "no"]
     assert [c.key for c in plan.removed] == ["maybe"]
+
+
+@pytest.mark.parametrize(
+    "old, new, small",
+    [
+        ("Yes", "Yes, absolutely", True),
+        ("Stronger military response", "Military response", True),
+        ("Diplomacy", "Diplomcay", True),
+        ("Colour", "Color", True),
+        ("Yes", "No, never", False),
+        ("Option 1", "Option 2", False),
+        ("No", "Now", False),
+        ("Diplomatic talks", "Diplomatic engagement", False),
+        ("찬성", "반대", False),
+    ],
+)
+def test_a_small_edit_keeps_a_labels_words(old, new, small):
+    assert is_small_edit(old, new) is small
+
+
+def test_rewording_and_reordering_in_one_save_keeps_votes_with_their_meaning(app, admin_client, debate_poll):
+    """#27 item 4: "Yes / No" (5 and 2 votes) saved as "No, never / Yes, absolutely" gave the 5 Yes
+    votes to "No, never"."""
+    data = {**GOOD, "choices": "Yes\nNo"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    vote(app, GOOD["slug"], "yes", times=5)
+    vote(app, GOOD["slug"], "no", times=2)
+    edited = {**data, "choices": "No, never\nYes, absolutely"}
+    assert admin_client.post(f"/admin/polls/{GOOD['slug']}/edit", data=edited).status_code == 302
+    poll = stored(app, GOOD["slug"])
+    assert [(c.key, c.label, c.vote_count) for c in poll.choices] == [
+        ("no", "No, never", 2),
+        ("yes", "Yes, absolutely", 5),
+    ]
+
+
+def test_a_voted_choice_reworded_in_its_place_needs_a_confirmation(app, admin_client, debate_poll):
+    data = {**GOOD, "choices": "Yes\nNo"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    vote(app, GOOD["slug"], "yes", times=5)
+    edit = f"/admin/polls/{GOOD['slug']}/edit"
+    reworded = {**data, "choices": "Maybe later\nNo"}
+
+    preview = admin_client.post(edit, data={**reworded, "preview": "Preview"}).get_data(as_text=True)
+    assert "<strong>reworded</strong> from “Yes”: its 5 votes will count for this label" in preview
+
+    refused = admin_client.post(edit, data=reworded)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert error_beside(page, "choices", "Line 1 ('Maybe later') stands where 'Yes' stood and would take its 5 votes.")
+    assert "Maybe later\nNo</textarea>" in page
+    assert [(c.label, c.vote_count) for c in stored(app, GOOD["slug"]).choices] == [("Yes", 5), ("No", 0)]
+
+    confirmed = admin_client.post(edit, data={**reworded, "rewording_confirmed": "y"})
+    assert confirmed.status_code == 302
+    assert [(c.key, c.label, c.vote_count) for c in stored(app, GOOD["slug"]).choices] == [
+        ("yes", "Maybe later", 5),
+        ("no", "No", 0),
+    ]
+
+
+def test_a_choice_without_votes_is_reworded_without_a_confirmation(app, admin_client, debate_poll):
+    data = {**GOOD, "choices": "Yes\nNo"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    edited = {**data, "choices": "Maybe later\nNo"}
+    assert admin_client.post(f"/admin/polls/{GOOD['slug']}/edit", data=edited).status_code == 302
 
 
 def test_slugify_keeps_to_the_rules():
