@@ -39,6 +39,7 @@ from ..services.polls import (
     PollError,
     choices_problem,
     default_side_heading,
+    has_votes,
     local_time,
     plan_choices,
     sides_problems,
@@ -246,11 +247,12 @@ class PollForm(FlaskForm):
         self.opens_at.label.text = f"Opens ({zone.key})"
         self.closes_at.label.text = f"Closes ({zone.key}, optional)"
         self.opens_at.description = self.closes_at.description = f"In {zone.key} time; kept in UTC."
-        self.slug.description = (
-            "The poll's link: changing it breaks links already shared."
-            if poll
-            else "Leave it empty to make it from the title."
-        )
+        if poll is None:
+            self.slug.description = "Leave it empty to make it from the title."
+        elif has_votes(poll):
+            self.slug.description = "Fixed: the poll has votes, and articles and readers link to this address."
+        else:
+            self.slug.description = "The poll's link: fixed once the first vote is in."
         self.form_errors: list[str] = []
         self.side_errors: list[str] = []
         self.time_notes: list[str] = []
@@ -334,7 +336,7 @@ class PollForm(FlaskForm):
             raise ValidationError("Please give the poll an address.")
         if not re.fullmatch(SLUG_PATTERN, typed):
             raise ValidationError("Use lower-case letters, digits and single dashes, like my-poll-2026.")
-        problem = slug_problem(typed, self.poll.id if self.poll else None)
+        problem = slug_problem(typed, self.poll)
         if problem:
             raise ValidationError(problem)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Choice, Poll
+from ..models import Choice, Poll, Vote
 from ..vocabulary import NEUTRAL
 from . import audit, stance_heads
 
@@ -147,12 +147,25 @@ def slug_from_title(title: str) -> str:
     return _numbered(slugify(title, SLUG_MAX_LENGTH) or FALLBACK_SLUG, taken, SLUG_MAX_LENGTH)
 
 
-def slug_problem(slug: str, poll_id: int | None) -> str | None:
-    """Why ``slug`` cannot be this poll's address, or None."""
+def slug_problem(slug: str, poll: Poll | None) -> str | None:
+    """Why ``slug`` cannot be this poll's address (``poll`` None: a new poll's), or None.
+
+    A poll that has votes keeps its address: by then it is embedded in articles and shared, and every
+    old link would answer 404."""
+    if poll is not None and slug != poll.slug and has_votes(poll):
+        return (
+            f"This poll has votes, so its address stays /polls/{poll.slug}: articles embed it and readers "
+            "have shared it, and every old link would break."
+        )
     existing = poll_by_slug(slug)
-    if existing is not None and existing.id != poll_id:
+    if existing is not None and (poll is None or existing.id != poll.id):
         return f"Another poll already lives at /polls/{slug}."
     return None
+
+
+def has_votes(poll: Poll) -> bool:
+    """Whether any vote was ever stored for ``poll`` (voided ones too: their links were shared)."""
+    return db.session.execute(db.select(Vote.id).filter_by(poll_id=poll.id).limit(1)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -421,8 +434,8 @@ def _check_schedule(opens_at: datetime, closes_at: datetime | None) -> None:
         raise PollError("The closing time must be after the opening time.", field="closes_at")
 
 
-def _check_slug_free(slug: str, poll_id: int | None) -> None:
-    problem = slug_problem(slug, poll_id)
+def _check_slug_free(slug: str, poll: Poll | None) -> None:
+    problem = slug_problem(slug, poll)
     if problem:
         raise PollError(problem, field="slug")
 
@@ -460,7 +473,7 @@ def edit_poll(
 
     ``sides`` maps choice keys to "" (a side of its own), "neutral" or another choice's key (audited as
     poll.map_sides, as on the stance page); ``headings`` gives the debate column headings by key."""
-    _check_slug_free(fields["slug"], poll.id)
+    _check_slug_free(fields["slug"], poll)
     _check_schedule(fields["opens_at"], fields.get("closes_at"))
     before = _snapshot(poll)
     for name, value in fields.items():

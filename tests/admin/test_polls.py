@@ -426,6 +426,32 @@ def test_an_empty_address_on_an_existing_poll_is_refused(app, admin_client, deba
     assert stored(app, debate_poll) is not None
 
 
+def test_a_poll_with_votes_keeps_its_address_and_the_editor_says_so(app, admin_client, client, debate_poll):
+    """#27 item 11: changing the address of a voted poll broke every embed and shared link."""
+    vote(app, debate_poll, "military")
+    edit = f"/admin/polls/{debate_poll}/edit"
+    assert "Fixed: the poll has votes" in admin_client.get(edit).get_data(as_text=True)
+    response = admin_client.post(edit, data={**GOOD, "slug": "a-new-address"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_beside(page, "slug", f"This poll has votes, so its address stays /polls/{debate_poll}")
+    assert 'value="a-new-address"' in page
+    assert stored(app, "a-new-address") is None
+    assert client.get(f"/polls/{debate_poll}/embed").status_code == 200
+    # Everything else still saves under the same address.
+    same_choices = "A stronger military response\nDiplomatic engagement\nUndecided"
+    retitled = {**GOOD, "slug": debate_poll, "title": "Retitled", "choices": same_choices}
+    assert admin_client.post(edit, data=retitled).status_code == 302
+    assert stored(app, debate_poll).title == "Retitled"
+
+
+def test_a_poll_without_votes_may_still_move(app, admin_client, debate_poll):
+    page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
+    assert "fixed once the first vote is in" in page
+    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data={**GOOD, "slug": "moved"}).status_code == 302
+    assert stored(app, "moved") is not None and stored(app, debate_poll) is None
+
+
 def test_the_new_poll_page_loads_the_editor_script_and_no_inline_code(admin_client):
     page = admin_client.get("/admin/polls/new").get_data(as_text=True)
     assert '<script src="/static/js/poll-editor.js" defer></script>' in page
