@@ -141,6 +141,10 @@ class Config:
         self.TASK_QUEUE_URL = environ.get("TASK_QUEUE_URL", "")
         # Lets several deployments (or test runs) share one Redis without sharing a queue.
         self.TASK_QUEUE_NAME = environ.get("TASK_QUEUE_NAME", "debate-poll-tagging")
+        # A tagging task that fails (the database dropped, say) runs again this many times, this many
+        # seconds apart (doubling each time); the worker's sweep catches whatever still slips through.
+        self.TAGGING_RETRIES = env_int(environ, "TAGGING_RETRIES", 5, minimum=0)
+        self.TAGGING_RETRY_DELAY = env_int(environ, "TAGGING_RETRY_DELAY", 5, minimum=0)
         # The newsroom's time zone: admin pages show and take times in it; the database keeps UTC.
         self.TIMEZONE = time_zone_name(environ)
 

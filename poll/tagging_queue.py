@@ -6,13 +6,18 @@ is handed to a huey queue (SQLite in the instance folder by default, Redis
 with ``TASK_QUEUE_URL=redis://…``) once the transaction commits. ``flask
 tagger work`` runs the consumer. Nothing is lost when it is down: the
 queue's storage keeps the ids, and on start the worker also sweeps every
-comment still untagged, so a lost queue file loses no tagging either.
+comment still untagged, so a lost queue file loses no tagging either. While
+it runs, a failed task is retried (``TAGGING_RETRIES``, backing off from
+``TAGGING_RETRY_DELAY`` seconds) and every ``SWEEP_EVERY_MINUTES`` it queues
+again whatever has waited longer than ``SWEEP_AFTER`` (a web worker killed
+between its commit and the hand-over, a task out of retries).
 
 ``TAGGING=inline`` tags in the request instead (the tests, and a single
 small deployment that would rather not run a worker).
 """
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -29,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 TAGGING_QUEUE = "queue"
 SWEEP_BATCH = 64
+SWEEP_EVERY_MINUTES = 2
+# A comment younger than this is most likely still in the queue: sweeping it would tag it twice.
+SWEEP_AFTER = timedelta(minutes=2)
 
 
 def queue_for(app: Flask):
@@ -50,14 +58,26 @@ def init_tagging_queue(app: Flask) -> None:
         raise ValueError(f"TAGGING must be {TAGGING_INLINE!r} or {TAGGING_QUEUE!r}, not {mode!r}")
     if mode == TAGGING_INLINE:
         return
-    huey = queue_for(app)
+    from huey import crontab
 
-    @huey.task(name="tag_comments")
+    huey = queue_for(app)
+    retries = {
+        "retries": app.config.get("TAGGING_RETRIES", 5),
+        "retry_delay": app.config.get("TAGGING_RETRY_DELAY", 5),
+        "retry_backoff": 2,
+    }
+
+    @huey.task(name="tag_comments", **retries)
     def tag_comments(comment_ids: list[int]) -> int:
         with app.app_context():
             done = tag_stored_comments(comment_ids)
             db.session.commit()
             return done
+
+    @huey.periodic_task(crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), name="sweep_untagged")
+    def sweep_task() -> int:
+        with app.app_context():
+            return sweep_untagged(stored_before=utcnow() - SWEEP_AFTER)
 
     @huey.task(name="train_poll_head")
     def train_poll_head_task(poll_id: int) -> str:
@@ -69,6 +89,7 @@ def init_tagging_queue(app: Flask) -> None:
 
     app.extensions["tagging_queue"] = (huey, tag_comments)
     app.extensions["training_task"] = train_poll_head_task
+    app.extensions["sweep_task"] = sweep_task
 
 
 def tagging_queue():
@@ -107,10 +128,11 @@ def queue_training(poll) -> bool:
     return True
 
 
-def sweep_untagged() -> int:
-    """Queue every comment still waiting for its tags; returns how many."""
+def sweep_untagged(stored_before=None) -> int:
+    """Queue every comment still waiting for its tags (stored before ``stored_before``, if given);
+    returns how many."""
     _, tag_comments = tagging_queue()
-    ids = untagged_comment_ids()
+    ids = untagged_comment_ids(stored_before)
     for start in range(0, len(ids), SWEEP_BATCH):
         tag_comments(ids[start : start + SWEEP_BATCH])
     return len(ids)

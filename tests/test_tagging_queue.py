@@ -133,6 +133,59 @@ def test_comments_whose_tasks_were_lost_are_swept_up_when_the_worker_starts(sqli
     assert [comment.tagger_version for comment in stored(app)] == [TAGGER_VERSION]
 
 
+def test_a_task_that_meets_a_dropped_database_runs_again(tmp_path, database_url, monkeypatch):
+    """#27 item 10: a database drop during a task left the comment "tagging…" until a restart."""
+    import poll.tagging_queue
+    from sqlalchemy.exc import OperationalError
+
+    app = queued_app(database_url, TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}", TAGGING_RETRY_DELAY=0)
+    real = poll.tagging_queue.tag_stored_comments
+    calls = []
+
+    def dropped_once(comment_ids):
+        calls.append(comment_ids)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+        return real(comment_ids)
+
+    monkeypatch.setattr(poll.tagging_queue, "tag_stored_comments", dropped_once)
+    try:
+        post_through_the_page(app, make_poll_in, UNCIVIL)
+        assert run_pending_tasks(app) == 2  # the failed run, then its retry
+        assert len(calls) == 2
+        [tagged] = stored(app)
+        assert tagged.tagger_version == TAGGER_VERSION and tagged.uncivil
+    finally:
+        drop_tables(app)
+
+
+def test_the_running_worker_sweeps_comments_that_never_reached_the_queue(sqlite_queue_app):
+    """A web worker killed between its commit and the hand-over: the worker finds the comment on its
+    periodic sweep, without a restart, and leaves comments still young enough to be in the queue."""
+    from datetime import timedelta
+
+    from poll.db_types import utcnow
+    from poll.tagging_queue import SWEEP_AFTER, SWEEP_EVERY_MINUTES
+
+    app = sqlite_queue_app
+    huey, _ = app.extensions["tagging_queue"]
+    sweep = app.extensions["sweep_task"]
+    assert sweep.task_class in [type(task) for task in huey.read_periodic(utcnow().replace(minute=0))]
+    assert SWEEP_EVERY_MINUTES <= SWEEP_AFTER.total_seconds() / 60
+
+    post_through_the_page(app, make_poll_in, "Lost on the way.")
+    huey.flush()  # never handed over
+    assert sweep.call_local() == 0  # young: perhaps still on its way
+    with app.app_context():
+        comment = db.session.execute(db.select(Comment)).scalar_one()
+        comment.created_at = utcnow() - SWEEP_AFTER - timedelta(seconds=1)
+        db.session.commit()
+    assert sweep.call_local() == 1
+    run_pending_tasks(app)
+    assert [comment.tagger_version for comment in stored(app)] == [TAGGER_VERSION]
+    assert sweep.call_local() == 0
+
+
 def test_the_queue_runs_on_redis(database_url):
     url = "redis://127.0.0.1:6379/0"
     try:

@@ -171,12 +171,12 @@ def post_comment(
     return comment
 
 
-def untagged_comment_ids() -> list[int]:
-    return list(
-        db.session.execute(
-            db.select(Comment.id).where(Comment.tagger_version == PENDING_TAGS).order_by(Comment.id)
-        ).scalars()
-    )
+def untagged_comment_ids(stored_before: datetime | None = None) -> list[int]:
+    """Comments still waiting for their tags (only those stored before ``stored_before``, if given)."""
+    query = db.select(Comment.id).where(Comment.tagger_version == PENDING_TAGS)
+    if stored_before is not None:
+        query = query.where(Comment.created_at < stored_before)
+    return list(db.session.execute(query.order_by(Comment.id)).scalars())
 
 
 def tag_stored_comments(comment_ids: list[int]) -> int:
