@@ -3,8 +3,8 @@
 stance/stance.csv: ``text,stance,source,split``; rows restate real public
 arguments, ``source`` is where each was argued, and ``split`` was assigned by
 source (no address in two splits) before anything was trained.
-stance/stance_round3.csv: more training rows (train and dev only), with the
-error class each was written for and its writer.
+stance/stance_round3.csv and stance_round4.csv: more training rows (train and
+dev only), with the error class each was written for and its writer.
 stance/holdout_2.csv: a second frozen test split, by writers of no training row.
 incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
 (training) and holdout_2.csv (test, another writer) beside it.
@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
 STANCE_MORE_FILE = DATA_DIR / "stance" / "stance_round3.csv"
+STANCE_ROUND4_FILE = DATA_DIR / "stance" / "stance_round4.csv"
+# Every English stance file a head is fitted on (train and dev rows).
+STANCE_ARGUMENT_FILES = (STANCE_FILE, STANCE_MORE_FILE, STANCE_ROUND4_FILE)
 STANCE_HOLDOUT_FILE = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"

@@ -28,9 +28,9 @@ from .datasets import (
     INCIVILITY_MORE_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
+    STANCE_ARGUMENT_FILES,
     STANCE_FILE,
     STANCE_HOLDOUT_FILE,
-    STANCE_MORE_FILE,
     fitting_rows,
     off_topic_civil_texts,
     rows_of,
@@ -83,9 +83,9 @@ def _texts(rows: list[dict]) -> list[str]:
 
 
 def train_stance() -> LinearHead:
-    stance_files = (STANCE_FILE, STANCE_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
+    stance_files = (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE)
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
-    dev = fitting_rows((STANCE_FILE, STANCE_MORE_FILE), ("dev",), HELD_OUT_STANCE)
+    dev = fitting_rows(STANCE_ARGUMENT_FILES, ("dev",), HELD_OUT_STANCE)
     train_x, dev_x = embed(_texts(train)), embed(_texts(dev))
     train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
     dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
@@ -98,7 +98,7 @@ def train_stance() -> LinearHead:
     out_of_fold = metrics.softmax(logits / temperature)
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
     weights, bias = fit_linear(features, targets, strength)
-    head = LinearHead("stance-nk-e5-2", STANCE_LABELS, weights, bias, temperature)
+    head = LinearHead("stance-nk-e5-3", STANCE_LABELS, weights, bias, temperature)
     head.card = {
         "task": "stance of a comment on the North Korea poll (and parallel conflicts)",
         "trained": date.today().isoformat(),
@@ -147,7 +147,7 @@ def train_incivility() -> LinearHead:
     rows, out of fold."""
     incivility_files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
-    arguments = fitting_rows((STANCE_FILE, STANCE_MORE_FILE), ("train", "dev"), HELD_OUT_STANCE)
+    arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts()
     features = embed(_texts(written) + _texts(arguments) + off_topic)
     targets = np.array([int(row["uncivil"]) for row in written] + [0] * (len(arguments) + len(off_topic)))
@@ -179,7 +179,7 @@ def train_incivility() -> LinearHead:
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-4", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead("incivility-e5-5", INCIVILITY_LABELS, coef, bias, temperature, threshold)
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),

@@ -73,3 +73,25 @@ def test_source_key_folds_spellings_of_one_page():
     assert source_key("https://www.Example.com/a/b/") == source_key("http://example.com/a/b")
     assert source_key("https://example.com/a/amp?amp=1") == source_key("https://example.com/a")
     assert source_key("https://example.com/item?id=1") != source_key("https://example.com/item?id=2")
+
+
+def test_training_rounds_hold_no_test_row_and_no_test_page():
+    """Rounds three and four are training data only, written from pages no test split used."""
+    from poll.tagging.datasets import MULTILINGUAL_FILE, STANCE_ARGUMENT_FILES
+
+    tested = {source_key(row["source"]) for row in rows_of(STANCE_FILE, "test")}
+    tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_2)}
+    tested |= {source_key(row["source"]) for row in read_csv(MULTILINGUAL_FILE)}
+    test_texts = {row["text"].casefold() for row in rows_of(STANCE_FILE, "test") + read_csv(STANCE_HOLDOUT_2)}
+    for path in STANCE_ARGUMENT_FILES[1:]:
+        rows = read_csv(path)
+        assert {row["split"] for row in rows} <= {"train", "dev"}, path.name
+        assert not {source_key(row["source"]) for row in rows} & tested, path.name
+        assert not {row["text"].casefold() for row in rows} & test_texts, path.name
+        assert all(row["source"].startswith("http") and 70 <= len(row["text"]) <= 220 for row in rows), path.name
+
+
+def test_the_stance_corpus_reaches_four_thousand_english_rows():
+    from poll.tagging.datasets import STANCE_ARGUMENT_FILES
+
+    assert sum(len(read_csv(path)) for path in STANCE_ARGUMENT_FILES) >= 4000
