@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 
-.PHONY: train install install-dev browser-tools bench-tools migrate seed run serve test lint bench load security
+.PHONY: train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
 
 ## Two installs, each with its own stamp, so that each is redone only when its own files change:
 ##   install      what the app needs to run (requirements.txt and the encoder's weights): run, serve,
@@ -64,12 +64,17 @@ serve: seed
 	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers $(SERVE_WORKERS) --bind 127.0.0.1:$(PORT) wsgi:app
 
-test: install-dev browser-tools
+test: install-dev browser-tools test-tools
 	$(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
+
+## nginx, whose shipped server block the suite checks, from Debian's packages when missing (needs root)
+test-tools:
+	@command -v nginx >/dev/null 2>&1 || PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 ## wrk and the sqlite3 command-line tool, from Debian's packages when missing (needs root)
 bench-tools:
@@ -82,6 +87,8 @@ bench-tools:
 
 ## Every benchmark, ratios against a baseline in the same run (integrity and scale_out need PostgreSQL and Redis)
 bench: install bench-tools
+	$(PIP) -r requirements-bench.txt
+	$(BIN)/python -m bench.versus_django
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag
 	$(BIN)/python -m bench.export

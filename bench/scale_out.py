@@ -2,8 +2,7 @@
 
     python -m bench.scale_out
 
-Each deployment runs under the project's gunicorn.conf.py (gthread workers, 8
-threads each), with the rate-limit counts in Redis, on a fresh database migrated
+Each deployment runs under the project's gunicorn.conf.py (gevent workers), with the rate-limit counts in Redis, on a fresh database migrated
 and seeded as `make run` does it:
 
 - SQLite, one app server with 4 workers;
@@ -88,7 +87,6 @@ def server_env(database_url: str, secret_key: str) -> dict[str, str]:
         **LIFTED_VOTE_LIMITS,
         # Plain HTTP on loopback, whatever the shell says (HTTPS=1 would redirect every vote).
         "HTTPS": "0",
-        "GUNICORN_THREADS": "8",
     }
 
 

@@ -250,7 +250,9 @@ class PollForm(FlaskForm):
         if poll is None:
             self.slug.description = "Leave it empty to make it from the title."
         elif has_votes(poll):
-            self.slug.description = "Fixed: the poll has votes, and articles and readers link to this address."
+            self.slug.description = (
+                "Fixed: the poll has votes, and articles and readers link to this address."
+            )
         else:
             self.slug.description = "The poll's link: fixed once the first vote is in."
         self.form_errors: list[str] = []

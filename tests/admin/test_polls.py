@@ -362,7 +362,9 @@ def test_a_voted_choice_reworded_in_its_place_needs_a_confirmation(app, admin_cl
     refused = admin_client.post(edit, data=reworded)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert error_beside(page, "choices", "Line 1 ('Maybe later') stands where 'Yes' stood and would take its 5 votes.")
+    assert error_beside(
+        page, "choices", "Line 1 ('Maybe later') stands where 'Yes' stood and would take its 5 votes."
+    )
     assert "Maybe later\nNo</textarea>" in page
     assert [(c.label, c.vote_count) for c in stored(app, GOOD["slug"]).choices] == [("Yes", 5), ("No", 0)]
 
@@ -448,7 +450,10 @@ def test_a_poll_with_votes_keeps_its_address_and_the_editor_says_so(app, admin_c
 def test_a_poll_without_votes_may_still_move(app, admin_client, debate_poll):
     page = admin_client.get(f"/admin/polls/{debate_poll}/edit").get_data(as_text=True)
     assert "fixed once the first vote is in" in page
-    assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data={**GOOD, "slug": "moved"}).status_code == 302
+    assert (
+        admin_client.post(f"/admin/polls/{debate_poll}/edit", data={**GOOD, "slug": "moved"}).status_code
+        == 302
+    )
     assert stored(app, "moved") is not None and stored(app, debate_poll) is None
 
 

@@ -88,7 +88,9 @@ def test_training_rounds_hold_no_test_row_and_no_test_page():
         assert {row["split"] for row in rows} <= {"train", "dev"}, path.name
         assert not {source_key(row["source"]) for row in rows} & tested, path.name
         assert not {row["text"].casefold() for row in rows} & test_texts, path.name
-        assert all(row["source"].startswith("http") and 70 <= len(row["text"]) <= 220 for row in rows), path.name
+        assert all(row["source"].startswith("http") and 70 <= len(row["text"]) <= 220 for row in rows), (
+            path.name
+        )
 
 
 def test_the_stance_corpus_reaches_four_thousand_english_rows():
