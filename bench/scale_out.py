@@ -2,8 +2,8 @@
 
     python -m bench.scale_out
 
-Each deployment runs under the project's gunicorn.conf.py (gevent workers), with the rate-limit counts in Redis, on a fresh database migrated
-and seeded as `make run` does it:
+Each deployment runs under the project's gunicorn.conf.py (gevent workers), with
+the rate-limit counts in Redis, on a fresh database migrated and seeded as `make run` does it:
 
 - SQLite, one app server with 4 workers;
 - PostgreSQL, one app server with 4 workers;
