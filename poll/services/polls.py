@@ -204,6 +204,10 @@ def _same_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+def _is_same_label(old: str, new: str) -> bool:
+    return _same_label(old) == _same_label(new)
+
+
 # How alike two words must be (difflib's ratio) for one to be a typo of the other: "Diplomcay" /
 # "Diplomacy" is 0.89, "Colour" / "Color" 0.91. Short words must match exactly ("No" / "Now").
 TYPO_RATIO = 0.75
@@ -248,19 +252,13 @@ def plan_choices(labels: Sequence[str], stored: Sequence[Choice] = ()) -> Choice
     mean another answer (and the new row would meet the old one in the same flush)."""
     kept: list[Choice | None] = [None] * len(labels)
     unmatched = list(stored)
-    for line, label in enumerate(labels):
-        match = next(
-            (choice for choice in unmatched if _same_label(choice.label) == _same_label(label)), None
-        )
-        if match is not None:
-            kept[line] = match
-            unmatched.remove(match)
-    for line, label in enumerate(labels):
-        if kept[line] is None:
-            match = next((choice for choice in unmatched if is_small_edit(choice.label, label)), None)
-            if match is not None:
-                kept[line] = match
-                unmatched.remove(match)
+    for matches in (_is_same_label, is_small_edit):  # the same label first, then a small edit of it
+        for line, label in enumerate(labels):
+            if kept[line] is None:
+                match = next((choice for choice in unmatched if matches(choice.label, label)), None)
+                if match is not None:
+                    kept[line] = match
+                    unmatched.remove(match)
     for line in range(len(labels)):
         if kept[line] is None and line < len(stored) and stored[line] in unmatched:
             kept[line] = stored[line]
