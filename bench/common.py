@@ -234,6 +234,11 @@ def run_wrk(
     )
 
 
+def fastest(runs) -> LoadResult:
+    """The run with the most requests per second: benchmarks keep the best of their trials."""
+    return max(runs, key=lambda run: run.requests_per_second)
+
+
 def report_row(name: str, result: LoadResult, baseline: LoadResult, target: float | None = None) -> str:
     ratio = result.requests_per_second / baseline.requests_per_second
     verdict = "" if target is None else ("  ok" if ratio >= target else f"  BELOW target {target:.2f}x")

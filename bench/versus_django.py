@@ -25,7 +25,17 @@ from pathlib import Path
 from poll import create_app
 from poll.services.polls import DEBATE_POLL_SLUG
 
-from .common import BIN, LIFTED_VOTE_LIMITS, PLAIN_GUNICORN, ROOT, AppServer, LoadResult, bench_setup, run_wrk
+from .common import (
+    BIN,
+    LIFTED_VOTE_LIMITS,
+    PLAIN_GUNICORN,
+    ROOT,
+    AppServer,
+    LoadResult,
+    bench_setup,
+    fastest,
+    run_wrk,
+)
 from .http_load import CONNECTIONS, SECONDS, TRIALS, VOTE_SCRIPT, mint_voters
 from .load_harness import REDIS_URL
 
@@ -139,13 +149,11 @@ def main() -> None:
             "DJANGO_VOTE_PATH": f"/polls/{question}/vote/",
         }
         run_wrk(django_url + f"/polls/{question}/", 2, CONNECTIONS)
-        django_votes = max(
-            (run_wrk(django_url, SECONDS, CONNECTIONS, django_script, django_vars) for _ in range(TRIALS)),
-            key=lambda run: run.requests_per_second,
+        django_votes = fastest(
+            run_wrk(django_url, SECONDS, CONNECTIONS, django_script, django_vars) for _ in range(TRIALS)
         )
-        django_page = max(
-            (run_wrk(django_url + f"/polls/{question}/", SECONDS, CONNECTIONS) for _ in range(TRIALS)),
-            key=lambda run: run.requests_per_second,
+        django_page = fastest(
+            run_wrk(django_url + f"/polls/{question}/", SECONDS, CONNECTIONS) for _ in range(TRIALS)
         )
     finally:
         django.stop()
@@ -167,13 +175,9 @@ def main() -> None:
                 }
                 next_voter += VOTERS_PER_RUN
                 votes.append(run_wrk(base_url, SECONDS, CONNECTIONS, vote_script, voter_slice))
-            best_votes = max(votes, key=lambda run: run.requests_per_second)
-            page = max(
-                (
-                    run_wrk(base_url + f"/polls/{DEBATE_POLL_SLUG}", SECONDS, CONNECTIONS)
-                    for _ in range(TRIALS)
-                ),
-                key=lambda run: run.requests_per_second,
+            best_votes = fastest(votes)
+            page = fastest(
+                run_wrk(base_url + f"/polls/{DEBATE_POLL_SLUG}", SECONDS, CONNECTIONS) for _ in range(TRIALS)
             )
         finally:
             server.stop()
