@@ -5,20 +5,20 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, api, embed, public
-from .cli import Commands, register_commands
-from .config import Config, engine_options, instance_secret_key, load_served_settings
-from .errors import register_error_handlers
-from .extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
-from .frame_cookies import FrameAwareSessions
-from .page_cache import init_page_cache
-from .request_checks import reject_unreadable_input
-from .row_ids import RowIdConverter
-from .security import init_security, trust_proxies
-from .services.audit import register_audit_guard
-from .tagging_queue import init_tagging_queue
-from .template_filters import register_template_filters
-from .voter import set_voter_cookie
+from poll import admin, api, embed, public
+from poll.cli import Commands, register_commands
+from poll.config import Config, engine_options, instance_secret_key, load_served_settings
+from poll.errors import register_error_handlers
+from poll.extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
+from poll.frame_cookies import FrameAwareSessions
+from poll.page_cache import init_page_cache
+from poll.request_checks import reject_unreadable_input
+from poll.row_ids import RowIdConverter
+from poll.security import init_security, trust_proxies
+from poll.services.audit import register_audit_guard
+from poll.tagging_queue import init_tagging_queue
+from poll.template_filters import register_template_filters
+from poll.voter import set_voter_cookie
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,12 +12,12 @@ import hashlib
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from .db_types import utcnow
-from .extensions import csrf, limiter, talisman
-from .security import API_VIEW_OPTIONS
-from .services.voting import ResultsSnapshot
-from .view_helpers import snapshot_or_404
-from .voter import current_voter_id
+from poll.db_types import utcnow
+from poll.extensions import csrf, limiter, talisman
+from poll.security import API_VIEW_OPTIONS
+from poll.services.voting import ResultsSnapshot
+from poll.view_helpers import snapshot_or_404
+from poll.voter import current_voter_id
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)

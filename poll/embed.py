@@ -14,25 +14,17 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
-from .errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error
-from .extensions import talisman
-from .forms import VoteForm
-from .frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path
-from .page_cache import can_be_shared, shared_page
-from .security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
-from .services.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
-from .services.polls import poll_by_slug
-from .services.voting import ResultsSnapshot, results_snapshot
-from .view_helpers import (
-    NEW_VOTERS_REFUSED,
-    NO_SUCH_POLL,
-    PollPage,
-    poll_page_of,
-    snapshot_or_404,
-    submit_vote,
-    vote_limits,
-)
-from .voter import current_voter_id
+from poll.errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error
+from poll.extensions import talisman
+from poll.forms import VoteForm
+from poll.frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path
+from poll.page_cache import can_be_shared, shared_page
+from poll.security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
+from poll.services.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
+from poll.services.polls import poll_by_slug
+from poll.services.voting import ResultsSnapshot, results_snapshot
+from poll.view_helpers import NEW_VOTERS_REFUSED, NO_SUCH_POLL, PollPage, poll_page_of, snapshot_or_404, submit_vote, vote_limits
+from poll.voter import current_voter_id
 
 bp = Blueprint("embed", __name__)
 

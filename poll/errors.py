@@ -6,7 +6,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from .extensions import db
+from poll.extensions import db
 
 FRIENDLY_DESCRIPTIONS = {
     400: "The request could not be understood. Please go back and try again.",

@@ -12,20 +12,13 @@ from itertools import chain
 
 from sqlalchemy import func, select
 
-from .csv_lines import (
-    VOTE_LINE_COLUMNS,
-    choice_cells,
-    csv_chunks,
-    defused,
-    header_line,
-    vote_lines,
-)
-from .db_types import utc_text
-from .driver_sql import fetch_batches
-from .extensions import db
-from .models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
-from .pseudonyms import poll_pseudonyms
-from .services.voting import whole_percentages
+from poll.csv_lines import VOTE_LINE_COLUMNS, choice_cells, csv_chunks, defused, header_line, vote_lines
+from poll.db_types import utc_text
+from poll.driver_sql import fetch_batches
+from poll.extensions import db
+from poll.models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
+from poll.pseudonyms import poll_pseudonyms
+from poll.services.voting import whole_percentages
 
 KINDS = ("votes", "comments", "tallies", "audit")
 BATCH_ROWS = 2000

@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from .models import Poll
-from .services.voting import Ballot
-from .text_rules import bidi_control_problem, format_character_problem, has_visible_character
+from poll.models import Poll
+from poll.services.voting import Ballot
+from poll.text_rules import bidi_control_problem, format_character_problem, has_visible_character
 
 COMMENT_MAX_LENGTH = 2000
 DISPLAY_NAME_MAX_LENGTH = 50

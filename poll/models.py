@@ -21,9 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from .db_types import UTCDateTime, utcnow
-from .extensions import db
-from .vocabulary import UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
+from poll.db_types import UTCDateTime, utcnow
+from poll.extensions import db
+from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
 
 RESULTS_ALWAYS = "always"
 RESULTS_AFTER_VOTE = "after_vote"

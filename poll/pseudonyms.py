@@ -13,9 +13,9 @@ from sqlalchemy import Engine, create_engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 
-from .db_types import utcnow
-from .extensions import db
-from .models import AddressKey
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import AddressKey
 
 VOTER = "voter"
 ADDRESS = "ip"

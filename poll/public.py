@@ -9,46 +9,23 @@ from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
-from .dates import format_moment
-from .db_types import utcnow
-from .errors import handle_csrf_error, handle_http_error, render_error
-from .extensions import db, limiter
-from .forms import AppealForm, CommentForm, VoteForm
-from .models import COMMENT_APPROVED, Poll
-from .page_cache import can_be_shared, shared_page
-from .pseudonyms import ip_hash
-from .row_ids import row_id
-from .services.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
-from .services.comments import post_comment, require_open_debate
-from .services.debate import (
-    MAX_SHOWN,
-    SORTS,
-    DebateRequestError,
-    debate_split,
-    debate_view,
-    parse_shown,
-    parse_sort,
-    published_comment,
-    relative_time,
-    reply_parent,
-    thread_of,
-    toggle_mark,
-    voted_in,
-)
-from .services.mutes import active_mute
-from .services.polls import featured_slug, poll_by_slug
-from .services.voting import ResultsSnapshot
-from .view_helpers import (
-    NEW_VOTERS_REFUSED,
-    PollPage,
-    poll_or_404,
-    poll_page_of,
-    refused_while_closed,
-    snapshot_or_404,
-    submit_vote,
-    vote_limits,
-)
-from .voter import current_voter_id, ensure_voter_id
+from poll.dates import format_moment
+from poll.db_types import utcnow
+from poll.errors import handle_csrf_error, handle_http_error, render_error
+from poll.extensions import db, limiter
+from poll.forms import AppealForm, CommentForm, VoteForm
+from poll.models import COMMENT_APPROVED, Poll
+from poll.page_cache import can_be_shared, shared_page
+from poll.pseudonyms import ip_hash
+from poll.row_ids import row_id
+from poll.services.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
+from poll.services.comments import post_comment, require_open_debate
+from poll.services.debate import MAX_SHOWN, SORTS, DebateRequestError, debate_split, debate_view, parse_shown, parse_sort, published_comment, relative_time, reply_parent, thread_of, toggle_mark, voted_in
+from poll.services.mutes import active_mute
+from poll.services.polls import featured_slug, poll_by_slug
+from poll.services.voting import ResultsSnapshot
+from poll.view_helpers import NEW_VOTERS_REFUSED, PollPage, poll_or_404, poll_page_of, refused_while_closed, snapshot_or_404, submit_vote, vote_limits
+from poll.voter import current_voter_id, ensure_voter_id
 
 bp = Blueprint("public", __name__)
 

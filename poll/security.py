@@ -10,8 +10,8 @@ from flask import Config as FlaskConfig
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_served_settings
-from .extensions import talisman
+from poll.config import load_served_settings
+from poll.extensions import talisman
 
 
 def content_security_policy(frame_ancestors: list[str]) -> dict:

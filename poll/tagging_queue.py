@@ -24,11 +24,11 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .db_types import utcnow
-from .extensions import db
-from .models import PENDING_TAGS, Poll
-from .services.comments import COMMENTS_TO_TAG, TAGGING_INLINE, tag_stored_comments, untagged_comment_ids
-from .services.stance_heads import check_trainable, train_poll_head
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import PENDING_TAGS, Poll
+from poll.services.comments import COMMENTS_TO_TAG, TAGGING_INLINE, tag_stored_comments, untagged_comment_ids
+from poll.services.stance_heads import check_trainable, train_poll_head
 
 logger = logging.getLogger(__name__)
 

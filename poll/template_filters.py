@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from wtforms.validators import Length
 
-from .admin.forms import ModerationForm
-from .dates import format_moment
-from .forms import AppealForm, CommentForm
+from poll.admin.forms import ModerationForm
+from poll.dates import format_moment
+from poll.forms import AppealForm, CommentForm
 
 
 def when(value, style: str = "long", local: bool = False) -> str:

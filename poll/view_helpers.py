@@ -10,25 +10,15 @@ from typing import NamedTuple
 from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
-from .db_types import utcnow
-from .extensions import db, limiter
-from .forms import VoteForm
-from .models import Poll
-from .pseudonyms import ip_hash
-from .services.comments import CommentsClosedError
-from .services.polls import poll_by_slug
-from .services.voting import (
-    Ballot,
-    PollClosedError,
-    ResultsSnapshot,
-    Tally,
-    VoteOutcome,
-    ballot,
-    cast_vote,
-    require_open_for_votes,
-    results_snapshot,
-)
-from .voter import current_voter_id, ensure_voter_id
+from poll.db_types import utcnow
+from poll.extensions import db, limiter
+from poll.forms import VoteForm
+from poll.models import Poll
+from poll.pseudonyms import ip_hash
+from poll.services.comments import CommentsClosedError
+from poll.services.polls import poll_by_slug
+from poll.services.voting import Ballot, PollClosedError, ResultsSnapshot, Tally, VoteOutcome, ballot, cast_vote, require_open_for_votes, results_snapshot
+from poll.voter import current_voter_id, ensure_voter_id
 
 NO_SUCH_POLL = "There is no poll at this address. It may have been removed."
 

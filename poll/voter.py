@@ -15,9 +15,9 @@ from functools import lru_cache
 from flask import Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .frame_cookies import VOTER_COOKIE as VOTER_COOKIE  # re-exported: the full site's cookie
-from .frame_cookies import voter_cookie_attributes, voter_cookie_name
-from .pseudonyms import voter_id_for
+from poll.frame_cookies import VOTER_COOKIE as VOTER_COOKIE  # re-exported: the full site's cookie
+from poll.frame_cookies import voter_cookie_attributes, voter_cookie_name
+from poll.pseudonyms import voter_id_for
 
 TOKEN_LENGTH = 32
 _SALT = "debate-poll.voter-id"

@@ -1,18 +1,7 @@
 """Admin pages under /admin: moderation queue, polls, dashboard, audit log."""
 
-from . import (
-    audit_log,
-    auth,
-    blocked_words,
-    dashboard,
-    exports,
-    moderators,
-    mutes,
-    polls,
-    queue,
-    rejection_reasons,
-)
-from .blueprint import bp
+from poll.admin import audit_log, auth, blocked_words, dashboard, exports, moderators, mutes, polls, queue, rejection_reasons
+from poll.admin.blueprint import bp
 
 __all__ = [
     "bp",

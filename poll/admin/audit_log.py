@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import AuditEntry
-from ..services.polls import all_polls
-from .blueprint import bp
-from .forms import AuditFilterForm
+from poll.extensions import db
+from poll.models import AuditEntry
+from poll.services.polls import all_polls
+from poll.admin.blueprint import bp
+from poll.admin.forms import AuditFilterForm
 
 
 def _distinct(column) -> list[str]:

@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..db_types import utcnow
-from ..extensions import db
-from ..models import BLOCKED_BANNED, BlockedWord
-from ..services import audit
-from .blueprint import admin_required, bp
-from .forms import BlockedWordForm, ButtonForm
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import BLOCKED_BANNED, BlockedWord
+from poll.services import audit
+from poll.admin.blueprint import admin_required, bp
+from poll.admin.forms import BlockedWordForm, ButtonForm
 
 
 def _page(form: BlockedWordForm, status: int = 200):

@@ -3,18 +3,18 @@
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..db_types import utcnow
-from ..extensions import db
-from ..models import Poll
-from ..services.dashboard import burst_window
-from ..services.dashboard import dashboard as dashboard_figures
-from ..services.embedding import embed_size, iframe_html, loader_html
-from ..services.moderation import REASON_MAX_LENGTH
-from ..services.voting import VoidError, restore_void, void_burst
-from ..view_helpers import poll_or_404
-from ..vocabulary import SENTIMENTS, STANCES
-from .blueprint import bp
-from .forms import RestoreVotesForm, VoidBurstForm
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.models import Poll
+from poll.services.dashboard import burst_window
+from poll.services.dashboard import dashboard as dashboard_figures
+from poll.services.embedding import embed_size, iframe_html, loader_html
+from poll.services.moderation import REASON_MAX_LENGTH
+from poll.services.voting import VoidError, restore_void, void_burst
+from poll.view_helpers import poll_or_404
+from poll.vocabulary import SENTIMENTS, STANCES
+from poll.admin.blueprint import bp
+from poll.admin.forms import RestoreVotesForm, VoidBurstForm
 
 
 def render_dashboard(poll: Poll, status: int = 200):

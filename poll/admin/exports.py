@@ -3,12 +3,12 @@
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
-from ..db_types import utcnow
-from ..export import KINDS, ExportError, build_request, describe, export_chunks, filename, parse_day
-from ..extensions import db
-from ..services import audit
-from ..services.polls import all_polls, poll_by_slug
-from .blueprint import bp
+from poll.db_types import utcnow
+from poll.export import KINDS, ExportError, build_request, describe, export_chunks, filename, parse_day
+from poll.extensions import db
+from poll.services import audit
+from poll.services.polls import all_polls, poll_by_slug
+from poll.admin.blueprint import bp
 
 
 @bp.get("/export")

@@ -2,9 +2,9 @@
 
 from flask import render_template
 
-from ..extensions import db
-from ..models import Moderator
-from .blueprint import admin_required, bp
+from poll.extensions import db
+from poll.models import Moderator
+from poll.admin.blueprint import admin_required, bp
 
 
 @bp.get("/moderators")

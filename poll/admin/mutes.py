@@ -3,13 +3,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..db_types import utcnow
-from ..extensions import db
-from ..services import mutes
-from ..services.mutes import DURATIONS, MuteError
-from ..template_filters import when
-from .blueprint import bp, comment_or_404, safe_next
-from .forms import ButtonForm, MuteForm
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.services import mutes
+from poll.services.mutes import DURATIONS, MuteError
+from poll.template_filters import when
+from poll.admin.blueprint import bp, comment_or_404, safe_next
+from poll.admin.forms import ButtonForm, MuteForm
 
 
 def _mute_page(comment, form: MuteForm, status: int = 200):

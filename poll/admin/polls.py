@@ -6,17 +6,17 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..db_types import utcnow
-from ..extensions import db
-from ..services import polls as poll_service
-from ..services import stance_heads
-from ..services.polls import PollError
-from ..services.stance_heads import StanceTrainingError, stance_labels
-from ..tagging.poll_heads import MIN_POLL_ROWS
-from ..tagging_queue import queue_training
-from ..view_helpers import poll_or_404
-from .blueprint import admin_required, bp
-from .forms import ButtonForm, PollForm, StanceExamplesForm
+from poll.db_types import utcnow
+from poll.extensions import db
+from poll.services import polls as poll_service
+from poll.services import stance_heads
+from poll.services.polls import PollError
+from poll.services.stance_heads import StanceTrainingError, stance_labels
+from poll.tagging.poll_heads import MIN_POLL_ROWS
+from poll.tagging_queue import queue_training
+from poll.view_helpers import poll_or_404
+from poll.admin.blueprint import admin_required, bp
+from poll.admin.forms import ButtonForm, PollForm, StanceExamplesForm
 
 
 @bp.get("/polls")

@@ -10,18 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from ..extensions import db
-from ..models import (
-    COMMENT_FLAGGED,
-    COMMENT_PENDING,
-    COMMENT_REJECTED,
-    FLAG_APPEAL,
-    Comment,
-    CommentFlag,
-    Poll,
-)
-from . import audit
-from .comments import require_open_debate
+from poll.extensions import db
+from poll.models import COMMENT_FLAGGED, COMMENT_PENDING, COMMENT_REJECTED, FLAG_APPEAL, Comment, CommentFlag, Poll
+from poll.services import audit
+from poll.services.comments import require_open_debate
 
 APPEALS_CLOSED = "This poll is closed, and so is its debate: its comments cannot be appealed."
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import AuditEntry, Moderator
+from poll.extensions import db
+from poll.models import AuditEntry, Moderator
 
 CLI_ACTOR = "command line"
 

@@ -7,28 +7,11 @@ from flask import current_app
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
-    COMMENT_APPROVED,
-    COMMENT_FLAGGED,
-    COMMENT_PENDING,
-    MODERATION_POST,
-    PENDING_TAGS,
-    Choice,
-    Comment,
-    Poll,
-    Vote,
-)
-from ..tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
-from .flags import (
-    automatic_flags,
-    flags_for_tags,
-    must_be_reviewed,
-    refresh_tag_flags,
-    replace_tag_flags,
-    set_flags,
-)
-from .stance_heads import poll_sides, stance_head_for
+from poll.extensions import db
+from poll.models import COMMENT_APPROVED, COMMENT_FLAGGED, COMMENT_PENDING, MODERATION_POST, PENDING_TAGS, Choice, Comment, Poll, Vote
+from poll.tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
+from poll.services.flags import automatic_flags, flags_for_tags, must_be_reviewed, refresh_tag_flags, replace_tag_flags, set_flags
+from poll.services.stance_heads import poll_sides, stance_head_for
 
 TAGGING_INLINE = "inline"
 # What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 
-from ..db_types import utc_text
-from ..extensions import db
-from ..models import COMMENT_PENDING, VOTE_COUNTED, VOTE_VOID, AuditEntry, Comment, Poll, Vote, VoteVoid
-from .voting import BurstWindow, Tally, VoidError, results_snapshot
+from poll.db_types import utc_text
+from poll.extensions import db
+from poll.models import COMMENT_PENDING, VOTE_COUNTED, VOTE_VOID, AuditEntry, Comment, Poll, Vote, VoteVoid
+from poll.services.voting import BurstWindow, Tally, VoidError, results_snapshot
 
 BURST_WINDOW = timedelta(hours=24)
 BURST_HOUR = timedelta(hours=1)

@@ -20,13 +20,13 @@ from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from ..dates import format_moment
-from ..extensions import db
-from ..models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
-from ..vocabulary import NEUTRAL
-from .comments import require_open_debate
-from .stance_heads import poll_sides, side_of
-from .voting import Tally, results_snapshot
+from poll.dates import format_moment
+from poll.extensions import db
+from poll.models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
+from poll.vocabulary import NEUTRAL
+from poll.services.comments import require_open_debate
+from poll.services.stance_heads import poll_sides, side_of
+from poll.services.voting import Tally, results_snapshot
 
 SORT_NEWEST = "newest"
 SORT_REPLIES = "replies"

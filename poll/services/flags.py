@@ -6,21 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert
 
-from ..extensions import db
-from ..models import (
-    AUTOMATIC_FLAGS,
-    BLOCKED_BANNED,
-    FLAG_BLOCKED_WORD,
-    FLAG_BURST,
-    FLAG_DUPLICATE,
-    FLAG_LINK,
-    FLAG_STANCE_VOTE_MISMATCH,
-    FLAG_UNCIVIL,
-    BlockedWord,
-    Comment,
-    CommentFlag,
-)
-from .stance_heads import SHIPPED_SIDES, poll_sides, side_of
+from poll.extensions import db
+from poll.models import AUTOMATIC_FLAGS, BLOCKED_BANNED, FLAG_BLOCKED_WORD, FLAG_BURST, FLAG_DUPLICATE, FLAG_LINK, FLAG_STANCE_VOTE_MISMATCH, FLAG_UNCIVIL, BlockedWord, Comment, CommentFlag
+from poll.services.stance_heads import SHIPPED_SIDES, poll_sides, side_of
 
 # A burst is a flood, not a busy address. An office, a school or a phone
 # carrier puts many readers behind one address (our load model: a couple of

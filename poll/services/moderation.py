@@ -8,22 +8,12 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import (
-    COMMENT_APPROVED,
-    COMMENT_FLAGGED,
-    COMMENT_PENDING,
-    COMMENT_REJECTED,
-    FLAG_MODERATOR,
-    Comment,
-    CommentFlag,
-    Moderator,
-    RejectionReason,
-)
-from ..vocabulary import UNCERTAIN, UNKNOWN
-from . import audit
-from .flags import refresh_tag_flags
-from .stance_heads import stance_labels
+from poll.extensions import db
+from poll.models import COMMENT_APPROVED, COMMENT_FLAGGED, COMMENT_PENDING, COMMENT_REJECTED, FLAG_MODERATOR, Comment, CommentFlag, Moderator, RejectionReason
+from poll.vocabulary import UNCERTAIN, UNKNOWN
+from poll.services import audit
+from poll.services.flags import refresh_tag_flags
+from poll.services.stance_heads import stance_labels
 
 REASON_MAX_LENGTH = 500
 PRESET_MAX_LENGTH = 200

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import ROLES, Moderator
-from ..text_rules import format_character_problem
-from . import audit, sessions
+from poll.extensions import db
+from poll.models import ROLES, Moderator
+from poll.text_rules import format_character_problem
+from poll.services import audit, sessions
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200

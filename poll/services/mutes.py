@@ -2,10 +2,10 @@
 
 from datetime import datetime, timedelta
 
-from ..dates import format_moment
-from ..extensions import db
-from ..models import Moderator, VoterMute
-from . import audit
+from poll.dates import format_moment
+from poll.extensions import db
+from poll.models import Moderator, VoterMute
+from poll.services import audit
 
 REASON_MAX_LENGTH = 500
 # What moderators choose from; longer needs a decision about the person, not a mute.

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..extensions import db
-from ..models import Choice, Poll, Vote
-from ..vocabulary import NEUTRAL
-from . import audit, stance_heads
+from poll.extensions import db
+from poll.models import Choice, Poll, Vote
+from poll.vocabulary import NEUTRAL
+from poll.services import audit, stance_heads
 
 DEBATE_POLL_SLUG = "north-korea-missile-response"
 

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 
-from ..extensions import db
-from ..models import AddressKey, Comment, Vote
-from ..pseudonyms import ADDRESS_KEY_PERIOD, forget_address_key_in_use
-from . import audit, sessions
+from poll.extensions import db
+from poll.models import AddressKey, Comment, Vote
+from poll.pseudonyms import ADDRESS_KEY_PERIOD, forget_address_key_in_use
+from poll.services import audit, sessions
 
 PURGE_ACTION = "retention.purge"
 # How `flask purge` names each count it prints.

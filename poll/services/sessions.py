@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
-from ..extensions import db
-from ..models import Moderator, ModeratorSession
-from . import audit
+from poll.extensions import db
+from poll.models import Moderator, ModeratorSession
+from poll.services import audit
 
 TOKEN_BYTES = 32
 # last_seen_at is written at most this often: a page view is not worth a write.

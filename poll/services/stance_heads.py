@@ -10,12 +10,12 @@ head from those rows, and the poll's new comments are tagged with it.
 
 from datetime import datetime
 
-from ..extensions import db
-from ..models import Choice, Comment, Poll, PollStanceHead, StanceExample
-from ..tagging import NO_STANCE_HEAD, STANCES, LinearHead
-from ..tagging.heads import HeadMismatch
-from ..vocabulary import NEUTRAL
-from . import audit
+from poll.extensions import db
+from poll.models import Choice, Comment, Poll, PollStanceHead, StanceExample
+from poll.tagging import NO_STANCE_HEAD, STANCES, LinearHead
+from poll.tagging.heads import HeadMismatch
+from poll.vocabulary import NEUTRAL
+from poll.services import audit
 
 SHIPPED_SIDES = ("military", "diplomacy")
 
@@ -130,7 +130,7 @@ def add_examples(poll: Poll, stance: str, lines: list[str], now: datetime, actor
 def check_trainable(poll: Poll, rows: list[tuple[str, str]] | None = None) -> None:
     """Raise StanceTrainingError, with the reason, when ``poll`` (with its
     ``training_rows``, read here when not given) cannot have a head yet."""
-    from ..tagging.poll_heads import poll_head_problem
+    from poll.tagging.poll_heads import poll_head_problem
 
     if uses_shipped_head(poll):
         raise StanceTrainingError("This poll's sides are the shipped model's; it has no head of its own.")
@@ -142,7 +142,7 @@ def check_trainable(poll: Poll, rows: list[tuple[str, str]] | None = None) -> No
 
 def train_poll_head(poll: Poll, now: datetime, actor=None) -> PollStanceHead:
     """Fit and store the poll's own head from ``training_rows``."""
-    from ..tagging.poll_heads import fit_poll_head  # scikit-learn is only needed here
+    from poll.tagging.poll_heads import fit_poll_head  # scikit-learn is only needed here
 
     rows = training_rows(poll)
     check_trainable(poll, rows)

@@ -9,24 +9,11 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, select, text, update
 
-from ..db_types import UTCDateTime
-from ..driver_sql import PreparedQuery, fetch_all
-from ..extensions import db
-from ..models import (
-    COUNTER_SLOTS,
-    RESULTS_ALWAYS,
-    VOTE_COUNTED,
-    VOTE_VOID,
-    Choice,
-    ChoiceLookup,
-    EmbedSites,
-    Moderator,
-    Poll,
-    Schedule,
-    Vote,
-    VoteVoid,
-)
-from . import audit
+from poll.db_types import UTCDateTime
+from poll.driver_sql import PreparedQuery, fetch_all
+from poll.extensions import db
+from poll.models import COUNTER_SLOTS, RESULTS_ALWAYS, VOTE_COUNTED, VOTE_VOID, Choice, ChoiceLookup, EmbedSites, Moderator, Poll, Schedule, Vote, VoteVoid
+from poll.services import audit
 
 
 class VoteOutcome(Enum):

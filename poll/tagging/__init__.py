@@ -17,13 +17,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
-from .features import comment_features
-from .heads import LinearHead, shipped_head
-from .language import DEFAULT_LANGUAGE
-from .language import detect_language as detect_language
-from .sentiment import classify_sentiment
-from .stance import classify_stance
+from poll.vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
+from poll.tagging.features import comment_features
+from poll.tagging.heads import LinearHead, shipped_head
+from poll.tagging.language import DEFAULT_LANGUAGE
+from poll.tagging.language import detect_language as detect_language
+from poll.tagging.sentiment import classify_sentiment
+from poll.tagging.stance import classify_stance
 
 STANCE_HEAD = "stance.json"
 INCIVILITY_HEAD = "incivility.json"

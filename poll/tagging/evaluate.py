@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..vocabulary import DIPLOMACY, MILITARY, NEUTRAL
-from . import UNKNOWN, tag_many
-from .metrics import expected_calibration_error, report
+from poll.vocabulary import DIPLOMACY, MILITARY, NEUTRAL
+from poll.tagging import UNKNOWN, tag_many
+from poll.tagging.metrics import expected_calibration_error, report
 
 LABELS = (MILITARY, DIPLOMACY, NEUTRAL)
 PREDICTED = (*LABELS, UNKNOWN)

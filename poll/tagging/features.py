@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from .encoder import DIMENSIONS, embed
+from poll.tagging.encoder import DIMENSIONS, embed
 
 SEGMENT_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+(?=\bbut\b)", re.IGNORECASE)
 # A link says nothing about stance or civility to the encoder (the link flag

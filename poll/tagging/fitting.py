@@ -6,7 +6,7 @@ scikit-learn is imported only when something is fitted.
 
 import numpy as np
 
-from . import metrics
+from poll.tagging import metrics
 
 STRENGTHS = (0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0)
 SEED = 20261201

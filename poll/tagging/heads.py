@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import ENCODER_NAME, MODEL_SHA256
+from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 
 MODELS_DIR = Path(__file__).parent / "models"
 

@@ -6,7 +6,7 @@ Event words (missile, launch, test, ICBM) are deliberately absent: every
 comment mentions them and they say nothing about what the writer wants.
 """
 
-from ..vocabulary import DIPLOMACY, MILITARY
+from poll.vocabulary import DIPLOMACY, MILITARY
 
 # Cues that already carry their own judgement ("appeasement", "talks have
 # failed", "risk of war"): negation and failure predicates leave them as they are.

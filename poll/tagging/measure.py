@@ -11,9 +11,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from ..vocabulary import STANCES as STANCE_LABELS
-from . import metrics
-from .heads import LinearHead
+from poll.vocabulary import STANCES as STANCE_LABELS
+from poll.tagging import metrics
+from poll.tagging.heads import LinearHead
 
 
 def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], sure_from: float) -> dict:

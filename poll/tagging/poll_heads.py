@@ -8,12 +8,12 @@ from datetime import date
 
 import numpy as np
 
-from . import metrics
-from .datasets import rows_of
-from .encoder import ENCODER_NAME, MODEL_SHA256
-from .features import comment_features as embed
-from .fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
-from .heads import LinearHead
+from poll.tagging import metrics
+from poll.tagging.datasets import rows_of
+from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
+from poll.tagging.features import comment_features as embed
+from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
+from poll.tagging.heads import LinearHead
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
 MIN_POLL_ROWS = 6

@@ -13,22 +13,9 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from ..vocabulary import DIPLOMACY, MILITARY, NEUTRAL
-from .cue_index import CueIndex
-from .lexicon import (
-    AFTER_NEGATORS,
-    BALANCE,
-    CONCESSIVE_OPENERS,
-    CONDITIONALS,
-    CONTRACTED_NEGATION,
-    CONTRAST,
-    CUES,
-    ENDORSEMENT_BOOST,
-    ENDORSEMENTS,
-    FAILURE_PREDICATES,
-    FIXED_CUES,
-    NEGATORS,
-)
+from poll.vocabulary import DIPLOMACY, MILITARY, NEUTRAL
+from poll.tagging.cue_index import CueIndex
+from poll.tagging.lexicon import AFTER_NEGATORS, BALANCE, CONCESSIVE_OPENERS, CONDITIONALS, CONTRACTED_NEGATION, CONTRAST, CUES, ENDORSEMENT_BOOST, ENDORSEMENTS, FAILURE_PREDICATES, FIXED_CUES, NEGATORS
 
 NEGATION_WINDOW_WORDS = 4
 FLIPPED_WEIGHT = 0.9

@@ -20,33 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import measure, metrics
-from .datasets import (
-    DATA_DIR,
-    INCIVILITY_FILE,
-    INCIVILITY_HOLDOUT_FILE,
-    INCIVILITY_MORE_FILE,
-    MULTILINGUAL_FILE,
-    MULTILINGUAL_TRAIN_FILE,
-    STANCE_ARGUMENT_FILES,
-    STANCE_FILE,
-    STANCE_HOLDOUT_FILE,
-    fitting_rows,
-    off_topic_civil_texts,
-    rows_of,
-)
-from .encoder import ENCODER_NAME, MODEL_SHA256
-from .features import comment_features as embed
-from .fitting import (
-    STRENGTHS,
-    encode_labels,
-    fit_linear,
-    fit_temperature,
-    out_of_fold_logits,
-)
-from .heads import MODELS_DIR, LinearHead
-from .measure import STANCE_LABELS
-from .poll_heads import learning_curve
+from poll.tagging import measure, metrics
+from poll.tagging.datasets import DATA_DIR, INCIVILITY_FILE, INCIVILITY_HOLDOUT_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_FILE, MULTILINGUAL_TRAIN_FILE, STANCE_ARGUMENT_FILES, STANCE_FILE, STANCE_HOLDOUT_FILE, fitting_rows, off_topic_civil_texts, rows_of
+from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
+from poll.tagging.features import comment_features as embed
+from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
+from poll.tagging.heads import MODELS_DIR, LinearHead
+from poll.tagging.measure import STANCE_LABELS
+from poll.tagging.poll_heads import learning_curve
 
 INCIVILITY_LABELS = ("civil", "uncivil")
 MAX_FALSE_FLAGS = 0.05  # share of civil comments the uncivil flag may catch
