@@ -100,7 +100,7 @@ bench: install bench-tools
 
 ## Fit the tagger's heads again from data/ (prints dev and test figures)
 train: install
-	$(BIN)/python -m poll.tagging.train --report
+	$(BIN)/python -m poll.tagging.training.train --report
 
 ## Integrity under load only: exact tallies, kill -9, two processes (needs PostgreSQL and Redis)
 load: install

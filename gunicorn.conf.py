@@ -57,7 +57,7 @@ def on_starting(server):
     """Refuse settings that would silently weaken the rate limits, warn about
     ones that may; both read the settings exactly as the app will."""
     # Imported here so that `gunicorn --check-config` and other apps' runs stay light.
-    from poll.security import proxy_bind_warning, served_settings, unshared_limits_refusal
+    from poll.web.security import proxy_bind_warning, served_settings, unshared_limits_refusal
 
     settings = served_settings(INSTANCE_PATH)
     refusal = unshared_limits_refusal(server.cfg.workers, settings)

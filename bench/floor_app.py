@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from poll.security import API_CONTENT_SECURITY_POLICY
+from poll.web.security import API_CONTENT_SECURITY_POLICY
 
 app = Flask(__name__)
 app.secret_key = os.environ.get("SECRET_KEY")  # set by the benchmark that serves it

@@ -17,12 +17,12 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, func, text, update
 
 from poll import create_app
-from poll.db_types import UTCDateTime, utcnow
+from poll.database.column_types import UTCDateTime, utcnow
+from poll.database.models import RESULTS_ALWAYS, VOTE_COUNTED, Choice, ChoiceVoteSlot, Vote
 from poll.extensions import db
-from poll.models import RESULTS_ALWAYS, VOTE_COUNTED, Choice, ChoiceVoteSlot, Vote
-from poll.pseudonyms import voter_id_for
-from poll.services.polls import DEBATE_POLL_SLUG, create_poll, poll_by_slug
-from poll.voter import new_voter_token, sign_voter_token
+from poll.polls.editing import DEBATE_POLL_SLUG, create_poll, poll_by_slug
+from poll.voters.cookie import new_voter_token, sign_voter_token
+from poll.voters.pseudonyms import voter_id_for
 
 from .common import LIFTED_VOTE_LIMITS, PLAIN_GUNICORN, LoadResult, bench_setup, gunicorn, report_row, run_wrk
 

@@ -17,12 +17,12 @@ from sqlalchemy import bindparam, text
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from poll import create_app
-from poll.db_types import UTCDateTime, utcnow
+from poll.database.column_types import UTCDateTime, utcnow
 from poll.extensions import db
 from poll.tagging import tag, tag_many
-from poll.tagging.datasets import STANCE_FILE
 from poll.tagging.encoder import RECENT
-from poll.tagging.evaluate import read_labelled
+from poll.tagging.training.datasets import STANCE_FILE
+from poll.tagging.training.evaluate import read_labelled
 
 from .common import BIN, prepare_database, run_measured
 
@@ -57,7 +57,7 @@ def peak_rss_mib(code: str) -> float:
 def post_latencies(posts: int = 200) -> dict[str, tuple[float, float]]:
     """p50/p95 of posting a comment through the page (test client, fresh SQLite
     each): stored and queued for the worker, against tagged in the request."""
-    from poll.services.polls import seed_debate_poll
+    from poll.polls.editing import seed_debate_poll
 
     figures = {}
     for mode in ("queue", "inline"):

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

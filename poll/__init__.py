@@ -5,20 +5,23 @@ from pathlib import Path
 
 from flask import Flask
 
-from poll import admin, api, embed, public
+from poll import admin
+from poll.accounts.audit import register_audit_guard
 from poll.cli import Commands, register_commands
 from poll.config import Config, engine_options, instance_secret_key, load_served_settings
-from poll.errors import register_error_handlers
+from poll.debate import views as debate_views
+from poll.debate.tagging_queue import init_tagging_queue
 from poll.extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
-from poll.frame_cookies import FrameAwareSessions
-from poll.page_cache import init_page_cache
-from poll.request_checks import reject_unreadable_input
-from poll.row_ids import RowIdConverter
-from poll.security import init_security, trust_proxies
-from poll.services.audit import register_audit_guard
-from poll.tagging_queue import init_tagging_queue
-from poll.template_filters import register_template_filters
-from poll.voter import set_voter_cookie
+from poll.polls import api, embed
+from poll.polls import views as poll_views
+from poll.voters.cookie import set_voter_cookie
+from poll.web.errors import register_error_handlers
+from poll.web.frame_cookies import FrameAwareSessions
+from poll.web.page_cache import init_page_cache
+from poll.web.request_checks import reject_unreadable_input
+from poll.web.row_ids import RowIdConverter
+from poll.web.security import init_security, trust_proxies
+from poll.web.template_filters import register_template_filters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,7 +80,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(public.bp)
+    app.register_blueprint(poll_views.bp)
+    app.register_blueprint(debate_views.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)

@@ -11,17 +11,18 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 
-from poll.db_types import utcnow
-from poll.export import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
+from poll.accounts import audit, moderators
+from poll.database.column_types import utcnow
+from poll.database.models import ROLE_MODERATOR, ROLES, Comment, Moderator
+from poll.debate.comments import retag, retag_query
+from poll.debate.moderation import seed_rejection_reasons
+from poll.debate.stance_heads import StanceTrainingError, train_poll_head
+from poll.debate.tagging_queue import sweep_untagged, tagging_queue
+from poll.exports.rows import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
-from poll.models import ROLE_MODERATOR, ROLES, Comment, Moderator
-from poll.services import audit, moderators, retention
-from poll.services.comments import retag, retag_query
-from poll.services.moderation import seed_rejection_reasons
-from poll.services.polls import poll_by_slug, seed_debate_poll
-from poll.services.stance_heads import StanceTrainingError, train_poll_head
+from poll.polls.editing import poll_by_slug, seed_debate_poll
 from poll.tagging import tag, version_with
-from poll.tagging_queue import sweep_untagged, tagging_queue
+from poll.voters import retention
 
 
 @click.command("seed")

@@ -135,7 +135,7 @@ class Config:
         self.ADDRESS_RETENTION_DAYS = env_int(environ, "ADDRESS_RETENTION_DAYS", 30, minimum=1)
         # Lets several deployments (or test runs) share one Redis without sharing counts.
         self.RATELIMIT_KEY_PREFIX = environ.get("RATELIMIT_KEY_PREFIX", "debate-poll")
-        # "queue": comments are tagged by `flask tagger work` (poll.tagging_queue); "inline": in the request.
+        # "queue": tagged by `flask tagger work` (poll.debate.tagging_queue); "inline": in the request.
         self.TAGGING = environ.get("TAGGING", "queue")
         # Where the tagging queue lives: empty for SQLite in the instance folder, or redis://host:port/db.
         self.TASK_QUEUE_URL = environ.get("TASK_QUEUE_URL", "")

@@ -64,7 +64,7 @@ login_manager.login_message = "Please log in to see the moderation pages."
 login_manager.login_message_category = "warning"
 # Flask-Login's "strong" protection rewrites every anonymous session (and sends a
 # remember-cookie deletion) on each page view. Sessions are server-side rows instead
-# (poll.services.sessions), ended on logout.
+# (poll.accounts.sessions), ended on logout.
 login_manager.session_protection = None
 
 # Storage comes from RATELIMIT_STORAGE_URI: memory:// alone, redis:// when workers must share counts.

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from poll import create_app
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
 from poll.extensions import db
-from poll.services.polls import create_poll, seed_debate_poll
+from poll.polls.editing import create_poll, seed_debate_poll
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -32,7 +32,7 @@ def make_app(database_url: str, environ: dict | None = None, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
-        # Tagged in the request, so that a test sees tags at once; tests/test_tagging_queue.py runs the queue.
+        # Tagged in the request, so that a test sees tags at once; tests/debate/test_tagging_queue.py runs the queue.
         "TAGGING": "inline",
     }
     config.update(overrides)
@@ -119,7 +119,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def accounts(app):
     """An admin ("ada") and a moderator ("mo"), both with PASSWORD."""
-    from poll.services import moderators
+    from poll.accounts import moderators
 
     with app.app_context():
         moderators.add("ada", PASSWORD, "admin", utcnow())
@@ -149,8 +149,8 @@ def moderator_client(app, accounts):
 @pytest.fixture
 def make_comment(app, debate_poll):
     """Store a comment through the real service; returns its id."""
-    from poll.services.comments import post_comment
-    from poll.services.polls import poll_by_slug
+    from poll.debate.comments import post_comment
+    from poll.polls.editing import poll_by_slug
 
     def factory(body="Talks are the way forward.", slug=None, voter="v" * 32, ip="", status=None):
         with app.app_context():

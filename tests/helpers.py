@@ -2,8 +2,8 @@
 
 from sqlalchemy import func
 
+from poll.database.models import Choice, Poll, Vote
 from poll.extensions import db
-from poll.models import Choice, Poll, Vote
 
 
 def set_poll(app, slug: str, **fields) -> None:

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func
 
+from poll.database.models import Choice, Poll
 from poll.extensions import db
-from poll.models import Choice, Poll
-from poll.services.polls import DEBATE_POLL_SLUG
+from poll.polls.editing import DEBATE_POLL_SLUG
 
 
 def test_seed_creates_the_debate_poll_once(app, runner):
@@ -22,8 +22,8 @@ def test_seed_creates_the_debate_poll_once(app, runner):
 
 
 def test_seed_gives_an_empty_list_the_preset_rejection_reasons_and_leaves_an_edited_one(app, runner):
-    from poll.models import RejectionReason
-    from poll.services.moderation import DEFAULT_REJECTION_REASONS, rejection_reasons
+    from poll.database.models import RejectionReason
+    from poll.debate.moderation import DEFAULT_REJECTION_REASONS, rejection_reasons
 
     first = runner.invoke(args=["seed"])
     assert (
@@ -70,8 +70,8 @@ def test_tag_refuses_empty_text(runner):
 
 def _old_comments(app, slug, bodies):
     """Comments stored as an older tagger version left them."""
-    from poll.models import Comment
-    from poll.services.polls import poll_by_slug
+    from poll.database.models import Comment
+    from poll.polls.editing import poll_by_slug
 
     with app.app_context():
         poll = poll_by_slug(slug)
@@ -94,7 +94,7 @@ def _old_comments(app, slug, bodies):
 
 
 def _versions(app):
-    from poll.models import Comment
+    from poll.database.models import Comment
 
     with app.app_context():
         return db.session.execute(
@@ -126,7 +126,7 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
     """Flags are redone from the new tags and each author's vote, in batches
     that split the comments; flags that need history (a link, a moderator's
     second look) stay."""
-    from poll.models import (
+    from poll.database.models import (
         FLAG_LINK,
         FLAG_MODERATOR,
         FLAG_STANCE_VOTE_MISMATCH,
@@ -134,7 +134,7 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
         Comment,
         CommentFlag,
     )
-    from poll.services.polls import poll_by_slug
+    from poll.polls.editing import poll_by_slug
 
     bodies_votes_and_old_flags = [
         ("Strike their launch sites now.", "diplomacy", []),
@@ -216,14 +216,14 @@ def test_interrupted_retag_keeps_finished_batches_and_resumes(app, runner, debat
 
 
 def _accounts(app):
-    from poll.models import Moderator
+    from poll.database.models import Moderator
 
     with app.app_context():
         return {m.username: (m.role, m.disabled) for m in db.session.execute(db.select(Moderator)).scalars()}
 
 
 def test_moderator_add_reads_a_piped_password_and_audits(app, runner):
-    from poll.models import AuditEntry
+    from poll.database.models import AuditEntry
 
     result = runner.invoke(
         args=["moderator", "add", "ada", "--role", "admin"], input="correct horse battery\n"
@@ -262,7 +262,7 @@ def test_moderator_commands_refuse_bad_input_clearly(app, runner, args, password
 
 
 def test_moderator_list_disable_and_set_password(app, runner):
-    from poll.services import moderators
+    from poll.accounts import moderators
 
     runner.invoke(args=["moderator", "add", "ada", "--role", "admin"], input="correct horse battery\n")
     runner.invoke(args=["moderator", "add", "mo"], input="another good password\n")

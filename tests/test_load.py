@@ -22,8 +22,7 @@ from bench.load_harness import (
     redis_available,
     stuffer_problems,
 )
-
-from .conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL
 
 FULL_PLAN = LoadPlan(voters=1_000, attempts_per_voter=10, stuffer_attempts=200)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from poll.models import FLAG_STANCE_VOTE_MISMATCH
-from poll.services.flags import flags_for_tags
+from poll.database.models import FLAG_STANCE_VOTE_MISMATCH
+from poll.debate.flags import flags_for_tags
 from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, sure_stance
 
 SURE = min(UNCERTAIN_BELOW + 0.01, 1.0)

@@ -1,4 +1,4 @@
--- The results read (_SNAPSHOT_QUERY in poll/services/voting.py) on design A.
+-- The results read (_SNAPSHOT_QUERY in poll/polls/voting.py) on design A.
 \set voter random(1, :voter_range)
 SELECT p.slug, p.question, p.opens_at, p.closes_at, p.results_visibility,
        c.key, c.label, c.vote_count, v.id AS my_vote_id

@@ -1,4 +1,4 @@
--- Design A: the app's cast_vote (poll/services/voting.py) on one counter row per choice.
+-- Design A: the app's cast_vote (poll/polls/voting.py) on one counter row per choice.
 -- Statement for statement: INSERT .. ON CONFLICT DO NOTHING RETURNING id (wrapped in a CTE
 -- only because \gset needs exactly one row), then either +1 on the new choice, or
 -- SELECT .. FOR UPDATE, and if the choice differs, UPDATE the vote and move the two

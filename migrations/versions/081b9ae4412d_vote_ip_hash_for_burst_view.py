@@ -7,7 +7,7 @@ Create Date: 2026-11-25 10:13:15.107166
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.

@@ -11,7 +11,7 @@ Create Date: 2026-12-02 15:47:47.150333
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.

@@ -7,7 +7,7 @@ Create Date: 2026-12-01 18:59:42.480561
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.

@@ -7,7 +7,7 @@ Create Date: 2026-11-25 08:05:22.711610
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('author_choice_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('stance', sa.String(length=20), nullable=False),
     sa.Column('stance_confidence', sa.Float(), nullable=False),
     sa.Column('stance_cues', sa.JSON(), nullable=False),

@@ -12,7 +12,7 @@ Create Date: 2026-12-01 22:42:09.042351
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -27,14 +27,14 @@ def upgrade():
     op.create_table('vote_void',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('poll_id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('votes', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
-    sa.Column('voided_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('voided_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('restored_by_id', sa.Integer(), nullable=True),
-    sa.Column('restored_at', poll.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('restored_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('restore_reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_vote_void_poll_id_poll'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['restored_by_id'], ['moderator.id'], name=op.f('fk_vote_void_restored_by_id_moderator'), ondelete='SET NULL'),

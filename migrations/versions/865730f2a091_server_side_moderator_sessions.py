@@ -11,7 +11,7 @@ Create Date: 2026-12-01 22:16:41.891181
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -27,8 +27,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('moderator_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['moderator_id'], ['moderator.id'], name=op.f('fk_moderator_session_moderator_id_moderator'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_moderator_session')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_moderator_session_token_hash'))

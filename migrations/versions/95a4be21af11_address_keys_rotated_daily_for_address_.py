@@ -14,7 +14,7 @@ Create Date: 2026-12-01 22:21:12.641467
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -27,9 +27,9 @@ depends_on = None
 def upgrade():
     op.create_table('address_key',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_address_key')),
     sa.UniqueConstraint('starts_at', name=op.f('uq_address_key_starts_at'))
     )

@@ -7,7 +7,7 @@ Create Date: 2026-11-25 07:42:15.819192
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -25,12 +25,12 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('question', sa.String(length=500), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('opens_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closes_at', poll.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opens_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closes_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('results_visibility', sa.String(length=20), nullable=False),
     sa.Column('moderation_mode', sa.String(length=10), nullable=False),
     sa.Column('is_featured', sa.Boolean(), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("moderation_mode IN ('pre', 'post')", name=op.f('ck_poll_moderation_mode')),
     sa.CheckConstraint("results_visibility IN ('after_vote', 'always')", name=op.f('ck_poll_results_visibility')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poll')),
@@ -53,8 +53,8 @@ def upgrade():
     sa.Column('poll_id', sa.Integer(), nullable=False),
     sa.Column('choice_id', sa.Integer(), nullable=False),
     sa.Column('voter_id', sa.String(length=64), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['choice_id'], ['choice.id'], name=op.f('fk_vote_choice_id_choice')),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_vote_poll_id_poll'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vote')),

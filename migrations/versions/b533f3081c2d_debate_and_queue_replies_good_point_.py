@@ -7,7 +7,7 @@ Create Date: 2026-12-02 01:39:52.522363
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -30,10 +30,10 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('voter_id', sa.String(length=64), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('expires_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('lifted_at', poll.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lifted_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lifted_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['moderator.id'], name=op.f('fk_voter_mute_created_by_id_moderator'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['lifted_by_id'], ['moderator.id'], name=op.f('fk_voter_mute_lifted_by_id_moderator'), ondelete='SET NULL'),
@@ -45,7 +45,7 @@ def upgrade():
     op.create_table('comment_mark',
     sa.Column('comment_id', sa.Integer(), nullable=False),
     sa.Column('voter_id', sa.String(length=64), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_mark_comment_id_comment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('comment_id', 'voter_id', name=op.f('pk_comment_mark'))
     )
@@ -60,7 +60,7 @@ def upgrade():
         batch_op.add_column(sa.Column('parent_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('decision_reason', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('appeal_note', sa.Text(), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('appealed_at', poll.db_types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('appealed_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_comment_parent_id'), ['parent_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_comment_parent_id_comment'), 'comment', ['parent_id'], ['id'], ondelete='CASCADE')
 

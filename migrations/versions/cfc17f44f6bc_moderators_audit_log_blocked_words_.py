@@ -7,7 +7,7 @@ Create Date: 2026-11-25 08:20:04.080490
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -22,7 +22,7 @@ def upgrade():
     op.create_table('blocked_word',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('phrase', sa.String(length=100), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_blocked_word')),
     sa.UniqueConstraint('phrase', name=op.f('uq_blocked_word_phrase'))
     )
@@ -33,15 +33,15 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', poll.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("role IN ('admin', 'moderator')", name=op.f('ck_moderator_role')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_moderator')),
     sa.UniqueConstraint('username', name=op.f('uq_moderator_username'))
     )
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('moderator_id', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=60), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
@@ -61,7 +61,7 @@ def upgrade():
 
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('moderated_by_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('moderated_at', poll.db_types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('moderated_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_comment_moderated_by_id_moderator'), 'moderator', ['moderated_by_id'], ['id'], ondelete='SET NULL')
 
     # ### end Alembic commands ###

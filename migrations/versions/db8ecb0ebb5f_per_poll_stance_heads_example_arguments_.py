@@ -7,7 +7,7 @@ Create Date: 2026-12-01 19:55:59.150922
 """
 from alembic import op
 import sqlalchemy as sa
-import poll.db_types
+import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('head', sa.JSON(), nullable=False),
     sa.Column('rows', sa.Integer(), nullable=False),
-    sa.Column('trained_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('trained_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_poll_stance_head_poll_id_poll'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('poll_id', name=op.f('pk_poll_stance_head'))
     )
@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('poll_id', sa.Integer(), nullable=False),
     sa.Column('stance', sa.String(length=40), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', poll.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_stance_example_poll_id_poll'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stance_example'))
     )

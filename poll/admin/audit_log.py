@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from poll.extensions import db
-from poll.models import AuditEntry
-from poll.services.polls import all_polls
 from poll.admin.blueprint import bp
 from poll.admin.forms import AuditFilterForm
+from poll.database.models import AuditEntry
+from poll.extensions import db
+from poll.polls.editing import all_polls
 
 
 def _distinct(column) -> list[str]:

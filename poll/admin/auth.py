@@ -4,12 +4,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from poll.db_types import utcnow
-from poll.extensions import db, limiter, login_manager
-from poll.models import Moderator
-from poll.services import audit, moderators, sessions
+from poll.accounts import audit, moderators, sessions
 from poll.admin.blueprint import bp, safe_next
 from poll.admin.forms import ButtonForm, LoginForm
+from poll.database.column_types import utcnow
+from poll.database.models import Moderator
+from poll.extensions import db, limiter, login_manager
 
 FAILED_LOGIN = 401
 

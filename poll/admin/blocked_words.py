@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.models import BLOCKED_BANNED, BlockedWord
-from poll.services import audit
+from poll.accounts import audit
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms import BlockedWordForm, ButtonForm
+from poll.database.column_types import utcnow
+from poll.database.models import BLOCKED_BANNED, BlockedWord
+from poll.extensions import db
 
 
 def _page(form: BlockedWordForm, status: int = 200):

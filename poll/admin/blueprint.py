@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 
+from poll.database.models import Comment
 from poll.extensions import db, login_manager
-from poll.models import Comment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

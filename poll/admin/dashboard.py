@@ -3,18 +3,18 @@
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.models import Poll
-from poll.services.dashboard import burst_window
-from poll.services.dashboard import dashboard as dashboard_figures
-from poll.services.embedding import embed_size, iframe_html, loader_html
-from poll.services.moderation import REASON_MAX_LENGTH
-from poll.services.voting import VoidError, restore_void, void_burst
-from poll.view_helpers import poll_or_404
-from poll.vocabulary import SENTIMENTS, STANCES
 from poll.admin.blueprint import bp
 from poll.admin.forms import RestoreVotesForm, VoidBurstForm
+from poll.database.column_types import utcnow
+from poll.database.models import Poll
+from poll.debate.moderation import REASON_MAX_LENGTH
+from poll.extensions import db
+from poll.polls.embedding import embed_size, iframe_html, loader_html
+from poll.polls.figures import burst_window
+from poll.polls.figures import dashboard as dashboard_figures
+from poll.polls.vote_taking import poll_or_404
+from poll.polls.voting import VoidError, restore_void, void_burst
+from poll.vocabulary import SENTIMENTS, STANCES
 
 
 def render_dashboard(poll: Poll, status: int = 200):
@@ -39,7 +39,7 @@ def render_dashboard(poll: Poll, status: int = 200):
 
 def embed_code(poll: Poll) -> dict:
     """What an editor pastes into an article, and where it may be pasted."""
-    poll_url = url_for("public.poll_page", slug=poll.slug, _external=True)
+    poll_url = url_for("polls.poll_page", slug=poll.slug, _external=True)
     card_url = url_for("embed.card", slug=poll.slug, _external=True)
     return {
         "script": loader_html(url_for("static", filename="js/embed.js", _external=True), poll.slug),

@@ -3,12 +3,12 @@
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.export import KINDS, ExportError, build_request, describe, export_chunks, filename, parse_day
-from poll.extensions import db
-from poll.services import audit
-from poll.services.polls import all_polls, poll_by_slug
+from poll.accounts import audit
 from poll.admin.blueprint import bp
+from poll.database.column_types import utcnow
+from poll.exports.rows import KINDS, ExportError, build_request, describe, export_chunks, filename, parse_day
+from poll.extensions import db
+from poll.polls.editing import all_polls, poll_by_slug
 
 
 @bp.get("/export")

@@ -23,16 +23,37 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from poll.db_types import utcnow
-from poll.forms import no_bidi_controls, no_format_characters, plain_text, single_value, strip_whitespace
-from poll.models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
-from poll.row_ids import row_id
-from poll.services.embedding import EmbedSiteError, parse_origins
-from poll.services.moderation import ACTIONS as MODERATION_ACTIONS
-from poll.services.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
-from poll.services.mutes import DURATION_LABELS
-from poll.services.polls import OWN_SIDE, SIDE_HEADING_MAX_LENGTH, SLUG_MAX_LENGTH, PlannedChoice, PollError, choices_problem, default_side_heading, has_votes, local_time, plan_choices, sides_problems, slug_from_title, slug_problem, utc_from_local
+from poll.database.column_types import utcnow
+from poll.database.models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
+from poll.debate.moderation import ACTIONS as MODERATION_ACTIONS
+from poll.debate.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
+from poll.debate.mutes import DURATION_LABELS
+from poll.polls.editing import (
+    OWN_SIDE,
+    SIDE_HEADING_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    PlannedChoice,
+    PollError,
+    choices_problem,
+    default_side_heading,
+    has_votes,
+    local_time,
+    plan_choices,
+    sides_problems,
+    slug_from_title,
+    slug_problem,
+    utc_from_local,
+)
+from poll.polls.embedding import EmbedSiteError, parse_origins
 from poll.vocabulary import NEUTRAL, SENTIMENTS, STANCES, UNCERTAIN
+from poll.web.field_rules import (
+    no_bidi_controls,
+    no_format_characters,
+    plain_text,
+    single_value,
+    strip_whitespace,
+)
+from poll.web.row_ids import row_id
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}

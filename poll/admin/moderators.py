@@ -2,9 +2,9 @@
 
 from flask import render_template
 
-from poll.extensions import db
-from poll.models import Moderator
 from poll.admin.blueprint import admin_required, bp
+from poll.database.models import Moderator
+from poll.extensions import db
 
 
 @bp.get("/moderators")

@@ -3,13 +3,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.services import mutes
-from poll.services.mutes import DURATIONS, MuteError
-from poll.template_filters import when
 from poll.admin.blueprint import bp, comment_or_404, safe_next
 from poll.admin.forms import ButtonForm, MuteForm
+from poll.database.column_types import utcnow
+from poll.debate import mutes
+from poll.debate.mutes import DURATIONS, MuteError
+from poll.extensions import db
+from poll.web.template_filters import when
 
 
 def _mute_page(comment, form: MuteForm, status: int = 200):

@@ -6,17 +6,17 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.services import polls as poll_service
-from poll.services import stance_heads
-from poll.services.polls import PollError
-from poll.services.stance_heads import StanceTrainingError, stance_labels
-from poll.tagging.poll_heads import MIN_POLL_ROWS
-from poll.tagging_queue import queue_training
-from poll.view_helpers import poll_or_404
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms import ButtonForm, PollForm, StanceExamplesForm
+from poll.database.column_types import utcnow
+from poll.debate import stance_heads
+from poll.debate.stance_heads import StanceTrainingError, stance_labels
+from poll.debate.tagging_queue import queue_training
+from poll.extensions import db
+from poll.polls import editing as poll_service
+from poll.polls.editing import PollError
+from poll.polls.vote_taking import poll_or_404
+from poll.tagging.poll_heads import MIN_POLL_ROWS
 
 
 @bp.get("/polls")

@@ -3,16 +3,16 @@
 from flask import current_app, flash, redirect, render_template, request
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.models import COMMENT_STATUSES, Comment
-from poll.row_ids import row_id
-from poll.services import moderation
-from poll.services.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
-from poll.services.polls import all_polls
-from poll.services.stance_heads import stance_labels
 from poll.admin.blueprint import bp, comment_or_404, safe_next
 from poll.admin.forms import ModerationForm, QueueFilterForm, StanceForm
+from poll.database.column_types import utcnow
+from poll.database.models import COMMENT_STATUSES, Comment
+from poll.debate import moderation
+from poll.debate.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
+from poll.debate.stance_heads import stance_labels
+from poll.extensions import db
+from poll.polls.editing import all_polls
+from poll.web.row_ids import row_id
 
 MAX_BULK = 200
 STATUS_CHOICES = [

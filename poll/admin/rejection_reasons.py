@@ -3,13 +3,13 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from poll.db_types import utcnow
-from poll.extensions import db
-from poll.models import RejectionReason
-from poll.services import moderation
-from poll.services.moderation import DEFAULT_REJECTION_REASONS, ModerationError
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms import ButtonForm, RejectionReasonForm
+from poll.database.column_types import utcnow
+from poll.database.models import RejectionReason
+from poll.debate import moderation
+from poll.debate.moderation import DEFAULT_REJECTION_REASONS, ModerationError
+from poll.extensions import db
 
 
 def _page(form: RejectionReasonForm, status: int = 200):

@@ -7,7 +7,7 @@ tags.incivility, tags.uncivil, tags.language, tags.version
 
 Stance and incivility come from linear heads over multilingual-e5-small
 sentence embeddings (``heads``, ``features``, ``encoder``), trained by
-``python -m poll.tagging.train``; the lexicon only explains (``cues``: the
+``python -m poll.tagging.training.train``; the lexicon only explains (``cues``: the
 words that weighed most). Each head's card lists the languages it was measured
 good enough in; a comment in any other gets stance "unknown" and no
 incivility score rather than a confident guess.
@@ -17,13 +17,21 @@ from typing import NamedTuple
 
 import numpy as np
 
-from poll.vocabulary import SENTIMENTS, STANCES, UNCERTAIN, UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
 from poll.tagging.features import comment_features
 from poll.tagging.heads import LinearHead, shipped_head
 from poll.tagging.language import DEFAULT_LANGUAGE
 from poll.tagging.language import detect_language as detect_language
 from poll.tagging.sentiment import classify_sentiment
 from poll.tagging.stance import classify_stance
+from poll.vocabulary import (
+    SENTIMENTS,
+    STANCES,
+    UNCERTAIN,
+    UNCERTAIN_BELOW,
+    UNKNOWN,
+    language_name,
+    sure_stance,
+)
 
 STANCE_HEAD = "stance.json"
 INCIVILITY_HEAD = "incivility.json"

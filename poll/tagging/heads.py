@@ -2,7 +2,7 @@
 
 A head is a multinomial logistic regression (weights and bias per label)
 with a temperature that calibrates its probabilities; ``python -m
-poll.tagging.train`` fits them. Reading one needs numpy only.
+poll.tagging.training.train`` fits them. Reading one needs numpy only.
 """
 
 import json

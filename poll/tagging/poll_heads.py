@@ -1,7 +1,7 @@
 """A poll's own stance head, fitted from its admins' example arguments and its
 moderators' corrections; and how far a new topic gets from few rows.
 
-    python -m poll.tagging.train --curve data/second_topic/car_free_centre.csv
+    python -m poll.tagging.training.train --curve data/second_topic/car_free_centre.csv
 """
 
 from datetime import date
@@ -9,11 +9,11 @@ from datetime import date
 import numpy as np
 
 from poll.tagging import metrics
-from poll.tagging.datasets import rows_of
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
 from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
+from poll.tagging.training.datasets import rows_of
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
 MIN_POLL_ROWS = 6

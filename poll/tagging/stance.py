@@ -13,9 +13,22 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from poll.vocabulary import DIPLOMACY, MILITARY, NEUTRAL
 from poll.tagging.cue_index import CueIndex
-from poll.tagging.lexicon import AFTER_NEGATORS, BALANCE, CONCESSIVE_OPENERS, CONDITIONALS, CONTRACTED_NEGATION, CONTRAST, CUES, ENDORSEMENT_BOOST, ENDORSEMENTS, FAILURE_PREDICATES, FIXED_CUES, NEGATORS
+from poll.tagging.lexicon import (
+    AFTER_NEGATORS,
+    BALANCE,
+    CONCESSIVE_OPENERS,
+    CONDITIONALS,
+    CONTRACTED_NEGATION,
+    CONTRAST,
+    CUES,
+    ENDORSEMENT_BOOST,
+    ENDORSEMENTS,
+    FAILURE_PREDICATES,
+    FIXED_CUES,
+    NEGATORS,
+)
+from poll.vocabulary import DIPLOMACY, MILITARY, NEUTRAL
 
 NEGATION_WINDOW_WORDS = 4
 FLIPPED_WEIGHT = 0.9

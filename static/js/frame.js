@@ -1,4 +1,4 @@
-/* Inside the poll's frame (templates/public/embed.html).
+/* Inside the poll's frame (templates/polls/embed.html).
  * 1. Height: once the embedding page says hello from a site allowed to frame
  *    this poll (data-parents, the same list as the frame-ancestors policy), the
  *    card tells that page, and only that page, its height whenever it changes.

@@ -3,7 +3,7 @@ on admin-only pages, admins get everything."""
 
 import pytest
 
-from poll.services.polls import DEBATE_POLL_SLUG
+from poll.polls.editing import DEBATE_POLL_SLUG
 
 SLUG = DEBATE_POLL_SLUG
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from poll.db_types import utcnow
+from poll.accounts import audit
+from poll.accounts.audit import AuditLogIsAppendOnly
+from poll.database.column_types import utcnow
+from poll.database.models import AuditEntry
 from poll.extensions import db
-from poll.models import AuditEntry
-from poll.services import audit
-from poll.services.audit import AuditLogIsAppendOnly
 
 
 def test_entries_are_listed_newest_first_and_filterable(moderator_client, make_comment, debate_poll):

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from poll.db_types import utcnow
+from poll.accounts import moderators
+from poll.database.column_types import utcnow
+from poll.database.models import AuditEntry, Moderator
 from poll.extensions import db
-from poll.models import AuditEntry, Moderator
-from poll.services import moderators
-
-from ..conftest import PASSWORD, csrf_token_from, login
+from tests.conftest import PASSWORD, csrf_token_from, login
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +60,7 @@ def test_importing_the_app_hashes_no_password():
     code = (
         "import werkzeug.security as s; calls = []; "
         "s.generate_password_hash = lambda *a, **k: calls.append(a); "
-        "import poll, poll.services.moderators; assert not calls, calls"
+        "import poll, poll.accounts.moderators; assert not calls, calls"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_ROOT)
 

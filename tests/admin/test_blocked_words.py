@@ -2,8 +2,8 @@
 
 import pytest
 
+from poll.database.models import FLAG_BLOCKED_WORD, AuditEntry, BlockedWord, Comment
 from poll.extensions import db
-from poll.models import FLAG_BLOCKED_WORD, AuditEntry, BlockedWord, Comment
 
 
 def flags_of(app, comment_id):

@@ -43,9 +43,9 @@ def test_dashboard_lists_vote_bursts_from_one_address(app, admin_client, debate_
 def test_a_bursts_hour_is_shown_in_the_newsrooms_time_zone(app, admin_client, debate_poll):
     from datetime import timedelta
 
-    from poll.db_types import utcnow
-    from poll.services.polls import poll_by_slug
-    from poll.services.voting import cast_vote
+    from poll.database.column_types import utcnow
+    from poll.polls.editing import poll_by_slug
+    from poll.polls.voting import cast_vote
 
     app.config.update(VOTE_BURST_THRESHOLD=2, TIMEZONE="Asia/Seoul")
     # Two hours ago at 10 past (UTC): both votes fall in one hour whatever the clock says now.

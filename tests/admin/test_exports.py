@@ -5,10 +5,10 @@ import io
 
 import pytest
 
+from poll.database.models import AuditEntry, Comment, Vote
 from poll.extensions import db
-from poll.models import AuditEntry, Comment, Vote
-from poll.pseudonyms import voter_id_for
-from poll.voter import VOTER_COOKIE, read_voter_token
+from poll.voters.cookie import VOTER_COOKIE, read_voter_token
+from poll.voters.pseudonyms import voter_id_for
 
 KINDS = ("votes", "comments", "tallies", "audit")
 

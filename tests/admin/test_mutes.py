@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
+from poll.database.models import AuditEntry, Comment, VoterMute
+from poll.debate.mutes import active_mute
 from poll.extensions import db
-from poll.models import AuditEntry, Comment, VoterMute
-from poll.services.mutes import active_mute
 
 
 def mutes_stored(app) -> list[VoterMute]:

@@ -9,13 +9,12 @@ import sys
 import pytest
 
 from poll import PROJECT_ROOT
+from poll.database.models import FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment, PollStanceHead, StanceExample
+from poll.debate.stance_heads import stance_labels, training_rows
 from poll.extensions import db
-from poll.models import FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment, PollStanceHead, StanceExample
-from poll.services.polls import poll_by_slug
-from poll.services.stance_heads import stance_labels, training_rows
-from poll.tagging.datasets import DATA_DIR, rows_of
-
-from ..conftest import TEST_DATABASE_URL
+from poll.polls.editing import poll_by_slug
+from poll.tagging.training.datasets import DATA_DIR, rows_of
+from tests.conftest import TEST_DATABASE_URL
 
 CAR_FREE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 
@@ -161,7 +160,7 @@ def test_the_train_command(app, runner, car_free, debate_poll):
 def test_the_module_command_runs_the_apps_training(app, car_free, tmp_path):
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "k" * 32}
     done = subprocess.run(
-        [sys.executable, "-m", "poll.tagging.train", "--poll", "no-such-poll"],
+        [sys.executable, "-m", "poll.tagging.training.train", "--poll", "no-such-poll"],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -171,7 +170,7 @@ def test_the_module_command_runs_the_apps_training(app, car_free, tmp_path):
 
 
 def test_training_goes_to_the_worker_when_tagging_is_queued(app, admin_client, car_free, tmp_path):
-    from poll.tagging_queue import init_tagging_queue
+    from poll.debate.tagging_queue import init_tagging_queue
 
     app.config.update(TAGGING="queue", TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}")
     init_tagging_queue(app)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import escape
 
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
+from poll.database.models import AuditEntry, Poll
 from poll.extensions import db
-from poll.models import AuditEntry, Poll
-from poll.services.polls import (
+from poll.polls.editing import (
     PollError,
     is_small_edit,
     plan_choices,
@@ -21,7 +21,7 @@ from poll.services.polls import (
     slugify,
     utc_from_local,
 )
-from poll.services.voting import cast_vote
+from poll.polls.voting import cast_vote
 
 GOOD = {
     "slug": "sanctions-2026",

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from poll.database.models import FLAG_LINK, FLAG_MODERATOR, FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment
 from poll.extensions import db
-from poll.models import FLAG_LINK, FLAG_MODERATOR, FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment
 from poll.tagging.heads import shipped_head
 
 
@@ -106,9 +106,9 @@ def test_the_stance_vote_mismatch_flag_follows_a_correction_and_outlives_retag(
     diplomacy clears the flag, a re-tag keeps it cleared, and undoing the
     correction brings the flag back. A neutral comment corrected to military
     gets the flag."""
-    from poll.db_types import utcnow
-    from poll.services.polls import poll_by_slug
-    from poll.services.voting import cast_vote
+    from poll.database.column_types import utcnow
+    from poll.polls.editing import poll_by_slug
+    from poll.polls.voting import cast_vote
 
     with app.app_context():
         poll = poll_by_slug(debate_poll)
@@ -329,7 +329,7 @@ def test_an_empty_queue_is_calm_not_a_warning(moderator_client, make_comment):
 def test_an_appealed_comment_shows_the_earlier_reason_and_the_authors_note(
     app, moderator_client, make_comment
 ):
-    from poll.db_types import utcnow
+    from poll.database.column_types import utcnow
 
     comment_id = make_comment("Please look again.")
     with app.app_context():
@@ -390,7 +390,7 @@ def test_the_queue_filters_render_from_their_form_with_the_choice_kept(moderator
 
 def test_every_moderation_action_has_its_button_and_choice_from_the_one_list(moderator_client, make_comment):
     from poll.admin.forms import ModerationForm
-    from poll.services.moderation import ACTIONS
+    from poll.debate.moderation import ACTIONS
 
     comment_id = make_comment("Talks first.")
     page = moderator_client.get("/admin/").get_data(as_text=True)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from poll.database.models import AuditEntry, Comment, RejectionReason
+from poll.debate.moderation import DEFAULT_REJECTION_REASONS
 from poll.extensions import db
-from poll.models import AuditEntry, Comment, RejectionReason
-from poll.services.moderation import DEFAULT_REJECTION_REASONS
 
 
 def reasons(app) -> list[str]:

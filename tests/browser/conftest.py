@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-# The cross-site embed harness (HTTPS test sites, a Chromium that blocks third-party cookies): imported
-# here so that any browser test can ask for its fixtures.
-from .cross_site import (  # noqa: F401
+from tests.browser.cross_site import (  # noqa: F401 (fixtures)
     article_server,
     cookie_probe_sites,
     cross_site_context,
@@ -23,6 +21,9 @@ from .cross_site import (  # noqa: F401
     tls_certificate,
     tls_server_context,
 )
+
+# The cross-site embed harness (HTTPS test sites, a Chromium that blocks third-party cookies): imported
+# here so that any browser test can ask for its fixtures.
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [

@@ -343,7 +343,7 @@ def launch_cross_site_context(browser, tls_certificate, tmp_path_factory):
     Chromium in a new profile that reaches the test sites over trusted HTTPS and blocks (or allows)
     third-party cookies. Closed when the test ends. Nothing is probed: see ``cross_site_context``."""
     # Imported here, not at the top: conftest.py imports this module for its fixtures.
-    from .conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     contexts = []
 

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
+from poll.database.models import Comment
 from poll.extensions import db
-from poll.models import Comment
-from poll.services.polls import poll_by_slug
-from poll.services.voting import cast_vote
-
-from ..conftest import PASSWORD
-from .conftest import DESKTOP, PHONE
+from poll.polls.editing import poll_by_slug
+from poll.polls.voting import cast_vote
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.conftest import PASSWORD
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PUBLIC_PAGES = [

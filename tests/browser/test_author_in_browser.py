@@ -3,10 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from poll.database.models import COMMENT_PENDING, COMMENT_REJECTED, FLAG_APPEAL, Comment
 from poll.extensions import db
-from poll.models import COMMENT_PENDING, COMMENT_REJECTED, FLAG_APPEAL, Comment
-
-from .test_accessibility import axe_source, violations  # noqa: F401 (axe_source is a fixture)
+from tests.browser.test_accessibility import axe_source, violations  # noqa: F401 (axe_source is a fixture)
 
 # The sizes the issue asked to look at.
 PHONE_390 = {"width": 390, "height": 844}

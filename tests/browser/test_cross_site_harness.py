@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.wrappers import Request, Response
 
-from .cross_site import (
+from tests.browser.cross_site import (
     POLL_SITE,
     SITES,
     CookieReport,

@@ -1,14 +1,13 @@
 """Joining the debate in a real browser."""
 
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
+from poll.database.models import COMMENT_APPROVED, MODERATION_POST, CommentMark
+from poll.debate.comments import post_comment
+from poll.debate.reading import toggle_mark
 from poll.extensions import db
-from poll.models import COMMENT_APPROVED, MODERATION_POST, CommentMark
-from poll.services.comments import post_comment
-from poll.services.debate import toggle_mark
-from poll.services.polls import poll_by_slug
-from poll.services.voting import cast_vote
-
-from .conftest import DESKTOP, PHONE
+from poll.polls.editing import poll_by_slug
+from poll.polls.voting import cast_vote
+from tests.browser.conftest import DESKTOP, PHONE
 
 
 def voted_reader(browser, live_server, slug, viewport, answer):
@@ -181,9 +180,9 @@ def test_a_muted_reader_reads_the_mute_above_the_comment_form(
 ):
     from datetime import timedelta
 
-    from poll.models import VoterMute
-    from poll.pseudonyms import voter_id_for
-    from poll.voter import VOTER_COOKIE, read_voter_token
+    from poll.database.models import VoterMute
+    from poll.voters.cookie import VOTER_COOKIE, read_voter_token
+    from poll.voters.pseudonyms import voter_id_for
 
     for viewport, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
         context, page = voted_reader(browser, live_server, debate_poll, viewport, "Diplomatic engagement")

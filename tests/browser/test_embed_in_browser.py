@@ -5,14 +5,13 @@ the loader script (tests/browser/cross_site.py builds the sites and the browser)
 import pytest
 from playwright.sync_api import expect
 
+from poll.database.models import Poll
 from poll.extensions import db
-from poll.models import Poll
-from poll.services.polls import DEBATE_POLL_SLUG, seed_debate_poll
-
-from ..conftest import create_tables, drop_tables, make_app
-from ..helpers import counted_from_votes, vote_rows
-from .conftest import PHONE
-from .cross_site import POLL_SITE, iframe_content_height, wait_for_iframe_height
+from poll.polls.editing import DEBATE_POLL_SLUG, seed_debate_poll
+from tests.browser.conftest import PHONE
+from tests.browser.cross_site import POLL_SITE, iframe_content_height, wait_for_iframe_height
+from tests.conftest import create_tables, drop_tables, make_app
+from tests.helpers import counted_from_votes, vote_rows
 
 FRAME = "iframe[src*='/embed']"
 ARTICLE = """<!doctype html>

@@ -4,8 +4,8 @@ cross-site embed is tests/browser/test_embed_in_browser.py)."""
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import counted_from_votes
-from .conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.helpers import counted_from_votes
 
 NARROWEST = {"width": 280, "height": 640}
 

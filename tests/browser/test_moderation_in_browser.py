@@ -1,7 +1,7 @@
 """A moderator at work in a real browser."""
 
-from ..conftest import PASSWORD
-from .conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.conftest import PASSWORD
 
 
 def log_in(page, live_server: str, username: str) -> None:
@@ -129,8 +129,8 @@ def test_a_page_of_25_comments_is_a_third_as_tall_as_before(
 def test_five_comments_worked_by_keyboard_without_the_cursor_jumping(
     app, browser, live_server, accounts, make_comment, debate_poll, screenshots
 ):
+    from poll.database.models import Comment
     from poll.extensions import db
-    from poll.models import Comment
 
     ids = varied_comments(make_comment, 7)
     context = browser.new_context(viewport=QUEUE_DESKTOP)
@@ -226,9 +226,9 @@ def test_a_muted_voter_is_refused_with_a_clear_message(
 def test_the_dashboard_at_1366_clips_no_table(
     app, browser, live_server, accounts, make_comment, debate_poll, screenshots
 ):
-    from poll.db_types import utcnow
-    from poll.services.polls import poll_by_slug
-    from poll.services.voting import cast_vote
+    from poll.database.column_types import utcnow
+    from poll.polls.editing import poll_by_slug
+    from poll.polls.voting import cast_vote
 
     app.config["VOTE_BURST_THRESHOLD"] = 2
     with app.app_context():

@@ -3,12 +3,11 @@ the poll without saving it, Save stores it; the editor and its preview stay axe-
 
 import pytest
 
+from poll.database.models import Poll
 from poll.extensions import db
-from poll.models import Poll
-from poll.services.polls import poll_by_slug
-
-from ..conftest import PASSWORD
-from .test_accessibility import AXE, violations
+from poll.polls.editing import poll_by_slug
+from tests.browser.test_accessibility import AXE, violations
+from tests.conftest import PASSWORD
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 

@@ -1,7 +1,7 @@
 """Voting in a real browser."""
 
-from ..helpers import counted_from_votes, vote_rows
-from .conftest import PHONE
+from tests.browser.conftest import PHONE
+from tests.helpers import counted_from_votes, vote_rows
 
 
 def result_row(page, label):

@@ -8,17 +8,17 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
-from poll import pseudonyms
 from poll.config import Config
-from poll.db_types import utcnow
+from poll.database.column_types import utcnow
+from poll.database.models import AddressKey, AuditEntry, Comment, Vote
+from poll.debate.comments import post_comment
 from poll.extensions import db, init_migrations
-from poll.models import AddressKey, AuditEntry, Comment, Vote
-from poll.services.comments import post_comment
-from poll.services.polls import poll_by_slug
-from poll.services.retention import purge
-from poll.services.voting import cast_vote
+from poll.polls.editing import poll_by_slug
+from poll.polls.voting import cast_vote
+from poll.voters import pseudonyms
+from poll.voters.retention import purge
 from tests.conftest import make_app
-from tests.test_migrations import empty_database_url  # noqa: F401 (a fixture)
+from tests.database.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 
 ADDRESS = "203.0.113.7"
 SESSION_IDLE_LIMIT = timedelta(hours=8)

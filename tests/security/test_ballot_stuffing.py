@@ -12,12 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func
 
+from poll.database.models import VOTE_COUNTED, VOTE_VOID, AuditEntry, Choice, Poll, Vote, VoteVoid
+from poll.debate.moderation import REASON_MAX_LENGTH
 from poll.extensions import db
-from poll.models import VOTE_COUNTED, VOTE_VOID, AuditEntry, Choice, Poll, Vote, VoteVoid
-from poll.services.moderation import REASON_MAX_LENGTH
 from tests.conftest import create_tables, csrf_token_from, drop_tables, login, make_app
-
-from ..helpers import counters
+from tests.helpers import counters
 
 BURST_ADDRESS = "198.51.100.7"
 OTHER_ADDRESS = "203.0.113.50"
@@ -83,7 +82,7 @@ def limited_app(database_url):
 
 @pytest.fixture
 def limited_poll(limited_app):
-    from poll.services.polls import seed_debate_poll
+    from poll.polls.editing import seed_debate_poll
 
     with limited_app.app_context():
         poll, _ = seed_debate_poll()
@@ -115,7 +114,7 @@ def test_vote_changes_by_existing_voters_are_not_limited_by_it(limited_app, limi
 
 def test_a_vote_reads_its_poll_once_though_the_limit_asks_first(limited_app, limited_poll, monkeypatch):
     """The new-voter limit's question (has this browser voted here?) and the vote share one read."""
-    from poll import view_helpers
+    from poll.polls import vote_taking as view_helpers
 
     reads = []
     real_ballot = view_helpers.ballot
@@ -135,7 +134,7 @@ def test_other_addresses_and_other_polls_keep_their_own_allowance(limited_app, l
 
 def test_a_cookie_from_one_poll_is_still_a_new_voter_in_another(limited_app, limited_poll):
     """Cookies harvested elsewhere (another poll, a comment) do not pass as vote changes."""
-    from poll.services.polls import create_poll
+    from poll.polls.editing import create_poll
 
     with limited_app.app_context():
         create_poll(slug="other", title="Other", question="?", choices=[("a", "A"), ("b", "B")])
@@ -355,9 +354,9 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def accounts_free_app_factory(database_url):
     """An app with CSRF on (the shared fixtures turn it off), a moderator and a burst of four."""
-    from poll.db_types import utcnow
-    from poll.services import moderators
-    from poll.services.polls import seed_debate_poll
+    from poll.accounts import moderators
+    from poll.database.column_types import utcnow
+    from poll.polls.editing import seed_debate_poll
 
     made = []
 

@@ -15,8 +15,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from poll.database.models import Comment
 from poll.extensions import db
-from poll.models import Comment
 
 LIMIT = 64 * 1024
 OVER_LIMIT = b"body=" + b"a" * (100 * 1024)

@@ -5,8 +5,8 @@ anything happens, and a bad one falls back to the default page."""
 
 import pytest
 
+from poll.database.models import AuditEntry, Comment
 from poll.extensions import db
-from poll.models import AuditEntry, Comment
 from tests.conftest import PASSWORD
 
 BAD_NEXTS = [

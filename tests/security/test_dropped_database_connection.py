@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from poll.errors import handle_database_busy
 from poll.extensions import db
-
-from ..conftest import TEST_DATABASE_URL
+from poll.web.errors import handle_database_busy
+from tests.conftest import TEST_DATABASE_URL
 
 
 @pytest.mark.skipif(TEST_DATABASE_URL is None, reason="a dropped server connection needs PostgreSQL")

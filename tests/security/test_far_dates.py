@@ -6,12 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from poll.export import build_request
+from poll.database.models import Poll
+from poll.exports.rows import build_request
 from poll.extensions import db
-from poll.models import Poll
-from poll.services.polls import PollError, utc_from_local
-
-from ..admin.test_polls import GOOD
+from poll.polls.editing import PollError, utc_from_local
+from tests.admin.test_polls import GOOD
 
 
 def test_a_time_past_what_a_date_holds_in_utc_is_a_clear_error():

@@ -14,9 +14,9 @@ import unicodedata
 
 import pytest
 
+from poll.database.models import AuditEntry, BlockedWord, Comment, Moderator, Poll
 from poll.extensions import db
-from poll.models import AuditEntry, BlockedWord, Comment, Moderator, Poll
-from poll.text_rules import BIDI_CONTROLS, format_characters_in_name
+from poll.web.text_rules import BIDI_CONTROLS, format_characters_in_name
 from tests.conftest import PASSWORD
 
 SPOOFS = {

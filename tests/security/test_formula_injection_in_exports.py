@@ -5,7 +5,7 @@ Every field a person can write is given a formula start here (through the
 forms where they allow it, through the services where a form would strip or
 refuse the start), then every export kind is downloaded from the admin page
 and from ``flask export``, and every cell is checked by its column's name, as
-``poll.export`` declares it: a person-written cell never starts with a formula
+``poll.exports.rows`` declares it: a person-written cell never starts with a formula
 character; a machine-written one does so only as a number (a negative
 compound sentiment stays -0.4, not '-0.4, so a spreadsheet can sum it).
 """
@@ -16,13 +16,14 @@ import re
 
 import pytest
 
-from poll import csv_lines, export
-from poll.db_types import utcnow
+from poll.accounts import moderators
+from poll.database.column_types import utcnow
+from poll.database.models import Comment
+from poll.debate.comments import post_comment
+from poll.exports import csv_lines
+from poll.exports import rows as export
 from poll.extensions import db
-from poll.models import Comment
-from poll.services import moderators
-from poll.services.comments import post_comment
-from poll.services.polls import create_poll, poll_by_slug
+from poll.polls.editing import create_poll, poll_by_slug
 from tests.conftest import PASSWORD
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

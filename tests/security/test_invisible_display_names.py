@@ -4,9 +4,9 @@ stored and shown blank. A given name must show something; an empty one stays all
 
 import pytest
 
+from poll.database.models import Comment
 from poll.extensions import db
-from poll.models import Comment
-from poll.text_rules import has_visible_character
+from poll.web.text_rules import has_visible_character
 
 
 @pytest.mark.parametrize(

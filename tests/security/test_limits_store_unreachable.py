@@ -4,8 +4,8 @@ Retry-After, nothing saved. Redis here is a real closed port, not a mock."""
 
 import pytest
 
+from poll.database.models import Comment, Vote
 from poll.extensions import db
-from poll.models import Comment, Vote
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 

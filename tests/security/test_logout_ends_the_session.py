@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from poll.db_types import utcnow
+from poll.accounts import moderators
+from poll.database.column_types import utcnow
+from poll.database.models import AuditEntry, ModeratorSession
 from poll.extensions import db
-from poll.models import AuditEntry, ModeratorSession
-from poll.services import moderators
 from tests.conftest import login
 
 PRIVATE_PAGE = "/admin/moderators"

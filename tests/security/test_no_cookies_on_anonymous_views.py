@@ -5,7 +5,7 @@ voter cookie (on the first vote)."""
 
 import pytest
 
-from poll.models import RESULTS_ALWAYS
+from poll.database.models import RESULTS_ALWAYS
 from tests.conftest import csrf_token_from
 
 

@@ -4,7 +4,7 @@ and one rule for every id in a form: they are "no such thing", like any other.""
 
 import pytest
 
-from poll.row_ids import MAX_ROW_ID, row_id
+from poll.web.row_ids import MAX_ROW_ID, row_id
 
 HUGE = [str(2**31), str(2**63), "9" * 30]
 

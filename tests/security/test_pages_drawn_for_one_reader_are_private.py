@@ -1,6 +1,6 @@
 """Pages drawn for one reader (#27 item 15) are never kept by a shared cache."""
 
-from poll.security import PRIVATE_PAGE_CACHE
+from poll.web.security import PRIVATE_PAGE_CACHE
 
 
 def cache_control(response) -> str:

@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from bench.common import AppServer, free_port, prepare_database
-from poll.security import is_public_bind, proxy_bind_warning
+from poll.web.security import is_public_bind, proxy_bind_warning
 
 
 @pytest.mark.parametrize(

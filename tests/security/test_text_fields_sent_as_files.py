@@ -6,8 +6,8 @@ import io
 
 import pytest
 
+from poll.database.models import BlockedWord, Comment, Poll
 from poll.extensions import db
-from poll.models import BlockedWord, Comment, Poll
 
 
 def as_file(text: str = "Talks first."):

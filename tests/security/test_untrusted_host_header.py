@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from poll.database.models import Vote
 from poll.extensions import db
-from poll.models import Vote
 
 
 def test_trusted_hosts_are_read_from_the_environment(database_url):

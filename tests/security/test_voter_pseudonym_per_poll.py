@@ -6,8 +6,8 @@ import io
 
 import pytest
 
+from poll.database.models import Comment, Vote
 from poll.extensions import db
-from poll.models import Comment, Vote
 
 
 def parse(data: bytes) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Write tests/tagging/data/e5_reference.json: the encoder's vectors for a few
+"""Write data/encoder/e5_reference.json: the encoder's vectors for a few
 comments in every language the tagger reads, as the heads were fitted on them.
 
     .venv/bin/python -m tests.tagging.make_encoder_reference
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256, embed
 
-REFERENCE = Path(__file__).parent / "data" / "e5_reference.json"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "e5_reference.json"
 TEXTS = [
     "North Korea fired two ballistic missiles into the sea this morning.",
     "Talks are the only way out; every strike would get Seoul shelled.",

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poll.tagging.cue_index import CueIndex, possible_prefixes, trie_pattern
-from poll.tagging.datasets import STANCE_FILE
-from poll.tagging.evaluate import read_labelled
 from poll.tagging.lexicon import CUES
+from poll.tagging.training.datasets import STANCE_FILE
+from poll.tagging.training.evaluate import read_labelled
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 PATTERNS = [pattern for pattern, _, _ in CUES]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from poll.tagging.datasets import STANCE_FILE, rows_of
 from poll.tagging.language import detect_language
+from poll.tagging.training.datasets import STANCE_FILE, rows_of
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,10 @@ import pytest
 
 from poll.tagging import TAGGER_VERSION, UNKNOWN, tag, tag_many
 from poll.tagging import encoder as encoder_module
-from poll.tagging.datasets import (
+from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
+from poll.tagging.heads import LinearHead, shipped_head
+from poll.tagging.metrics import flag_rates
+from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
@@ -17,13 +20,10 @@ from poll.tagging.datasets import (
     STANCE_HOLDOUT_FILE,
     rows_of,
 )
-from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
-from poll.tagging.evaluate import evaluate, read_labelled
-from poll.tagging.heads import LinearHead, shipped_head
-from poll.tagging.metrics import flag_rates
+from poll.tagging.training.evaluate import evaluate, read_labelled
 from poll.vocabulary import UNCERTAIN_BELOW
 
-REFERENCE = Path(__file__).parent / "data" / "e5_reference.json"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "e5_reference.json"
 
 
 def test_stance_on_the_frozen_test_splits_clears_the_bar():

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from poll.tagging import tag
-from poll.tagging.datasets import STANCE_FILE
-from poll.tagging.evaluate import read_labelled
 from poll.tagging.sentiment import analyzer, classify_sentiment, label_for
+from poll.tagging.training.datasets import STANCE_FILE
+from poll.tagging.training.evaluate import read_labelled
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 GROUNDTRUTH = Path(

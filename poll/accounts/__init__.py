@@ -1,0 +1,1 @@
+"""Moderator accounts, their sessions, and the audit log of what they do."""

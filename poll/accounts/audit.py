@@ -1,0 +1,55 @@
+"""The audit log: who did what, when, before and after, and why."""
+
+from datetime import datetime
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from poll.database.models import AuditEntry, Moderator
+from poll.extensions import db
+
+CLI_ACTOR = "command line"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+def record(
+    actor: Moderator | None,
+    action: str,
+    target_type: str,
+    target_id: object,
+    now: datetime,
+    *,
+    poll_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    entry = AuditEntry(
+        created_at=now,
+        moderator_id=actor.id if actor is not None else None,
+        actor=actor.username if actor is not None else CLI_ACTOR,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        poll_id=poll_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _refuse_changes_to_audit_entries(session: Session, flush_context, instances) -> None:
+    changed = [obj for obj in (*session.dirty, *session.deleted) if isinstance(obj, AuditEntry)]
+    if any(session.is_modified(obj) or obj in session.deleted for obj in changed):
+        raise AuditLogIsAppendOnly("audit entries cannot be edited or deleted")
+
+
+def register_audit_guard() -> None:
+    """Refuse, in every session, to flush an edited or deleted audit entry."""
+    if not event.contains(Session, "before_flush", _refuse_changes_to_audit_entries):
+        event.listen(Session, "before_flush", _refuse_changes_to_audit_entries)

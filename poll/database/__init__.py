@@ -1,0 +1,1 @@
+"""The database: models, column types, and the statements run on the driver's own cursor."""

@@ -1,0 +1,1 @@
+"""The debate: comments and replies, their tags, marks, appeals, mutes and moderation."""

@@ -1,0 +1,217 @@
+"""Posting comments and reading the debate."""
+
+from collections import Counter
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm import selectinload
+
+from poll.database.models import (
+    COMMENT_APPROVED,
+    COMMENT_FLAGGED,
+    COMMENT_PENDING,
+    MODERATION_POST,
+    PENDING_TAGS,
+    Choice,
+    Comment,
+    Poll,
+    Vote,
+)
+from poll.debate.flags import (
+    automatic_flags,
+    flags_for_tags,
+    must_be_reviewed,
+    refresh_tag_flags,
+    replace_tag_flags,
+    set_flags,
+)
+from poll.debate.stance_heads import poll_sides, stance_head_for
+from poll.extensions import db
+from poll.tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
+
+TAGGING_INLINE = "inline"
+# What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.
+AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS)
+# session.info key: ids of comments to hand to the tagging queue after commit (see poll.debate.tagging_queue).
+COMMENTS_TO_TAG = "comments_to_tag"
+
+
+class CommentsClosedError(Exception):
+    """The poll's debate is not taking comments, replies, marks or appeals right
+    now; the message says why, for the reader."""
+
+
+DEBATE_CLOSED = "This poll is closed, and so is its debate."
+
+
+def require_open_debate(poll: Poll, now: datetime, closed_message: str = DEBATE_CLOSED) -> None:
+    """The rule for joining the debate: only while the poll is open (views answer 403)."""
+    if not poll.is_open(now):
+        raise CommentsClosedError(closed_message)
+
+
+def author_choice(poll_id: int, voter_id: str) -> Choice | None:
+    return db.session.execute(
+        db.select(Choice)
+        .join(Vote, Vote.choice_id == Choice.id)
+        .filter_by(poll_id=poll_id)
+        .where(Vote.voter_id == voter_id)
+    ).scalar_one_or_none()
+
+
+def tag_columns(tags: Tags) -> dict:
+    """A comment's stored tag columns, by name."""
+    return {
+        "stance": tags.stance,
+        "stance_confidence": tags.stance_confidence,
+        "stance_cues": list(tags.cues),
+        "sentiment": tags.sentiment,
+        "compound": tags.compound,
+        "incivility": tags.incivility,
+        "uncivil": tags.uncivil,
+        "language": tags.language,
+        "tagger_version": tags.version,
+    }
+
+
+def apply_tags(comment: Comment, tags: Tags) -> None:
+    for column, value in tag_columns(tags).items():
+        setattr(comment, column, value)
+
+
+# What re-tagging reads of a comment; "vote" is the key of its author's vote.
+RETAG_COLUMNS = (
+    Comment.id,
+    Comment.body,
+    Comment.stance,
+    Comment.sentiment,
+    Comment.corrected_stance,
+    func.coalesce(Choice.side, Choice.key).label("vote"),
+    Comment.poll_id,
+)
+
+
+def retag_query():
+    """Comments with RETAG_COLUMNS, in id order; add conditions and a limit."""
+    return (
+        db.select(*RETAG_COLUMNS)
+        .outerjoin(Choice, Comment.author_choice_id == Choice.id)
+        .order_by(Comment.id)
+    )
+
+
+def retag(rows) -> Counter:
+    """Tag again the comments in ``rows`` (from ``retag_query``) and refresh the
+    flags that follow from tags. Written as one bulk update and a few flag
+    statements: loading each comment as an object cost four times the tagging."""
+    counts: Counter = Counter()
+    updates, wanted_flags = [], {}
+    by_poll: dict[int, list] = {}
+    for row in rows:
+        by_poll.setdefault(row.poll_id, []).append(row)
+    tagged = []
+    for poll_id, poll_rows in by_poll.items():
+        poll = db.session.get(Poll, poll_id)
+        head, sides = stance_head_for(poll), poll_sides(poll)
+        tagged += [
+            (row, tags, sides)
+            for row, tags in zip(poll_rows, tag_many([r.body for r in poll_rows], head), strict=True)
+        ]
+    for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _), tags, sides in tagged:
+        updates.append({"id": comment_id, **tag_columns(tags)})
+        # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
+        stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence)
+        wanted_flags[comment_id] = flags_for_tags(tags.uncivil, stance, vote, sides)
+        counts["retagged"] += 1
+        counts["stance_changed"] += tags.stance != old_stance
+        counts["sentiment_changed"] += tags.sentiment != old_sentiment
+    if updates:
+        db.session.execute(update(Comment), updates, execution_options={"synchronize_session": False})
+        replace_tag_flags(wanted_flags)
+    return counts
+
+
+def post_comment(
+    poll: Poll,
+    voter_id: str,
+    body: str,
+    display_name: str,
+    ip_hash: str,
+    now: datetime,
+    parent: Comment | None = None,
+) -> Comment:
+    """Tag and store a comment; public at once only on post-moderated polls, and
+    not even there if it uses a banned word."""
+    require_open_debate(poll, now)
+    comment = Comment(
+        poll=poll,
+        voter_id=voter_id,
+        ip_hash=ip_hash,
+        display_name=display_name,
+        body=body,
+        # A reply (one level: see poll.debate.reading.reply_parent) is moderated like any comment.
+        parent_id=parent.id if parent is not None else None,
+        author_choice=author_choice(poll.id, voter_id),
+        # A banned word holds it for a moderator even where comments are public at once.
+        status=COMMENT_APPROVED
+        if poll.moderation_mode == MODERATION_POST and not must_be_reviewed(body)
+        else COMMENT_PENDING,
+        created_at=now,
+    )
+    if current_app.config.get("TAGGING") == TAGGING_INLINE:
+        apply_tags(comment, tag(body, stance_head_for(poll)))
+    else:
+        apply_tags(comment, AWAITING_TAGGER)
+    set_flags(comment, automatic_flags(comment, now))
+    db.session.add(comment)
+    db.session.flush()
+    if comment.tagger_version == PENDING_TAGS:
+        db.session.info.setdefault(COMMENTS_TO_TAG, []).append(comment.id)
+    return comment
+
+
+def untagged_comment_ids(stored_before: datetime | None = None) -> list[int]:
+    """Comments still waiting for their tags (only those stored before ``stored_before``, if given)."""
+    query = db.select(Comment.id).where(Comment.tagger_version == PENDING_TAGS)
+    if stored_before is not None:
+        query = query.where(Comment.created_at < stored_before)
+    return list(db.session.execute(query.order_by(Comment.id)).scalars())
+
+
+def tag_stored_comments(comment_ids: list[int]) -> int:
+    """Tag the stored comments ``comment_ids`` and redo the flags that follow
+    from tags (the tagging worker's task; it commits)."""
+    comments = list(
+        db.session.execute(
+            db.select(Comment)
+            .options(
+                selectinload(Comment.flags), selectinload(Comment.author_choice), selectinload(Comment.poll)
+            )
+            .where(Comment.id.in_(comment_ids))
+            .order_by(Comment.id)
+        ).scalars()
+    )
+    by_poll: dict[int, list[Comment]] = {}
+    for comment in comments:
+        by_poll.setdefault(comment.poll_id, []).append(comment)
+    for poll_comments in by_poll.values():
+        head = stance_head_for(poll_comments[0].poll)
+        for comment, tags in zip(poll_comments, tag_many([c.body for c in poll_comments], head), strict=True):
+            apply_tags(comment, tags)
+            refresh_tag_flags(comment)
+    return len(comments)
+
+
+def awaiting_review(poll: Poll, voter_id: str | None) -> list[Comment]:
+    """This voter's own comments that moderators have not approved yet."""
+    if voter_id is None:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Comment)
+            .where(Comment.poll_id == poll.id, Comment.voter_id == voter_id)
+            .where(or_(Comment.status == COMMENT_PENDING, Comment.status == COMMENT_FLAGGED))
+            .order_by(Comment.created_at.desc())
+        ).scalars()
+    )

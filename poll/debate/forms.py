@@ -1,0 +1,70 @@
+"""The debate's forms: a comment or reply, and an author's appeal."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from poll.web.field_rules import (
+    no_bidi_controls,
+    no_format_characters,
+    plain_text,
+    single_value,
+    strip_whitespace,
+    visible_when_given,
+)
+
+COMMENT_MAX_LENGTH = 2000
+DISPLAY_NAME_MAX_LENGTH = 50
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            DataRequired(message="Please write a comment before posting."),
+            Length(
+                max=COMMENT_MAX_LENGTH,
+                message=f"Please keep your comment to {COMMENT_MAX_LENGTH:,} characters or fewer.",
+            ),
+            plain_text,
+            no_bidi_controls,
+        ],
+    )
+    display_name = StringField(
+        "Display name (optional)",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            Length(
+                max=DISPLAY_NAME_MAX_LENGTH,
+                message=f"Please keep your name to {DISPLAY_NAME_MAX_LENGTH} characters or fewer.",
+            ),
+            plain_text,
+            no_format_characters,
+            visible_when_given,
+        ],
+    )
+
+
+APPEAL_NOTE_MAX_LENGTH = 500
+
+
+class AppealForm(FlaskForm):
+    """The author's one appeal against a rejection: a short note for the moderators."""
+
+    note = TextAreaField(
+        "Why should a moderator look again?",
+        filters=[strip_whitespace],
+        validators=[
+            single_value,
+            DataRequired(message="Please say in a few words why the comment should be published."),
+            Length(
+                max=APPEAL_NOTE_MAX_LENGTH,
+                message=f"Please keep your note to {APPEAL_NOTE_MAX_LENGTH} characters or fewer.",
+            ),
+            plain_text,
+            no_bidi_controls,
+        ],
+    )

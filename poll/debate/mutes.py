@@ -1,0 +1,87 @@
+"""Muting a voter: their new comments are refused until the mute expires or is lifted."""
+
+from datetime import datetime, timedelta
+
+from poll.accounts import audit
+from poll.database.models import Moderator, VoterMute
+from poll.extensions import db
+from poll.web.dates import format_moment
+
+REASON_MAX_LENGTH = 500
+# What moderators choose from; longer needs a decision about the person, not a mute.
+DURATIONS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+DURATION_LABELS = {"1d": "1 day", "7d": "7 days", "30d": "30 days"}
+
+
+class MuteError(ValueError):
+    """A mute that cannot be made or lifted, with the reason in words."""
+
+
+def voter_pseudonym(voter_id: str) -> str:
+    """A short name for a voter on admin pages and in the audit log (a prefix of the keyed hash)."""
+    return voter_id[:10]
+
+
+def mute(
+    voter_id: str, reason: str, expires_at: datetime, actor: Moderator | None, now: datetime
+) -> VoterMute:
+    """Refuse ``voter_id``'s new comments until ``expires_at``; audited as ``voter.mute``."""
+    reason = (reason or "").strip()
+    if not voter_id:
+        raise MuteError("This comment has no voter to mute.")
+    if not reason:
+        raise MuteError("Please say why this voter is muted.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise MuteError(f"Please keep the reason to {REASON_MAX_LENGTH} characters or fewer.")
+    if expires_at <= now:
+        raise MuteError("A mute must end in the future.")
+    current = active_mute(voter_id, now)
+    if current is not None:
+        raise MuteError(f"This voter is already muted until {format_moment(current.expires_at, 'short')}.")
+    row = VoterMute(voter_id=voter_id, reason=reason, expires_at=expires_at, created_at=now, created_by=actor)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        actor,
+        "voter.mute",
+        "voter_mute",
+        row.id,
+        now,
+        after={"voter": voter_pseudonym(voter_id), "muted until": format_moment(expires_at, "short")},
+        reason=reason,
+    )
+    return row
+
+
+def lift(mute_id: int, actor: Moderator | None, now: datetime) -> VoterMute:
+    """End an active mute now; audited as ``voter.unmute``."""
+    row = db.session.get(VoterMute, mute_id)
+    if row is None or row.lifted_at is not None or row.expires_at <= now:
+        raise MuteError("That mute is not active any more.")
+    row.lifted_at = now
+    row.lifted_by = actor
+    audit.record(
+        actor,
+        "voter.unmute",
+        "voter_mute",
+        row.id,
+        now,
+        before={"muted until": format_moment(row.expires_at, "short")},
+        after={"muted until": "lifted"},
+    )
+    return row
+
+
+def _active(now: datetime):
+    return db.select(VoterMute).where(VoterMute.lifted_at.is_(None), VoterMute.expires_at > now)
+
+
+def active_mute(voter_id: str, now: datetime) -> VoterMute | None:
+    """The mute that refuses this voter's comments now, if any (the latest-ending one)."""
+    query = _active(now).where(VoterMute.voter_id == voter_id).order_by(VoterMute.expires_at.desc())
+    return db.session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def active_mutes(now: datetime) -> list[VoterMute]:
+    """Every mute in force, ending soonest first."""
+    return list(db.session.execute(_active(now).order_by(VoterMute.expires_at, VoterMute.id)).scalars())

@@ -1,0 +1,366 @@
+"""The debate's pages: reading it, posting comments and replies, good points and appeals."""
+
+import time
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+
+from poll.database.column_types import utcnow
+from poll.database.models import COMMENT_APPROVED, Poll
+from poll.debate.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
+from poll.debate.comments import post_comment, require_open_debate
+from poll.debate.forms import AppealForm, CommentForm
+from poll.debate.mutes import active_mute
+from poll.debate.reading import (
+    MAX_SHOWN,
+    SORTS,
+    DebateRequestError,
+    debate_split,
+    debate_view,
+    parse_shown,
+    parse_sort,
+    published_comment,
+    relative_time,
+    reply_parent,
+    thread_of,
+    toggle_mark,
+    voted_in,
+)
+from poll.extensions import db, limiter
+from poll.polls.editing import poll_by_slug
+from poll.polls.vote_taking import poll_or_404, refused_while_closed
+from poll.voters.cookie import current_voter_id, ensure_voter_id
+from poll.voters.pseudonyms import ip_hash
+from poll.web.dates import format_moment
+from poll.web.errors import handle_csrf_error, handle_http_error
+from poll.web.row_ids import row_id
+
+bp = Blueprint("debate", __name__)
+
+
+def voter_rate_key() -> str:
+    """Rate-limit key for the browser's voter id, issued now if it has none, so
+    that a new browser's first post counts against the same key as its next."""
+    return f"voter:{ensure_voter_id()}"
+
+
+def known_voter_rate_key() -> str:
+    """Rate-limit key for what only a browser that has voted may do (marks): its
+    voter id, else its address. Never issues a voter cookie to a refused request."""
+    voter_id = current_voter_id()
+    return f"voter:{voter_id}" if voter_id is not None else f"address:{request.remote_addr}"
+
+
+def render_debate(
+    poll: Poll,
+    form: CommentForm | None = None,
+    status: int = 200,
+    appeal_form: AppealForm | None = None,
+    appeal_for: int | None = None,
+    reply_form: CommentForm | None = None,
+    reply_for: int | None = None,
+):
+    """The debate page; ``appeal_form`` with ``appeal_for`` brings a refused appeal back to its comment,
+    ``reply_form`` with ``reply_for`` a refused reply."""
+    voter_id = current_voter_id()
+    context = {
+        **debate_reading(poll, voter_id, reply_form, reply_for),
+        "poll": poll,
+        "form": form or CommentForm(),
+        "my_comments": my_comments(poll, voter_id),
+        "appeal_form": appeal_form or AppealForm(formdata=None),
+        "appeal_for": appeal_for,
+        "is_open": poll.is_open(utcnow()),
+    }
+    return render_template("debate/debate.html", **context), status
+
+
+# Refused comments -------------------------------------------------------------
+# Whatever refuses a comment (the form's rules, an expired form, the rate limit,
+# a mute), the reader gets the debate page back with their text in the form and
+# the reason beside it (the form's action ends in #comment-form, so the browser
+# lands there). Only a stored comment counts toward the limits (deduct_when).
+
+COMMENT_FORM_EXPIRED = (
+    "This form had expired (or did not come from this page), so your comment was not posted. "
+    "Your text is kept below: please post it again."
+)
+
+
+def open_poll_of_request() -> Poll | None:
+    """The open poll this request names, for an error handler (which must not abort in turn)."""
+    poll = poll_by_slug((request.view_args or {}).get("slug", ""))
+    return poll if poll is not None and poll.is_open(utcnow()) else None
+
+
+def refused_comment_form(message: str) -> CommentForm:
+    """The comment form as it was sent, with ``message`` beside the text (and a fresh CSRF token)."""
+    form = CommentForm()
+    form.body.errors = [message]
+    return form
+
+
+def comment_limit_message() -> str:
+    """Too many comments: when the limit that refused this one lets the next through."""
+    limit = limiter.current_limit
+    reset_at = limit.reset_at if limit is not None else time.time() + 60
+    minutes = max(1, round((reset_at - time.time()) / 60))
+    at = format_moment(datetime.fromtimestamp(reset_at, UTC), "time")
+    wait = "1 minute" if minutes == 1 else f"{minutes:,} minutes"
+    return (
+        "Too many requests in a short time, so your comment was not posted; your text is kept below. "
+        f"You can post again in about {wait} (after {at})."
+    )
+
+
+def muted_message(expires_at: datetime) -> str:
+    return (
+        "A moderator has paused comments from this browser until "
+        f"{format_moment(expires_at)}, so this comment was not posted. Your text is kept below."
+    )
+
+
+def only_stored_comments_count(response) -> bool:
+    """deduct_when: a refused comment (4xx) is not counted against the poster."""
+    return response.status_code < 400
+
+
+# A reply is a comment: both count against the same limits, so replying is no way around them.
+COMMENTS_PER_IP_SCOPE = "comments-per-ip"
+COMMENTS_PER_VOTER_SCOPE = "comments-per-voter"
+
+
+def comment_limits(view):
+    """The limits on posting, shared by the comment and the reply views."""
+    view = limiter.shared_limit(
+        lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
+        scope=COMMENTS_PER_IP_SCOPE,
+        key_func=get_remote_address,
+        deduct_when=only_stored_comments_count,
+    )(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
+        scope=COMMENTS_PER_VOTER_SCOPE,
+        key_func=voter_rate_key,
+        deduct_when=only_stored_comments_count,
+    )(view)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    """A refused comment or reply comes back in its form with when to try again;
+    other limits get the usual page."""
+    poll = open_poll_of_request() if request.endpoint == "debate.comment" else None
+    if poll is not None:
+        return render_debate(poll, form=refused_comment_form(comment_limit_message()), status=429)
+    if request.endpoint == "debate.reply" and (poll := open_poll_of_request()) is not None:
+        form = refused_comment_form(comment_limit_message().replace("your comment", "your reply"))
+        return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=429)
+    return handle_http_error(error)
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError):
+    """An expired comment or appeal form keeps what was typed; other forms get the error page."""
+    poll = open_poll_of_request()
+    if poll is not None and request.endpoint == "debate.comment":
+        return render_debate(poll, form=refused_comment_form(COMMENT_FORM_EXPIRED), status=400)
+    if poll is not None and request.endpoint == "debate.reply":
+        form = refused_comment_form(COMMENT_FORM_EXPIRED.replace("your comment", "your reply"))
+        return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=400)
+    if poll is not None and request.endpoint == "debate.appeal":
+        form = AppealForm()
+        form.note.errors = [COMMENT_FORM_EXPIRED.replace("your comment", "your appeal")]
+        return render_debate(poll, appeal_form=form, appeal_for=request.view_args["comment_id"], status=400)
+    return handle_csrf_error(error)
+
+
+@bp.get("/polls/<slug>/debate")
+def debate(slug: str):
+    return render_debate(poll_or_404(slug))
+
+
+@bp.post("/polls/<slug>/comments")
+@comment_limits
+def comment(slug: str):
+    poll = poll_or_404(slug)
+    now = utcnow()
+    with refused_while_closed():
+        require_open_debate(poll, now)  # before the mute and the form: closed is closed
+        voter_id = current_voter_id()
+        mute = mute_of(voter_id, now)
+        if mute is not None:
+            return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
+        form = CommentForm()
+        if not form.validate_on_submit():
+            return render_debate(poll, form=form, status=400)
+        name = form.display_name.data or ""
+        posted = post_comment(
+            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now
+        )
+    db.session.commit()
+    if posted.status == COMMENT_APPROVED:
+        flash("Thank you: your comment is published.", "success")
+        return redirect(url_for(".debate", slug=slug, _anchor=f"comment-{posted.id}"))
+    flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
+    return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
+
+
+@bp.post("/polls/<slug>/comments/<id:comment_id>/appeal")
+def appeal(slug: str, comment_id: int):
+    """The author's one appeal against the rejection of their comment."""
+    poll = poll_or_404(slug)
+    now = utcnow()
+    voter_id = current_voter_id()
+    form = AppealForm()
+    try:
+        with refused_while_closed():
+            require_open_debate(poll, now, APPEALS_CLOSED)  # before the form: closed is closed
+            authors_comment(poll, comment_id, voter_id)
+            if not form.validate_on_submit():
+                return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
+            appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
+    except AppealError as error:
+        db.session.rollback()
+        abort(error.status, description=error.message)
+    db.session.commit()
+    flash("Your appeal is sent: a moderator will look at your comment again.", "success")
+    return redirect(url_for(".debate", slug=slug, _anchor=f"my-comment-{comment_id}"))
+
+
+# Reading the debate: sides, replies, good points ------------------------------
+
+
+def debate_reading(poll: Poll, voter_id: str | None, reply_form=None, reply_for=None) -> dict:
+    """The debate page's threads and split, as the address asks (?sort=, ?side=, ?shown=)."""
+    now = utcnow()
+    try:
+        view = debate_view(
+            poll,
+            voter_id,
+            now.date(),
+            sort=parse_sort(request.args.get("sort")),
+            side=request.args.get("side"),
+            shown=parse_shown(request.args.get("shown"), current_app.config["COMMENTS_PER_PAGE"]),
+        )
+    except DebateRequestError as error:
+        abort(error.status, description=str(error))
+    return {
+        "debate": view,
+        "marks": view.marks,
+        "my_marks": view.my_marks,
+        "split": debate_split(poll, voter_id, now, view.sides),
+        "sorts": SORTS,
+        **comment_actions(poll, voter_id, now, reply_form, reply_for),
+    }
+
+
+def comment_actions(poll: Poll, voter_id: str | None, now, reply_form=None, reply_for=None) -> dict:
+    """What _comment.html needs to show times, marks and reply forms."""
+    return {
+        "now": now,
+        "ago": relative_time,
+        "button_form": FlaskForm(),
+        "voter_id": voter_id,
+        "can_mark": voter_id is not None and voted_in(poll, voter_id),
+        "replies_open": poll.is_open(now),
+        "reply_form": reply_form,
+        "reply_for": reply_for,
+        # Said on the form, before anything is typed, not only after a refused post.
+        "muted_until": muted_until(voter_id, now),
+    }
+
+
+def mute_of(voter_id: str | None, now: datetime):
+    """The mute that holds this browser's comments now (None: none, or no voter yet)."""
+    return active_mute(voter_id, now) if voter_id is not None else None
+
+
+def muted_until(voter_id: str | None, now: datetime) -> datetime | None:
+    mute = mute_of(voter_id, now)
+    return mute.expires_at if mute is not None else None
+
+
+def back_to_debate(slug: str, anchor: str) -> str:
+    """Where a mark or reply form came from: the comment's page, or the debate as it was sorted."""
+    form = request.form
+    back = row_id(form.get("back"))
+    if back is not None:
+        return url_for(".comment_page", slug=slug, comment_id=back, _anchor=anchor)
+    args = {"sort": form.get("sort") if form.get("sort") in SORTS else None}
+    side = form.get("side", "")
+    args["side"] = side if 0 < len(side) <= 40 else None
+    shown = row_id(form.get("shown"))  # a count, read by the same rule as an id ("²" is no number)
+    args["shown"] = min(shown, MAX_SHOWN) if shown is not None else None
+    return url_for(".debate", slug=slug, _anchor=anchor, **{k: v for k, v in args.items() if v})
+
+
+@bp.get("/polls/<slug>/comments/<id:comment_id>")
+def comment_page(slug: str, comment_id: int):
+    """A published comment's own address: its thread, with replies."""
+    poll = poll_or_404(slug)
+    comment = published_comment(poll, comment_id)
+    if comment is None:
+        abort(404, description="There is no such published comment in this debate.")
+    voter_id = current_voter_id()
+    thread, marks, mine = thread_of(poll, comment, voter_id)
+    context = {"poll": poll, "thread": thread, "marks": marks, "my_marks": mine, "focus": comment.id}
+    context.update(comment_actions(poll, voter_id, utcnow()))
+    return render_template("debate/comment.html", **context)
+
+
+@bp.post("/polls/<slug>/comments/<id:comment_id>/replies")
+@comment_limits
+def reply(slug: str, comment_id: int):
+    """A reply to a published top-level comment, moderated like any comment."""
+    poll = poll_or_404(slug)
+    now = utcnow()
+    with refused_while_closed():
+        require_open_debate(poll, now)  # before the mute and the form: closed is closed
+        try:
+            parent = reply_parent(poll, comment_id)
+        except DebateRequestError as error:
+            abort(error.status, description=str(error))
+        voter_id = current_voter_id()
+        mute = mute_of(voter_id, now)
+        form = CommentForm()
+        if mute is not None:
+            form.body.errors = [muted_message(mute.expires_at).replace("this comment", "this reply")]
+            return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
+        if not form.validate_on_submit():
+            return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
+        name = form.display_name.data or ""
+        posted = post_comment(
+            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
+        )
+    db.session.commit()
+    if posted.status == COMMENT_APPROVED:
+        flash("Thank you: your reply is published.", "success")
+        return redirect(back_to_debate(slug, f"comment-{posted.id}"))
+    flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
+    return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
+
+
+@bp.post("/polls/<slug>/comments/<id:comment_id>/mark")
+@limiter.limit(lambda: current_app.config["MARK_LIMIT_PER_VOTER"], key_func=known_voter_rate_key)
+def mark(slug: str, comment_id: int):
+    """Mark a comment a good point, or take the mark back (CSRF-checked like every post)."""
+    poll = poll_or_404(slug)
+    voter_id = current_voter_id()
+    try:
+        with refused_while_closed():
+            if voter_id is None:
+                raise DebateRequestError(
+                    "Vote in the poll first: good points are marked by those who answered it.", 403
+                )
+            marked = toggle_mark(poll, comment_id, voter_id, utcnow())
+    except DebateRequestError as error:
+        db.session.rollback()
+        abort(error.status, description=str(error))
+    db.session.commit()
+    flash("Marked as a good point." if marked else "Your good-point mark is taken back.", "success")
+    return redirect(back_to_debate(slug, f"comment-{comment_id}"))

@@ -1,1 +1,0 @@
-"""Domain rules. Services add and flush; the caller commits once."""

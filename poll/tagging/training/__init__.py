@@ -1,0 +1,1 @@
+"""Fitting and measuring the tagger's heads (never imported at run time)."""

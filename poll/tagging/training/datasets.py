@@ -1,0 +1,113 @@
+"""The labelled data sets under data/, read for training and evaluation (never at run time).
+
+stance/stance.csv: ``text,stance,source,split``; rows restate real public
+arguments, ``source`` is where each was argued, and ``split`` was assigned by
+source (no address in two splits) before anything was trained.
+stance/stance_round3.csv and stance_round4.csv: more training rows (train and
+dev only), with the error class each was written for and its writer.
+stance/holdout_2.csv: a second frozen test split, by writers of no training row.
+incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
+(training) and holdout_2.csv (test, another writer) beside it.
+multilingual/comments.csv: comments in nine other languages, for measuring
+only (dev for choices, test for figures); multilingual/train.csv: comments in
+the same languages by other writers, fitted on beside the English rows.
+"""
+
+import csv
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DATA_DIR = Path(__file__).resolve().parents[3] / "data"
+STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
+STANCE_MORE_FILE = DATA_DIR / "stance" / "stance_round3.csv"
+STANCE_ROUND4_FILE = DATA_DIR / "stance" / "stance_round4.csv"
+# Every English stance file a head is fitted on (train and dev rows).
+STANCE_ARGUMENT_FILES = (STANCE_FILE, STANCE_MORE_FILE, STANCE_ROUND4_FILE)
+STANCE_HOLDOUT_FILE = DATA_DIR / "stance" / "holdout_2.csv"
+INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
+INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
+INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
+MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
+MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
+SPLITS = ("train", "dev", "test")
+# The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
+# product reviews and editorials, off-topic for the poll and civil.
+GROUNDTRUTH_DIR = Path(
+    os.environ.get("VADER_GROUNDTRUTH") or DATA_DIR.parents[1] / "shared" / "vader-groundtruth"
+)
+OFF_TOPIC_FILES = ("amazonReviewSnippets_GroundTruth.txt", "nytEditorialSnippets_GroundTruth.txt")
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def rows_of(path: Path, *splits: str) -> list[dict]:
+    """The rows of ``path`` in ``splits`` (every row when none is named)."""
+    rows = read_csv(path)
+    return [row for row in rows if not splits or row.get("split") in splits]
+
+
+def fitting_rows(files: tuple[Path, ...], splits: tuple[str, ...], held_out: tuple[Path, ...]) -> list[dict]:
+    """The rows of ``files`` in ``splits`` that a head may be fitted on: none
+    whose source is also a source of a test split in ``held_out``."""
+    tested = {
+        source_key(row["source"])
+        for path in held_out
+        for row in rows_of(path, "test")
+        if row.get("source", "").startswith("http")
+    }
+    return [
+        row
+        for path in files
+        for row in rows_of(path, *splits)
+        if not (row.get("source", "").startswith("http") and source_key(row["source"]) in tested)
+    ]
+
+
+def source_key(address: str) -> str:
+    """The address a source is known by: scheme, ``www.``, AMP and trailing
+    slashes aside, so one page cannot land in two splits under two spellings."""
+    parts = urlsplit(address.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/").removesuffix("/amp")
+    query = "&".join(item for item in parts.query.split("&") if item and item.lower() != "amp=1")
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def split_rows_digest(rows: list[dict]) -> str:
+    """SHA-256 of the rows' text and label, in file order: what a test pins."""
+    digest = hashlib.sha256()
+    for row in rows:
+        label = row.get("stance", row.get("uncivil", ""))
+        digest.update(f"{row['text']}\t{label}\n".encode())
+    return digest.hexdigest()
+
+
+TEST_SHARE, DEV_SHARE = 27, 15  # per cent of sources
+
+
+def split_for_source(address: str) -> str:
+    """The split a source's rows belong to, from a hash of its address alone
+    (so it was fixed before any model saw the data, and stays fixed)."""
+    bucket = int(hashlib.sha256(source_key(address).encode()).hexdigest()[:8], 16) % 100
+    if bucket < TEST_SHARE:
+        return "test"
+    return "dev" if bucket < TEST_SHARE + DEV_SHARE else "train"
+
+
+def off_topic_civil_texts(every: int = 8) -> list[str]:
+    """Every ``every``-th snippet of the VADER paper's review and editorial sets."""
+    texts = []
+    for name in OFF_TOPIC_FILES:
+        path = GROUNDTRUTH_DIR / name
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} is missing: put shared/ beside the checkout or set VADER_GROUNDTRUTH"
+            )
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        texts += [line.split("\t", 2)[2] for line in lines[::every] if line.count("\t") >= 2]
+    return texts

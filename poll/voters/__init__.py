@@ -1,0 +1,1 @@
+"""Anonymous voters: the cookie, the keyed pseudonyms stored instead of it, and retention."""

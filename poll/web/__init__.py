@@ -1,0 +1,1 @@
+"""Web plumbing every feature shares: errors, security headers, request checks, cookies, filters."""

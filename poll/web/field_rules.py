@@ -1,0 +1,58 @@
+"""Field rules every form shares: what a person may type into a text field.
+
+Refuse only what cannot be stored or shown as written; never ordinary text for looking like code."""
+
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from poll.web.text_rules import bidi_control_problem, format_character_problem, has_visible_character
+
+ALLOWED_CONTROL = {"\n", "\r", "\t"}
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def single_value(form: FlaskForm, field: Field) -> None:
+    """A forged request can repeat a field; refuse rather than guess."""
+    if field.raw_data and len(field.raw_data) > 1:
+        raise ValidationError("Please send this field only once.")
+
+
+def plain_text(form: FlaskForm, field: Field) -> None:
+    """Refuse only what cannot be stored or shown as written: undecodable bytes and control characters.
+
+    Text that merely looks like markup or a database command ("<b>", "--", "onus=on") is
+    ordinary writing: it is stored as typed, bound as a query parameter and shown autoescaped.
+    """
+    value = field.data or ""
+    if "\ufffd" in value:
+        raise ValidationError("Some characters could not be read. Please retype the text and try again.")
+    if any(unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL for char in value):
+        raise ValidationError("Please remove invisible control characters from the text.")
+
+
+def no_format_characters(form: FlaskForm, field: Field) -> None:
+    """Names and poll texts: no invisible format characters (see poll/web/text_rules.py)."""
+    problem = format_character_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def visible_when_given(form: FlaskForm, field: Field) -> None:
+    """A name that is given must show: U+3164 three times, or a line separator, renders as nothing."""
+    if field.data and not has_visible_character(field.data):
+        raise ValidationError(
+            "Please use at least one visible letter, digit or symbol in your name, or leave it empty."
+        )
+
+
+def no_bidi_controls(form: FlaskForm, field: Field) -> None:
+    """Free text (comments, reasons): no direction overrides; joiners and marks are ordinary text."""
+    problem = bidi_control_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
