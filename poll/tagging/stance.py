@@ -13,7 +13,6 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from poll.tagging.cue_index import CueIndex
 from poll.tagging.lexicon import (
     AFTER_NEGATORS,
     BALANCE,
@@ -66,7 +65,13 @@ class _Patterns:
     """Every regular expression compiled once per process."""
 
     def __init__(self) -> None:
-        self.cue = CueIndex([pattern for pattern, _, _ in CUES])
+        # Every cue in one alternation, in lexicon order, each a named group
+        # ``c<index>``: at each word start the first cue that matches wins.
+        self.cue = re.compile(
+            r"(?<![\w'-])(?:"
+            + "|".join(f"(?P<c{index}>{pattern})" for index, (pattern, _, _) in enumerate(CUES))
+            + r")(?![\w-])"
+        )
         self.cue_by_group = {
             f"c{index}": _Cue(side, weight, pattern in FIXED_CUES)
             for index, (pattern, side, weight) in enumerate(CUES)
@@ -219,7 +224,7 @@ def classify_stance(text: str) -> StanceResult:
     # Three substring tests cost less than translating every comment.
     if _RIGHT_QUOTE in normalised or _LEFT_QUOTE in normalised or _BACKTICK in normalised:
         normalised = normalised.translate(patterns.apostrophes)
-    matches = patterns.cue.find_all(normalised)
+    matches = list(patterns.cue.finditer(normalised))
     if not matches:  # most neutral comments: no sentence or clause work needed
         return StanceResult(NEUTRAL, 0.8 if _is_pure_question(normalised, patterns) else 0.9, ())
     sentences = _sentence_spans(normalised, patterns)
