@@ -22,6 +22,7 @@ from poll.database.models import (
 )
 from poll.debate.comments import require_open_debate
 from poll.extensions import db
+from poll.refusals import Refused
 
 APPEALS_CLOSED = "This poll is closed, and so is its debate: its comments cannot be appealed."
 
@@ -35,13 +36,8 @@ NOT_REJECTED = "Only a rejected comment can be appealed; this one is not rejecte
 ALREADY_APPEALED = "You have already appealed this decision; a comment can be appealed once."
 
 
-class AppealError(Exception):
-    """An appeal that cannot be made; ``status`` is the HTTP status that says why."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class AppealError(Refused):
+    """An appeal that cannot be made (404: not this browser's; 409: not now)."""
 
 
 @dataclass(frozen=True)

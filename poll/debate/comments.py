@@ -28,6 +28,7 @@ from poll.debate.flags import (
 )
 from poll.debate.stance_heads import poll_sides, stance_head_for
 from poll.extensions import db
+from poll.refusals import Refused
 from poll.tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
 
 TAGGING_INLINE = "inline"
@@ -37,9 +38,12 @@ AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PEND
 COMMENTS_TO_TAG = "comments_to_tag"
 
 
-class CommentsClosedError(Exception):
+class CommentsClosedError(Refused):
     """The poll's debate is not taking comments, replies, marks or appeals right
     now; the message says why, for the reader."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 403)
 
 
 DEBATE_CLOSED = "This poll is closed, and so is its debate."

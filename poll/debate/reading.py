@@ -25,6 +25,7 @@ from poll.debate.comments import require_open_debate
 from poll.debate.stance_heads import poll_sides, side_of
 from poll.extensions import db
 from poll.polls.voting import Tally, results_snapshot
+from poll.refusals import Refused
 from poll.vocabulary import NEUTRAL
 from poll.web.dates import format_moment
 
@@ -40,12 +41,8 @@ ALL_SIDES = "all"
 MAX_SHOWN = 1000
 
 
-class DebateRequestError(ValueError):
+class DebateRequestError(Refused):
     """A debate address or action that cannot be served; the message says why."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -332,19 +329,22 @@ def reply_parent(poll: Poll, comment_id: int) -> Comment:
     return comment
 
 
-def voted_in(poll: Poll, voter_id: str) -> bool:
+def voted_in(poll: Poll, voter_id: str | None) -> bool:
     """Whether this voter's vote in ``poll`` counts (a voided one does not: no marking)."""
+    if voter_id is None:
+        return False
     counted = select(Vote.id).where(
         Vote.poll_id == poll.id, Vote.voter_id == voter_id, Vote.status == VOTE_COUNTED
     )
     return db.session.execute(counted).first() is not None
 
 
-def toggle_mark(poll: Poll, comment_id: int, voter_id: str, now: datetime) -> bool:
+def toggle_mark(poll: Poll, comment_id: int, voter_id: str | None, now: datetime) -> bool:
     """Mark a published comment a good point, or take the mark back; True when it is now marked.
 
     A voter's mark is one row (primary key comment, voter), so it can never
-    count twice, even when the same voter's requests race. Only while the poll is open.
+    count twice, even when the same voter's requests race. Only while the poll is
+    open, and only by a browser that voted in it (``voter_id`` None: no vote yet).
     """
     require_open_debate(poll, now)
     comment = published_comment(poll, comment_id)

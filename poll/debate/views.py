@@ -11,14 +11,13 @@ from flask_wtf.csrf import CSRFError
 
 from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, Poll
-from poll.debate.appeals import APPEALS_CLOSED, AppealError, appeal_rejection, authors_comment, my_comments
+from poll.debate.appeals import APPEALS_CLOSED, appeal_rejection, authors_comment, my_comments
 from poll.debate.comments import post_comment, require_open_debate
 from poll.debate.forms import AppealForm, CommentForm
 from poll.debate.mutes import active_mute
 from poll.debate.reading import (
     MAX_SHOWN,
     SORTS,
-    DebateRequestError,
     debate_split,
     debate_view,
     parse_shown,
@@ -32,7 +31,7 @@ from poll.debate.reading import (
 )
 from poll.extensions import db, limiter
 from poll.polls.editing import poll_by_slug
-from poll.polls.vote_taking import poll_or_404, refused_while_closed
+from poll.polls.vote_taking import poll_or_404
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
 from poll.web.dates import format_moment
@@ -85,10 +84,13 @@ def render_debate(
 # the reason beside it (the form's action ends in #comment-form, so the browser
 # lands there). Only a stored comment counts toward the limits (deduct_when).
 
-COMMENT_FORM_EXPIRED = (
-    "This form had expired (or did not come from this page), so your comment was not posted. "
-    "Your text is kept below: please post it again."
-)
+
+def form_expired_message(what: str = "comment") -> str:
+    """An expired form, for a ``what`` ("comment", "reply", "appeal") that was not posted."""
+    return (
+        f"This form had expired (or did not come from this page), so your {what} was not posted. "
+        "Your text is kept below: please post it again."
+    )
 
 
 def open_poll_of_request() -> Poll | None:
@@ -104,7 +106,7 @@ def refused_comment_form(message: str) -> CommentForm:
     return form
 
 
-def comment_limit_message() -> str:
+def comment_limit_message(what: str = "comment") -> str:
     """Too many comments: when the limit that refused this one lets the next through."""
     limit = limiter.current_limit
     reset_at = limit.reset_at if limit is not None else time.time() + 60
@@ -112,15 +114,15 @@ def comment_limit_message() -> str:
     at = format_moment(datetime.fromtimestamp(reset_at, UTC), "time")
     wait = "1 minute" if minutes == 1 else f"{minutes:,} minutes"
     return (
-        "Too many requests in a short time, so your comment was not posted; your text is kept below. "
+        f"Too many requests in a short time, so your {what} was not posted; your text is kept below. "
         f"You can post again in about {wait} (after {at})."
     )
 
 
-def muted_message(expires_at: datetime) -> str:
+def muted_message(expires_at: datetime, what: str = "comment") -> str:
     return (
         "A moderator has paused comments from this browser until "
-        f"{format_moment(expires_at)}, so this comment was not posted. Your text is kept below."
+        f"{format_moment(expires_at)}, so this {what} was not posted. Your text is kept below."
     )
 
 
@@ -158,7 +160,7 @@ def rate_limited(error: RateLimitExceeded):
     if poll is not None:
         return render_debate(poll, form=refused_comment_form(comment_limit_message()), status=429)
     if request.endpoint == "debate.reply" and (poll := open_poll_of_request()) is not None:
-        form = refused_comment_form(comment_limit_message().replace("your comment", "your reply"))
+        form = refused_comment_form(comment_limit_message("reply"))
         return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=429)
     return handle_http_error(error)
 
@@ -168,13 +170,13 @@ def form_expired(error: CSRFError):
     """An expired comment or appeal form keeps what was typed; other forms get the error page."""
     poll = open_poll_of_request()
     if poll is not None and request.endpoint == "debate.comment":
-        return render_debate(poll, form=refused_comment_form(COMMENT_FORM_EXPIRED), status=400)
+        return render_debate(poll, form=refused_comment_form(form_expired_message()), status=400)
     if poll is not None and request.endpoint == "debate.reply":
-        form = refused_comment_form(COMMENT_FORM_EXPIRED.replace("your comment", "your reply"))
+        form = refused_comment_form(form_expired_message("reply"))
         return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=400)
     if poll is not None and request.endpoint == "debate.appeal":
         form = AppealForm()
-        form.note.errors = [COMMENT_FORM_EXPIRED.replace("your comment", "your appeal")]
+        form.note.errors = [form_expired_message("appeal")]
         return render_debate(poll, appeal_form=form, appeal_for=request.view_args["comment_id"], status=400)
     return handle_csrf_error(error)
 
@@ -189,19 +191,16 @@ def debate(slug: str):
 def comment(slug: str):
     poll = poll_or_404(slug)
     now = utcnow()
-    with refused_while_closed():
-        require_open_debate(poll, now)  # before the mute and the form: closed is closed
-        voter_id = current_voter_id()
-        mute = mute_of(voter_id, now)
-        if mute is not None:
-            return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
-        form = CommentForm()
-        if not form.validate_on_submit():
-            return render_debate(poll, form=form, status=400)
-        name = form.display_name.data or ""
-        posted = post_comment(
-            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now
-        )
+    require_open_debate(poll, now)  # before the mute and the form: closed is closed
+    voter_id = current_voter_id()
+    mute = mute_of(voter_id, now)
+    if mute is not None:
+        return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return render_debate(poll, form=form, status=400)
+    name = form.display_name.data or ""
+    posted = post_comment(poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
@@ -217,16 +216,11 @@ def appeal(slug: str, comment_id: int):
     now = utcnow()
     voter_id = current_voter_id()
     form = AppealForm()
-    try:
-        with refused_while_closed():
-            require_open_debate(poll, now, APPEALS_CLOSED)  # before the form: closed is closed
-            authors_comment(poll, comment_id, voter_id)
-            if not form.validate_on_submit():
-                return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
-            appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
-    except AppealError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    require_open_debate(poll, now, APPEALS_CLOSED)  # before the form: closed is closed
+    authors_comment(poll, comment_id, voter_id)
+    if not form.validate_on_submit():
+        return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
+    appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
     db.session.commit()
     flash("Your appeal is sent: a moderator will look at your comment again.", "success")
     return redirect(url_for(".debate", slug=slug, _anchor=f"my-comment-{comment_id}"))
@@ -238,17 +232,14 @@ def appeal(slug: str, comment_id: int):
 def debate_reading(poll: Poll, voter_id: str | None, reply_form=None, reply_for=None) -> dict:
     """The debate page's threads and split, as the address asks (?sort=, ?side=, ?shown=)."""
     now = utcnow()
-    try:
-        view = debate_view(
-            poll,
-            voter_id,
-            now.date(),
-            sort=parse_sort(request.args.get("sort")),
-            side=request.args.get("side"),
-            shown=parse_shown(request.args.get("shown"), current_app.config["COMMENTS_PER_PAGE"]),
-        )
-    except DebateRequestError as error:
-        abort(error.status, description=str(error))
+    view = debate_view(
+        poll,
+        voter_id,
+        now.date(),
+        sort=parse_sort(request.args.get("sort")),
+        side=request.args.get("side"),
+        shown=parse_shown(request.args.get("shown"), current_app.config["COMMENTS_PER_PAGE"]),
+    )
     return {
         "debate": view,
         "marks": view.marks,
@@ -319,24 +310,20 @@ def reply(slug: str, comment_id: int):
     """A reply to a published top-level comment, moderated like any comment."""
     poll = poll_or_404(slug)
     now = utcnow()
-    with refused_while_closed():
-        require_open_debate(poll, now)  # before the mute and the form: closed is closed
-        try:
-            parent = reply_parent(poll, comment_id)
-        except DebateRequestError as error:
-            abort(error.status, description=str(error))
-        voter_id = current_voter_id()
-        mute = mute_of(voter_id, now)
-        form = CommentForm()
-        if mute is not None:
-            form.body.errors = [muted_message(mute.expires_at).replace("this comment", "this reply")]
-            return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
-        if not form.validate_on_submit():
-            return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
-        name = form.display_name.data or ""
-        posted = post_comment(
-            poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
-        )
+    require_open_debate(poll, now)  # before the mute and the form: closed is closed
+    parent = reply_parent(poll, comment_id)
+    voter_id = current_voter_id()
+    mute = mute_of(voter_id, now)
+    form = CommentForm()
+    if mute is not None:
+        form.body.errors = [muted_message(mute.expires_at, "reply")]
+        return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
+    if not form.validate_on_submit():
+        return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
+    name = form.display_name.data or ""
+    posted = post_comment(
+        poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
+    )
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
@@ -350,17 +337,7 @@ def reply(slug: str, comment_id: int):
 def mark(slug: str, comment_id: int):
     """Mark a comment a good point, or take the mark back (CSRF-checked like every post)."""
     poll = poll_or_404(slug)
-    voter_id = current_voter_id()
-    try:
-        with refused_while_closed():
-            if voter_id is None:
-                raise DebateRequestError(
-                    "Vote in the poll first: good points are marked by those who answered it.", 403
-                )
-            marked = toggle_mark(poll, comment_id, voter_id, utcnow())
-    except DebateRequestError as error:
-        db.session.rollback()
-        abort(error.status, description=str(error))
+    marked = toggle_mark(poll, comment_id, current_voter_id(), utcnow())
     db.session.commit()
     flash("Marked as a good point." if marked else "Your good-point mark is taken back.", "success")
     return redirect(back_to_debate(slug, f"comment-{comment_id}"))

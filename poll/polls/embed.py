@@ -29,7 +29,7 @@ from poll.polls.vote_taking import (
 )
 from poll.polls.voting import ResultsSnapshot, results_snapshot
 from poll.voters.cookie import current_voter_id
-from poll.web.errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error
+from poll.web.errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error, roll_back_refusal
 from poll.web.frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path
 from poll.web.page_cache import can_be_shared, shared_page
 from poll.web.security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
@@ -137,6 +137,7 @@ def http_error(error: HTTPException):
     """Closed polls and missing ones, said inside the card rather than as a full site page."""
     if not is_frame_path(request.path):
         return handle_http_error(error)
+    roll_back_refusal(error)
     return refused_vote(error.code or 400, error.description or "")
 
 

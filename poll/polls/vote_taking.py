@@ -3,7 +3,6 @@ taking a vote (the full poll page and the embedded card post the same ballot
 under the same limits). Views import these; no view imports another view."""
 
 import ipaddress
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -12,13 +11,11 @@ from flask_limiter.util import get_remote_address
 
 from poll.database.column_types import utcnow
 from poll.database.models import Poll
-from poll.debate.comments import CommentsClosedError
 from poll.extensions import db, limiter
 from poll.polls.editing import poll_by_slug
 from poll.polls.forms import VoteForm
 from poll.polls.voting import (
     Ballot,
-    PollClosedError,
     ResultsSnapshot,
     Tally,
     VoteOutcome,
@@ -160,30 +157,18 @@ class SubmittedVote:
         return VOTE_MESSAGES[self.outcome]
 
 
-@contextmanager
-def refused_while_closed():
-    """The services' rule that a closed poll takes no votes, comments, replies,
-    marks or appeals, answered 403 with the service's own words."""
-    try:
-        yield
-    except (PollClosedError, CommentsClosedError) as error:
-        db.session.rollback()
-        abort(403, description=str(error))
-
-
 def submit_vote() -> SubmittedVote:
     """Check and record this browser's vote in the poll the request names (committed)."""
     poll = ballot_of_request()
     if poll is None:
         abort(404, description=NO_SUCH_POLL)
     now = utcnow()
-    with refused_while_closed():
-        # Before the form: a closed poll is refused whatever was chosen.
-        require_open_for_votes(poll, now)
-        form = VoteForm.for_poll(poll)
-        if not form.validate_on_submit():
-            return SubmittedVote(form, None)
-        choice = poll.choice_by_key(form.choice.data)
-        outcome = cast_vote(poll, choice, ensure_voter_id(), now, ip_hash(request.remote_addr))
+    # Before the form: a closed poll is refused whatever was chosen.
+    require_open_for_votes(poll, now)
+    form = VoteForm.for_poll(poll)
+    if not form.validate_on_submit():
+        return SubmittedVote(form, None)
+    choice = poll.choice_by_key(form.choice.data)
+    outcome = cast_vote(poll, choice, ensure_voter_id(), now, ip_hash(request.remote_addr))
     db.session.commit()
     return SubmittedVote(form, outcome)

@@ -27,6 +27,7 @@ from poll.database.models import (
     VoteVoid,
 )
 from poll.extensions import db
+from poll.refusals import Refused
 
 
 class VoteOutcome(Enum):
@@ -35,12 +36,15 @@ class VoteOutcome(Enum):
     UNCHANGED = "unchanged"
 
 
-class PollClosedError(Exception):
+class PollClosedError(Refused):
     """The poll is not accepting votes right now; the message says why, for the reader."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 403)
 
 
 def require_open_for_votes(poll: "Poll | Ballot", now: datetime) -> None:
-    """The rule for taking a vote (views answer PollClosedError with 403)."""
+    """The rule for taking a vote."""
     if not poll.is_open(now):
         reason = "has closed" if poll.has_closed(now) else "is not open yet"
         raise PollClosedError(f"This poll {reason}, so it cannot take votes.")
@@ -201,12 +205,8 @@ def _shift_counts(connection, add_to: int, take_from: int | None = None) -> None
         _shift(connection, choice_id, deltas[choice_id])
 
 
-class VoidError(ValueError):
-    """A void or restore that cannot be done, with the reason in words (``status``: the HTTP answer)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+class VoidError(Refused):
+    """A void or restore that cannot be done, with the reason in words."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from poll.extensions import db
+from poll.refusals import Refused
 
 FRIENDLY_DESCRIPTIONS = {
     400: "The request could not be understood. Please go back and try again.",
@@ -33,7 +34,14 @@ def render_error(code: int, title: str, description: str) -> Response:
     return make_response(body, code)
 
 
+def roll_back_refusal(error: HTTPException) -> None:
+    """A request a rule refused keeps nothing it began (a service may flush before it says no)."""
+    if isinstance(error, Refused):
+        db.session.rollback()
+
+
 def handle_http_error(error: HTTPException):
+    roll_back_refusal(error)
     description = error.description
     # Rate-limit errors describe the limit ("5 per 1 minute"); readers need advice.
     if description == type(error).description or error.code == 429:
