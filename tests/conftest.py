@@ -1,18 +1,52 @@
 """Shared fixtures. The suite runs on SQLite, or on PostgreSQL when
-TEST_DATABASE_URL is set."""
+TEST_DATABASE_URL is set. `make test` runs it in one process per core
+(pytest-xdist): each PostgreSQL worker gets a database of its own."""
 
 import os
 import re
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from poll import create_app
 from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.editing import create_poll, seed_debate_poll
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+def worker_database_url(server_url: str | None, worker: str | None) -> str | None:
+    """The database this test process uses on the server: its own under
+    pytest-xdist (tests create and drop tables, so two workers cannot share
+    one), made empty here. Without a worker name, ``server_url`` itself."""
+    if not server_url or not worker:
+        return server_url
+    url = make_url(server_url)
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with closing(engine.connect()) as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+TEST_DATABASE_URL = worker_database_url(SERVER_DATABASE_URL, XDIST_WORKER)
+
+
+def pytest_unconfigure(config):
+    """Drop this worker's database (CI keeps its server between runs)."""
+    if TEST_DATABASE_URL and TEST_DATABASE_URL != SERVER_DATABASE_URL:
+        name = make_url(TEST_DATABASE_URL).database
+        engine = create_engine(make_url(SERVER_DATABASE_URL), isolation_level="AUTOCOMMIT")
+        with closing(engine.connect()) as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

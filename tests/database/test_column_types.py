@@ -27,8 +27,7 @@ def test_each_layout_reads_the_same_on_this_engine(app, layout, text):
         assert db.session.scalar(select(utc_text(literal(seoul, UTCDateTime()), layout))) == text
 
 
-def test_every_layout_is_tested_and_an_unknown_one_refused():
-    assert set(UTC_TEXT_LAYOUTS) == {"iso_milliseconds", "stored", "hour", "day"}
+def test_an_unknown_layout_is_refused():
     with pytest.raises(ValueError, match="unknown layout"):
         utc_text(column("created_at"), "month")
 

@@ -6,7 +6,6 @@ import pytest
 
 from poll.database.column_types import utcnow
 from poll.database.models import (
-    ALL_FLAGS,
     COMMENT_APPROVED,
     COMMENT_FLAGGED,
     COMMENT_PENDING,
@@ -49,10 +48,6 @@ def rejected(app, make_comment):
 def audit_actions(app) -> list[str]:
     with app.app_context():
         return list(db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
-
-
-def test_the_appeal_flag_is_a_queue_filter():
-    assert FLAG_APPEAL in ALL_FLAGS
 
 
 def test_author_sees_each_of_their_comments_with_its_state(app, debate_poll, make_comment):

@@ -154,10 +154,20 @@ def test_newest_first_and_shown_in_steps(app, client, open_debate):
 
 
 @pytest.mark.parametrize(
-    "page", ["abc", "-4", "0", "99999999999", "1.5", "&shown=x", "&shown=-1", "&shown=9e99"]
+    "shown, rounds",
+    [("abc", 2), ("-4", 2), ("0", 2), ("1.5", 2), ("9e99", 2), ("\u00b2", 2), ("3", 3), ("99999999999", 5)],
 )
-def test_odd_page_numbers_still_give_a_page(client, open_debate, page):
-    assert client.get(f"/polls/{open_debate}/debate?page={page}").status_code == 200
+def test_an_odd_count_of_threads_shown_is_read_as_the_nearest_sensible_one(
+    app, client, open_debate, shown, rounds
+):
+    """Not a number: the first step; below a step: one step; above the most: all there are."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    for number in range(5):
+        post(client, open_debate, f"Talks round {number} would help.")
+    page = app.test_client().get(f"/polls/{open_debate}/debate", query_string={"shown": shown})
+    assert page.status_code == 200
+    listed = [number for number in range(5) if f"round {number} would" in page.get_data(as_text=True)]
+    assert listed == list(range(5 - rounds, 5))
 
 
 def test_a_comment_the_tagger_cannot_read_is_shown_with_the_other_views(client, open_debate):

@@ -233,8 +233,15 @@ def test_page_escapes_poll_text(client, make_poll):
     assert "<img src=x" not in page
 
 
-def test_secure_cookie_flags_under_https(database_url):
-    app = make_app(database_url, environ={"HTTPS": "1"})
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+def test_secure_cookie_flags_under_https(database_url, debate_poll):
+    """Served over HTTPS, every cookie a reader gets is Secure, HttpOnly and SameSite=Lax."""
+    client = make_app(database_url, environ={"HTTPS": "1"}).test_client()
+    page = client.get(f"/polls/{debate_poll}", base_url="https://localhost")
+    voted = client.post(
+        f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"}, base_url="https://localhost"
+    )
+    assert voted.status_code == 302
+    cookies = page.headers.getlist("Set-Cookie") + voted.headers.getlist("Set-Cookie")
+    assert {cookie.split("=", 1)[0] for cookie in cookies} >= {"session", "voter"}
+    for cookie in cookies:
+        assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie

@@ -38,10 +38,6 @@ def post_chunked(client, path: str, body: bytes, content_type="application/x-www
     )
 
 
-def test_the_limit_is_the_documented_one(app):
-    assert app.config["MAX_CONTENT_LENGTH"] == LIMIT
-
-
 @pytest.mark.parametrize(
     "content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain"]
 )
