@@ -64,8 +64,10 @@ serve: seed
 	@$(FLASK) tagger work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers $(SERVE_WORKERS) --bind 127.0.0.1:$(PORT) wsgi:app
 
+## One test process per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in this process.
+TEST_PROCESSES ?= auto
 test: install-dev browser-tools test-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
 lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py

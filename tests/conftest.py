@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import ProgrammingError
 
 from poll import create_app
 from poll.database.column_types import utcnow
@@ -79,18 +80,35 @@ def app_config():
     return {}
 
 
+# Server databases whose tables this process has built: later tests empty them
+# (TRUNCATE, ~10 ms) instead of dropping and creating them again (~80 ms on PostgreSQL).
+BUILT_SERVER_DATABASES: set[str] = set()
+
+
 def create_tables(app) -> None:
     """Empty tables for ``app`` (whatever an earlier test on this database left)."""
     with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+        if db.engine.dialect.name == "postgresql" and url in BUILT_SERVER_DATABASES:
+            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            try:
+                db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                db.session.commit()
+                return
+            except ProgrammingError:  # a test dropped tables itself: build them again
+                db.session.rollback()
         db.drop_all()
         db.create_all()
+        if db.engine.dialect.name == "postgresql":
+            BUILT_SERVER_DATABASES.add(url)
 
 
 def drop_tables(app) -> None:
-    """Drop ``app``'s tables and close its connections."""
+    """Close ``app``'s connections, and drop its tables unless the next test empties them."""
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        if db.engine.dialect.name != "postgresql":
+            db.drop_all()
         db.engine.dispose()
 
 

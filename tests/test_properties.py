@@ -109,20 +109,25 @@ def test_any_export_request(moderator_client, debate_poll, kind, params):
 
 
 def expected_export_status(kind: str, params: dict, slug: str) -> int:
-    """404 for a kind there is not; 400 for a null character, a poll there is not or a date that is
-    not YYYY-MM-DD (spaces around it allowed); else the file."""
+    """404 for a kind there is not; 400 for a null character, a poll there is not (tallies need
+    one), a date that is not YYYY-MM-DD (spaces around it allowed) or an end before the start;
+    else the file."""
     if any("\x00" in value for value in params.values()):
         return 400
     if kind not in EXPORT_KINDS:
         return 404
-    if params.get("poll", "").strip() not in {"", slug}:
+    poll = params.get("poll", "").strip()
+    if poll not in {"", slug} or (kind == "tallies" and not poll):
         return 400
+    days = {}
     for field in ("since", "until"):
         try:
             if params.get(field):
-                date.fromisoformat(params[field].strip())
+                days[field] = date.fromisoformat(params[field].strip())
         except ValueError:
             return 400
+    if len(days) == 2 and days["until"] < days["since"]:  # until includes its own day
+        return 400
     return 200
 
 

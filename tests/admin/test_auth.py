@@ -58,6 +58,7 @@ def test_unknown_and_known_names_cost_one_password_hash_each(app, accounts, monk
     assert len(calls) == 1, calls
 
 
+@pytest.mark.slow
 def test_importing_the_app_hashes_no_password():
     """Start-up of every command and worker stays free of deliberately slow hashing."""
     code = (

@@ -87,6 +87,7 @@ def test_moderators_cannot_open_the_stance_page(moderator_client, car_free):
     assert moderator_client.get(f"/admin/polls/{car_free}/stance").status_code == 403
 
 
+@pytest.mark.slow
 def test_training_from_the_page_tags_new_comments_with_the_polls_head(
     app, admin_client, moderator_client, car_free, make_comment
 ):
@@ -156,6 +157,7 @@ def test_the_train_command(app, runner, car_free, debate_poll):
     assert "poll-" in again.output and "-2 for" in again.output
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(TEST_DATABASE_URL is not None, reason="runs a process on the test's SQLite file")
 def test_the_module_command_runs_the_apps_training(app, car_free, tmp_path):
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "k" * 32}
@@ -169,6 +171,7 @@ def test_the_module_command_runs_the_apps_training(app, car_free, tmp_path):
     assert done.returncode == 2 and "no poll with slug 'no-such-poll'" in done.stderr
 
 
+@pytest.mark.slow
 def test_training_goes_to_the_worker_when_tagging_is_queued(app, admin_client, car_free, tmp_path):
     from poll.debate.tagging_queue import init_tagging_queue
 

@@ -95,3 +95,11 @@ def screenshots(request):
             page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return save
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every browser test drives a real Chromium: slow, by the suite's own definition."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.slow)

@@ -132,6 +132,7 @@ def test_voter_ids_stored_as_tokens_are_rewritten_so_browsers_keep_their_votes(e
         db.engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_app_starts_without_alembic_and_flask_db_still_works(tmp_path):
     """Flask-Migrate (and Alembic) load only for ``flask db``: a worker or another
     command starts without them, ``flask --help`` lists ``db``, and it works."""

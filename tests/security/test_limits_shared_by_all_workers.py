@@ -49,6 +49,7 @@ def server_env(tmp_path):
     return env
 
 
+@pytest.mark.slow
 def test_two_workers_with_memory_storage_refuse_to_start_and_say_what_to_set(server_env):
     server = AppServer(server_env, workers=2)
     started = subprocess.run(
@@ -90,6 +91,7 @@ def login_attempt(server: AppServer, password: str) -> int:
     return answer.status
 
 
+@pytest.mark.slow
 @needs_redis
 def test_two_workers_share_the_vote_and_login_limits_through_a_worker_kill(server_env):
     env = {**server_env, "RATELIMIT_STORAGE_URI": REDIS_URL}

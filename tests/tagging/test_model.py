@@ -23,6 +23,9 @@ from poll.tagging.training.datasets import (
 from poll.tagging.training.evaluate import evaluate, read_labelled
 from poll.vocabulary import UNCERTAIN_BELOW
 
+# Each figure encodes hundreds of labelled rows: tens of seconds.
+pytestmark = pytest.mark.slow
+
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "e5_reference.json"
 
 

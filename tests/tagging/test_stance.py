@@ -65,7 +65,7 @@ def test_confidence_grows_with_evidence():
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "\x00\x01", "😀" * 500, "<script>alert(1)</script>", "a" * 20_000]
+    "text", ["", "   ", "\x00\x01", "😀" * 500, "<script>alert(1)</script>", "a" * 2_000]
 )
 def test_odd_input_is_neutral_civil_and_scored_by_vader(text):
     """Nothing in these argues a side or attacks anyone: no stance, no flag, VADER's own tone."""
@@ -74,6 +74,7 @@ def test_odd_input_is_neutral_civil_and_scored_by_vader(text):
     assert result.compound == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
 
 
+@pytest.mark.slow
 def test_tagging_imports_neither_flask_nor_the_database():
     """Loaded on its own (the app's package stands empty: its create_app never
     imported), tagging and the vocabulary it shares pull in no web or database code."""

@@ -113,6 +113,7 @@ class TestSharedThroughRedis:
     def app_config(self, app_config):
         return {**app_config, "RATELIMIT_STORAGE_URI": REDIS_URL}
 
+    @pytest.mark.slow
     def test_a_second_worker_process_sees_the_first_workers_count(
         self, app, client, slug, app_config, database_url
     ):

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args):
     return subprocess.run(
@@ -10,6 +12,7 @@ def run(*args):
     )
 
 
+@pytest.mark.slow
 def test_prints_accuracy_macro_f1_and_confusion(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text(
@@ -30,6 +33,7 @@ def test_prints_accuracy_macro_f1_and_confusion(tmp_path):
     assert sum(int(cell) for line in confusion for cell in line.split()[1:]) == 4
 
 
+@pytest.mark.slow
 def test_bad_files_give_a_clear_error(tmp_path):
     missing_column = tmp_path / "a.csv"
     missing_column.write_text("comment,label\nx,y\n")
