@@ -38,12 +38,8 @@ $(DEV_INSTALLED): requirements-dev.txt $(RUNTIME_INSTALLED)
 ## axe-core for the accessibility tests (test-only; the pages ship no npm code)
 browser-tools: $(BROWSER_TOOLS)
 
-$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --prefix tests/browser --silent --no-audit --no-fund; \
-	else \
-		echo "npm not found: the accessibility tests will be skipped"; \
-	fi
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json | test-tools
+	npm ci --prefix tests/browser --silent --no-audit --no-fund
 
 migrate: install
 	$(FLASK) db upgrade
@@ -66,17 +62,26 @@ serve: seed
 
 ## One test process per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in this process.
 TEST_PROCESSES ?= auto
-test: install-dev browser-tools test-tools
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES)
+test: install-dev test-tools browser-tools
+	REQUIRE_TEST_TOOLS=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
 lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
 
-## nginx, whose shipped server block the suite checks, from Debian's packages when missing (needs root)
+## Chromium (browser tests), npm (axe-core for the accessibility tests) and nginx (its shipped server
+## block is checked), from Debian's packages when missing (needs root). `make test` then fails, never
+## skips, where one is still missing (REQUIRE_TEST_TOOLS).
 test-tools:
-	@command -v nginx >/dev/null 2>&1 || PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1 || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@missing=""; \
+	for tool in chromium npm nginx; do \
+		PATH="$$PATH:/usr/sbin" command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			$$(echo $$missing | sed 's/npm/nodejs npm/') >/dev/null; \
+	fi
 
 ## wrk and the sqlite3 command-line tool, from Debian's packages when missing (needs root)
 bench-tools:

@@ -27,7 +27,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
 # stall every reader under 8 gthread threads), and the vote path pays no thread
 # switching (gthread's 8 threads made it 0.6-1.0x Django's tutorial). The app
 # does blocking work only in SQLite (short, and never across a yield) and in
-# psycopg, which detects gevent and waits cooperatively. README "Serving".
+# psycopg, which detects gevent and waits cooperatively. docs/deployment.md, "The serving model".
 worker_class = "gevent"
 # Connections one worker holds at once (readers, slow or not); beyond, new ones wait in the backlog.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 1000)

@@ -1,4 +1,4 @@
-"""Votes per second and p99 of the app as deployed ("Scaling out" in the README).
+"""Votes per second and p99 of the app as deployed (docs/benchmarks.md, "The app as deployed").
 
     python -m bench.scale_out
 

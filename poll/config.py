@@ -127,7 +127,7 @@ class Config:
         self.LIVE_RESULTS_INTERVAL_MS = env_int(environ, "LIVE_RESULTS_INTERVAL_MS", 3000, minimum=500)
         self.VOTE_LIMIT_PER_IP = environ.get("VOTE_LIMIT_PER_IP", "120 per minute;2000 per hour")
         # Votes from browsers with no vote in the poll yet, per address (IPv6: per /64) and poll;
-        # vote changes are not counted. README "Security" gives the trade-off.
+        # vote changes are not counted. docs/security.md gives the trade-off.
         self.NEW_VOTER_LIMIT_PER_IP = environ.get("NEW_VOTER_LIMIT_PER_IP", "60 per hour;300 per day")
         # New voters from one address within an hour that the dashboard lists as a burst.
         self.VOTE_BURST_THRESHOLD = env_int(environ, "VOTE_BURST_THRESHOLD", 20, minimum=1)

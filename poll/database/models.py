@@ -128,7 +128,7 @@ class Choice(db.Model):
 # Each choice's count is spread over this many rows (a random one per vote) so
 # that voters for one choice do not all queue on one row's lock in PostgreSQL:
 # measured with bench.pg_counters, one row fell to 221 votes/s at 64 concurrent
-# transactions, 32 slots held 2,223 (README, "Scaling out").
+# transactions, 32 slots held 2,223 (docs/benchmarks.md, "Vote counters in slots").
 COUNTER_SLOTS = 32
 
 

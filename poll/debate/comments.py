@@ -1,4 +1,4 @@
-"""Posting comments and reading the debate."""
+"""Posting comments and replies, and retagging them (reading the debate: poll.debate.reading)."""
 
 from collections import Counter
 from datetime import datetime

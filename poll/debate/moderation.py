@@ -31,15 +31,6 @@ PRESET_MAX_LENGTH = 200
 STATUS_OPEN = "open"
 STATUS_ANY = "any"
 # What moderators choose from until an admin writes the newsroom's own list.
-DEFAULT_REJECTION_REASONS = (
-    "Personal attack or insult",
-    "Hate speech or a call to violence",
-    "Off topic",
-    "Spam or advertising",
-    "Personal information about someone",
-)
-
-
 class ModerationError(ValueError):
     """An action that cannot be taken, with the reason in words."""
 

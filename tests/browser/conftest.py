@@ -1,7 +1,7 @@
 """A live server and Debian's Chromium, driven by Playwright.
 
 Chromium comes from the ``chromium`` apt package (never ``playwright install``).
-Without it these tests skip and say how to get it.
+`make test` installs it; a bare pytest without it skips these tests and says how to get it.
 """
 
 import os
@@ -21,6 +21,7 @@ from tests.browser.cross_site import (  # noqa: F401 (fixtures)
     tls_certificate,
     tls_server_context,
 )
+from tests.conftest import tool_missing
 
 # The cross-site embed harness (HTTPS test sites, a Chromium that blocks third-party cookies): imported
 # here so that any browser test can ask for its fixtures.
@@ -58,9 +59,7 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM:
-        pytest.skip(
-            "Chromium not found: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH"
-        )
+        tool_missing("Chromium not found: `make test` installs Debian's package, or set CHROMIUM_PATH")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

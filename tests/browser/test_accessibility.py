@@ -1,7 +1,6 @@
 """axe-core in Chromium on every public and admin page, at phone and desktop sizes."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from poll.extensions import db
 from poll.polls.editing import poll_by_slug
 from poll.polls.voting import cast_vote
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, tool_missing
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PUBLIC_PAGES = [
@@ -45,10 +44,7 @@ ADMIN_PAGES = [
 @pytest.fixture(scope="module")
 def axe_source():
     if not AXE.exists():
-        message = "axe-core not installed: `make test` installs it with npm (apt-get install npm)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        tool_missing("axe-core not installed: `make test` installs it with npm")
     return AXE.read_text()
 
 
