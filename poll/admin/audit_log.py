@@ -6,7 +6,7 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
 from poll.admin.blueprint import bp
-from poll.admin.forms import AuditFilterForm
+from poll.admin.forms.moderation import AuditFilterForm
 from poll.database.models import AuditEntry
 from poll.extensions import db
 from poll.polls.editing import all_polls

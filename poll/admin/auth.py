@@ -6,7 +6,8 @@ from flask_login import current_user, login_user, logout_user
 
 from poll.accounts import audit, moderators, sessions
 from poll.admin.blueprint import bp, safe_next
-from poll.admin.forms import ButtonForm, LoginForm
+from poll.admin.forms.accounts import LoginForm
+from poll.admin.forms.common import ButtonForm
 from poll.database.column_types import utcnow
 from poll.database.models import Moderator
 from poll.extensions import db, limiter, login_manager

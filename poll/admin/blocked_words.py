@@ -6,7 +6,8 @@ from sqlalchemy.exc import IntegrityError
 
 from poll.accounts import audit
 from poll.admin.blueprint import admin_required, bp
-from poll.admin.forms import BlockedWordForm, ButtonForm
+from poll.admin.forms.common import ButtonForm
+from poll.admin.forms.moderation import BlockedWordForm
 from poll.database.column_types import utcnow
 from poll.database.models import BLOCKED_BANNED, BlockedWord
 from poll.extensions import db

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from poll.admin.blueprint import bp
-from poll.admin.forms import RestoreVotesForm, VoidBurstForm
+from poll.admin.forms.votes import RestoreVotesForm, VoidBurstForm
 from poll.database.column_types import utcnow
 from poll.database.models import Poll
 from poll.debate.moderation import REASON_MAX_LENGTH

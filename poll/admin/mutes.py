@@ -4,7 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from poll.admin.blueprint import bp, comment_or_404, safe_next
-from poll.admin.forms import ButtonForm, MuteForm
+from poll.admin.forms.common import ButtonForm
+from poll.admin.forms.moderation import MuteForm
 from poll.database.column_types import utcnow
 from poll.debate import mutes
 from poll.debate.mutes import DURATIONS, MuteError

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request
 from flask_login import current_user
 
 from poll.admin.blueprint import bp, comment_or_404, safe_next
-from poll.admin.forms import ModerationForm, QueueFilterForm, StanceForm
+from poll.admin.forms.moderation import ModerationForm, QueueFilterForm, StanceForm
 from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_STATUSES, Comment
 from poll.debate import moderation

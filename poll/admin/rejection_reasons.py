@@ -4,7 +4,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from poll.admin.blueprint import admin_required, bp
-from poll.admin.forms import ButtonForm, RejectionReasonForm
+from poll.admin.forms.common import ButtonForm
+from poll.admin.forms.moderation import RejectionReasonForm
 from poll.database.column_types import utcnow
 from poll.database.models import RejectionReason
 from poll.debate import moderation

@@ -30,6 +30,8 @@ PRESET_MAX_LENGTH = 200
 # The queue's default view: what still needs a decision.
 STATUS_OPEN = "open"
 STATUS_ANY = "any"
+
+
 # What moderators choose from until an admin writes the newsroom's own list.
 class ModerationError(ValueError):
     """An action that cannot be taken, with the reason in words."""

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from wtforms.validators import Length
 
-from poll.admin.forms import ModerationForm
+from poll.admin.forms.moderation import ModerationForm
 from poll.debate.forms import AppealForm, CommentForm
 from poll.web.dates import format_moment
 

@@ -389,7 +389,7 @@ def test_the_queue_filters_render_from_their_form_with_the_choice_kept(moderator
 
 
 def test_every_moderation_action_has_its_button_and_choice_from_the_one_list(moderator_client, make_comment):
-    from poll.admin.forms import ModerationForm
+    from poll.admin.forms.moderation import ModerationForm
     from poll.debate.moderation import ACTIONS
 
     comment_id = make_comment("Talks first.")

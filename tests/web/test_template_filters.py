@@ -5,7 +5,7 @@ import re
 import pytest
 from wtforms import StringField
 
-from poll.admin.forms import ModerationForm
+from poll.admin.forms.moderation import ModerationForm
 from poll.debate.forms import COMMENT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, CommentForm
 from poll.debate.moderation import REASON_MAX_LENGTH
 from poll.web.template_filters import max_length

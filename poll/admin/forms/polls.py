@@ -1,33 +1,26 @@
-"""Forms of the admin pages."""
+"""The poll editor: a poll's texts, choices, sides, schedule and embedding sites; its example arguments."""
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     Form,
     HiddenField,
-    IntegerField,
-    PasswordField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from poll.database.column_types import utcnow
-from poll.database.models import ALL_FLAGS, BLOCKED_BANNED, BLOCKED_SUSPECT, DEFAULT_RESULTS_NOTE, Poll
-from poll.debate.moderation import ACTIONS as MODERATION_ACTIONS
-from poll.debate.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
-from poll.debate.mutes import DURATION_LABELS
+from poll.database.models import DEFAULT_RESULTS_NOTE, Poll
 from poll.polls.editing import (
     OWN_SIDE,
     SIDE_HEADING_MAX_LENGTH,
@@ -45,7 +38,7 @@ from poll.polls.editing import (
     utc_from_local,
 )
 from poll.polls.embedding import EmbedSiteError, parse_origins
-from poll.vocabulary import NEUTRAL, SENTIMENTS, STANCES, UNCERTAIN
+from poll.vocabulary import NEUTRAL
 from poll.web.field_rules import (
     no_bidi_controls,
     no_format_characters,
@@ -53,86 +46,14 @@ from poll.web.field_rules import (
     single_value,
     strip_whitespace,
 )
-from poll.web.row_ids import row_id
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
-BLOCKED_KIND_LABELS = {
-    BLOCKED_SUSPECT: "Suspect: flag for moderators, publish as usual",
-    BLOCKED_BANNED: "Banned: hold for review, even on post-moderated polls",
-}
+
+
 VISIBILITY_LABELS = {"after_vote": "After voting", "always": "Always, even before voting"}
-
-
-class ButtonForm(FlaskForm):
-    """CSRF only, for actions that are a button."""
-
-
-class LoginForm(FlaskForm):
-    username = StringField(
-        "Name",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Please enter your name."), Length(max=50)],
-    )
-    password = PasswordField(
-        "Password", validators=[DataRequired("Please enter your password."), Length(max=200)]
-    )
-
-
-class ModerationForm(FlaskForm):
-    action = SelectField(
-        "Action",
-        choices=[SelectChoice(action.name, action.label) for action in MODERATION_ACTIONS.values()],
-        validators=[single_value],
-    )
-    # A preset rejection reason; the view fills the choices from the current list.
-    preset = SelectField(
-        "Preset reason", choices=[SelectChoice("", "No preset")], default="", validators=[single_value]
-    )
-    reason = StringField(
-        "Reason",
-        filters=[strip_whitespace],
-        validators=[
-            single_value,
-            Length(
-                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
-            ),
-            plain_text,
-            no_bidi_controls,
-        ],
-    )
-
-
-def void_reason_field(required_message: str) -> StringField:
-    return StringField(
-        "Reason",
-        filters=[strip_whitespace],
-        validators=[
-            single_value,
-            DataRequired(required_message),
-            Length(
-                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
-            ),
-            plain_text,
-            no_bidi_controls,
-        ],
-    )
-
-
-class VoidBurstForm(FlaskForm):
-    """Void one burst listed on the dashboard, named by its first vote."""
-
-    # A hidden id as a number; anything else None (the view answers that the burst is unknown).
-    burst = HiddenField(filters=[row_id], validators=[single_value])
-    reason = void_reason_field("Please say why these votes should not count.")
-
-
-class RestoreVotesForm(FlaskForm):
-    reason = void_reason_field("Please say why these votes count again.")
-
-
-class StanceForm(FlaskForm):
-    stance = SelectField("Stance", choices=[SelectChoice(stance, stance.capitalize()) for stance in STANCES])
 
 
 class SideForm(Form):
@@ -470,137 +391,3 @@ class StanceExamplesForm(FlaskForm):
             no_bidi_controls,
         ],
     )
-
-
-class BlockedWordForm(FlaskForm):
-    phrase = StringField(
-        "Word or phrase",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired("Please enter a word or phrase."),
-            Length(max=100),
-            plain_text,
-            no_format_characters,
-        ],
-    )
-    kind = SelectField(
-        "Kind",
-        choices=[SelectChoice(value, label) for value, label in BLOCKED_KIND_LABELS.items()],
-        default=BLOCKED_SUSPECT,
-        validators=[single_value],
-    )
-
-
-class MuteForm(FlaskForm):
-    reason = void_reason_field("Please say why this voter is muted.")
-    duration = SelectField(
-        "For",
-        choices=[SelectChoice(value, label) for value, label in DURATION_LABELS.items()],
-        default="1d",
-        validators=[single_value],
-    )
-
-
-class RejectionReasonForm(FlaskForm):
-    text = StringField(
-        "Reason",
-        filters=[strip_whitespace],
-        validators=[
-            single_value,
-            DataRequired("Please write the reason."),
-            Length(max=PRESET_MAX_LENGTH, message=f"Please keep it to {PRESET_MAX_LENGTH} characters."),
-            plain_text,
-            no_format_characters,
-        ],
-    )
-
-
-# Filters (GET) ----------------------------------------------------------------
-
-# SQLite's OFFSET is a 64-bit integer: a page number past this could not even be
-# asked of the database, and no list here comes near it.
-LAST_ASKABLE_PAGE = 2**31
-QUERY_TEXT_MAX_LENGTH = 200
-
-
-def any_of(values, label=lambda value: value, anything: str = "Any") -> list[SelectChoice]:
-    return [SelectChoice("", anything), *(SelectChoice(value, label(value)) for value in values)]
-
-
-class FilterForm(FlaskForm):
-    """A list's filters, read from the query string. No CSRF: a GET changes
-    nothing. A value the form does not know is dropped rather than refused, so
-    an old bookmark or a hand-edited address still opens the list."""
-
-    class Meta:
-        csrf = False
-
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=LAST_ASKABLE_PAGE)])
-
-    def __init__(self, args, **kwargs):
-        super().__init__(formdata=args, **kwargs)
-
-    def drop_unknown_values(self) -> "FilterForm":
-        self.validate()
-        for field in self:
-            if field.errors:
-                # raw_data too: a date field would otherwise show the bad text again.
-                field.data, field.raw_data, field.errors = field.default, None, []
-        return self
-
-    def offer_polls(self, polls: list[Poll], anything: str) -> None:
-        """The ``poll`` field's choices (the forms below have one); ``chosen_poll``
-        then finds the chosen poll among them without asking the database again."""
-        self._polls = {poll.slug: poll for poll in polls}
-        self.poll.choices = [SelectChoice("", anything), *(SelectChoice(p.slug, p.title) for p in polls)]
-
-    def chosen_poll(self) -> Poll | None:
-        return self._polls.get(self.poll.data or "")
-
-    def query_args(self) -> dict[str, str]:
-        """The chosen filters for links to this list (the pager's), page aside."""
-        return {
-            field.name: field.data.isoformat() if isinstance(field.data, date) else str(field.data)
-            for field in self
-            if field.name != "page" and field.data not in (None, "")
-        }
-
-
-def trimmed_query(value: str | None) -> str:
-    return (value or "").strip()[:QUERY_TEXT_MAX_LENGTH]
-
-
-class QueueFilterForm(FilterForm):
-    poll = SelectField("Poll", id="f-poll", default="")
-    status = SelectField("Status", id="f-status", default="")
-    # Sure stances only (a moderator's, or the tagger's where it is sure), or the unsure ones.
-    stance = SelectField(
-        "Stance", id="f-stance", default="", choices=[*any_of(STANCES), SelectChoice(UNCERTAIN, "uncertain")]
-    )
-    sentiment = SelectField("Sentiment", id="f-sentiment", default="", choices=any_of(SENTIMENTS))
-    flag = SelectField(
-        "Flag", id="f-flag", default="", choices=any_of(ALL_FLAGS, lambda flag: flag.replace("_", " "))
-    )
-    q = SearchField(
-        "Text", id="f-q", default="", filters=[trimmed_query], validators=[Length(max=QUERY_TEXT_MAX_LENGTH)]
-    )
-    comment = HiddenField(default="")
-
-    def __init__(self, args, polls: list[Poll], status_choices: list[tuple[str, str]]):
-        super().__init__(args)
-        self.offer_polls(polls, "All polls")
-        self.status.choices = [SelectChoice(value, label) for value, label in status_choices]
-
-
-class AuditFilterForm(FilterForm):
-    actor = SelectField("Who", id="a-actor", default="")
-    action = SelectField("Action", id="a-action", default="")
-    poll = SelectField("Poll", id="a-poll", default="")
-    since = DateField("From", id="a-since", validators=[Optional()])
-    until = DateField("To", id="a-until", validators=[Optional()])
-
-    def __init__(self, args, polls: list[Poll], actors: list[str], actions: list[str]):
-        super().__init__(args)
-        self.actor.choices = any_of(actors, anything="Anyone")
-        self.action.choices = any_of(actions)
-        self.offer_polls(polls, "Any")

@@ -1,0 +1,1 @@
+"""The admin pages' forms, one module per area."""
