@@ -71,9 +71,26 @@ class Ballot(Schedule, ChoiceLookup):
     has_my_vote: bool = False
 
 
+def _poll_choices_and_my_vote(*columns):
+    """A poll's columns with one row per choice, in order, and the id of the
+    voter's vote where it is for that choice (``:slug``, ``:voter_id``)."""
+    return (
+        select(*columns, Vote.id.label("my_vote_id"))
+        .join(Choice, Choice.poll_id == Poll.id)
+        .outerjoin(
+            Vote,
+            and_(
+                Vote.poll_id == Poll.id, Vote.voter_id == bindparam("voter_id"), Vote.choice_id == Choice.id
+            ),
+        )
+        .where(Poll.slug == bindparam("slug"))
+        .order_by(Choice.position, Choice.id)
+    )
+
+
 # One round trip through the driver's cursor: this read is behind every vote.
 _BALLOT = PreparedQuery(
-    select(
+    _poll_choices_and_my_vote(
         Poll.id,
         Poll.slug,
         Poll.opens_at,
@@ -81,15 +98,7 @@ _BALLOT = PreparedQuery(
         Choice.id.label("choice_id"),
         Choice.key,
         Choice.label,
-        Vote.id.label("my_vote_id"),
     )
-    .join(Choice, Choice.poll_id == Poll.id)
-    .outerjoin(
-        Vote,
-        and_(Vote.poll_id == Poll.id, Vote.voter_id == bindparam("voter_id"), Vote.choice_id == Choice.id),
-    )
-    .where(Poll.slug == bindparam("slug"))
-    .order_by(Choice.position, Choice.id)
 )
 
 
@@ -427,30 +436,20 @@ class ResultsSnapshot(Schedule, ChoiceLookup, EmbedSites):
 
 # The hot results path in one round trip: the poll, its counters, and this
 # voter's vote found through the unique (poll, voter) index.
-_SNAPSHOT_QUERY = (
-    select(
-        Poll.slug,
-        Poll.title,
-        Poll.question,
-        Poll.summary,
-        Poll.opens_at,
-        Poll.closes_at,
-        Poll.results_visibility,
-        Poll.results_note,
-        Poll.moderation_mode,
-        Poll.embed_origins,
-        Choice.key,
-        Choice.label,
-        Choice.vote_count,
-        Vote.id.label("my_vote_id"),
-    )
-    .join(Choice, Choice.poll_id == Poll.id)
-    .outerjoin(
-        Vote,
-        and_(Vote.poll_id == Poll.id, Vote.voter_id == bindparam("voter_id"), Vote.choice_id == Choice.id),
-    )
-    .where(Poll.slug == bindparam("slug"))
-    .order_by(Choice.position, Choice.id)
+_SNAPSHOT_QUERY = _poll_choices_and_my_vote(
+    Poll.slug,
+    Poll.title,
+    Poll.question,
+    Poll.summary,
+    Poll.opens_at,
+    Poll.closes_at,
+    Poll.results_visibility,
+    Poll.results_note,
+    Poll.moderation_mode,
+    Poll.embed_origins,
+    Choice.key,
+    Choice.label,
+    Choice.vote_count,
 )
 
 
