@@ -24,6 +24,8 @@ def worker_database_url(server_url: str | None, worker: str | None) -> str | Non
     if not server_url or not worker:
         return server_url
     url = make_url(server_url)
+    if url.database.endswith(f"_{worker}"):  # a process this worker started: its database is made
+        return server_url
     name = f"{url.database}_{worker}"
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with closing(engine.connect()) as connection:
@@ -36,6 +38,8 @@ def worker_database_url(server_url: str | None, worker: str | None) -> str | Non
 SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 TEST_DATABASE_URL = worker_database_url(SERVER_DATABASE_URL, XDIST_WORKER)
+if TEST_DATABASE_URL:  # processes the tests start (workers, commands) use the same database
+    os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
 
 
 def tool_missing(message: str):

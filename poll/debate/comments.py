@@ -1,9 +1,10 @@
 """Posting comments and replies, and retagging them (reading the debate: poll.debate.reading)."""
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 
-from flask import current_app
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
@@ -29,9 +30,10 @@ from poll.debate.flags import (
 from poll.debate.stance_heads import poll_sides, stance_head_for
 from poll.extensions import db
 from poll.refusals import Refused
-from poll.tagging import UNKNOWN, Tags, sure_stance, tag, tag_many
+from poll.tagging import UNKNOWN, Tags, sure_stance, tag_many
 
 TAGGING_INLINE = "inline"
+Item = TypeVar("Item")
 # What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.
 AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS)
 # session.info key: ids of comments to hand to the tagging queue after commit (see poll.debate.tagging_queue).
@@ -105,24 +107,33 @@ def retag_query():
     )
 
 
+def tags_for(poll: Poll, bodies: list[str]) -> list[Tags]:
+    """The one way comments are tagged, with their poll's own stance head: on posting, by the
+    worker, and by ``flask retag``."""
+    return tag_many(bodies, stance_head_for(poll))
+
+
+def tagged_by_poll(items: Iterable[Item], poll_id_of: Callable[[Item], int], body_of: Callable[[Item], str]):
+    """(item, its tags, its poll) for comments of any polls: each poll's comments tagged in one batch."""
+    by_poll: dict[int, list[Item]] = {}
+    for item in items:
+        by_poll.setdefault(poll_id_of(item), []).append(item)
+    for poll_id, group in by_poll.items():
+        poll = db.session.get(Poll, poll_id)
+        for item, tags in zip(group, tags_for(poll, [body_of(item) for item in group]), strict=True):
+            yield item, tags, poll
+
+
 def retag(rows) -> Counter:
     """Tag again the comments in ``rows`` (from ``retag_query``) and refresh the
     flags that follow from tags. Written as one bulk update and a few flag
     statements: loading each comment as an object cost four times the tagging."""
     counts: Counter = Counter()
     updates, wanted_flags = [], {}
-    by_poll: dict[int, list] = {}
-    for row in rows:
-        by_poll.setdefault(row.poll_id, []).append(row)
-    tagged = []
-    for poll_id, poll_rows in by_poll.items():
-        poll = db.session.get(Poll, poll_id)
-        head, sides = stance_head_for(poll), poll_sides(poll)
-        tagged += [
-            (row, tags, sides)
-            for row, tags in zip(poll_rows, tag_many([r.body for r in poll_rows], head), strict=True)
-        ]
-    for (comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _), tags, sides in tagged:
+    sides_of: dict[int, tuple[str, ...]] = {}
+    for row, tags, poll in tagged_by_poll(rows, lambda row: row.poll_id, lambda row: row.body):
+        comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _ = row
+        sides = sides_of.setdefault(poll.id, poll_sides(poll))
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
         stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence)
@@ -144,9 +155,10 @@ def post_comment(
     ip_hash: str,
     now: datetime,
     parent: Comment | None = None,
+    tag_now: bool = True,
 ) -> Comment:
-    """Tag and store a comment; public at once only on post-moderated polls, and
-    not even there if it uses a banned word."""
+    """Store a comment, tagged now or (``tag_now`` False) left for the tagging worker; public at
+    once only on post-moderated polls, and not even there if it uses a banned word."""
     require_open_debate(poll, now)
     comment = Comment(
         poll=poll,
@@ -163,8 +175,8 @@ def post_comment(
         else COMMENT_PENDING,
         created_at=now,
     )
-    if current_app.config.get("TAGGING") == TAGGING_INLINE:
-        apply_tags(comment, tag(body, stance_head_for(poll)))
+    if tag_now:
+        apply_tags(comment, tags_for(poll, [body])[0])
     else:
         apply_tags(comment, AWAITING_TAGGER)
     set_flags(comment, automatic_flags(comment, now))
@@ -196,14 +208,11 @@ def tag_stored_comments(comment_ids: list[int]) -> int:
             .order_by(Comment.id)
         ).scalars()
     )
-    by_poll: dict[int, list[Comment]] = {}
-    for comment in comments:
-        by_poll.setdefault(comment.poll_id, []).append(comment)
-    for poll_comments in by_poll.values():
-        head = stance_head_for(poll_comments[0].poll)
-        for comment, tags in zip(poll_comments, tag_many([c.body for c in poll_comments], head), strict=True):
-            apply_tags(comment, tags)
-            refresh_tag_flags(comment)
+    for comment, tags, _ in tagged_by_poll(
+        comments, lambda comment: comment.poll_id, lambda comment: comment.body
+    ):
+        apply_tags(comment, tags)
+        refresh_tag_flags(comment)
     return len(comments)
 
 

@@ -97,6 +97,11 @@ def tagging_queue():
     return current_app.extensions.get("tagging_queue")
 
 
+def tags_inline() -> bool:
+    """Whether this app tags a comment in the request that posts it (TAGGING=inline)."""
+    return tagging_queue() is None
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_committed(session) -> None:
     """Comments stored by this transaction go to the tagger now that they exist for it."""

@@ -29,6 +29,7 @@ from poll.debate.reading import (
     toggle_mark,
     voted_in,
 )
+from poll.debate.tagging_queue import tags_inline
 from poll.extensions import db, limiter
 from poll.polls.editing import poll_by_slug
 from poll.polls.vote_taking import poll_or_404
@@ -200,7 +201,15 @@ def comment(slug: str):
     if not form.validate_on_submit():
         return render_debate(poll, form=form, status=400)
     name = form.display_name.data or ""
-    posted = post_comment(poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now)
+    posted = post_comment(
+        poll,
+        ensure_voter_id(),
+        form.body.data,
+        name,
+        ip_hash(request.remote_addr),
+        now,
+        tag_now=tags_inline(),
+    )
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
@@ -322,7 +331,14 @@ def reply(slug: str, comment_id: int):
         return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
     name = form.display_name.data or ""
     posted = post_comment(
-        poll, ensure_voter_id(), form.body.data, name, ip_hash(request.remote_addr), now, parent=parent
+        poll,
+        ensure_voter_id(),
+        form.body.data,
+        name,
+        ip_hash(request.remote_addr),
+        now,
+        parent=parent,
+        tag_now=tags_inline(),
     )
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
