@@ -133,7 +133,9 @@ def retag(rows) -> Counter:
     sides_of: dict[int, tuple[str, ...]] = {}
     for row, tags, poll in tagged_by_poll(rows, lambda row: row.poll_id, lambda row: row.body):
         comment_id, _, old_stance, old_sentiment, corrected_stance, vote, _ = row
-        sides = sides_of.setdefault(poll.id, poll_sides(poll))
+        if poll.id not in sides_of:  # once a poll, as before: its sides read its stance head
+            sides_of[poll.id] = poll_sides(poll)
+        sides = sides_of[poll.id]
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
         stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence)

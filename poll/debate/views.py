@@ -153,6 +153,15 @@ def comment_limits(view):
     )(view)
 
 
+def post_from_form(poll: Poll, form: CommentForm, now: datetime, parent=None):
+    """Store the comment or reply a valid form holds, as this browser, tagged as the app is set to."""
+    name = form.display_name.data or ""
+    address = ip_hash(request.remote_addr)
+    return post_comment(
+        poll, ensure_voter_id(), form.body.data, name, address, now, parent=parent, tag_now=tags_inline()
+    )
+
+
 @bp.errorhandler(RateLimitExceeded)
 def rate_limited(error: RateLimitExceeded):
     """A refused comment or reply comes back in its form with when to try again;
@@ -200,16 +209,7 @@ def comment(slug: str):
     form = CommentForm()
     if not form.validate_on_submit():
         return render_debate(poll, form=form, status=400)
-    name = form.display_name.data or ""
-    posted = post_comment(
-        poll,
-        ensure_voter_id(),
-        form.body.data,
-        name,
-        ip_hash(request.remote_addr),
-        now,
-        tag_now=tags_inline(),
-    )
+    posted = post_from_form(poll, form, now)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
@@ -329,17 +329,7 @@ def reply(slug: str, comment_id: int):
         return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
     if not form.validate_on_submit():
         return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
-    name = form.display_name.data or ""
-    posted = post_comment(
-        poll,
-        ensure_voter_id(),
-        form.body.data,
-        name,
-        ip_hash(request.remote_addr),
-        now,
-        parent=parent,
-        tag_now=tags_inline(),
-    )
+    posted = post_from_form(poll, form, now, parent)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
