@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import String, cast, event, or_, select
 from sqlalchemy.orm import Session
 
-from poll.database.models import AuditEntry, Moderator
+from poll.database.models import AuditEntry, Comment, Moderator, VoterMute
 from poll.extensions import db
 
 CLI_ACTOR = "command line"
+# The target of a mute's entries (voter.mute, voter.unmute): a VoterMute row.
+MUTE_TARGET = "voter_mute"
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -41,6 +43,17 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def about_poll(poll_id: int):
+    """SQL: an entry about a poll: filed under it, or the mute (or unmute) of a
+    voter who commented in it (a mute is per voter, so it carries no poll)."""
+    commenters = select(Comment.voter_id).where(Comment.poll_id == poll_id)
+    mutes = select(cast(VoterMute.id, String)).where(VoterMute.voter_id.in_(commenters))
+    return or_(
+        AuditEntry.poll_id == poll_id,
+        (AuditEntry.target_type == MUTE_TARGET) & AuditEntry.target_id.in_(mutes),
+    )
 
 
 def _refuse_changes_to_audit_entries(session: Session, flush_context, instances) -> None:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
+from poll.accounts.audit import MUTE_TARGET, about_poll
 from poll.admin.blueprint import bp
 from poll.admin.forms.moderation import AuditFilterForm
 from poll.database.models import AuditEntry
@@ -31,7 +32,7 @@ def audit_conditions(form: AuditFilterForm) -> list:
         conditions.append(AuditEntry.action == form.action.data)
     poll = form.chosen_poll()
     if poll is not None:
-        conditions.append(AuditEntry.poll_id == poll.id)
+        conditions.append(about_poll(poll.id))
     if form.since.data is not None:
         conditions.append(AuditEntry.created_at >= _start_of(form.since.data))
     if form.until.data is not None and form.until.data < date.max:  # the last day has no next day
@@ -83,7 +84,7 @@ def target_link(entry: AuditEntry) -> str | None:
         return url_for("admin.dashboard", slug=entry.target_id)
     if entry.target_type == "moderator":
         return url_for("admin.audit_log", actor=entry.target_id)
-    if entry.target_type == "voter_mute":
+    if entry.target_type == MUTE_TARGET:
         return url_for("admin.mute_list")
     if entry.poll is not None:
         return url_for("admin.dashboard", slug=entry.poll.slug)

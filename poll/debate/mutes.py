@@ -44,7 +44,7 @@ def mute(
     audit.record(
         actor,
         "voter.mute",
-        "voter_mute",
+        audit.MUTE_TARGET,
         row.id,
         now,
         after={"voter": voter_pseudonym(voter_id), "muted until": format_moment(expires_at, "short")},
@@ -63,7 +63,7 @@ def lift(mute_id: int, actor: Moderator | None, now: datetime) -> VoterMute:
     audit.record(
         actor,
         "voter.unmute",
-        "voter_mute",
+        audit.MUTE_TARGET,
         row.id,
         now,
         before={"muted until": format_moment(row.expires_at, "short")},

@@ -136,10 +136,11 @@ def _markers_vote(vote, comment):
     )
 
 
-def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
+def _mark_counts(poll_id: int | None, comment_ids: list[int] | None = None):
     """Per comment: its marks, and those from voters of another side than the author's.
     Only marks whose voter's vote counts: a voided burst's marks leave every count and
-    ranking with its votes, and come back with them when the void is restored."""
+    ranking with its votes, and come back with them when the void is restored.
+    ``poll_id`` None: the comments of every poll (the comments export)."""
     marked, author, vote, voted = aliased(Comment), aliased(Choice), aliased(Vote), aliased(Choice)
     across = and_(author.id.is_not(None), side_key(author) != side_key(voted))
     query = (
@@ -152,12 +153,18 @@ def _mark_counts(poll_id: int, comment_ids: list[int] | None = None):
         .outerjoin(author, author.id == marked.author_choice_id)
         .join(vote, _markers_vote(vote, marked))
         .join(voted, voted.id == vote.choice_id)
-        .where(marked.poll_id == poll_id)
         .group_by(CommentMark.comment_id)
     )
+    if poll_id is not None:
+        query = query.where(marked.poll_id == poll_id)
     if comment_ids is not None:
         query = query.where(CommentMark.comment_id.in_(comment_ids))
     return query
+
+
+def mark_count_table(poll_id: int | None = None):
+    """SQL: (comment_id, marks, across) per marked comment, as the debate counts them."""
+    return _mark_counts(poll_id).subquery()
 
 
 def mark_counts(poll_id: int, comment_ids: list[int]) -> dict[int, MarkCount]:

@@ -40,6 +40,8 @@ PERSON_WRITTEN = frozenset(
         "before",
         "after",
         "reason",
+        "rejection_reason",  # a preset an admin wrote, and a moderator's own words
+        "appeal_note",  # the comment's author
     }
 )
 # Made by the app alone: ids, keyed hashes, times, tags from fixed sets and
@@ -66,6 +68,9 @@ MACHINE_WRITTEN = frozenset(
         "votes",
         "percent",
         "total",
+        "parent_id",
+        "good_points",
+        "good_points_other_sides",
     }
 )
 

@@ -12,9 +12,11 @@ from itertools import chain
 
 from sqlalchemy import func, select
 
+from poll.accounts.audit import about_poll
 from poll.database.column_types import utc_text
 from poll.database.driver_sql import fetch_batches
 from poll.database.models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
+from poll.debate.reading import mark_count_table
 from poll.exports.csv_lines import (
     VOTE_LINE_COLUMNS,
     choice_cells,
@@ -53,6 +55,11 @@ HEADERS = {
         "flags",
         "moderated_by",
         "moderated_at",
+        "parent_id",
+        "rejection_reason",
+        "appeal_note",
+        "good_points",
+        "good_points_other_sides",
     ],
     "tallies": ["choice_key", "label", "votes", "percent", "total"],
     "audit": ["time", "moderator", "action", "target", "before", "after", "reason"],
@@ -152,6 +159,8 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
         .where(CommentFlag.comment_id == Comment.id)
         .scalar_subquery()
     )
+    # Good points as the debate counts them (marks of counted votes; across: from another side).
+    marks = mark_count_table(request.poll.id if request.poll is not None else None)
     statement = (
         select(
             Comment.id,
@@ -173,10 +182,16 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
             flags,
             Moderator.username,
             utc_text(Comment.moderated_at, "iso_milliseconds"),
+            Comment.parent_id,
+            Comment.decision_reason,
+            Comment.appeal_note,
+            func.coalesce(marks.c.marks, 0),
+            func.coalesce(marks.c.across, 0),
         )
         .join(Poll, Comment.poll_id == Poll.id)
         .outerjoin(Choice, Comment.author_choice_id == Choice.id)
         .outerjoin(Moderator, Comment.moderated_by_id == Moderator.id)
+        .outerjoin(marks, marks.c.comment_id == Comment.id)
         .where(*_in_range(Comment.created_at, request))
         .order_by(Comment.id)
     )
@@ -236,7 +251,7 @@ def audit_rows(request: ExportRequest) -> Iterator[tuple]:
         .order_by(AuditEntry.id)
     )
     if request.poll is not None:
-        statement = statement.where(AuditEntry.poll_id == request.poll.id)
+        statement = statement.where(about_poll(request.poll.id))
     for time, actor, action, target_type, target_id, before, after, reason in _stream(statement):
         yield (
             time,
@@ -305,5 +320,6 @@ def row_count(request: ExportRequest) -> int:
     model = {"votes": Vote, "comments": Comment, "audit": AuditEntry}[request.kind]
     statement = select(func.count()).select_from(model).where(*_in_range(model.created_at, request))
     if request.poll is not None:
-        statement = statement.where(model.poll_id == request.poll.id)
+        scope = about_poll(request.poll.id) if model is AuditEntry else model.poll_id == request.poll.id
+        statement = statement.where(scope)
     return db.session.scalar(statement)

@@ -31,6 +31,9 @@ def test_entries_are_listed_newest_first_and_filterable(moderator_client, make_c
     assert "comment.approve" not in table_of("/admin/audit?action=comment.reject")
     assert "comment.reject" in table_of(f"/admin/audit?poll={debate_poll}")
     assert "moderator.login" not in table_of(f"/admin/audit?poll={debate_poll}")
+    # A mute carries no poll, but muting one of the poll's commenters is about the poll.
+    moderator_client.post(f"/admin/comments/{second}/mute", data={"reason": "Spam again", "duration": "1d"})
+    assert "voter.mute" in table_of(f"/admin/audit?poll={debate_poll}")
     future = table_of("/admin/audit?since=2999-01-01")
     assert "No entries match." in future
     odd = moderator_client.get("/admin/audit?since=yesterday&until=2026-13-45&actor=<x>&page=abc")

@@ -174,3 +174,70 @@ def test_vote_times_leave_as_utc_with_milliseconds_on_either_engine(app, debate_
         rows = parse("".join(export_chunks(ExportRequest("votes", poll))))
     expected = cast_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.123Z")
     assert rows[1][5:7] == [expected, expected]
+
+
+def by_name(rows: list[list[str]]) -> list[dict[str, str]]:
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_comment_export_carries_reason_appeal_parent_and_good_points(app, accounts, debate_poll):
+    """A reply's parent, the rejection reason and the appeal note as stored (defused), and good
+    points counted as the debate counts them: all, and those from voters of another side."""
+    from poll.database.models import Moderator
+    from poll.debate.appeals import appeal_rejection
+    from poll.debate.moderation import approve, reject
+    from poll.debate.reading import toggle_mark
+
+    with app.app_context():
+        poll, now = poll_by_slug(debate_poll), utcnow()
+        mo = db.session.execute(db.select(Moderator).filter_by(username="mo")).scalar_one()
+        choice = {key: poll.choice_by_key(key) for key in ("military", "diplomacy")}
+        for voter, key in [("a", "military"), ("c", "military"), ("d", "diplomacy"), ("e", "diplomacy")]:
+            cast_vote(poll, choice[key], voter * 32, now)
+        top = post_comment(poll, "a" * 32, "Strength deters them.", "", "", now)
+        approve(top, mo, now)
+        reply = post_comment(poll, "b" * 32, "Talks first.", "", "", now, parent=top)
+        reject(reply, mo, now, "=Off topic")
+        appeal_rejection(poll, reply.id, "b" * 32, "+It answers the comment above.", now)
+        for voter in "cde":  # one from the author's side, two from the other
+            toggle_mark(poll, top.id, voter * 32, now)
+        db.session.commit()
+        rows = by_name(parse("".join(export_chunks(ExportRequest("comments", poll)))))
+        top, reply = top.id, reply.id
+    exported = {int(row["id"]): row for row in rows}
+    assert (exported[top]["parent_id"], exported[reply]["parent_id"]) == ("", str(top))
+    assert exported[reply]["rejection_reason"] == "'=Off topic"
+    assert exported[reply]["appeal_note"] == "'+It answers the comment above."
+    assert exported[top]["rejection_reason"] == exported[top]["appeal_note"] == ""
+    assert (exported[top]["good_points"], exported[top]["good_points_other_sides"]) == ("3", "2")
+    assert (exported[reply]["good_points"], exported[reply]["good_points_other_sides"]) == ("0", "0")
+
+
+def test_audit_export_of_a_poll_holds_the_mutes_of_its_commenters_only(app, accounts, debate_poll, make_poll):
+    from poll.database.models import Moderator
+    from poll.debate.mutes import lift, mute
+    from poll.exports.rows import row_count
+
+    other_slug = make_poll("other-poll")
+    with app.app_context():
+        poll, other, now = poll_by_slug(debate_poll), poll_by_slug(other_slug), utcnow()
+        mo = db.session.execute(db.select(Moderator).filter_by(username="mo")).scalar_one()
+        post_comment(poll, "h" * 32, "Here.", "", "", now)
+        post_comment(other, "t" * 32, "There.", "", "", now)
+        here = mute("h" * 32, "Insults in this debate", now + timedelta(days=1), mo, now)
+        lift(here.id, mo, now)
+        mute("t" * 32, "Spam in the other poll", now + timedelta(days=1), mo, now)
+        db.session.commit()
+        request = ExportRequest("audit", poll)
+        rows = by_name(parse("".join(export_chunks(request))))
+        everything = by_name(parse("".join(export_chunks(ExportRequest("audit")))))
+        counted, here = row_count(request), here.id
+    mutes = [
+        (row["action"], row["target"], row["reason"]) for row in rows if row["action"].startswith("voter.")
+    ]
+    assert mutes == [
+        ("voter.mute", f"voter_mute {here}", "Insults in this debate"),
+        ("voter.unmute", f"voter_mute {here}", ""),
+    ]
+    assert "Spam in the other poll" in {row["reason"] for row in everything}
+    assert counted == len(rows)

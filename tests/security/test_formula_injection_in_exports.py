@@ -114,6 +114,9 @@ def hostile_data(app):
         rejected = db.session.get(Comment, comment_ids[0])
         assert (rejected.status, rejected.moderated_by.username) == ("rejected", MODERATOR)
         assert db.session.get(Comment, comment_ids[1]).corrected_stance == "-a"
+    # Its author appeals the rejection: the note and the reason both reach comments.csv.
+    appeal = voter.post(f"/polls/{SLUG}/comments/{comment_ids[0]}/appeal", data={"note": "@appeal(1)"})
+    assert appeal.status_code == 302, appeal.get_data(as_text=True)
     return admin
 
 
