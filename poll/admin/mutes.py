@@ -24,6 +24,8 @@ def _mute_page(comment, form: MuteForm, status: int = 200):
             current=current,
             next_page=next_page,
             pseudonym=mutes.voter_pseudonym(comment.voter_id),
+            record=mutes.author_record(comment),
+            now=utcnow(),
         ),
         status,
     )

@@ -1,13 +1,20 @@
 """Muting a voter: their new comments are refused until the mute expires or is lifted."""
 
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
 from poll.accounts import audit
-from poll.database.models import Moderator, VoterMute
+from poll.database.models import Comment, CommentFlag, Moderator, VoterMute
 from poll.extensions import db
 from poll.web.dates import format_moment
 
 REASON_MAX_LENGTH = 500
+# How many of an author's other comments the mute page lists (the counts cover them all).
+RECORD_COMMENTS_SHOWN = 8
 # What moderators choose from; longer needs a decision about the person, not a mute.
 DURATIONS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 DURATION_LABELS = {"1d": "1 day", "7d": "7 days", "30d": "30 days"}
@@ -85,3 +92,51 @@ def active_mute(voter_id: str, now: datetime) -> VoterMute | None:
 def active_mutes(now: datetime) -> list[VoterMute]:
     """Every mute in force, ending soonest first."""
     return list(db.session.execute(_active(now).order_by(VoterMute.expires_at, VoterMute.id)).scalars())
+
+
+@dataclass
+class AuthorRecord:
+    """What a moderator weighs before muting: the author's other comments in
+    the poll (counted by status and flag, the latest listed) and every earlier mute."""
+
+    count: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    latest: list[Comment] = field(default_factory=list)
+    mutes: list[VoterMute] = field(default_factory=list)
+
+
+def author_record(comment: Comment) -> AuthorRecord:
+    """The record of ``comment``'s author: their other comments in its poll, and their mutes."""
+    others = (
+        Comment.poll_id == comment.poll_id,
+        Comment.voter_id == comment.voter_id,
+        Comment.id != comment.id,
+    )
+    record = AuthorRecord()
+    for status, count in db.session.execute(
+        select(Comment.status, func.count()).where(*others).group_by(Comment.status)
+    ):
+        record.statuses[status] = count
+    record.count = record.statuses.total()
+    flagged = select(CommentFlag.flag, func.count()).join(Comment, CommentFlag.comment_id == Comment.id)
+    for flag, count in db.session.execute(flagged.where(*others).group_by(CommentFlag.flag)):
+        record.flags[flag] = count
+    record.latest = list(
+        db.session.execute(
+            select(Comment)
+            .options(selectinload(Comment.flags))
+            .where(*others)
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(RECORD_COMMENTS_SHOWN)
+        ).scalars()
+    )
+    record.mutes = list(
+        db.session.execute(
+            select(VoterMute)
+            .options(selectinload(VoterMute.created_by), selectinload(VoterMute.lifted_by))
+            .where(VoterMute.voter_id == comment.voter_id)
+            .order_by(VoterMute.created_at.desc(), VoterMute.id.desc())
+        ).scalars()
+    )
+    return record

@@ -102,3 +102,47 @@ def test_an_outside_next_is_not_followed(app, moderator_client, make_comment):
         data={"reason": "Spam", "duration": "1d", "next": "//evil.example/"},
     )
     assert response.headers["Location"] == f"/admin/#queue-{comment_id}"
+
+
+def test_the_mute_page_shows_the_authors_other_comments_here_and_earlier_mutes(
+    app, moderator_client, make_comment, make_poll
+):
+    from poll.database.models import CommentFlag
+
+    make_poll("elsewhere")
+    author = "a" * 32
+    target = make_comment("You are all fools.", voter=author)
+    rejected = make_comment("Idiots, the lot of you.", voter=author, status="rejected")
+    pending = make_comment("Still fools.", voter=author)
+    make_comment("Not in this poll.", voter=author, slug="elsewhere")
+    make_comment("Someone else entirely.", voter="b" * 32)
+    with app.app_context():
+        db.session.add(CommentFlag(comment_id=rejected, flag="second_look"))
+        db.session.commit()
+    first = moderator_client.post(
+        f"/admin/comments/{target}/mute", data={"reason": "Insults", "duration": "1d"}
+    )
+    assert first.status_code == 302
+    [earlier] = mutes_stored(app)
+    moderator_client.post(f"/admin/mutes/{earlier.id}/lift")
+
+    for page in (
+        moderator_client.get(f"/admin/comments/{target}/mute"),
+        moderator_client.post(f"/admin/comments/{target}/mute", data={"duration": "1d"}),  # refused: 400
+    ):
+        html = page.get_data(as_text=True)
+        record = html[html.index('class="author-record"') : html.index('class="mute-layout__form"')]
+        assert "2 other comments: 1 pending, 1 rejected." in record
+        assert "Flags: " in record and "second look ×1" in record
+        assert (
+            f'href="/admin/?comment={rejected}"' in record and f'href="/admin/?comment={pending}"' in record
+        )
+        assert f'href="/admin/?comment={target}"' not in record
+        assert "Not in this poll." not in record and "Someone else entirely." not in record
+        assert "<q>Insults</q>" in record and "by mo" in record and "Lifted" in record
+    assert page.status_code == 400
+
+
+def test_a_first_comment_and_a_voter_never_muted_say_so(moderator_client, make_comment):
+    html = moderator_client.get(f"/admin/comments/{make_comment()}/mute").get_data(as_text=True)
+    assert "None: this is their only comment here." in html and "Never muted before." in html
