@@ -20,6 +20,8 @@ SENTIMENTS = ("positive", "neutral", "negative")
 # time, and writes it into the stance head's card; a test holds the two equal.
 UNCERTAIN_BELOW = 0.8175
 
+# A stance cue reads "<phrase>[ (note)] → <side>": the words, and the side they count for.
+CUE_POINTS_TO = " \u2192 "
 
 # ISO 639-1 codes the language detector gives, as moderators read them.
 LANGUAGE_NAMES = {
@@ -40,3 +42,9 @@ def sure_stance(corrected: str | None, stance: str, confidence: float) -> str | 
     if corrected:
         return corrected
     return stance if stance != UNKNOWN and confidence >= UNCERTAIN_BELOW else None
+
+
+def cues_supporting(cues: list[str] | tuple[str, ...], stance: str) -> list[str]:
+    """The cues that count for ``stance``: the lexicon's cues explain, and one
+    for the other side would read as evidence against the stance shown."""
+    return [cue for cue in cues if cue.rpartition(CUE_POINTS_TO)[2] == stance]

@@ -32,3 +32,14 @@ def test_an_unsure_guess_never_flags_a_reader_as_arguing_against_their_vote():
     assert flags_for_tags(False, unsure, "diplomacy") == set()
     assert flags_for_tags(False, sure, "diplomacy") == {FLAG_STANCE_VOTE_MISMATCH}
     assert flags_for_tags(False, sure, "military") == set()
+
+
+def test_only_the_cues_for_a_stance_support_it():
+    from poll.tagging.stance import classify_stance
+    from poll.vocabulary import cues_supporting
+
+    cues = classify_stance("We should bomb them and also talk to them").cues
+    assert cues_supporting(cues, "military") == [cue for cue in cues if cue.endswith("→ military")]
+    assert cues_supporting(cues, "military") and cues_supporting(cues, "diplomacy")
+    assert not set(cues_supporting(cues, "military")) & set(cues_supporting(cues, "diplomacy"))
+    assert cues_supporting(cues, "neutral") == []

@@ -10,6 +10,7 @@ from poll.database.models import COMMENT_STATUSES, Comment
 from poll.debate import moderation
 from poll.debate.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, QueueFilters
 from poll.debate.stance_heads import stance_labels
+from poll.debate.tag_labels import tag_label_helpers
 from poll.extensions import db
 from poll.polls.editing import all_polls
 from poll.web.row_ids import row_id
@@ -20,6 +21,10 @@ STATUS_CHOICES = [
     (STATUS_ANY, "Any"),
     *((status, status) for status in COMMENT_STATUSES),
 ]
+
+
+# The queue draws each comment's tags (admin/_tags.html) with these.
+bp.context_processor(tag_label_helpers)
 
 
 def queue_filters(form: QueueFilterForm) -> QueueFilters:

@@ -50,6 +50,13 @@ def __getattr__(name: str) -> str:
     raise AttributeError(name)
 
 
+def incivility_threshold(language: str | None) -> tuple[str, float | None]:
+    """The shipped incivility head's name and the score at or above which it
+    calls a comment in ``language`` uncivil (what ``tag`` decides ``uncivil`` by)."""
+    head = shipped_head(INCIVILITY_HEAD)
+    return head.name, head.threshold_for(language)
+
+
 class Tags(NamedTuple):
     stance: str
     stance_confidence: float

@@ -27,7 +27,7 @@ from poll.tagging.lexicon import (
     FIXED_CUES,
     NEGATORS,
 )
-from poll.vocabulary import DIPLOMACY, MILITARY, NEUTRAL
+from poll.vocabulary import CUE_POINTS_TO, DIPLOMACY, MILITARY, NEUTRAL
 
 NEGATION_WINDOW_WORDS = 4
 FLIPPED_WEIGHT = 0.9
@@ -230,7 +230,7 @@ def classify_stance(text: str) -> StanceResult:
     sentences = _sentence_spans(normalised, patterns)
     pure_question = _is_pure_question(normalised, patterns)
     hits = _hits(normalised, matches, sentences, patterns)
-    cues = tuple(f"{hit.phrase}{hit.note} \u2192 {hit.side}" for hit in hits)
+    cues = tuple(f"{hit.phrase}{hit.note}{CUE_POINTS_TO}{hit.side}" for hit in hits)
     scores = {MILITARY: 0.0, DIPLOMACY: 0.0}
     for hit in hits:
         scores[hit.side] += hit.weight

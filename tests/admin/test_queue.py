@@ -402,3 +402,32 @@ def test_every_moderation_action_has_its_button_and_choice_from_the_one_list(mod
         f"/admin/comments/{comment_id}/moderate", data={"action": "flag"}, follow_redirects=True
     )
     assert "1 comment flagged for a second look." in done.get_data(as_text=True)
+
+
+def test_queue_tags_read_as_scores_with_cues_for_the_stance_shown_and_vaders_tone(
+    app, moderator_client, make_comment
+):
+    """#29 item 10: "civil 41%" read as 41 % civil; a military cue sat beside a diplomacy badge;
+    "Sentiment positive" sat on an insult."""
+    rude, unscored = make_comment("Talk to them, you spineless idiots."), make_comment("대화가 답이다.")
+    with app.app_context():
+        row = db.session.get(Comment, rude)
+        row.stance, row.stance_confidence = "diplomacy", 0.9
+        row.stance_cues = ["bomb \u2192 military", "talk \u2192 diplomacy"]
+        row.incivility, row.uncivil, row.sentiment, row.compound = 0.93, True, "positive", 0.4939
+        other = db.session.get(Comment, unscored)
+        other.incivility, other.uncivil = None, False
+        db.session.commit()
+    page = moderator_client.get("/admin/").get_data(as_text=True)
+    card = page[page.index(f'id="queue-{rude}"') :]
+    card = card[: card.index("</dl>")]
+    assert '<span class="tag tag--uncivil">uncivil: 0.93</span>' in card
+    assert f"uncivil from {shipped_head('incivility.json').threshold:.2f}" in card
+    assert "talk \u2192 diplomacy" in card and "bomb" not in card
+    assert "<dt>tone (VADER):</dt><dd>positive +0.49</dd>" in card and "Sentiment" not in card
+    assert card.index("uncivil: 0.93") < card.index("tone (VADER)")
+    other_card = page[page.index(f'id="queue-{unscored}"') :]
+    assert (
+        '<span class="tag tag--uncivil">incivility: not scored</span>'
+        in other_card[: other_card.index("</dl>")]
+    )

@@ -110,7 +110,7 @@ class QueueFilterForm(FilterForm):
     stance = SelectField(
         "Stance", id="f-stance", default="", choices=[*any_of(STANCES), SelectChoice(UNCERTAIN, "uncertain")]
     )
-    sentiment = SelectField("Sentiment", id="f-sentiment", default="", choices=any_of(SENTIMENTS))
+    sentiment = SelectField("Tone (VADER)", id="f-sentiment", default="", choices=any_of(SENTIMENTS))
     flag = SelectField(
         "Flag", id="f-flag", default="", choices=any_of(ALL_FLAGS, lambda flag: flag.replace("_", " "))
     )
