@@ -21,7 +21,12 @@
   if (!items.length) return;
   var hint = document.querySelector(".shortcuts-hint");
   if (hint) hint.hidden = false;
+  var status = document.querySelector("[data-shortcut-status]");
   var current = 0;
+
+  function say(message) {
+    if (status) status.textContent = message;
+  }
 
   function select(index) {
     current = Math.max(0, Math.min(items.length - 1, index));
@@ -50,25 +55,63 @@
     if (button) button.click();
   }
 
+  function presetOf(item) {
+    return item.querySelector('select[name="preset"]');
+  }
+
   function hasReason(item) {
-    var preset = item.querySelector('select[name="preset"]');
+    var preset = presetOf(item);
     var reason = item.querySelector('input[name="reason"]');
     return (preset && preset.value) || (reason && reason.value.trim());
   }
 
+  // 1-9: the row's preset reason of that number (the list's own first option is "Reason…").
+  function choosePreset(number) {
+    var preset = presetOf(items[current]);
+    if (!preset || number >= preset.options.length) return;
+    preset.selectedIndex = number;
+    say("Reason " + number + ": " + preset.value + ". Press r to reject.");
+  }
+
+  function reject() {
+    if (!hasReason(items[current])) {
+      var preset = presetOf(items[current]);
+      if (preset) preset.focus();
+      say("Choose a reason first: 1 to 9, or type your own words, then press r.");
+      return;
+    }
+    press("reject");
+  }
+
+  // The cursor follows the mouse and Tab: a row's field in focus makes it the current row.
+  items.forEach(function (item, i) {
+    item.addEventListener("focusin", function () {
+      if (i === current) return;
+      current = i;
+      items.forEach(function (other, j) { other.classList.toggle("queue__item--current", j === i); });
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var inRow = target && target.closest && target.closest("[data-comment-id]");
+    if (typing(target)) {
+      // In a row's reason list, the queue's keys still work (the list's own
+      // type-ahead would turn "r" back to "Reason…"); Escape leaves any field.
+      var inPreset = inRow && target.name === "preset";
+      if (event.key === "Escape" && inRow) select(current);
+      else if (inPreset && event.key === "r") reject();
+      else if (inPreset && /^[1-9]$/.test(event.key)) choosePreset(Number(event.key));
+      else return;
+      return event.preventDefault();
+    }
     if (event.key === "j") select(current + 1);
     else if (event.key === "k") select(current - 1);
     else if (event.key === "a") press("approve");
-    else if (event.key === "r") {
-      if (!hasReason(items[current])) {
-        var preset = items[current].querySelector('select[name="preset"]');
-        if (preset) preset.focus();
-        return event.preventDefault();
-      }
-      press("reject");
-    } else if (event.key === "x") {
+    else if (event.key === "r") reject();
+    else if (/^[1-9]$/.test(event.key)) choosePreset(Number(event.key));
+    else if (event.key === "x") {
       var box = items[current].querySelector('input[type="checkbox"]');
       if (box) box.checked = !box.checked;
     } else return;
