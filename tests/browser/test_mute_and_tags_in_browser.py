@@ -1,0 +1,75 @@
+"""#29 items 10 and 11 in Chromium at a phone's and a laptop's size: the queue's tags
+as moderators read them, and the author's record beside the mute form."""
+
+import pytest
+
+from poll.database.column_types import utcnow
+from poll.database.models import Comment, Moderator
+from poll.debate.mutes import lift, mute
+from poll.extensions import db
+from tests.browser.test_moderation_in_browser import log_in
+from tests.browser.test_queue_keyboard_in_browser import LAPTOP_1366, PHONE_390
+
+SIZES = pytest.mark.parametrize("viewport", [PHONE_390, LAPTOP_1366], ids=["390x844", "1366x900"])
+
+
+def size(viewport) -> str:
+    return f"{viewport['width']}x{viewport['height']}"
+
+
+@SIZES
+def test_queue_tags_lead_with_incivility_and_show_tone_as_secondary(
+    app, browser, live_server, accounts, make_comment, screenshots, viewport
+):
+    rude = make_comment("Talk to them, you spineless idiots.")
+    with app.app_context():
+        row = db.session.get(Comment, rude)
+        row.stance, row.stance_confidence = "diplomacy", 0.9
+        row.stance_cues = ["bomb \u2192 military", "talk \u2192 diplomacy"]
+        row.incivility, row.uncivil, row.sentiment, row.compound = 0.93, True, "positive", 0.4939
+        db.session.commit()
+    page = browser.new_context(viewport=viewport).new_page()
+    log_in(page, live_server, "mo")
+    tags = page.locator(f"#queue-{rude} .tags")
+    incivility, tone = tags.locator(".tags__incivility .tag"), tags.locator(".tags__tone")
+    assert incivility.inner_text() == "uncivil: 0.93"
+    assert " ".join(tone.inner_text().split()) == "tone (VADER): positive +0.49"
+    assert "bomb" not in tags.inner_text() and "talk \u2192 diplomacy" in tags.inner_text()
+    # Secondary: smaller, lighter and not bold beside the incivility badge.
+    style = "e => { const s = getComputedStyle(e); return [parseFloat(s.fontSize), s.fontWeight]; }"
+    badge_size, badge_weight = incivility.evaluate(style)
+    tone_size, tone_weight = tone.locator("dd").evaluate(style)
+    assert tone_size < badge_size and int(tone_weight) < int(badge_weight)
+    screenshots(page, f"queue-tags-{size(viewport)}")
+    page.context.close()
+
+
+@SIZES
+def test_the_mute_form_has_the_authors_record_beside_it(
+    app, browser, live_server, accounts, make_comment, screenshots, viewport
+):
+    author = "a" * 32
+    target = make_comment("You are all fools.", voter=author)
+    earlier = make_comment("Idiots, the lot of you.", voter=author, status="rejected")
+    with app.app_context():
+        mo, now = db.session.execute(db.select(Moderator).filter_by(username="mo")).scalar_one(), utcnow()
+        lift(mute(author, "Insults last week", now.replace(year=now.year + 1), mo, now).id, mo, now)
+        db.session.commit()
+    page = browser.new_context(viewport=viewport).new_page()
+    log_in(page, live_server, "mo")
+    page.goto(f"{live_server}/admin/comments/{target}/mute")
+    record, form = page.locator(".author-record"), page.locator(".mute-form")
+    assert "1 other comment: 1 rejected." in record.inner_text()
+    assert "Insults last week" in record.inner_text() and "Lifted" in record.inner_text()
+    record.get_by_role("link", name=f"#{earlier}").click()
+    page.wait_for_url(f"**/admin/?comment={earlier}")
+    assert "Idiots, the lot of you." in page.locator(".queue").inner_text()
+    page.go_back()
+    box, form_box = record.bounding_box(), form.bounding_box()
+    if viewport is LAPTOP_1366:  # side by side
+        assert form_box["x"] >= box["x"] + box["width"] and abs(form_box["y"] - box["y"]) < 80
+    else:  # stacked, nothing wider than the screen
+        assert form_box["y"] >= box["y"] + box["height"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshots(page, f"mute-page-{size(viewport)}")
+    page.context.close()
