@@ -73,3 +73,25 @@ def test_the_mute_form_has_the_authors_record_beside_it(
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshots(page, f"mute-page-{size(viewport)}")
     page.context.close()
+
+
+@SIZES
+def test_the_queue_with_its_keys_and_the_mute_page_pass_axe(
+    app, browser, live_server, accounts, make_comment, viewport
+):
+    from tests.browser.test_accessibility import AXE, violations
+    from tests.conftest import tool_missing
+
+    if not AXE.exists():
+        tool_missing("axe-core not installed: `make test` installs it with npm")
+    target = make_comment("You are all fools.")
+    make_comment("Another one by the same author.")
+    page = browser.new_context(viewport=viewport, bypass_csp=True).new_page()
+    log_in(page, live_server, "mo")
+    found = {"queue": violations(page, AXE.read_text())}
+    page.keyboard.press("2")  # a reason chosen and announced
+    found["queue, reason chosen"] = violations(page, AXE.read_text())
+    page.goto(f"{live_server}/admin/comments/{target}/mute")
+    found["mute"] = violations(page, AXE.read_text())
+    page.context.close()
+    assert {name: items for name, items in found.items() if items} == {}
