@@ -99,11 +99,14 @@ class AuthorRecord:
     """What a moderator weighs before muting: the author's other comments in
     the poll (counted by status and flag, the latest listed) and every earlier mute."""
 
-    count: int = 0
     statuses: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
     latest: list[Comment] = field(default_factory=list)
     mutes: list[VoterMute] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.statuses.total()
 
 
 def author_record(comment: Comment) -> AuthorRecord:
@@ -118,7 +121,6 @@ def author_record(comment: Comment) -> AuthorRecord:
         select(Comment.status, func.count()).where(*others).group_by(Comment.status)
     ):
         record.statuses[status] = count
-    record.count = record.statuses.total()
     flagged = select(CommentFlag.flag, func.count()).join(Comment, CommentFlag.comment_id == Comment.id)
     for flag, count in db.session.execute(flagged.where(*others).group_by(CommentFlag.flag)):
         record.flags[flag] = count

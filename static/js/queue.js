@@ -28,9 +28,13 @@
     if (status) status.textContent = message;
   }
 
-  function select(index) {
-    current = Math.max(0, Math.min(items.length - 1, index));
+  function mark(index) {
+    current = index;
     items.forEach(function (item, i) { item.classList.toggle("queue__item--current", i === current); });
+  }
+
+  function select(index) {
+    mark(Math.max(0, Math.min(items.length - 1, index)));
     items[current].focus({ preventScroll: true });
     items[current].scrollIntoView({ block: "nearest" });
   }
@@ -86,9 +90,7 @@
   // The cursor follows the mouse and Tab: a row's field in focus makes it the current row.
   items.forEach(function (item, i) {
     item.addEventListener("focusin", function () {
-      if (i === current) return;
-      current = i;
-      items.forEach(function (other, j) { other.classList.toggle("queue__item--current", j === i); });
+      if (i !== current) mark(i);
     });
   });
 
