@@ -276,6 +276,19 @@ def iframe_content_height(page, selector: str) -> float:
     )
 
 
+def wait_for_iframe_to_fit(page, selector: str, tolerance: float = 2, attempts: int = 300) -> None:
+    """Wait until the iframe ``selector`` is as tall as the document inside it, reading both again on each
+    try: a card's height can still change after it has loaded (its live results redraw, a font arrives), and
+    the frame follows it, so a height read once may already be out of date by the time the frame is resized.
+    Gives up after ``attempts`` tries 100 ms apart (30 s, Playwright's default timeout) with both heights."""
+    for _ in range(attempts):
+        content, frame = iframe_content_height(page, selector), iframe_height(page, selector)
+        if abs(frame - content) <= tolerance:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the frame {selector} stayed {frame}px tall for a document {content}px tall")
+
+
 def wait_for_iframe_height(page, selector: str, height: float, tolerance: float = 0.5) -> None:
     """Wait until the iframe ``selector`` is ``height`` CSS pixels tall (a frame resized by a message from
     inside it gets there after it loads). Fails after Playwright's default timeout."""

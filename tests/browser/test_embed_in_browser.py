@@ -9,7 +9,7 @@ from poll.database.models import Poll
 from poll.extensions import db
 from poll.polls.editing import DEBATE_POLL_SLUG, seed_debate_poll
 from tests.browser.conftest import PHONE
-from tests.browser.cross_site import POLL_SITE, iframe_content_height, wait_for_iframe_height
+from tests.browser.cross_site import POLL_SITE, wait_for_iframe_to_fit
 from tests.conftest import create_tables, drop_tables, make_app
 from tests.helpers import counted_from_votes, vote_rows
 
@@ -73,14 +73,14 @@ def test_readers_vote_inside_the_article_with_third_party_cookies_blocked(
     frame = card(page)
     expect(frame.get_by_role("button", name="Vote")).to_be_visible()
     # The loader sized the frame to its content (the hello/height messages crossed sites).
-    wait_for_iframe_height(page, FRAME, iframe_content_height(page, FRAME), tolerance=2)
+    wait_for_iframe_to_fit(page, FRAME)
     screenshots(page, "embed-cross-site-before-vote")
 
     frame.get_by_role("radio", name="Diplomatic engagement").check()
     frame.get_by_role("button", name="Vote").click()
     expect(frame.locator(".flash")).to_contain_text("your vote is counted")
     expect(frame.locator(".result--mine")).to_contain_text("Diplomatic engagement")
-    wait_for_iframe_height(page, FRAME, iframe_content_height(page, FRAME), tolerance=2)
+    wait_for_iframe_to_fit(page, FRAME)
     assert page.url == article, "voting must not leave the article"
     screenshots(page, "embed-cross-site-after-vote")
 
