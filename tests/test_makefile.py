@@ -44,6 +44,7 @@ def test_testing_adds_the_dev_set(tmp_path, target):
     pip_lines = installs(dry_run(target, tmp_path / "venv"))
     files = [line.rsplit("-r ", 1)[1] for line in pip_lines]
     assert files == ["requirements.txt", "requirements-models.txt", "requirements-dev.txt"]
+    assert all("--require-hashes" in line for line in pip_lines), "every install checks its hashes"
 
 
 def test_after_the_runtime_install_testing_installs_only_the_dev_set(tmp_path):
