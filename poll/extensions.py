@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound in ``create_app``."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -29,6 +30,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # A type checker cannot take `db.Model` (made when `db` is) as a base class; to it the models
+    # derive from the declarative base that `db.Model` is made from, which is what they use of it.
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 
 
@@ -43,7 +50,7 @@ class PerAppTalisman(Talisman):
     """
 
     def _get_local_options(self) -> dict:
-        view = current_app.view_functions.get(request.endpoint)
+        view = current_app.view_functions.get(request.endpoint or "")
         return {
             "force_https": self.force_https,
             "frame_options": self.frame_options,
@@ -101,7 +108,7 @@ def init_limiter(app: Flask) -> None:
         if request.method not in READ_METHODS:
             limiter._check_request_limit()
 
-    check_limits_of_writes.checks_writes_only = True
+    check_limits_of_writes.checks_writes_only = True  # type: ignore[attr-defined]  # a mark tests look for
     hooks[position] = check_limits_of_writes
 
 

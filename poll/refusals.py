@@ -18,7 +18,7 @@ class Refused(HTTPException):
 
     @property
     def status(self) -> int:
-        return self.code
+        return self.code or 500  # always set by __init__; HTTPException declares it optional
 
     def __str__(self) -> str:
         return self.message

@@ -33,8 +33,8 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+def language_name(code: str | None) -> str | None:
+    return LANGUAGE_NAMES.get(code, code) if code is not None else None
 
 
 def sure_stance(corrected: str | None, stance: str, confidence: float) -> str | None:

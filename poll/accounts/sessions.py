@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 
 from poll.accounts import audit
+from poll.database import rows_changed
 from poll.database.models import Moderator, ModeratorSession
 from poll.extensions import db
 
@@ -77,7 +78,7 @@ def end_all(moderator: Moderator) -> int:
     """End every session of ``moderator``, in every browser; returns how many were open."""
     ended = db.session.execute(delete(ModeratorSession).where(ModeratorSession.moderator_id == moderator.id))
     moderator.session_token = None
-    return ended.rowcount
+    return rows_changed(ended)
 
 
 def log_out_everywhere(moderator: Moderator, now: datetime) -> int:
@@ -99,4 +100,4 @@ def purge_idle(now: datetime, idle_limit: timedelta) -> int:
     purged = db.session.execute(
         delete(ModeratorSession).where(ModeratorSession.last_seen_at < now - idle_limit)
     )
-    return purged.rowcount
+    return rows_changed(purged)

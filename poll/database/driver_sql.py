@@ -10,7 +10,7 @@ million-row export's time. (SQLAlchemy's documentation covers this use of the
 raw DBAPI connection.)
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -29,7 +29,7 @@ class DriverQuery:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
-        self._order = list(compiled.positiontup) if compiled.positional else None
+        self._order = list(compiled.positiontup or ()) if compiled.positional else None
         self.result_processors: list[Callable[[Any], Any] | None] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in statement.selected_columns
@@ -41,7 +41,7 @@ class DriverQuery:
         self.index_of = {name: index for index, name in enumerate(names) if names.count(name) == 1}
         self._conversions = [(index, fn) for index, fn in enumerate(self.result_processors) if fn is not None]
 
-    def converted(self, rows: list[tuple]) -> list[tuple]:
+    def converted(self, rows: Sequence[Any]) -> Sequence[Any]:
         """Every column of ``rows`` through its type's result processor, as
         SQLAlchemy would convert it (for small reads; exports convert per batch)."""
         if not self._conversions:
@@ -54,7 +54,7 @@ class DriverQuery:
             converted.append(tuple(values))
         return converted
 
-    def params(self, values: dict[str, Any] | None = None) -> list | dict:
+    def params(self, values: dict[str, Any] | None = None) -> list | MutableMapping[str, Any]:
         """The statement's parameters, with ``values`` by name, as the driver takes them."""
         merged = self._compiled.construct_params(values)
         for name, value in merged.items():
@@ -80,7 +80,7 @@ class PreparedQuery:
 
 def fetch_all(
     connection: Connection, query: DriverQuery, values: dict[str, Any] | None = None
-) -> list[tuple]:
+) -> Sequence[Any]:
     """Every row as a plain tuple of what the driver returned (not yet converted)."""
     cursor = connection.connection.cursor()
     try:
@@ -90,7 +90,7 @@ def fetch_all(
         cursor.close()
 
 
-def fetch_batches(connection: Connection, statement: Select, batch_rows: int) -> Iterator[list[tuple]]:
+def fetch_batches(connection: Connection, statement: Select, batch_rows: int) -> Iterator[Sequence[Any]]:
     """``statement``'s rows in batches of plain tuples; on PostgreSQL through a
     named (server-side) cursor, so memory stays flat however many rows there are."""
     query = DriverQuery(statement, connection.dialect)

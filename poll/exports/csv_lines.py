@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -162,7 +163,7 @@ def stored_layout(text: str) -> str:
     return moment.isoformat(sep=" ", timespec="microseconds")
 
 
-def _in_stored_layout(rows: list[tuple]) -> bool:
+def _in_stored_layout(rows: Sequence[Any]) -> bool:
     """Every time in the batch is in the stored layout: of its length and with no
     UTC offset. Other layouts of that length carry one ("08:00:01.123+01"), and
     its sign is the only "+", or a third "-", in a time. Checked in C over the
@@ -174,7 +175,7 @@ def _in_stored_layout(rows: list[tuple]) -> bool:
     return "+" not in joined and joined.count("-") == 2 * len(times)
 
 
-def vote_lines(rows: list[tuple], cells_of_choice: dict[int, str], voters: list[str]) -> str:
+def vote_lines(rows: Sequence[Any], cells_of_choice: dict[int, str], voters: list[str]) -> str:
     """CSV lines (``VOTE_LINE_COLUMNS``) for a batch of (id, choice id, voter id,
     created, updated, status) rows, showing ``voters`` (their pseudonyms) for
     the voter ids, ``cells_of_choice`` (from ``choice_cells``) for the choice

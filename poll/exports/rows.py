@@ -5,10 +5,11 @@ memory stays flat however large a poll grows.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -103,13 +104,13 @@ def _stream(statement) -> Iterator:
     yield from db.session.connection().execute(statement.execution_options(yield_per=BATCH_ROWS))
 
 
-def voter_pseudonyms(rows: list[tuple], keyed_of_choice: dict) -> list[str]:
+def voter_pseudonyms(rows: Sequence[Any], keyed_of_choice: dict) -> list[str]:
     """The per-poll pseudonym of each (id, choice id, voter id, ...) row's voter.
 
     A plain loop over the poll's keyed state, copied per row: the cheapest way
     to run a keyed hash per row (a call per row or ``map`` costs more).
     """
-    pseudonyms = []
+    pseudonyms: list[str] = []
     append = pseudonyms.append
     for row in rows:
         digest = keyed_of_choice[row[1]].copy()
@@ -198,7 +199,7 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
     if request.poll is not None:
         statement = statement.where(Comment.poll_id == request.poll.id)
     pseudonym = poll_pseudonyms()
-    poll_id_of_slug = dict(db.session.execute(select(Poll.slug, Poll.id)).all())
+    poll_id_of_slug = {slug: poll_id for slug, poll_id in db.session.execute(select(Poll.slug, Poll.id))}
     for row in _stream(statement):
         row = list(row)
         # The same per-poll pseudonym as in the votes export, so the two join.
@@ -208,27 +209,32 @@ def comment_rows(request: ExportRequest) -> Iterator[tuple]:
 
 def tally_rows(request: ExportRequest) -> Iterator[tuple]:
     """Per choice: the live counters, or with dates, the counted votes first cast in that range."""
-    choices = request.poll.choices
+    poll = request.poll
+    if poll is None:
+        raise ExportError("Tallies belong to one poll: please choose a poll.")
+    choices = poll.choices
     if request.since is None and request.until is None:
         # Read here, not from the (possibly detached) choices: vote_count is a deferred sum of slots.
-        by_id = dict(
-            db.session.execute(
-                select(Choice.id, Choice.vote_count).where(Choice.poll_id == request.poll.id)
-            ).all()
-        )
+        by_id: dict[int, int] = {
+            choice_id: count
+            for choice_id, count in db.session.execute(
+                select(Choice.id, Choice.vote_count).where(Choice.poll_id == poll.id)
+            )
+        }
         counts = [by_id[choice.id] for choice in choices]
     else:
-        counted = dict(
-            db.session.execute(
+        counted: dict[int, int] = {
+            choice_id: count
+            for choice_id, count in db.session.execute(
                 select(Vote.choice_id, func.count())
                 .where(
-                    Vote.poll_id == request.poll.id,
+                    Vote.poll_id == poll.id,
                     Vote.status == VOTE_COUNTED,
                     *_in_range(Vote.created_at, request),
                 )
                 .group_by(Vote.choice_id)
-            ).all()
-        )
+            )
+        }
         counts = [counted.get(choice.id, 0) for choice in choices]
     total = sum(counts)
     for choice, count, percent in zip(choices, counts, whole_percentages(counts), strict=True):
@@ -316,10 +322,11 @@ def build_request(kind: str, poll: Poll | None, since: date | None, until: date 
 def row_count(request: ExportRequest) -> int:
     """How many rows an export will have (for progress bars)."""
     if request.kind == "tallies":
-        return len(request.poll.choices)
-    model = {"votes": Vote, "comments": Comment, "audit": AuditEntry}[request.kind]
+        return len(request.poll.choices) if request.poll is not None else 0
+    models: dict[str, Any] = {"votes": Vote, "comments": Comment, "audit": AuditEntry}
+    model = models[request.kind]
     statement = select(func.count()).select_from(model).where(*_in_range(model.created_at, request))
     if request.poll is not None:
         scope = about_poll(request.poll.id) if model is AuditEntry else model.poll_id == request.poll.id
         statement = statement.where(scope)
-    return db.session.scalar(statement)
+    return db.session.scalar(statement) or 0

@@ -255,8 +255,9 @@ def dashboard(poll: Poll, now: datetime, burst_threshold: int, zone: str = "UTC"
         .select_from(Comment)
         .where(Comment.poll_id == poll.id, Comment.status == COMMENT_PENDING)
     )
+    snapshot = results_snapshot(poll.slug, None)
     return Dashboard(
-        tally=results_snapshot(poll.slug, None).tally,
+        tally=snapshot.tally if snapshot else Tally(total=0, choices=()),
         votes_over_time=series,
         bucket=bucket,
         timezone=zone,

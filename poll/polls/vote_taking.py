@@ -109,7 +109,7 @@ def network_of_address() -> str:
 
 def new_voter_key() -> str:
     """New voters are counted per address and poll (an office reading several polls is not a burst)."""
-    return f"{network_of_address()}:{request.view_args.get('slug', '')}"
+    return f"{network_of_address()}:{(request.view_args or {}).get('slug', '')}"
 
 
 def is_vote_change() -> bool:
@@ -126,7 +126,7 @@ def ballot_of_request() -> Ballot | None:
     """The ballot of the poll this vote post names, for this browser: read once
     per request, though the new-voter limit asks for it before the view does."""
     if "ballot" not in g:
-        g.ballot = ballot(request.view_args.get("slug", ""), current_voter_id())
+        g.ballot = ballot((request.view_args or {}).get("slug", ""), current_voter_id())
     return g.ballot
 
 
@@ -154,6 +154,8 @@ class SubmittedVote:
 
     @property
     def message(self) -> str:
+        if self.outcome is None:
+            raise ValueError("a refused vote has its errors on the form, not a message")
         return VOTE_MESSAGES[self.outcome]
 
 

@@ -2,12 +2,13 @@
 
 import random
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, and_, bindparam, select, text, update
+from sqlalchemy import Connection, Table, and_, bindparam, select, text, update
 
 from poll.accounts import audit
 from poll.database.column_types import UTCDateTime
@@ -123,7 +124,7 @@ def ballot(slug: str, voter_id: str | None = None) -> Ballot | None:
     )
 
 
-_votes = Vote.__table__
+_votes = cast(Table, Vote.__table__)  # typed FromClause; a model's table is a Table
 
 # Statements are built once so that SQLAlchemy's compiled cache always hits:
 # voting is the hottest write path.
@@ -253,7 +254,7 @@ def _set_status(connection, condition, status: str, void_id: int | None) -> Coun
     then sees the new status: each vote is moved once, from where it stands.
     """
     values = {"status": status} if void_id is None else {"status": status, "void_id": void_id}
-    moved = Counter(
+    moved: Counter[int] = Counter(
         connection.execute(update(_votes).where(*condition).values(**values).returning(_votes.c.choice_id))
         .scalars()
         .all()
@@ -380,7 +381,7 @@ def whole_percentages(counts: list[int]) -> list[int]:
     return floors
 
 
-def _tally(rows: list[tuple], index_of: dict[str, int]) -> Tally:
+def _tally(rows: Sequence[Any], index_of: Mapping[str | None, int]) -> Tally:
     key, label, vote_count = index_of["key"], index_of["label"], index_of["vote_count"]
     counts = [row[vote_count] for row in rows]
     return Tally(

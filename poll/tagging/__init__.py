@@ -72,7 +72,7 @@ class Tags(NamedTuple):
         return {**self._asdict(), "cues": list(self.cues)}
 
     @property
-    def language_name(self) -> str:
+    def language_name(self) -> str | None:
         return language_name(self.language)
 
     @property
@@ -105,36 +105,38 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     languages = [detect_language(text) for text in texts]
     incivility_head = shipped_head(INCIVILITY_HEAD)
     version = version_with(stance_head)
-    if stance_head is None:
-        stance_head = shipped_head(STANCE_HEAD)
-    stance_languages = set() if stance_head == NO_STANCE_HEAD else set(tagged_languages(stance_head))
+    head = shipped_head(STANCE_HEAD) if stance_head is None else stance_head
+    stance_languages = set(tagged_languages(head)) if isinstance(head, LinearHead) else set()
     scored_languages = set(tagged_languages(incivility_head))
     tagged = [index for index, code in enumerate(languages) if code in stance_languages | scored_languages]
     features = dict(zip(tagged, comment_features([texts[index] for index in tagged]), strict=True))
 
-    def probabilities(head: LinearHead, wanted: set[str]) -> dict:
-        """Each tagged comment in a ``wanted`` language: ``head``'s probabilities."""
+    def probabilities(scoring: LinearHead, wanted: set[str]) -> dict:
+        """Each tagged comment in a ``wanted`` language: ``scoring``'s probabilities."""
         indices = [index for index in tagged if languages[index] in wanted]
         if not indices:
             return {}
         stacked = np.asarray([features[index] for index in indices])
-        return dict(zip(indices, head.probabilities(stacked), strict=True))
+        return dict(zip(indices, scoring.probabilities(stacked), strict=True))
 
-    stance_probabilities = probabilities(stance_head, stance_languages)
+    stance_probabilities = probabilities(head, stance_languages) if isinstance(head, LinearHead) else {}
     incivility_probabilities = {
         index: both[1] for index, both in probabilities(incivility_head, scored_languages).items()
     }
     result = []
     for index, text in enumerate(texts):
         sentiment, compound = classify_sentiment(text)
-        stance, confidence, incivility, uncivil, cues = UNKNOWN, 0.0, None, False, ()
+        stance, confidence, incivility, uncivil = UNKNOWN, 0.0, None, False
+        cues: tuple[str, ...] = ()
         if index in incivility_probabilities:
             incivility = round(float(incivility_probabilities[index]), 4)
-            uncivil = incivility >= incivility_head.threshold_for(languages[index])
-        if index in stance_probabilities:
-            probabilities = stance_probabilities[index]
-            best = int(probabilities.argmax())
-            stance, confidence = stance_head.labels[best], round(float(probabilities[best]), 4)
+            threshold = incivility_head.threshold_for(languages[index])
+            uncivil = threshold is not None and incivility >= threshold
+        if index in stance_probabilities and isinstance(head, LinearHead):
+            stance_probabilities_of_comment = stance_probabilities[index]
+            best = int(stance_probabilities_of_comment.argmax())
+            stance = head.labels[best]
+            confidence = round(float(stance_probabilities_of_comment[best]), 4)
             cues = classify_stance(text).cues
         result.append(
             Tags(

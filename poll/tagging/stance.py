@@ -139,7 +139,7 @@ def _clause_spans(text: str, sentence: tuple[int, int], patterns: _Patterns) -> 
 def _clauses_of(text: str, matches: list[re.Match], sentences, patterns: _Patterns) -> list:
     """The clause each match lies in (None if in none), walking both lists once:
     matches and sentences are in text order."""
-    found = []
+    found: list[_Clause | None] = []
     sentence_iter = iter(sentences)
     sentence = next(sentence_iter, None)
     clauses: list[_Clause] = []
@@ -169,7 +169,7 @@ def _hits(text: str, matches: list[re.Match], sentences, patterns: _Patterns) ->
             following = matches[index + 1]
             if following.start() < clause.end and _is_metaphor(text, match, following, patterns):
                 continue
-        side, cue_weight, fixed = cue_by_group[match.lastgroup]
+        side, cue_weight, fixed = cue_by_group[match.lastgroup or ""]
         after = text[match.end() : clause.end]
         note = "" if fixed else _turned_by(text, clause, match, after, patterns)
         if note:
@@ -192,7 +192,7 @@ def _turned_by(text: str, clause: _Clause, match: re.Match, after: str, patterns
         negations = len(patterns.negator.findall(before)) + before.count(CONTRACTED_NEGATION)
         if negations and patterns.conditional.search(before):
             negations += 1
-    failing = patterns.failure.match(after) is not None
+    failing = int(patterns.failure.match(after) is not None)
     failing += len(patterns.after_negator.findall(after))
     if (negations + failing) % 2 == 0:
         return ""
@@ -206,7 +206,7 @@ def _is_metaphor(text: str, cue: re.Match, following: re.Match, patterns: _Patte
     if not linked:
         return False
     cue_by_group = patterns.cue_by_group
-    later, first = cue_by_group[following.lastgroup], cue_by_group[cue.lastgroup]
+    later, first = cue_by_group[following.lastgroup or ""], cue_by_group[cue.lastgroup or ""]
     # "War would be a disaster" is a judgement of war, not a figure of speech.
     return not later.fixed and first.side != later.side
 
@@ -234,10 +234,13 @@ def classify_stance(text: str) -> StanceResult:
     scores = {MILITARY: 0.0, DIPLOMACY: 0.0}
     for hit in hits:
         scores[hit.side] += hit.weight
-    return StanceResult(*_decide(scores, normalised, pure_question, patterns), cues)
+    stance, confidence = _decide(scores, normalised, pure_question, patterns)
+    return StanceResult(stance, confidence, cues)
 
 
-def _decide(scores: dict[str, float], text: str, pure_question: bool, patterns: _Patterns):
+def _decide(
+    scores: dict[str, float], text: str, pure_question: bool, patterns: _Patterns
+) -> tuple[str, float]:
     military, diplomacy = scores[MILITARY], scores[DIPLOMACY]
     total = military + diplomacy
     margin = abs(military - diplomacy)

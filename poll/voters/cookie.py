@@ -15,7 +15,7 @@ from functools import lru_cache
 from flask import Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from poll.voters.pseudonyms import voter_id_for
+from poll.voters.pseudonyms import app_secret, voter_id_for
 from poll.web.frame_cookies import VOTER_COOKIE as VOTER_COOKIE  # re-exported: the full site's cookie
 from poll.web.frame_cookies import voter_cookie_attributes, voter_cookie_name
 
@@ -30,7 +30,7 @@ def _serializer_for(secret_key: str) -> URLSafeSerializer:
 
 def _serializer() -> URLSafeSerializer:
     # Built once per key: the cookie is read on every page view.
-    return _serializer_for(current_app.secret_key)
+    return _serializer_for(app_secret())
 
 
 def sign_voter_token(token: str) -> str:
@@ -73,9 +73,9 @@ def session_voter_token() -> str | None:
     raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if not isinstance(raw, str) or not raw:
         return None
-    key = current_app.secret_key
-    key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, f"{_SALT}:{raw}".encode(), hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+    return hmac.new(app_secret().encode(), f"{_SALT}:{raw}".encode(), hashlib.sha256).hexdigest()[
+        :TOKEN_LENGTH
+    ]
 
 
 def ensure_voter_id() -> str:

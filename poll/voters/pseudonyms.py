@@ -52,9 +52,14 @@ def hasher(secret: str, purpose: str) -> KeyedHasher:
     return KeyedHasher(secret, purpose)
 
 
+def app_secret() -> str:
+    """The app's SECRET_KEY (create_app always sets one: from the environment or the instance folder)."""
+    return str(current_app.config["SECRET_KEY"])
+
+
 def voter_id_for(token: str) -> str:
     """The stored voter id of a cookie's token."""
-    return hasher(current_app.secret_key, VOTER)(token)
+    return hasher(app_secret(), VOTER)(token)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def address_hasher(now: datetime) -> KeyedHasher:
         if in_use is None or not in_use.starts_at <= now < in_use.ends_at:
             starts_at = address_key_period(now)
             # Under SECRET_KEY too: a database copy alone does not give the key either.
-            secret = f"{current_app.secret_key}:{_stored_address_key(starts_at)}"
+            secret = f"{app_secret()}:{_stored_address_key(starts_at)}"
             in_use = AddressKeyInUse(starts_at, starts_at + ADDRESS_KEY_PERIOD, KeyedHasher(secret, ADDRESS))
             current_app.extensions[_ADDRESS_KEY_IN_USE] = in_use
     return in_use.hasher
@@ -169,4 +174,4 @@ class PollPseudonyms:
 
 
 def poll_pseudonyms() -> PollPseudonyms:
-    return PollPseudonyms(current_app.secret_key)
+    return PollPseudonyms(app_secret())

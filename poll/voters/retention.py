@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 
 from poll.accounts import audit, sessions
+from poll.database import rows_changed
 from poll.database.models import AddressKey, Comment, Vote
 from poll.extensions import db
 from poll.voters.pseudonyms import ADDRESS_KEY_PERIOD, forget_address_key_in_use
@@ -31,7 +32,7 @@ def forget_vote_addresses(before: datetime) -> int:
         .values(ip_hash=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return rows_changed(result)
 
 
 def forget_comment_addresses(before: datetime) -> int:
@@ -41,7 +42,7 @@ def forget_comment_addresses(before: datetime) -> int:
         .values(ip_hash="")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return rows_changed(result)
 
 
 def delete_address_keys(before: datetime) -> int:
@@ -52,7 +53,7 @@ def delete_address_keys(before: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     forget_address_key_in_use()
-    return result.rowcount
+    return rows_changed(result)
 
 
 def purge(now: datetime, retention_days: int, session_idle_limit: timedelta) -> dict[str, int]:

@@ -75,7 +75,9 @@ def trust_proxies(app: Flask) -> None:
     their X-Forwarded-* headers (for pages and JSON alike: call this last)."""
     proxies = app.config["PROXY_COUNT"]
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 # Start-up checks (gunicorn.conf.py) ----------------------------------------
@@ -146,7 +148,7 @@ def is_public_bind(bind: str) -> bool:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError:
         return True  # cannot tell: warn rather than stay silent
-    return any(is_public_address(address.partition("%")[0]) for address in addresses)
+    return any(is_public_address(str(address).partition("%")[0]) for address in addresses)
 
 
 def proxy_bind_warning(proxy_count: int, binds: Iterable[str]) -> str | None:

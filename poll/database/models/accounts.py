@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from poll.database.column_types import UTCDateTime, utcnow
-from poll.extensions import db
+from poll.extensions import Model
 
 if TYPE_CHECKING:  # the models of other modules, for annotations; SQLAlchemy resolves them by name
     from poll.database.models.polls import Poll
@@ -25,7 +25,7 @@ ROLE_MODERATOR = "moderator"
 ROLES = (ROLE_ADMIN, ROLE_MODERATOR)
 
 
-class Moderator(UserMixin, db.Model):
+class Moderator(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -45,14 +45,16 @@ class Moderator(UserMixin, db.Model):
         return self.role == ROLE_ADMIN
 
     # The token of the server-side session this object was loaded for (not stored: only its hash is).
-    session_token = None
+    # An annotation the ORM is told to leave alone (__allow_unmapped__): it is not a column.
+    __allow_unmapped__ = True
+    session_token: str | None = None
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session cookie: the account and the session's token."""
         return f"{self.id}.{self.session_token}"
 
 
-class ModeratorSession(db.Model):
+class ModeratorSession(Model):
     """One logged-in browser. The cookie carries a random token; this row is
     what makes it valid, so deleting the row ends the session even for a
     saved copy of the cookie (logout, "log out everywhere", a password change,
@@ -66,7 +68,7 @@ class ModeratorSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One moderation or admin action. Append-only: the app never edits or deletes these."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

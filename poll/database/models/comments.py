@@ -20,7 +20,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from poll.database.column_types import UTCDateTime, utcnow
-from poll.extensions import db
+from poll.extensions import Model
 from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
 
 COMMENT_PENDING = "pending"
@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # the models of other modules, for annotations; SQLAlchemy re
 ALL_FLAGS = (*AUTOMATIC_FLAGS, FLAG_MODERATOR, FLAG_APPEAL)
 
 
-class Comment(db.Model):
+class Comment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     voter_id: Mapped[str] = mapped_column(String(64))
@@ -155,7 +155,7 @@ class Comment(db.Model):
         return func.coalesce(cls.corrected_stance, cls.stance)
 
 
-class CommentMark(db.Model):
+class CommentMark(Model):
     """A voter's "good point" on a comment: at most one per voter and comment
     (the primary key), so a mark can never count twice."""
 
@@ -164,7 +164,7 @@ class CommentMark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class VoterMute(db.Model):
+class VoterMute(Model):
     """A moderator's decision that one voter's new comments are refused until
     ``expires_at`` (or until lifted); who and why are also in the audit log."""
 
@@ -181,7 +181,7 @@ class VoterMute(db.Model):
     lifted_by: Mapped["Moderator | None"] = relationship(foreign_keys=[lifted_by_id])
 
 
-class RejectionReason(db.Model):
+class RejectionReason(Model):
     """A preset reason moderators pick when rejecting (admins edit the list)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,7 +189,7 @@ class RejectionReason(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class CommentFlag(db.Model):
+class CommentFlag(Model):
     """An automatic or manual reason for a moderator to look at a comment."""
 
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
@@ -200,7 +200,7 @@ class CommentFlag(db.Model):
     __table_args__ = (Index("ix_comment_flag_flag", "flag"),)
 
 
-class StanceExample(db.Model):
+class StanceExample(Model):
     """An example argument an admin wrote for one side of a poll: a training
     row for that poll's stance head, beside its moderators' corrections."""
 
@@ -211,7 +211,7 @@ class StanceExample(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PollStanceHead(db.Model):
+class PollStanceHead(Model):
     """A poll's own stance head (``poll.tagging.heads.LinearHead`` as JSON),
     fitted by ``flask tagger train SLUG`` from its examples and corrections."""
 
@@ -227,7 +227,7 @@ BLOCKED_SUSPECT = "suspect"
 BLOCKED_KINDS = (BLOCKED_BANNED, BLOCKED_SUSPECT)
 
 
-class BlockedWord(db.Model):
+class BlockedWord(Model):
     """A word or phrase admins list: "banned" holds the comment for review even
     on a post-moderated poll; "suspect" only flags it for moderators."""
 

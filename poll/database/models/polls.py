@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from poll.database.column_types import UTCDateTime, utcnow
-from poll.extensions import db
+from poll.extensions import Model
 
 RESULTS_ALWAYS = "always"
 RESULTS_AFTER_VOTE = "after_vote"
@@ -49,7 +49,10 @@ class ChoiceLookup:
     """Finding a choice by its key, for every shape of a poll that lists its
     choices (the ORM poll, a ballot, a results snapshot)."""
 
-    choices: Sequence
+    if TYPE_CHECKING:
+
+        @property
+        def choices(self) -> Sequence[Any]: ...
 
     def choice_by_key(self, key: str):
         return next((choice for choice in self.choices if choice.key == key), None)
@@ -65,7 +68,7 @@ class EmbedSites:
         return self.embed_origins.split()
 
 
-class Poll(Schedule, ChoiceLookup, EmbedSites, db.Model):
+class Poll(Schedule, ChoiceLookup, EmbedSites, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -101,7 +104,7 @@ class Poll(Schedule, ChoiceLookup, EmbedSites, db.Model):
     )
 
 
-class Choice(db.Model):
+class Choice(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
@@ -113,6 +116,8 @@ class Choice(db.Model):
     # The debate column's heading for the side this choice names ("" : "For <label>").
     side_heading: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # vote_count (below ChoiceVoteSlot): the counted votes, read from the slots.
+    if TYPE_CHECKING:
+        vote_count: Mapped[int]
 
     poll: Mapped[Poll] = relationship(back_populates="choices")
 
@@ -126,7 +131,7 @@ class Choice(db.Model):
 COUNTER_SLOTS = 32
 
 
-class ChoiceVoteSlot(db.Model):
+class ChoiceVoteSlot(Model):
     """One of a choice's counters, kept in step with the vote table inside the
     voting transaction, so that results never have to count the votes table.
     A choice's count is the sum of its slots. A slot alone may go below zero
@@ -156,7 +161,7 @@ VOTE_VOID = "void"
 VOTE_STATUSES = (VOTE_COUNTED, VOTE_VOID)
 
 
-class Vote(db.Model):
+class Vote(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id"))
@@ -184,7 +189,7 @@ class Vote(db.Model):
     )
 
 
-class VoteVoid(db.Model):
+class VoteVoid(Model):
     """A moderator's decision that one burst of votes (one address, one poll,
     one hour) does not count, and its undoing. The votes keep their rows and
     point here; who and why are also in the audit log."""
@@ -206,7 +211,7 @@ class VoteVoid(db.Model):
     restored_by: Mapped["Moderator | None"] = relationship(foreign_keys=[restored_by_id])
 
 
-class AddressKey(db.Model):
+class AddressKey(Model):
     """The random key of one UTC day's address hashes (``poll.voters.pseudonyms``).
 
     Not derivable from SECRET_KEY, and deleted by `flask purge` with the hashes

@@ -164,6 +164,8 @@ def train_incivility() -> LinearHead:
         rates = metrics.flag_rates(positive[english] >= threshold, targets[english])
         if best is None or rates["caught"] > best[0]["caught"]:
             best = (rates, strength, logits)
+    if best is None:
+        raise ValueError("STRENGTHS is empty: no regularisation strength to try")
     rates, strength, logits = best
     temperature = fit_temperature(np.hstack([np.zeros_like(logits), logits]), targets)
     positive = 1 / (1 + np.exp(-logits[:, 0] / temperature))
