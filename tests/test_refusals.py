@@ -8,7 +8,8 @@ from poll.database.column_types import utcnow
 from poll.debate.appeals import AppealError
 from poll.debate.comments import CommentsClosedError
 from poll.debate.reading import DebateRequestError
-from poll.polls.voting import PollClosedError, VoidError
+from poll.polls.voids import VoidError
+from poll.polls.voting import PollClosedError
 from poll.refusals import Refused
 
 

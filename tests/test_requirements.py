@@ -66,7 +66,9 @@ def test_every_package_is_pinned_with_hashes_at_the_version_pyproject_names(requ
     pins = pins_in(requirements)
     wanted = declared(None) | (declared(extra) if extra else {})
     for name, version in wanted.items():
-        assert pins.get(name) == version, f"{requirements} pins {name} at {pins.get(name)}, pyproject.toml at {version}: run make lock"
+        assert pins.get(name) == version, (
+            f"{requirements} pins {name} at {pins.get(name)}, pyproject.toml at {version}: run make lock"
+        )
     assert len(pins) > len(wanted), "the packages the pins pull in are pinned too"
 
 

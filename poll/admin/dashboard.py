@@ -12,8 +12,8 @@ from poll.extensions import db
 from poll.polls.embedding import embed_size, iframe_html, loader_html
 from poll.polls.figures import burst_window
 from poll.polls.figures import dashboard as dashboard_figures
+from poll.polls.voids import VoidError, restore_void, void_burst
 from poll.polls.vote_taking import poll_or_404
-from poll.polls.voting import VoidError, restore_void, void_burst
 from poll.vocabulary import SENTIMENTS, STANCES
 
 

@@ -24,7 +24,7 @@ from poll.database.models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment
 from poll.debate.comments import require_open_debate
 from poll.debate.stance_heads import poll_sides, side_of
 from poll.extensions import db
-from poll.polls.voting import Tally, results_snapshot
+from poll.polls.results import Tally, results_snapshot
 from poll.refusals import Refused
 from poll.vocabulary import NEUTRAL
 from poll.web.dates import format_moment

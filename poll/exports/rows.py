@@ -27,7 +27,7 @@ from poll.exports.csv_lines import (
     vote_lines,
 )
 from poll.extensions import db
-from poll.polls.voting import whole_percentages
+from poll.polls.results import whole_percentages
 from poll.voters.pseudonyms import poll_pseudonyms
 
 KINDS = ("votes", "comments", "tallies", "audit")

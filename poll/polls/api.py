@@ -14,8 +14,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from poll.database.column_types import utcnow
 from poll.extensions import csrf, limiter, talisman
+from poll.polls.results import ResultsSnapshot
 from poll.polls.vote_taking import snapshot_or_404
-from poll.polls.voting import ResultsSnapshot
 from poll.voters.cookie import current_voter_id
 from poll.web.security import API_VIEW_OPTIONS
 

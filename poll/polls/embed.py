@@ -18,6 +18,7 @@ from poll.extensions import talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
 from poll.polls.forms import VoteForm
+from poll.polls.results import ResultsSnapshot, results_snapshot
 from poll.polls.vote_taking import (
     NEW_VOTERS_REFUSED,
     NO_SUCH_POLL,
@@ -27,7 +28,6 @@ from poll.polls.vote_taking import (
     submit_vote,
     vote_limits,
 )
-from poll.polls.voting import ResultsSnapshot, results_snapshot
 from poll.voters.cookie import current_voter_id
 from poll.web.errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error, roll_back_refusal
 from poll.web.frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path

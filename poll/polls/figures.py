@@ -18,7 +18,8 @@ from poll.database.models import (
     VoteVoid,
 )
 from poll.extensions import db
-from poll.polls.voting import BurstWindow, Tally, VoidError, results_snapshot
+from poll.polls.results import Tally, results_snapshot
+from poll.polls.voids import BurstWindow, VoidError
 
 BURST_WINDOW = timedelta(hours=24)
 BURST_HOUR = timedelta(hours=1)

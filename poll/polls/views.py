@@ -6,6 +6,7 @@ from flask_limiter import RateLimitExceeded
 from poll.debate.forms import CommentForm
 from poll.polls.editing import featured_slug
 from poll.polls.forms import VoteForm
+from poll.polls.results import ResultsSnapshot
 from poll.polls.vote_taking import (
     NEW_VOTERS_REFUSED,
     PollPage,
@@ -14,7 +15,6 @@ from poll.polls.vote_taking import (
     submit_vote,
     vote_limits,
 )
-from poll.polls.voting import ResultsSnapshot
 from poll.voters.cookie import current_voter_id
 from poll.web.errors import handle_http_error, render_error
 from poll.web.page_cache import can_be_shared, shared_page

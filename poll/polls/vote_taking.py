@@ -14,16 +14,8 @@ from poll.database.models import Poll
 from poll.extensions import db, limiter
 from poll.polls.editing import poll_by_slug
 from poll.polls.forms import VoteForm
-from poll.polls.voting import (
-    Ballot,
-    ResultsSnapshot,
-    Tally,
-    VoteOutcome,
-    ballot,
-    cast_vote,
-    require_open_for_votes,
-    results_snapshot,
-)
+from poll.polls.results import ResultsSnapshot, Tally, results_snapshot
+from poll.polls.voting import Ballot, VoteOutcome, ballot, cast_vote, require_open_for_votes
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
 

@@ -7,13 +7,8 @@ import pytest
 from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.editing import poll_by_slug
-from poll.polls.voting import (
-    PollClosedError,
-    VoteOutcome,
-    cast_vote,
-    results_snapshot,
-    whole_percentages,
-)
+from poll.polls.results import results_snapshot
+from poll.polls.voting import PollClosedError, VoteOutcome, cast_vote
 from tests.helpers import counted_from_votes, counters
 
 
@@ -74,27 +69,12 @@ def test_tally_matches_votes_after_many_changes(app, make_poll):
     assert sum(row.percent for row in result.choices) == 100
 
 
-@pytest.mark.parametrize(
-    "counts, expected",
-    [
-        ([0, 0, 0], [0, 0, 0]),
-        ([1, 1, 1], [34, 33, 33]),
-        ([2, 1, 0], [67, 33, 0]),
-        ([1, 0, 0], [100, 0, 0]),
-        ([1, 1, 1, 1, 1, 1, 1], [15, 15, 14, 14, 14, 14, 14]),
-        ([999, 1, 0], [100, 0, 0]),
-    ],
-)
-def test_whole_percentages_add_up_to_100(counts, expected):
-    assert whole_percentages(counts) == expected
-
-
 def test_every_voting_statement_is_cacheable():
     """A statement without a cache key is compiled again on every vote."""
-    from poll.polls import voting
+    from poll.polls import results, voting
 
     statements = [voting._INSERT_VOTE, voting._FIND_VOTE, voting._MOVE_VOTE, voting._SHIFT_COUNT]
-    statements += [voting._BALLOT.statement, voting._SNAPSHOT_QUERY]
+    statements += [voting._BALLOT.statement, results._SNAPSHOT_QUERY]
     assert all(statement._generate_cache_key() is not None for statement in statements)
 
 
