@@ -99,7 +99,7 @@ def test_browser_tokens_are_in_no_export_and_not_in_the_database(
     ]
     assert vote_rows[1][5].endswith("Z") and "T" in vote_rows[1][5]
     # Each browser has one pseudonym, the same in both files, so the two can be
-    # joined; it is not the stored voter id (see tests/security/test_voter_pseudonym_per_poll.py).
+    # joined; it is not the stored voter id (see tests/voters/test_pseudonyms.py).
     pseudonyms = {row[4] for row in vote_rows[1:]}
     assert len(pseudonyms) == 5 and not pseudonyms & voter_ids
     assert {row[4] for row in comment_rows[1:]} >= pseudonyms
