@@ -4,8 +4,11 @@ TEST_DATABASE_URL is set. `make test` runs it in one process per core
 
 import os
 import re
+import shutil
+import tempfile
 from contextlib import closing
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -97,9 +100,33 @@ def app_config():
 BUILT_SERVER_DATABASES: set[str] = set()
 
 
+# An empty SQLite database with every table, built once per test process: each test's database file
+# is a copy of it (~1 ms) instead of tables created one by one (~80 ms) and dropped after (~35 ms).
+SQLITE_TEMPLATE: Path | None = None
+
+
+def sqlite_template() -> Path:
+    global SQLITE_TEMPLATE
+    if SQLITE_TEMPLATE is None:
+        path = Path(tempfile.mkdtemp(prefix="debate-poll-schema-")) / "empty.sqlite3"
+        engine = create_engine(f"sqlite:///{path}")
+        db.metadata.create_all(engine)
+        engine.dispose()  # the last connection closed: the file holds the whole schema
+        SQLITE_TEMPLATE = path
+    return SQLITE_TEMPLATE
+
+
 def create_tables(app) -> None:
     """Empty tables for ``app`` (whatever an earlier test on this database left)."""
     with app.app_context():
+        if is_sqlite_file(db.engine.url):
+            db.session.remove()
+            db.engine.dispose()
+            target = Path(db.engine.url.database)
+            for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.copyfile(sqlite_template(), target)
+            return
         url = db.engine.url.render_as_string(hide_password=False)
         if db.engine.dialect.name == "postgresql" and url in BUILT_SERVER_DATABASES:
             names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
@@ -119,9 +146,14 @@ def drop_tables(app) -> None:
     """Close ``app``'s connections, and drop its tables unless the next test empties them."""
     with app.app_context():
         db.session.remove()
-        if db.engine.dialect.name != "postgresql":
+        if db.engine.dialect.name != "postgresql" and not is_sqlite_file(db.engine.url):
             db.drop_all()
         db.engine.dispose()
+
+
+def is_sqlite_file(url) -> bool:
+    """A SQLite database in a file: the next test copies the empty template over it, so nothing to drop."""
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
 @pytest.fixture
