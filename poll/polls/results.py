@@ -136,6 +136,17 @@ _SNAPSHOT_QUERY = poll_choices_and_my_vote(
 _SNAPSHOT = PreparedQuery(_SNAPSHOT_QUERY)
 
 
+def read_poll_rows(
+    prepared: PreparedQuery, slug: str, voter_id: str | None, connection: Connection | None = None
+) -> tuple[Sequence[Any], Mapping[str | None, int]]:
+    """The rows of a ``poll_choices_and_my_vote`` query (one per choice; none if there is no such poll)
+    and where each column is in them, read on ``connection`` (by default the session's)."""
+    connection = connection or db.session.connection()
+    query = prepared.for_dialect(connection.dialect)
+    rows = query.converted(fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""}))
+    return rows, query.index_of
+
+
 def results_snapshot(
     slug: str, voter_id: str | None, connection: Connection | None = None
 ) -> ResultsSnapshot | None:
@@ -145,12 +156,10 @@ def results_snapshot(
     rest of the page), through the driver's cursor: this read is behind every
     poll page and results.json.
     """
-    connection = connection or db.session.connection()
-    query = _SNAPSHOT.for_dialect(connection.dialect)
-    rows = query.converted(fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""}))
+    rows, at = read_poll_rows(_SNAPSHOT, slug, voter_id, connection)
     if not rows:
         return None
-    at, poll = query.index_of, rows[0]  # the poll's columns are the same on every row
+    poll = rows[0]  # the poll's columns are the same on every row
     return ResultsSnapshot(
         slug=poll[at["slug"]],
         title=poll[at["title"]],

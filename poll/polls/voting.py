@@ -10,7 +10,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, text, update
 
 from poll.database.column_types import UTCDateTime
-from poll.database.driver_sql import PreparedQuery, fetch_all
+from poll.database.driver_sql import PreparedQuery
 from poll.database.models import (
     COUNTER_SLOTS,
     VOTE_COUNTED,
@@ -21,7 +21,7 @@ from poll.database.models import (
     Vote,
 )
 from poll.extensions import db
-from poll.polls.results import poll_choices_and_my_vote
+from poll.polls.results import poll_choices_and_my_vote, read_poll_rows
 from poll.refusals import Refused
 
 
@@ -82,12 +82,10 @@ _BALLOT = PreparedQuery(
 
 def ballot(slug: str, voter_id: str | None = None) -> Ballot | None:
     """The poll at ``slug`` as a ballot for ``voter_id``, or None if there is no such poll."""
-    connection = db.session.connection()
-    query = _BALLOT.for_dialect(connection.dialect)
-    rows = query.converted(fetch_all(connection, query, {"slug": slug, "voter_id": voter_id or ""}))
+    rows, at = read_poll_rows(_BALLOT, slug, voter_id)
     if not rows:
         return None
-    at, poll = query.index_of, rows[0]  # the poll's columns are the same on every row
+    poll = rows[0]  # the poll's columns are the same on every row
     return Ballot(
         id=poll[at["id"]],
         slug=poll[at["slug"]],
