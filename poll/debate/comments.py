@@ -119,7 +119,7 @@ def tagged_by_poll(items: Iterable[Item], poll_id_of: Callable[[Item], int], bod
     for item in items:
         by_poll.setdefault(poll_id_of(item), []).append(item)
     for poll_id, group in by_poll.items():
-        poll = db.session.get(Poll, poll_id)
+        poll = db.session.get_one(Poll, poll_id)  # a comment's poll: its foreign key holds it
         for item, tags in zip(group, tags_for(poll, [body_of(item) for item in group]), strict=True):
             yield item, tags, poll
 

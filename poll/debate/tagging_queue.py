@@ -83,6 +83,8 @@ def init_tagging_queue(app: Flask) -> None:
     def train_poll_head_task(poll_id: int) -> str:
         with app.app_context():
             poll = db.session.get(Poll, poll_id)
+            if poll is None:  # deleted since the training was queued: nothing to train
+                return ""
             stored = train_poll_head(poll, utcnow())
             db.session.commit()
             return stored.name
