@@ -456,7 +456,8 @@ def test_a_bad_appeal_note_is_refused_beside_the_field_and_kept(
     item = my_item(page, with_reason)
     assert message in item and f'id="appeal-note-{with_reason}-errors"' in item
     if note == "n" * 501:
-        assert "n" * 501 in item
+        assert "n" * 501 in item and "it has 501, 1 too many" in item
+    assert "maxlength" not in item and 'data-limit="500"' in item  # nothing a paste could lose
     with app.app_context():
         comment = db.session.get(Comment, with_reason)
         assert comment.status == "rejected" and comment.appealed_at is None and comment.appeal_note == ""
