@@ -4,6 +4,9 @@ Nothing here imports the tagger: the models and the web views read these
 names without loading numpy or a model.
 """
 
+import re
+import unicodedata
+
 MILITARY = "military"
 DIPLOMACY = "diplomacy"
 NEUTRAL = "neutral"
@@ -13,6 +16,39 @@ UNKNOWN = "unknown"
 # A queue filter, not a stance: the tagger gave a side but is not sure of it.
 UNCERTAIN = "uncertain"
 SENTIMENTS = ("positive", "neutral", "negative")
+
+# Choice labels that take no position: a vote for one is no argument for any side, so an editor's new
+# choice with such a label stands for NEUTRAL unless they map it (poll/polls/editing.py, default_side);
+# left as a side of its own, the debate would open a column "For: Not sure". Compared after
+# no_position_text(): lower case, accents, apostrophes and punctuation dropped. A short explicit list
+# rather than a pattern: "Not now" or "Neither side should back down" take a position.
+NO_POSITION_LABELS = frozenset(
+    {
+        "not sure", "not sure yet", "unsure", "im not sure", "i am not sure", "undecided", "im undecided",
+        "dont know", "do not know", "i dont know", "i do not know", "dont know yet", "no idea",
+        "no opinion", "no view", "no strong view", "no preference", "neither", "neither nor",
+        "neither of these", "neither of them", "none of these", "none of the above", "other",
+        "something else", "cant say", "cannot say", "cant decide", "hard to say", "too early to say",
+        "prefer not to say", "no answer", "depends", "it depends",
+        # French, German, Spanish
+        "je ne sais pas", "ne sais pas", "sans opinion", "indecis", "weiss nicht", "keine meinung",
+        "unentschieden", "no se", "no lo se", "sin opinion", "indeciso",
+    }
+)  # fmt: skip
+
+
+def no_position_text(label: str) -> str:
+    """``label`` as NO_POSITION_LABELS lists it: "Don’t know." -> "dont know", "Indécis" -> "indecis"."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c))
+    bare = re.sub(r"['\u2019\u02bc`]", "", bare.casefold())
+    return " ".join(re.findall(r"\w+", bare))
+
+
+def reads_as_no_position(label: str) -> bool:
+    """Whether a choice's label takes no position ("Not sure", "Don't know / no opinion")."""
+    parts = [no_position_text(part) for part in re.split(r"[/|]", label)]
+    return any(parts) and all(part in NO_POSITION_LABELS for part in parts if part)
+
 
 # Below this calibrated probability the tagger's stance is "uncertain": the queue
 # says so, and neither filters nor the stance/vote mismatch flag use it. Training

@@ -4,7 +4,7 @@ import pytest
 
 from poll.database.models import FLAG_STANCE_VOTE_MISMATCH
 from poll.debate.flags import flags_for_tags
-from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, sure_stance
+from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, reads_as_no_position, sure_stance
 
 SURE = min(UNCERTAIN_BELOW + 0.01, 1.0)
 UNSURE = UNCERTAIN_BELOW - 0.01
@@ -43,3 +43,47 @@ def test_only_the_cues_for_a_stance_support_it():
     assert cues_supporting(cues, "military") and cues_supporting(cues, "diplomacy")
     assert not set(cues_supporting(cues, "military")) & set(cues_supporting(cues, "diplomacy"))
     assert cues_supporting(cues, "neutral") == []
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Not sure",
+        "not sure.",
+        "NOT SURE?",
+        "  Undecided ",
+        "Don't know",
+        "Don’t know",  # a typographic apostrophe
+        "I don't know!",
+        "No opinion",
+        "Neither",
+        "Unsure",
+        "Other",
+        "Can't say",
+        "Don't know / no opinion",
+        "Indécis",
+        "Weiß nicht",
+        "No sé",
+    ],
+)
+def test_labels_that_take_no_position(label):
+    assert reads_as_no_position(label)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Yes",
+        "No",
+        "Not now",
+        "Neither side should back down",
+        "Sure",
+        "Diplomatic engagement",
+        "Other countries should act",
+        "Not sure / Yes",
+        "",
+        " / ",
+    ],
+)
+def test_labels_that_take_a_position(label):
+    assert not reads_as_no_position(label)

@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from poll.web.field_rules import (
+    LimitWithoutCutting,
     no_bidi_controls,
     no_format_characters,
     plain_text,
@@ -24,10 +25,7 @@ class CommentForm(FlaskForm):
         validators=[
             single_value,
             DataRequired(message="Please write a comment before posting."),
-            Length(
-                max=COMMENT_MAX_LENGTH,
-                message=f"Please keep your comment to {COMMENT_MAX_LENGTH:,} characters or fewer.",
-            ),
+            LimitWithoutCutting(COMMENT_MAX_LENGTH, "comment"),
             plain_text,
             no_bidi_controls,
         ],
@@ -37,10 +35,7 @@ class CommentForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             single_value,
-            Length(
-                max=DISPLAY_NAME_MAX_LENGTH,
-                message=f"Please keep your name to {DISPLAY_NAME_MAX_LENGTH} characters or fewer.",
-            ),
+            LimitWithoutCutting(DISPLAY_NAME_MAX_LENGTH, "name"),
             plain_text,
             no_format_characters,
             visible_when_given,
@@ -60,10 +55,7 @@ class AppealForm(FlaskForm):
         validators=[
             single_value,
             DataRequired(message="Please say in a few words why the comment should be published."),
-            Length(
-                max=APPEAL_NOTE_MAX_LENGTH,
-                message=f"Please keep your note to {APPEAL_NOTE_MAX_LENGTH} characters or fewer.",
-            ),
+            LimitWithoutCutting(APPEAL_NOTE_MAX_LENGTH, "note"),
             plain_text,
             no_bidi_controls,
         ],

@@ -16,7 +16,7 @@ from poll.accounts import audit
 from poll.database.models import Choice, Poll, Vote
 from poll.debate import stance_heads
 from poll.extensions import db
-from poll.vocabulary import NEUTRAL
+from poll.vocabulary import NEUTRAL, reads_as_no_position
 
 DEBATE_POLL_SLUG = "north-korea-missile-response"
 
@@ -318,6 +318,15 @@ OWN_SIDE = ""
 def default_side_heading(label: str) -> str:
     """The debate column's heading for a side whose editors left the heading blank."""
     return f"For: {label}"
+
+
+def default_side(label: str, labels: Sequence[str]) -> str:
+    """The side of a new choice whose editor has not mapped it, among the poll's ``labels``: neutral
+    when the label takes no position ("Not sure", vocabulary.NO_POSITION_LABELS), so the debate opens
+    no "For: Not sure" column; else a side of its own. Also a side of its own when neutral would leave
+    fewer than two sides ("Yes / Not sure"), which the mapping refuses. The editor's choice wins."""
+    sides_left = [other for other in labels if not reads_as_no_position(other)]
+    return NEUTRAL if reads_as_no_position(label) and len(sides_left) >= 2 else OWN_SIDE
 
 
 def _resolved_side(key: str, side: str) -> str:

@@ -56,3 +56,32 @@ def no_bidi_controls(form: FlaskForm, field: Field) -> None:
     problem = bidi_control_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
+
+
+def typed_length(field: Field) -> int:
+    """Characters as the reader counts them: in a text area a line break is one, though the form
+    sends it as CRLF (static/js/char-count.js counts the same way). A one-line field gets no line
+    break from a browser, so it counts what was sent, which is what its column must hold."""
+    text = field.data or ""
+    return len(text.replace("\r\n", "\n")) if field.type == "TextAreaField" else len(text)
+
+
+class LimitWithoutCutting:
+    """At most ``most`` characters, refused with how long the text is, never cut.
+
+    Unlike wtforms' Length it sets no ``maxlength`` flag: that attribute makes the browser drop
+    whatever a paste puts past the limit, without a word, and a comment was posted mid-sentence.
+    The text comes back whole beside this message instead. ``most`` is also what the form's
+    ``data-limit`` (its live counter) and the ``max_length`` template filter read."""
+
+    def __init__(self, most: int, what: str) -> None:
+        self.max = most
+        self.what = what
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        length = typed_length(field)
+        if length > self.max:
+            raise ValidationError(
+                f"Please keep your {self.what} to {self.max:,} characters or fewer: it has {length:,}, "
+                f"{length - self.max:,} too many. Nothing was cut, so you can shorten it here."
+            )

@@ -8,6 +8,7 @@ from wtforms.validators import Length
 from poll.admin.forms.moderation import ModerationForm
 from poll.debate.forms import AppealForm, CommentForm
 from poll.web.dates import format_moment
+from poll.web.field_rules import LimitWithoutCutting
 
 
 def when(value, style: str = "long", local: bool = False) -> str:
@@ -19,13 +20,15 @@ def when(value, style: str = "long", local: bool = False) -> str:
 
 def max_length(field) -> int:
     """``{{ CommentForm.body|max_length }}``: the longest text a form field's
-    Length validator accepts, for hand-written inputs' ``maxlength`` (fields
-    rendered by WTForms get it from the same validator themselves)."""
+    Length or LimitWithoutCutting validator accepts: a hand-written input's
+    ``maxlength`` (fields rendered by WTForms get it from Length themselves),
+    or the ``data-limit`` of a reader's field that is never cut."""
     # A form class holds unbound fields (their arguments in .kwargs); a form, bound ones.
     validators = field.kwargs.get("validators", ()) if hasattr(field, "kwargs") else field.validators
-    limits = [check.max for check in validators if isinstance(check, Length) and check.max >= 0]
+    limited = [check for check in validators if isinstance(check, Length | LimitWithoutCutting)]
+    limits = [check.max for check in limited if check.max >= 0]
     if not limits:
-        raise ValueError(f"{field!r} has no Length validator with a maximum")
+        raise ValueError(f"{field!r} has no Length or LimitWithoutCutting validator with a maximum")
     return min(limits)
 
 

@@ -74,7 +74,9 @@ def test_create_poll(app, admin_client, client):
     assert [c.label for c in poll.choices] == ["Tighten them", "Ease them", "Undecided"]
     assert poll.moderation_mode == "post" and poll.results_visibility == "always"
     assert poll.opens_at.isoformat() == "2026-01-01T09:00:00+00:00"
-    assert actions(app) == ["poll.create"]
+    # "Undecided" reads as no position: left unmapped, it stands for neutral (see the tests under Sides).
+    assert [c.side for c in poll.choices] == [None, None, "neutral"]
+    assert actions(app) == ["poll.create", "poll.map_sides"]
     assert "Should sanctions on Pyongyang be tightened?" in client.get("/polls/sanctions-2026").get_data(
         as_text=True
     )
@@ -198,7 +200,7 @@ def test_feature_moves_the_front_page(app, admin_client, client, debate_poll):
     admin_client.post("/admin/polls/sanctions-2026/feature")
     assert "Should sanctions on Pyongyang be tightened?" in client.get("/").get_data(as_text=True)
     assert not stored(app, debate_poll).is_featured
-    assert actions(app) == ["poll.create", "poll.feature"]
+    assert actions(app) == ["poll.create", "poll.map_sides", "poll.feature"]  # map_sides: "Undecided" neutral
 
 
 def test_unknown_poll_pages_are_404(admin_client):
@@ -626,6 +628,57 @@ def test_a_new_poll_can_put_two_choices_on_one_side(app, admin_client):
     poll = stored(app, GOOD["slug"])
     assert [(c.key, c.side) for c in poll.choices] == [("yes", None), ("rather-yes", "yes"), ("no", None)]
     assert actions(app) == ["poll.create", "poll.map_sides"]
+
+
+def test_a_new_polls_not_sure_choice_left_unmapped_counts_as_no_position(app, admin_client):
+    data = {**GOOD, "choices": "Yes\nNo\nNot sure"}
+    preview = admin_client.post("/admin/polls/new", data={**data, "preview": "Preview"}).get_data(
+        as_text=True
+    )
+    assert "<strong>Neutral</strong>: votes for Not sure" in preview
+    assert (
+        "“Not sure” counts as no position (neutral)" in preview
+        and "<strong>For: Not sure</strong>" not in preview
+    )
+    assert '<option selected value="neutral">Neutral (neither side)</option>' in preview
+    assert "“Not sure” reads as no position, so it starts as neutral." in preview  # beside its select
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    assert [(c.key, c.side) for c in stored(app, GOOD["slug"]).choices] == [
+        ("yes", None),
+        ("no", None),
+        ("not-sure", "neutral"),
+    ]
+
+
+def test_the_editors_own_mapping_of_a_not_sure_choice_wins(app, admin_client):
+    data = {**GOOD, "choices": "Yes\nNo\nNot sure", "side-not-sure-side": ""}
+    preview = admin_client.post("/admin/polls/new", data={**data, "preview": "Preview"}).get_data(
+        as_text=True
+    )
+    assert "<strong>For: Not sure</strong>" in preview and "counts as no position" not in preview
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    assert stored(app, GOOD["slug"]).choice_by_key("not-sure").side is None
+    assert actions(app) == ["poll.create"]
+
+
+def test_a_no_position_choice_added_in_an_edit_is_neutral_and_stored_choices_keep_their_side(
+    app, admin_client, make_poll
+):
+    slug = make_poll(choices=[("yes", "Yes"), ("no", "No"), ("other", "Other")])  # "Other": a side, as stored
+    data = {**GOOD, "slug": slug, "choices": "Yes\nNo\nOther\nDon’t know"}
+    assert admin_client.post(f"/admin/polls/{slug}/edit", data=data).status_code == 302
+    assert [(c.key, c.side) for c in stored(app, slug).choices] == [
+        ("yes", None),
+        ("no", None),
+        ("other", None),
+        ("dont-know", "neutral"),
+    ]
+
+
+def test_a_not_sure_choice_stays_a_side_when_neutral_would_leave_one_side(app, admin_client):
+    data = {**GOOD, "choices": "Yes\nNot sure"}
+    assert admin_client.post("/admin/polls/new", data=data).status_code == 302
+    assert [c.side for c in stored(app, GOOD["slug"]).choices] == [None, None]
 
 
 def test_a_side_mapping_is_checked_whole_whatever_the_order(app, admin_client, make_poll):

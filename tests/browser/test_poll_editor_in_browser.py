@@ -2,6 +2,7 @@
 the poll without saving it, Save stores it; the editor and its preview stay axe-clean."""
 
 import pytest
+from playwright.sync_api import expect
 
 from poll.database.models import Poll
 from poll.extensions import db
@@ -113,4 +114,44 @@ def test_refused_input_keeps_the_text_and_is_axe_clean(
     assert "each choice needs its own label" in page.locator("#choices-errors").inner_text()
     assert page.get_by_label("Choices, one per line").input_value() == "Early\nEarly"
     assert violations(page, axe) == []
+    context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS.values(), ids=SCREENS.keys())
+def test_the_preview_says_a_not_sure_choice_counts_as_no_position_and_the_editors_choice_wins(
+    app, browser, live_server, accounts, axe, screenshots, screen
+):
+    name = "phone" if screen["width"] < 600 else "desktop"
+    context = browser.new_context(viewport=screen)
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/admin/polls/new")
+    page.get_by_label("Title").fill("Car-free centre?")
+    page.get_by_label("Question").fill("Should the town centre be closed to cars?")
+    page.get_by_label("Choices, one per line").fill("Yes\nNo\nNot sure")
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_url("**/admin/polls/new#editor-preview")
+
+    preview = page.locator("#editor-preview")
+    expect(preview).to_contain_text("“Not sure” counts as no position (neutral)")
+    expect(preview).to_contain_text("Neutral: votes for Not sure")
+    expect(preview).not_to_contain_text("For: Not sure:")
+    side = page.get_by_label("Side of “Not sure”")
+    expect(side).to_have_value("neutral")
+    expect(page.locator("#sides")).to_contain_text(
+        "“Not sure” reads as no position, so it starts as neutral."
+    )
+    screenshots(page, f"poll-editor-no-position-preview-{name}")
+    assert violations(page, axe) == []
+
+    side.select_option("")  # "A side of its own": the editor's choice wins
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_url("**/admin/polls/new#editor-preview")
+    expect(preview).to_contain_text("For: Not sure: votes for Not sure")
+    expect(preview).not_to_contain_text("counts as no position")
+    expect(page.get_by_label("Side of “Not sure”")).to_have_value("")
+    preview.get_by_role("button", name="Save poll").click()
+    page.wait_for_url("**/admin/polls")
+    with app.app_context():
+        assert poll_by_slug("car-free-centre").choice_by_key("not-sure").side is None
     context.close()

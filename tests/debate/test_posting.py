@@ -310,7 +310,8 @@ def test_poll_page_offers_the_comment_form_and_the_debate(client, debate_poll):
     page = client.get(f"/polls/{debate_poll}").get_data(as_text=True)
     assert f'action="/polls/{debate_poll}/comments#comment-form"' in page and 'id="comment-form"' in page
     assert f'href="/polls/{debate_poll}/debate"' in page
-    assert 'maxlength="2000"' in page
+    form = page.split('id="comment-form"')[1].split("</form>")[0]
+    assert 'data-limit="2000"' in form and "maxlength" not in form
 
 
 class TestCsrf:
@@ -455,7 +456,8 @@ def test_a_bad_appeal_note_is_refused_beside_the_field_and_kept(
     item = my_item(page, with_reason)
     assert message in item and f'id="appeal-note-{with_reason}-errors"' in item
     if note == "n" * 501:
-        assert "n" * 501 in item
+        assert "n" * 501 in item and "it has 501, 1 too many" in item
+    assert "maxlength" not in item and 'data-limit="500"' in item  # nothing a paste could lose
     with app.app_context():
         comment = db.session.get(Comment, with_reason)
         assert comment.status == "rejected" and comment.appealed_at is None and comment.appeal_note == ""
@@ -510,7 +512,49 @@ def test_a_refused_comment_comes_back_in_the_form_beside_its_message(client, ope
     assert textarea_holds(page, body) and 'value="Mina"' in page
     form = page.split('id="comment-form"')[1].split("</form>")[0]
     assert "2,000 characters or fewer" in form
-    assert 'aria-describedby="body-errors"' in form
+    assert 'aria-describedby="body-errors body-hint"' in form
+
+
+def pasted_essay(length: int) -> str:
+    """A long comment that reads to its end, so a cut would show."""
+    sentence = "Sanctions need enforcement before talks can work. "
+    text = (sentence * (length // len(sentence) + 1))[: length - len(" THE END.")]
+    return text + " THE END."
+
+
+def test_a_2900_character_comment_comes_back_whole_with_its_length_and_the_limit(app, client, open_debate):
+    body = pasted_essay(2900)
+    response = post(client, open_debate, body, name="Mina")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    form = page.split('id="comment-form"')[1].split("</form>")[0]
+    errors = form.split('id="body-errors"')[1].split("</ul>")[0]
+    assert "keep your comment to 2,000 characters or fewer: it has 2,900, 900 too many" in errors
+    assert "Nothing was cut" in errors
+    assert textarea_holds(form, body)  # every character, up to THE END.
+    assert "maxlength" not in form and 'data-limit="2000"' in form
+    assert comments_of(app) == []
+
+
+def test_a_2900_character_reply_comes_back_whole_in_its_open_form(app, client, open_debate):
+    post(client, open_debate, "Talks first.")
+    [parent] = comments_of(app)
+    body = pasted_essay(2900)
+    response = client.post(f"/polls/{open_debate}/comments/{parent.id}/replies", data={"body": body})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    form = page.split(f'id="reply-{parent.id}"', 1)[1].split("</form>", 1)[0]
+    assert "it has 2,900, 900 too many" in form
+    assert textarea_holds(form, body) and "maxlength" not in form
+    assert len(comments_of(app)) == 1
+
+
+def test_a_line_break_counts_as_one_character_as_the_reader_sees_it(app, client, open_debate):
+    """The browser sends each line break as CRLF; the counter under the field counts it as one."""
+    body = "\r\n".join(["x" * 199] * 10) + "x"  # 1,991 letters and 9 line breaks: 2,009 sent
+    assert post(client, open_debate, body).status_code == 302
+    assert post(client, open_debate, body + "x").status_code == 400  # 2,001 as the reader counts
+    assert [len(comment.body.replace("\r\n", "\n")) for comment in comments_of(app)] == [2000]
 
 
 class TestExpiredForm:

@@ -91,6 +91,27 @@ def test_a_yes_no_poll_shows_its_own_sides_and_files_a_yes_under_yes(app, car_fr
     assert "give the streets back" not in no_tab and "No comments here yet." in no_tab
 
 
+def test_a_new_polls_not_sure_voters_argue_under_other_views_not_a_side_of_their_own(app, admin_client):
+    poll = {
+        "title": "A car-free centre?",
+        "question": "Should the town centre be car-free?",
+        "choices": "Yes\nNo\nNot sure",
+        "opens_at": "2026-01-01T09:00",
+        "moderation_mode": "post",
+        "results_visibility": "always",
+    }
+    assert admin_client.post("/admin/polls/new", data=poll).status_code == 302
+    author = reader(app, token(1))
+    author.post("/polls/a-car-free-centre/vote", data={"choice": "not-sure"})
+    say(author, "a-car-free-centre", "Depends on the buses, honestly.")
+    page = app.test_client().get("/polls/a-car-free-centre/debate").get_data(as_text=True)
+    tabs = page.split('class="tabs__list"')[1].split("</ul>")[0]
+    assert "For: Yes" in tabs and "For: No" in tabs and "Other views" in tabs
+    assert "Not sure" not in tabs
+    assert "Depends on the buses, honestly." in threads_by_side(page)["neutral"]
+    assert app.test_client().get("/polls/a-car-free-centre/debate?side=not-sure").status_code == 400
+
+
 def test_a_sides_heading_set_by_the_admin_is_used(app, car_free):
     with app.app_context():
         poll_by_slug(car_free).choice_by_key("no").side_heading = "Keep the cars"

@@ -1,4 +1,4 @@
-"""Template filters: maxlength from the forms' own validators."""
+"""Template filters: maxlength and data-limit from the forms' own validators."""
 
 import re
 
@@ -11,7 +11,7 @@ from poll.debate.moderation import REASON_MAX_LENGTH
 from poll.web.template_filters import max_length
 
 
-def test_max_length_reads_the_length_validator_of_unbound_and_bound_fields(app):
+def test_max_length_reads_the_limit_of_unbound_and_bound_fields(app):
     assert max_length(CommentForm.body) == COMMENT_MAX_LENGTH
     assert max_length(CommentForm.display_name) == DISPLAY_NAME_MAX_LENGTH
     assert max_length(ModerationForm.reason) == REASON_MAX_LENGTH
@@ -20,11 +20,13 @@ def test_max_length_reads_the_length_validator_of_unbound_and_bound_fields(app):
 
 
 def test_a_field_without_a_maximum_is_an_error_not_a_silent_limit():
-    with pytest.raises(ValueError, match="no Length validator"):
+    with pytest.raises(ValueError, match="no Length or LimitWithoutCutting validator"):
         max_length(StringField("Anything"))
 
 
-def test_the_reply_and_appeal_inputs_take_their_limits_from_the_forms(app, client, debate_poll, make_comment):
+def test_the_reply_form_takes_its_counter_limit_from_the_form_and_cuts_nothing(
+    app, client, debate_poll, make_comment
+):
     from poll.database.models import COMMENT_APPROVED, Comment
     from poll.extensions import db
 
@@ -33,5 +35,6 @@ def test_the_reply_and_appeal_inputs_take_their_limits_from_the_forms(app, clien
         db.session.get(Comment, parent).status = COMMENT_APPROVED
         db.session.commit()
     page = client.get(f"/polls/{debate_poll}/comments/{parent}").get_data(as_text=True)
-    limits = {int(n) for n in re.findall(r'maxlength="(\d+)"', page)}
-    assert {COMMENT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH} <= limits
+    reply = page.split('class="reply-form"')[1].split("</form>")[0]
+    assert {int(n) for n in re.findall(r'data-limit="(\d+)"', reply)} == {COMMENT_MAX_LENGTH}
+    assert "maxlength" not in reply  # the browser would cut a long paste without a word

@@ -28,6 +28,7 @@ from poll.polls.editing import (
     PlannedChoice,
     PollError,
     choices_problem,
+    default_side,
     default_side_heading,
     has_votes,
     local_time,
@@ -38,7 +39,7 @@ from poll.polls.editing import (
     utc_from_local,
 )
 from poll.polls.embedding import EmbedSiteError, parse_origins
-from poll.vocabulary import NEUTRAL
+from poll.vocabulary import NEUTRAL, reads_as_no_position
 from poll.web.field_rules import (
     no_bidi_controls,
     no_format_characters,
@@ -218,12 +219,15 @@ class PollForm(FlaskForm):
 
     def _side_row(self, choice: PlannedChoice) -> SideRow:
         stored = self.poll.choice_by_key(choice.key) if self.poll else None
-        default = {"side": (stored.side or OWN_SIDE) if stored else OWN_SIDE}
+        labels = [planned.label for planned in self.plan.choices]
+        default = {"side": (stored.side or OWN_SIDE) if stored else default_side(choice.label, labels)}
         default["heading"] = stored.side_heading if stored else ""
         if default["side"] == choice.key:
             default["side"] = OWN_SIDE
         form = SideForm(formdata=self.submitted_data, prefix=f"side-{choice.key}", data=default)
         form.side.label.text = f"Side of “{choice.label}”"
+        if stored is None and default["side"] == NEUTRAL:
+            form.side.description = f"“{choice.label}” reads as no position, so it starts as neutral."
         form.heading.label.text = f"Debate heading for “{choice.label}”"
         form.side.choices = [
             SelectChoice(OWN_SIDE, "A side of its own"),
@@ -375,6 +379,15 @@ class PollForm(FlaskForm):
         ]
         neutral = [choice.label for choice in self.plan.choices if side_of.get(choice.key) == NEUTRAL]
         return groups, neutral
+
+    def no_position_labels(self) -> list[str]:
+        """For the preview: the neutral choices whose labels take no position ("Not sure")."""
+        sides = self.sides
+        return [
+            choice.label
+            for choice in self.plan.choices
+            if sides.get(choice.key) == NEUTRAL and reads_as_no_position(choice.label)
+        ]
 
 
 class StanceExamplesForm(FlaskForm):
