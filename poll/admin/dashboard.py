@@ -7,7 +7,6 @@ from poll.admin.blueprint import bp
 from poll.admin.forms.votes import RestoreVotesForm, VoidBurstForm
 from poll.database.column_types import utcnow
 from poll.database.models import Poll
-from poll.debate.moderation import REASON_MAX_LENGTH
 from poll.extensions import db
 from poll.polls.embedding import embed_size, iframe_html, loader_html
 from poll.polls.figures import burst_window
@@ -31,7 +30,6 @@ def render_dashboard(poll: Poll, status: int = 200):
         sentiments=SENTIMENTS,
         void_form=VoidBurstForm(formdata=None),
         restore_form=RestoreVotesForm(formdata=None),
-        reason_max=REASON_MAX_LENGTH,
         embed=embed_code(poll),
     )
     return page, status

@@ -1,6 +1,8 @@
 """Every admin URL: anonymous visitors go to the login page, moderators get 403
 on admin-only pages, admins get everything."""
 
+import re
+
 import pytest
 
 from poll.polls.editing import DEBATE_POLL_SLUG
@@ -64,3 +66,27 @@ def test_admins_see_every_page(admin_client, method, url):
 def test_admin_only_links_are_hidden_from_moderators(moderator_client, admin_client):
     assert "/admin/blocked-words" not in moderator_client.get("/admin/").get_data(as_text=True)
     assert "/admin/blocked-words" in admin_client.get("/admin/").get_data(as_text=True)
+
+
+def test_no_admin_form_cuts_what_is_typed(admin_client, debate_poll):
+    """A ``maxlength`` makes the browser drop a paste past the limit without a word; the server says how
+    long the text is instead (LimitWithoutCutting). Only the queue's search box, a query, keeps one."""
+    pages = [
+        "/admin/polls/new",
+        f"/admin/polls/{debate_poll}/edit",
+        f"/admin/polls/{debate_poll}/dashboard",
+        f"/admin/polls/{debate_poll}/stance",
+        "/admin/",
+        "/admin/mutes",
+        "/admin/audit",
+        "/admin/export",
+        "/admin/moderators",
+        "/admin/blocked-words",
+        "/admin/rejection-reasons",
+    ]
+    for page in pages:
+        response = admin_client.get(page)
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True).replace('id="f-q"', "")
+        fields = re.findall(r"<(?:input|textarea)[^>]*maxlength[^>]*>", html)
+        assert [field for field in fields if 'name="q"' not in field] == [], page

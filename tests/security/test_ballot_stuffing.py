@@ -270,7 +270,10 @@ def test_admins_may_void_too_and_anonymous_readers_may_not(app, admin_client, bu
     [
         ("", "Please say why these votes should not count."),
         ("   ", "Please say why these votes should not count."),
-        ("x" * (REASON_MAX_LENGTH + 1), f"Please keep the reason to {REASON_MAX_LENGTH} characters."),
+        (
+            "x" * (REASON_MAX_LENGTH + 1),
+            f"Please keep your reason to {REASON_MAX_LENGTH:,} characters or fewer",
+        ),
     ],
 )
 def test_a_void_needs_a_reason(app, moderator_client, burst, debate_poll, reason, message):

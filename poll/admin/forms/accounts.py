@@ -5,9 +5,10 @@ from wtforms import (
     PasswordField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from poll.web.field_rules import (
+    LimitWithoutCutting,
     strip_whitespace,
 )
 
@@ -16,8 +17,9 @@ class LoginForm(FlaskForm):
     username = StringField(
         "Name",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please enter your name."), Length(max=50)],
+        validators=[DataRequired("Please enter your name."), LimitWithoutCutting(50, "name")],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Please enter your password."), Length(max=200)]
+        "Password",
+        validators=[DataRequired("Please enter your password."), LimitWithoutCutting(200, "password")],
     )

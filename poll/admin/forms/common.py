@@ -8,11 +8,17 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from poll.database.models import Poll
 from poll.debate.moderation import REASON_MAX_LENGTH
-from poll.web.field_rules import no_bidi_controls, plain_text, single_value, strip_whitespace
+from poll.web.field_rules import (
+    LimitWithoutCutting,
+    no_bidi_controls,
+    plain_text,
+    single_value,
+    strip_whitespace,
+)
 
 
 class ButtonForm(FlaskForm):
@@ -81,9 +87,7 @@ def reason_field(required_message: str) -> StringField:
         validators=[
             single_value,
             DataRequired(required_message),
-            Length(
-                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
-            ),
+            LimitWithoutCutting(REASON_MAX_LENGTH, "reason"),
             plain_text,
             no_bidi_controls,
         ],

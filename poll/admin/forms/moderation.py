@@ -19,6 +19,7 @@ from poll.debate.moderation import PRESET_MAX_LENGTH, REASON_MAX_LENGTH
 from poll.debate.mutes import DURATION_LABELS
 from poll.vocabulary import SENTIMENTS, STANCES, UNCERTAIN
 from poll.web.field_rules import (
+    LimitWithoutCutting,
     no_bidi_controls,
     no_format_characters,
     plain_text,
@@ -47,9 +48,7 @@ class ModerationForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             single_value,
-            Length(
-                max=REASON_MAX_LENGTH, message=f"Please keep the reason to {REASON_MAX_LENGTH} characters."
-            ),
+            LimitWithoutCutting(REASON_MAX_LENGTH, "reason"),
             plain_text,
             no_bidi_controls,
         ],
@@ -66,7 +65,7 @@ class BlockedWordForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             DataRequired("Please enter a word or phrase."),
-            Length(max=100),
+            LimitWithoutCutting(100, "word or phrase"),
             plain_text,
             no_format_characters,
         ],
@@ -96,7 +95,7 @@ class RejectionReasonForm(FlaskForm):
         validators=[
             single_value,
             DataRequired("Please write the reason."),
-            Length(max=PRESET_MAX_LENGTH, message=f"Please keep it to {PRESET_MAX_LENGTH} characters."),
+            LimitWithoutCutting(PRESET_MAX_LENGTH, "reason"),
             plain_text,
             no_format_characters,
         ],

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from poll.database.column_types import utcnow
 from poll.database.models import DEFAULT_RESULTS_NOTE, Poll
@@ -41,6 +41,7 @@ from poll.polls.editing import (
 from poll.polls.embedding import EmbedSiteError, parse_origins
 from poll.vocabulary import NEUTRAL, reads_as_no_position
 from poll.web.field_rules import (
+    LimitWithoutCutting,
     no_bidi_controls,
     no_format_characters,
     plain_text,
@@ -65,10 +66,7 @@ class SideForm(Form):
         filters=[strip_whitespace],
         validators=[
             single_value,
-            Length(
-                max=SIDE_HEADING_MAX_LENGTH,
-                message=f"Please keep the heading to {SIDE_HEADING_MAX_LENGTH} characters.",
-            ),
+            LimitWithoutCutting(SIDE_HEADING_MAX_LENGTH, "heading"),
             plain_text,
             no_format_characters,
         ],
@@ -88,14 +86,19 @@ class PollForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[strip_whitespace],
-        validators=[DataRequired("Please give a title."), Length(max=200), plain_text, no_format_characters],
+        validators=[
+            DataRequired("Please give a title."),
+            LimitWithoutCutting(200, "title"),
+            plain_text,
+            no_format_characters,
+        ],
     )
     slug = StringField(
         "Address (slug)",
         filters=[strip_whitespace],
         validators=[
             single_value,
-            Length(max=SLUG_MAX_LENGTH, message=f"Please keep the address to {SLUG_MAX_LENGTH} characters."),
+            LimitWithoutCutting(SLUG_MAX_LENGTH, "address"),
         ],
     )
     # The address static/js/poll-editor.js last made from the title: while the field still holds it, the
@@ -106,7 +109,7 @@ class PollForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             DataRequired("Please give the question."),
-            Length(max=500),
+            LimitWithoutCutting(500, "question"),
             plain_text,
             no_format_characters,
         ],
@@ -114,7 +117,7 @@ class PollForm(FlaskForm):
     summary = TextAreaField(
         "Summary (blank line between paragraphs)",
         filters=[strip_whitespace],
-        validators=[Length(max=5000), plain_text, no_format_characters],
+        validators=[LimitWithoutCutting(5000, "summary"), plain_text, no_format_characters],
     )
     choices = TextAreaField(
         "Choices, one per line",
@@ -125,7 +128,7 @@ class PollForm(FlaskForm):
         ),
         validators=[
             DataRequired("Please list the choices, one per line."),
-            Length(max=3000),
+            LimitWithoutCutting(3000, "choices"),
             plain_text,
             no_format_characters,
         ],
@@ -159,12 +162,12 @@ class PollForm(FlaskForm):
             "Like https://news.example; https://*.news.example admits its subdomains. "
             "http:// only for a development site on this machine (http://localhost)."
         ),
-        validators=[Length(max=2000), no_format_characters],
+        validators=[LimitWithoutCutting(2000, "list of sites"), no_format_characters],
     )
     results_note = StringField(
         "Note under the results (blank for none)",
         filters=[strip_whitespace],
-        validators=[Length(max=200), plain_text, no_format_characters],
+        validators=[LimitWithoutCutting(200, "note"), plain_text, no_format_characters],
     )
     preview = SubmitField("Preview")
     save = SubmitField("Save poll")
@@ -399,7 +402,7 @@ class StanceExamplesForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             DataRequired(message="Write at least one example argument (one per line)."),
-            Length(max=20_000, message="That is too much at once: at most 20,000 characters."),
+            LimitWithoutCutting(20_000, "example arguments"),
             plain_text,
             no_bidi_controls,
         ],
