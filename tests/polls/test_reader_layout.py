@@ -1,8 +1,10 @@
 """What a reader arriving from the article meets first: the question and its Vote before the
 poll's background (folded), and the debate's size beside the way into it, on the poll page and the card."""
 
+import pytest
+
 from poll.database.column_types import utcnow
-from poll.database.models import Comment
+from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, COMMENT_REJECTED, Comment
 from poll.debate.comments import post_comment
 from poll.extensions import db
 from poll.polls.editing import DEBATE_POLL, poll_by_slug
@@ -56,3 +58,39 @@ def test_the_card_puts_the_question_and_vote_first(client, debate_poll):
     page = html(client, f"/polls/{debate_poll}/embed")
     assert page.index(DEBATE_POLL["question"]) < page.index(">Vote</button>") < page.index("embed-links")
     assert "About this poll" not in page and "12,000 North Korean soldiers" not in page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_debate_without_published_comments_is_just_joined(app, client, debate_poll, path):
+    comment_with_status(app, debate_poll, COMMENT_PENDING)
+    comment_with_status(app, debate_poll, COMMENT_REJECTED)
+    page = html(client, path.format(slug=debate_poll))
+    shown = join_link_text(page) if path.endswith("embed") else join_heading(page)
+    assert shown == "Join the debate"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_debates_size_counts_its_published_threads(app, client, debate_poll, make_poll, path):
+    first = comment_with_status(app, debate_poll, COMMENT_APPROVED)
+    comment_with_status(app, debate_poll, COMMENT_PENDING)
+    comment_with_status(app, debate_poll, COMMENT_APPROVED, parent_id=first)  # read inside its thread
+    comment_with_status(app, make_poll(), COMMENT_APPROVED)  # another poll's debate
+    page = html(client, path.format(slug=debate_poll))
+    shown = join_link_text(page) if path.endswith("embed") else join_heading(page)
+    assert shown == "Join the debate: 1 comment"
+
+    for _ in range(2):
+        comment_with_status(app, debate_poll, COMMENT_APPROVED)
+    page = html(client, path.format(slug=debate_poll))
+    shown = join_link_text(page) if path.endswith("embed") else join_heading(page)
+    # The page was kept (poll.web.page_cache) before these comments: the count is part of its key.
+    assert shown == "Join the debate: 3 comments"
+
+
+def test_the_count_agrees_with_the_debates_all_sides_tab(app, client, debate_poll):
+    for status in (COMMENT_APPROVED, COMMENT_APPROVED, COMMENT_PENDING):
+        comment_with_status(app, debate_poll, status)
+    debate = html(client, f"/polls/{debate_poll}/debate")
+    tab = debate.split('All sides <span class="count">', 1)[1].split("<", 1)[0]
+    assert tab == "2"
+    assert join_heading(html(client, f"/polls/{debate_poll}")) == "Join the debate: 2 comments"
