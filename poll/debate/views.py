@@ -171,7 +171,7 @@ def rate_limited(error: RateLimitExceeded):
         return render_debate(poll, form=refused_comment_form(comment_limit_message()), status=429)
     if request.endpoint == "debate.reply" and (poll := open_poll_of_request()) is not None:
         form = refused_comment_form(comment_limit_message("reply"))
-        return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=429)
+        return render_refused_reply(poll, request.view_args["comment_id"], form, 429)
     return handle_http_error(error)
 
 
@@ -183,7 +183,7 @@ def form_expired(error: CSRFError):
         return render_debate(poll, form=refused_comment_form(form_expired_message()), status=400)
     if poll is not None and request.endpoint == "debate.reply":
         form = refused_comment_form(form_expired_message("reply"))
-        return render_debate(poll, reply_form=form, reply_for=request.view_args["comment_id"], status=400)
+        return render_refused_reply(poll, request.view_args["comment_id"], form, 400)
     if poll is not None and request.endpoint == "debate.appeal":
         form = AppealForm()
         form.note.errors = [form_expired_message("appeal")]
@@ -306,11 +306,37 @@ def comment_page(slug: str, comment_id: int):
     comment = published_comment(poll, comment_id)
     if comment is None:
         abort(404, description="There is no such published comment in this debate.")
+    return render_comment_page(poll, comment)
+
+
+def render_comment_page(poll: Poll, comment, status: int = 200, reply_form=None, reply_for=None):
+    """A comment's page, ``comment`` highlighted; ``reply_form`` and ``reply_for``: a refused reply."""
     voter_id = current_voter_id()
     thread, marks, mine = thread_of(poll, comment, voter_id)
     context = {"poll": poll, "thread": thread, "marks": marks, "my_marks": mine, "focus": comment.id}
-    context.update(comment_actions(poll, voter_id, utcnow()))
-    return render_template("debate/comment.html", **context)
+    context.update(comment_actions(poll, voter_id, utcnow(), reply_form, reply_for))
+    return render_template("debate/comment.html", **context), status
+
+
+def reply_sent_from(poll: Poll, parent_id: int):
+    """The comment whose own page a reply to ``parent_id`` was sent from (its form's ``back``), or None
+    for the debate page. Only a page of this thread counts: the parent's, or one of its published
+    replies'; anything else named there is the parent's page, so a form cannot send a reader elsewhere."""
+    back = row_id(request.form.get("back"))
+    if back is None:
+        return None
+    focus = published_comment(poll, back)
+    if focus is not None and parent_id in (focus.id, focus.parent_id):
+        return focus
+    return published_comment(poll, parent_id)
+
+
+def render_refused_reply(poll: Poll, parent_id: int, form: CommentForm, status: int):
+    """A refused reply back on the page it was sent from, its text kept and the reason beside it."""
+    sent_from = reply_sent_from(poll, parent_id)
+    if sent_from is None:
+        return render_debate(poll, status=status, reply_form=form, reply_for=parent_id)
+    return render_comment_page(poll, sent_from, status=status, reply_form=form, reply_for=parent_id)
 
 
 @bp.post("/polls/<slug>/comments/<id:comment_id>/replies")
@@ -326,16 +352,29 @@ def reply(slug: str, comment_id: int):
     form = CommentForm()
     if mute is not None:
         form.body.errors = [muted_message(mute.expires_at, "reply")]
-        return render_debate(poll, status=403, reply_form=form, reply_for=parent.id)
+        return render_refused_reply(poll, parent.id, form, 403)
     if not form.validate_on_submit():
-        return render_debate(poll, status=400, reply_form=form, reply_for=parent.id)
+        return render_refused_reply(poll, parent.id, form, 400)
     posted = post_from_form(poll, form, now, parent)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
-        return redirect(back_to_debate(slug, f"comment-{posted.id}"))
-    flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
-    return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
+    else:
+        flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
+    return redirect(reply_landing(poll, parent.id, posted))
+
+
+def reply_landing(poll: Poll, parent_id: int, posted) -> str:
+    """Where a posted reply takes its writer: back to the comment page it was sent from (at the reply,
+    or at the top, where the message is, while it awaits review), else to the debate as it was."""
+    published = posted.status == COMMENT_APPROVED
+    sent_from = reply_sent_from(poll, parent_id)
+    if sent_from is not None:
+        anchor = f"comment-{posted.id}" if published else None
+        return url_for(".comment_page", slug=poll.slug, comment_id=sent_from.id, _anchor=anchor)
+    if published:
+        return back_to_debate(poll.slug, f"comment-{posted.id}")
+    return url_for(".debate", slug=poll.slug, _anchor="awaiting-review")
 
 
 @bp.post("/polls/<slug>/comments/<id:comment_id>/mark")

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
+from poll.debate.reading import published_comment_count
 from poll.extensions import talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
@@ -64,7 +65,7 @@ def render_embed(
     g.frame_ancestors = allowed_frame_ancestors(snapshot)
     # The reader's choice in a refused vote, for the link that finishes voting on the full page.
     wanted = form.choice.data if form is not None and snapshot.choice_by_key(form.choice.data or "") else None
-    page_of = poll_page_of(snapshot, wanted)
+    page_of = poll_page_of(snapshot, wanted, published_comment_count(snapshot.slug))
     if form is None and not problem and snapshot.my_choice is None and can_be_shared():
         return shared_page(embed_html, page_of), status
     return embed_html(page_of, form=form, problem=problem), status
@@ -85,6 +86,7 @@ def embed_html(page: PollPage, form: VoteForm | None = None, problem: str = "") 
         "parents": allowed_frame_ancestors(snapshot),
         "cross_site": cross_site_cookies(current_app),
         "problem": problem,
+        "comment_count": page.comment_count,
         "full_poll_url": url_for("polls.poll_page", slug=snapshot.slug, choice=page.wanted, _anchor="vote"),
     }
     return render_template("polls/embed.html", **context)

@@ -48,6 +48,8 @@ class PollPage(NamedTuple):
     has_closed: bool
     public: bool
     wanted: str | None
+    # The debate's size, shown beside its link: part of the key, so a new comment is a new page.
+    comment_count: int = 0
 
     @property
     def tally(self) -> Tally | None:
@@ -55,8 +57,9 @@ class PollPage(NamedTuple):
         return self.snapshot.tally if self.public or self.snapshot.my_choice is not None else None
 
 
-def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPage:
-    """The page of ``snapshot`` now, ``wanted`` the choice to preselect."""
+def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None, comment_count: int = 0) -> PollPage:
+    """The page of ``snapshot`` now, ``wanted`` the choice to preselect, ``comment_count`` the
+    debate's (poll.debate.reading.published_comment_count)."""
     now = utcnow()
     return PollPage(
         snapshot.as_shown(now),
@@ -64,6 +67,7 @@ def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPa
         has_closed=snapshot.has_closed(now),
         public=snapshot.results_are_public(now),
         wanted=wanted,
+        comment_count=comment_count,
     )
 
 

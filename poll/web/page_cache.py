@@ -3,7 +3,7 @@
 Most readers load a poll page once, before voting, and for all of them the
 page differs only in its CSRF token (each reader's own, bound to their
 session). Such a page is rendered once per *key*, everything it is drawn
-from (the results snapshot, whether the poll is open, the address it is
+from (the results snapshot, whether the poll is open, the debate's comment count, the address it is
 served at), and kept with its token marked; each reader gets a copy with
 their own token written in. Because the key is the page's whole input, a
 kept page is never stale: an edited poll or a moved public tally is a new
