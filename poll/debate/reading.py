@@ -20,7 +20,16 @@ from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from poll.database.models import COMMENT_APPROVED, VOTE_COUNTED, Choice, Comment, CommentMark, Poll, Vote
+from poll.database.models import (
+    COMMENT_APPROVED,
+    VOTE_COUNTED,
+    Choice,
+    Comment,
+    CommentMark,
+    Poll,
+    Vote,
+    published_threads,
+)
 from poll.debate.comments import require_open_debate
 from poll.debate.stance_heads import poll_sides, side_of
 from poll.extensions import db
@@ -213,19 +222,6 @@ def parse_side(sides: list[Side], value: str | None) -> Side | None:
     return side
 
 
-def _published_threads(poll_id) -> tuple:
-    """SQL conditions: the debate's published top-level comments, what its "All sides" tab counts."""
-    return (Comment.poll_id == poll_id, Comment.status == COMMENT_APPROVED, Comment.parent_id.is_(None))
-
-
-def published_comment_count(slug: str) -> int:
-    """How many comments the debate of the poll at ``slug`` shows, counted as its "All sides" tab
-    counts them (published threads; their replies are read inside them). One query: the poll
-    page and the card ask on every view, their snapshot holding the slug, not the poll's id."""
-    counted = select(func.count()).select_from(Comment).where(*_published_threads(Poll.id), Poll.slug == slug)
-    return db.session.execute(counted).scalar_one()
-
-
 def debate_view(
     poll: Poll,
     voter_id: str | None,
@@ -254,7 +250,7 @@ def debate_view(
         .outerjoin(author, author.id == Comment.author_choice_id)
         .outerjoin(replies, replies.c.comment_id == Comment.id)
         .outerjoin(marks, marks.c.comment_id == Comment.id)
-        .where(*_published_threads(poll.id))
+        .where(*published_threads(poll.id))
         .options(selectinload(Comment.author_choice))
         .order_by(*order, Comment.created_at.desc(), Comment.id.desc())
     )
@@ -263,7 +259,7 @@ def debate_view(
         select(lane, func.count())
         .select_from(Comment)
         .outerjoin(author, author.id == Comment.author_choice_id)
-        .where(*_published_threads(poll.id))
+        .where(*published_threads(poll.id))
         .group_by(lane)
     ).all()
     counts.update({key: number for key, number in counted})

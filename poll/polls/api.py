@@ -49,7 +49,7 @@ def conditional_json(etag: str, cache_control: str, **body) -> Response:
 @bp.get("/polls/<slug>/results.json")
 @talisman(**API_VIEW_OPTIONS)
 def results(slug: str):
-    snapshot = snapshot_or_404(slug, current_voter_id())
+    snapshot = snapshot_or_404(slug, current_voter_id(), for_page=False)
     now = utcnow()
     if not snapshot.results_visible(now):
         abort(403, description="Results are shown once you have voted.")
@@ -80,7 +80,7 @@ def tally(slug: str):
     """The tally alone, the same for every reader: no cookie is read, so a CDN
     or the browser may keep it for two seconds and serve a crowd from one answer.
     Only where anyone may see the results (poll closed, or results shown before voting)."""
-    snapshot = snapshot_or_404(slug, None)
+    snapshot = snapshot_or_404(slug, None, for_page=False)
     now = utcnow()
     if not snapshot.results_are_public(now):
         abort(403, description="This poll shows its results only to readers who have voted.")

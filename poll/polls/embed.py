@@ -14,7 +14,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
-from poll.debate.reading import published_comment_count
 from poll.extensions import talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
@@ -65,7 +64,7 @@ def render_embed(
     g.frame_ancestors = allowed_frame_ancestors(snapshot)
     # The reader's choice in a refused vote, for the link that finishes voting on the full page.
     wanted = form.choice.data if form is not None and snapshot.choice_by_key(form.choice.data or "") else None
-    page_of = poll_page_of(snapshot, wanted, published_comment_count(snapshot.slug))
+    page_of = poll_page_of(snapshot, wanted)
     if form is None and not problem and snapshot.my_choice is None and can_be_shared():
         return shared_page(embed_html, page_of), status
     return embed_html(page_of, form=form, problem=problem), status
@@ -86,7 +85,7 @@ def embed_html(page: PollPage, form: VoteForm | None = None, problem: str = "") 
         "parents": allowed_frame_ancestors(snapshot),
         "cross_site": cross_site_cookies(current_app),
         "problem": problem,
-        "comment_count": page.comment_count,
+        "comment_count": page.snapshot.comment_count,
         "full_poll_url": url_for("polls.poll_page", slug=snapshot.slug, choice=page.wanted, _anchor="vote"),
     }
     return render_template("polls/embed.html", **context)
@@ -112,7 +111,7 @@ def vote(slug: str):
 def refused_vote(status: int, problem: str):
     """A refused post in the frame: the card again, the reader's choice kept, the reason on top."""
     slug = (request.view_args or {}).get("slug", "")
-    snapshot = results_snapshot(slug, current_voter_id()) if slug else None
+    snapshot = results_snapshot(slug, current_voter_id(), for_page=True) if slug else None
     if snapshot is None:
         g.frame_ancestors = allowed_frame_ancestors(None)
         return render_template("polls/embed.html", poll=None, problem=NO_SUCH_POLL), 404

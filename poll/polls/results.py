@@ -6,10 +6,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 
 from poll.database.driver_sql import PreparedQuery, fetch_all
-from poll.database.models import RESULTS_ALWAYS, Choice, ChoiceLookup, EmbedSites, Poll, Schedule, Vote
+from poll.database.models import (
+    RESULTS_ALWAYS,
+    Choice,
+    ChoiceLookup,
+    Comment,
+    EmbedSites,
+    Poll,
+    Schedule,
+    Vote,
+    published_threads,
+)
 from poll.extensions import db
 
 
@@ -91,6 +101,8 @@ class ResultsSnapshot(Schedule, ChoiceLookup, EmbedSites):
     embed_origins: str
     my_choice: str | None
     tally: Tally
+    # The debate's published threads (read for pages only: ``results_snapshot(for_page=True)``).
+    comment_count: int = 0
 
     @property
     def choices(self) -> tuple[ChoiceTally, ...]:
@@ -134,6 +146,17 @@ _SNAPSHOT_QUERY = poll_choices_and_my_vote(
 
 
 _SNAPSHOT = PreparedQuery(_SNAPSHOT_QUERY)
+# The poll page and the card also say how big the debate is ("Join the debate: 57 comments"), read in
+# the same round trip; results.json, which open pages poll every few seconds, does not count it.
+_DEBATE_SIZE = (
+    select(func.count())
+    .select_from(Comment)
+    .where(*published_threads(Poll.id))
+    .correlate(Poll)
+    .scalar_subquery()
+    .label("comment_count")
+)
+_PAGE_SNAPSHOT = PreparedQuery(_SNAPSHOT_QUERY.add_columns(_DEBATE_SIZE))
 
 
 def read_poll_rows(
@@ -148,7 +171,7 @@ def read_poll_rows(
 
 
 def results_snapshot(
-    slug: str, voter_id: str | None, connection: Connection | None = None
+    slug: str, voter_id: str | None, connection: Connection | None = None, *, for_page: bool = False
 ) -> ResultsSnapshot | None:
     """Results of the poll at ``slug`` as ``voter_id`` sees them; None if there is no such poll.
 
@@ -156,7 +179,7 @@ def results_snapshot(
     rest of the page), through the driver's cursor: this read is behind every
     poll page and results.json.
     """
-    rows, at = read_poll_rows(_SNAPSHOT, slug, voter_id, connection)
+    rows, at = read_poll_rows(_PAGE_SNAPSHOT if for_page else _SNAPSHOT, slug, voter_id, connection)
     if not rows:
         return None
     poll = rows[0]  # the poll's columns are the same on every row
@@ -173,4 +196,5 @@ def results_snapshot(
         embed_origins=poll[at["embed_origins"]],
         my_choice=next((row[at["key"]] for row in rows if row[at["my_vote_id"]] is not None), None),
         tally=_tally(rows, at),
+        comment_count=poll[at["comment_count"]] if for_page else 0,
     )

@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_limiter import RateLimitExceeded
 
 from poll.debate.forms import CommentForm
-from poll.debate.reading import published_comment_count
 from poll.polls.editing import featured_slug
 from poll.polls.forms import VoteForm
 from poll.polls.results import ResultsSnapshot
@@ -29,7 +28,7 @@ def render_poll(snapshot: ResultsSnapshot, form: VoteForm | None = None, status:
     is rendered once and kept (poll.web.page_cache) with only their token written in."""
     # ?choice= preselects an answer: the embed sends readers here when its frame cannot keep a vote.
     wanted = request.args.get("choice") if snapshot.choice_by_key(request.args.get("choice", "")) else None
-    page_of = poll_page_of(snapshot, wanted, published_comment_count(snapshot.slug))
+    page_of = poll_page_of(snapshot, wanted)
     if form is None and snapshot.my_choice is None and can_be_shared():
         return shared_page(poll_page_html, page_of), status
     return poll_page_html(page_of, form=form), status
@@ -49,7 +48,7 @@ def poll_page_html(page: PollPage, form: VoteForm | None = None) -> str:
         "live_url": url_for("api.tally" if public else "api.results", slug=snapshot.slug),
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "comment_form_data": CommentForm(),
-        "comment_count": page.comment_count,
+        "comment_count": page.snapshot.comment_count,
     }
     return render_template("polls/poll.html", **context)
 

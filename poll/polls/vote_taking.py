@@ -29,11 +29,12 @@ def poll_or_404(slug: str) -> Poll:
     return poll
 
 
-def snapshot_or_404(slug: str, voter_id: str | None) -> ResultsSnapshot:
-    """The poll at ``slug`` as ``voter_id`` sees it, all that the poll page, the
-    embedded card and results.json draw from (read outside the session's transaction)."""
+def snapshot_or_404(slug: str, voter_id: str | None, *, for_page: bool = True) -> ResultsSnapshot:
+    """The poll at ``slug`` as ``voter_id`` sees it, all that the poll page, the embedded card
+    (``for_page``: with the debate's size) and results.json draw from (read outside the session's
+    transaction)."""
     with db.engine.connect() as connection:
-        snapshot = results_snapshot(slug, voter_id, connection)
+        snapshot = results_snapshot(slug, voter_id, connection, for_page=for_page)
     if snapshot is None:
         abort(404, description=NO_SUCH_POLL)
     return snapshot
@@ -48,8 +49,6 @@ class PollPage(NamedTuple):
     has_closed: bool
     public: bool
     wanted: str | None
-    # The debate's size, shown beside its link: part of the key, so a new comment is a new page.
-    comment_count: int = 0
 
     @property
     def tally(self) -> Tally | None:
@@ -57,9 +56,9 @@ class PollPage(NamedTuple):
         return self.snapshot.tally if self.public or self.snapshot.my_choice is not None else None
 
 
-def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None, comment_count: int = 0) -> PollPage:
-    """The page of ``snapshot`` now, ``wanted`` the choice to preselect, ``comment_count`` the
-    debate's (poll.debate.reading.published_comment_count)."""
+def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPage:
+    """The page of ``snapshot`` now, ``wanted`` the choice to preselect (the snapshot holds the
+    debate's size, shown beside its link: a new comment is a new page)."""
     now = utcnow()
     return PollPage(
         snapshot.as_shown(now),
@@ -67,7 +66,6 @@ def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None, comment_c
         has_closed=snapshot.has_closed(now),
         public=snapshot.results_are_public(now),
         wanted=wanted,
-        comment_count=comment_count,
     )
 
 

@@ -155,6 +155,12 @@ class Comment(Model):
         return func.coalesce(cls.corrected_stance, cls.stance)
 
 
+def published_threads(poll_id) -> tuple:
+    """SQL conditions: a debate's published top-level comments, what its "All sides" tab counts and
+    the poll page's "Join the debate: N comments" says (replies are read inside their threads)."""
+    return (Comment.poll_id == poll_id, Comment.status == COMMENT_APPROVED, Comment.parent_id.is_(None))
+
+
 class CommentMark(Model):
     """A voter's "good point" on a comment: at most one per voter and comment
     (the primary key), so a mark can never count twice."""
