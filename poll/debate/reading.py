@@ -16,10 +16,11 @@ a run of one side before the first comment of the other.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from poll.database import rows_changed
 from poll.database.models import (
     COMMENT_APPROVED,
     VOTE_COUNTED,
@@ -94,7 +95,7 @@ class DebateView:
         return sum(self.counts.values())
 
 
-def side_key(choice) -> object:
+def side_key(choice) -> ColumnElement[str]:
     """SQL: the side a vote for the (aliased) ``choice`` stands for."""
     return func.coalesce(choice.side, choice.key)
 
@@ -307,7 +308,7 @@ def _attach_replies(threads: list[Thread]) -> None:
         .order_by(Comment.created_at, Comment.id)
     ).scalars()
     for reply in replies:
-        by_parent[reply.parent_id].replies.append(reply)
+        by_parent[reply.parent_id or 0].replies.append(reply)  # parent_id is one of by_parent's keys
 
 
 # One comment's page, replies and marks -------------------------------------
@@ -323,7 +324,7 @@ def published_comment(poll: Poll, comment_id: int) -> Comment | None:
 
 def thread_of(poll: Poll, comment: Comment, voter_id: str | None) -> tuple[Thread, dict, set]:
     """The thread a published comment belongs to (its own, or its parent's), with marks."""
-    top = comment if comment.parent_id is None else db.session.get(Comment, comment.parent_id)
+    top = comment if comment.parent_id is None else db.session.get_one(Comment, comment.parent_id)
     keys = list(poll_sides(poll))
     key = side_of(top.author_choice) if top.author_choice else NEUTRAL
     thread = Thread(top, side_for(poll, key if key in keys else NEUTRAL), 0)
@@ -373,7 +374,7 @@ def toggle_mark(poll: Poll, comment_id: int, voter_id: str | None, now: datetime
             "Vote in the poll first: good points are marked by those who answered it.", 403
         )
     key = (CommentMark.comment_id == comment.id, CommentMark.voter_id == voter_id)
-    if db.session.execute(delete(CommentMark).where(*key)).rowcount:
+    if rows_changed(db.session.execute(delete(CommentMark).where(*key))):
         return False
     values = {"comment_id": comment.id, "voter_id": voter_id, "created_at": now}
     dialect = db.session.get_bind().dialect.name
@@ -462,7 +463,7 @@ def debate_split(poll: Poll, voter_id: str | None, now: datetime, sides: list[Si
         SplitRow(label, [cells.get((choice_id, side.key), 0) for side in sides])
         for choice_id, label in row_keys
     ]
-    total = db.session.scalar(select(func.count()).select_from(Comment).where(*published))
+    total = db.session.scalar(select(func.count()).select_from(Comment).where(*published)) or 0
     return DebateSplit(
         tally,
         snapshot.my_choice if snapshot else None,

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,7 +21,7 @@ from poll.vocabulary import NEUTRAL, reads_as_no_position
 
 DEBATE_POLL_SLUG = "north-korea-missile-response"
 
-DEBATE_POLL = {
+DEBATE_POLL: dict[str, Any] = {
     "slug": DEBATE_POLL_SLUG,
     "title": "North Korea's missile launches: how should the world respond?",
     "question": (
@@ -89,15 +90,7 @@ def seed_debate_poll() -> tuple[Poll, bool]:
     existing = poll_by_slug(DEBATE_POLL_SLUG)
     if existing is not None:
         return existing, False
-    spec = dict(DEBATE_POLL)
-    poll = create_poll(
-        slug=spec["slug"],
-        title=spec["title"],
-        question=spec["question"],
-        summary=spec["summary"],
-        choices=spec["choices"],
-        is_featured=True,
-    )
+    poll = create_poll(**DEBATE_POLL, is_featured=True)
     return poll, True
 
 
@@ -191,7 +184,13 @@ class PlannedChoice:
     def is_reworded(self) -> bool:
         """Renamed beyond a small edit while it has votes: saving makes those votes count for words
         their voters never chose, so the editor must confirm it."""
-        return self.is_renamed and self.votes > 0 and not is_small_edit(self.stored_label, self.label)
+        stored = self.stored_label
+        return (
+            stored is not None
+            and stored != self.label
+            and self.votes > 0
+            and not is_small_edit(stored, self.label)
+        )
 
 
 @dataclass(frozen=True)
@@ -288,9 +287,9 @@ def choices_problem(plan: ChoicePlan, rewording_confirmed: bool = False) -> str 
             return f"Line {line} repeats line {earlier} ({choice.label}): each choice needs its own label."
     if not MIN_CHOICES <= len(plan.choices) <= MAX_CHOICES:
         return f"A poll needs {MIN_CHOICES} to {MAX_CHOICES} choices, one per line."
-    for choice in plan.removed:
-        if choice.vote_count:
-            return _removed_with_votes(choice)
+    for removed in plan.removed:
+        if removed.vote_count:
+            return _removed_with_votes(removed)
     if not rewording_confirmed:
         for line, choice in enumerate(plan.choices, start=1):
             if choice.is_reworded:
@@ -505,11 +504,11 @@ def _replace_choices(poll: Poll, choices: list[tuple[str, str]]) -> None:
             poll.choices.remove(choice)
     existing = {choice.key: choice for choice in poll.choices}
     for position, (key, label) in enumerate(choices):
-        choice = existing.get(key)
-        if choice is None:
+        kept = existing.get(key)
+        if kept is None:
             poll.choices.append(Choice(key=key, label=label, position=position))
         else:
-            choice.label, choice.position = label, position
+            kept.label, kept.position = label, position
 
 
 def close_poll(poll: Poll, actor, now: datetime) -> None:
@@ -532,7 +531,7 @@ def close_poll(poll: Poll, actor, now: datetime) -> None:
 def reopen_poll(poll: Poll, actor, now: datetime) -> None:
     if not poll.has_closed(now):
         raise PollError("This poll is not closed.")
-    before = {"closes_at": poll.closes_at.isoformat()}
+    before = {"closes_at": poll.closes_at.isoformat() if poll.closes_at else None}
     poll.closes_at = None
     audit.record(
         actor,

@@ -190,7 +190,8 @@ class PollForm(FlaskForm):
         self.side_errors: list[str] = []
         self.time_notes: list[str] = []
         self.slug_derived = False
-        self.opens_at_utc = self.closes_at_utc = None
+        self.opens_at_utc: datetime | None = None
+        self.closes_at_utc: datetime | None = None
         if not self.is_submitted():
             self._fill(poll)
         self.plan = plan_choices(self.choice_labels, poll.choices if poll else ())
