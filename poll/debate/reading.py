@@ -246,32 +246,41 @@ def debate_view(
         SORT_REPLIES: (reply_count.desc(),),
         SORT_VALUED: (func.coalesce(marks.c.across, 0).desc(), func.coalesce(marks.c.marks, 0).desc()),
     }[sort]
-    base = (
-        select(Comment, reply_count)
+    # Every side's first ``shown`` threads and every side's size, in one query: each thread is ranked
+    # within its side, and the side's count rides on each of its rows.
+    ranked = (
+        select(
+            Comment,
+            reply_count.label("reply_count"),
+            lane.label("lane"),
+            func.row_number()
+            .over(partition_by=lane, order_by=(*order, Comment.created_at.desc(), Comment.id.desc()))
+            .label("rank"),
+            func.count().over(partition_by=lane).label("lane_size"),
+        )
         .outerjoin(author, author.id == Comment.author_choice_id)
         .outerjoin(replies, replies.c.comment_id == Comment.id)
         .outerjoin(marks, marks.c.comment_id == Comment.id)
         .where(*published_threads(poll.id))
-        .options(selectinload(Comment.author_choice))
-        .order_by(*order, Comment.created_at.desc(), Comment.id.desc())
+        .subquery()
     )
-    counts = dict.fromkeys((s.key for s in sides), 0)
-    counted = db.session.execute(
-        select(lane, func.count())
-        .select_from(Comment)
-        .outerjoin(author, author.id == Comment.author_choice_id)
-        .where(*published_threads(poll.id))
-        .group_by(lane)
+    thread = aliased(Comment, ranked)
+    # With one side chosen, the other sides send one row each: only for their size, on the tabs.
+    most = case((ranked.c.lane == chosen.key, shown), else_=1) if chosen else shown
+    rows = db.session.execute(
+        select(thread, ranked.c.reply_count, ranked.c.lane, ranked.c.lane_size)
+        .where(ranked.c.rank <= most)
+        .order_by(ranked.c.lane, ranked.c.rank)
+        .options(selectinload(thread.author_choice))
     ).all()
-    counts.update({key: number for key, number in counted})
+    counts = dict.fromkeys((s.key for s in sides), 0)
+    columns: dict[str, list[Thread]] = {s.key: [] for s in sides}
     lanes = [chosen] if chosen else sides
-    columns = {
-        s.key: [
-            Thread(comment, s, number)
-            for comment, number in db.session.execute(base.where(lane == s.key).limit(shown)).all()
-        ]
-        for s in lanes
-    }
+    by_key = {s.key: s for s in lanes}
+    for comment, number, key, size in rows:
+        counts[key] = size
+        if key in by_key:
+            columns[key].append(Thread(comment, by_key[key], number))
     threads = _interleave([columns[s.key] for s in lanes])[:shown]
     _attach_replies(threads)
     ids = [t.comment.id for t in threads] + [reply.id for t in threads for reply in t.replies]
@@ -448,22 +457,26 @@ def debate_split(poll: Poll, voter_id: str | None, now: datetime, sides: list[Si
     tally = snapshot.tally if snapshot is not None and snapshot.results_visible(now) else None
     keys = [side.key for side in sides if side.key != NEUTRAL]
     author = aliased(Choice)
-    argued = case((Comment.corrected_stance.in_(keys), Comment.corrected_stance), else_=NEUTRAL)
-    published = (Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
+    # The side argued where a moderator set it; None (not checked) otherwise, counted only in the total.
+    argued = case(
+        (Comment.corrected_stance.in_(keys), Comment.corrected_stance),
+        (Comment.corrected_stance.is_not(None), NEUTRAL),
+        else_=None,
+    )
     counted = db.session.execute(
         select(author.id, argued, func.count())
         .select_from(Comment)
         .outerjoin(author, author.id == Comment.author_choice_id)
-        .where(*published, Comment.corrected_stance.is_not(None))
+        .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
         .group_by(author.id, argued)
     ).all()
-    cells = {(choice_id, column): number for choice_id, column, number in counted}
+    cells = {(choice_id, column): number for choice_id, column, number in counted if column is not None}
+    total = sum(number for _, _, number in counted)
     row_keys = [(choice.id, choice.label) for choice in poll.choices] + [(None, NOT_VOTED)]
     rows = [
         SplitRow(label, [cells.get((choice_id, side.key), 0) for side in sides])
         for choice_id, label in row_keys
     ]
-    total = db.session.scalar(select(func.count()).select_from(Comment).where(*published)) or 0
     return DebateSplit(
         tally,
         snapshot.my_choice if snapshot else None,
@@ -476,27 +489,43 @@ def debate_split(poll: Poll, voter_id: str | None, now: datetime, sides: list[Si
 
 
 def _picks(poll: Poll, sides: list[Side]) -> list[Pick]:
+    """Per side: the comment from another side that its voters marked most (newest first on a tie),
+    every side's in one query (each comment's marks counted per the markers' side, then ranked)."""
     author, vote, voted = aliased(Choice), aliased(Vote), aliased(Choice)
-    picks = []
-    for side in sides:
-        if side.key == NEUTRAL:
-            continue
-        marks = func.count().label("marks")
-        row = db.session.execute(
-            select(Comment, marks)
-            .join(CommentMark, CommentMark.comment_id == Comment.id)
-            .join(author, author.id == Comment.author_choice_id)
-            .join(vote, _markers_vote(vote, Comment))
-            .join(voted, voted.id == vote.choice_id)
-            .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
-            .where(side_key(author) != side.key, side_key(voted) == side.key)
-            .group_by(Comment.id)
-            .order_by(marks.desc(), Comment.created_at.desc(), Comment.id.desc())
-            .limit(1)
-            .options(selectinload(Comment.author_choice))
-        ).first()
-        picks.append(Pick(side, row[0] if row else None, row[1] if row else 0))
-    return picks
+    keys = [side.key for side in sides if side.key != NEUTRAL]
+    markers_side = side_key(voted)
+    marks = func.count()
+    per_side = (
+        select(
+            Comment,
+            markers_side.label("markers_side"),
+            marks.label("marks"),
+            func.row_number()
+            .over(
+                partition_by=markers_side,
+                order_by=(marks.desc(), Comment.created_at.desc(), Comment.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(CommentMark, CommentMark.comment_id == Comment.id)
+        .join(author, author.id == Comment.author_choice_id)
+        .join(vote, _markers_vote(vote, Comment))
+        .join(voted, voted.id == vote.choice_id)
+        .where(Comment.poll_id == poll.id, Comment.status == COMMENT_APPROVED)
+        .where(markers_side.in_(keys), side_key(author) != markers_side)
+        .group_by(Comment.id, markers_side)
+        .subquery()
+    )
+    picked = aliased(Comment, per_side)
+    best = {
+        key: (comment, number)
+        for comment, key, number in db.session.execute(
+            select(picked, per_side.c.markers_side, per_side.c.marks)
+            .where(per_side.c.rank == 1)
+            .options(selectinload(picked.author_choice))
+        ).all()
+    }
+    return [Pick(side, *best.get(side.key, (None, 0))) for side in sides if side.key != NEUTRAL]
 
 
 def relative_time(then: datetime, now: datetime) -> str:
