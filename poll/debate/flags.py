@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import and_, delete, func, insert
 
 from poll.database.models import (
     AUTOMATIC_FLAGS,
@@ -98,38 +98,31 @@ def _poll_id(comment: Comment) -> int:
     return comment.poll_id if comment.poll_id is not None else comment.poll.id
 
 
-def _is_duplicate(comment: Comment) -> bool:
-    """Another comment on the same poll with the same words (case and spacing aside)."""
-    query = db.select(Comment.id).where(
-        Comment.poll_id == _poll_id(comment), func.lower(Comment.body) == comment.body.lower()
-    )
+def _duplicate_and_burst(comment: Comment, now: datetime) -> tuple[bool, bool]:
+    """Whether ``comment`` repeats another comment of its poll (the same words, case and spacing
+    aside), and whether it is part of a flood within a few minutes: many comments from one browser,
+    or from one address and many browsers (see BURST_ADDRESS_SIZE). One pass over the poll's
+    other comments, each count filtered to what it asks."""
+    others = [Comment.poll_id == _poll_id(comment)]
     if comment.id is not None:
-        query = query.where(Comment.id != comment.id)
-    return db.session.execute(query.limit(1)).first() is not None
-
-
-def _is_burst(comment: Comment, now: datetime) -> bool:
-    """A flood within a few minutes: many comments from one browser, or from
-    one address and many browsers (see BURST_ADDRESS_SIZE)."""
-    recent = [Comment.poll_id == _poll_id(comment), Comment.created_at >= now - BURST_WINDOW]
-    if comment.id is not None:
-        recent.append(Comment.id != comment.id)
-    same_browser = db.session.scalar(
-        db.select(func.count()).select_from(Comment).where(*recent, Comment.voter_id == comment.voter_id)
-    )
-    if same_browser + 1 >= BURST_SIZE:
-        return True
-    if not comment.ip_hash:
-        return False
-    same_address, browsers, mine = db.session.execute(
+        others.append(Comment.id != comment.id)
+    recent = Comment.created_at >= now - BURST_WINDOW
+    same_address = and_(recent, Comment.ip_hash == comment.ip_hash)
+    duplicates, same_browser, from_address, browsers, mine = db.session.execute(
         db.select(
-            func.count(),
-            func.count(func.distinct(Comment.voter_id)),
-            func.count().filter(Comment.voter_id == comment.voter_id),
-        ).where(*recent, Comment.ip_hash == comment.ip_hash)
+            func.count().filter(func.lower(Comment.body) == comment.body.lower()),
+            func.count().filter(recent, Comment.voter_id == comment.voter_id),
+            func.count().filter(same_address),
+            func.count(func.distinct(Comment.voter_id)).filter(same_address),
+            func.count().filter(same_address, Comment.voter_id == comment.voter_id),
+        ).where(*others)
     ).one()
+    if same_browser + 1 >= BURST_SIZE:
+        return duplicates > 0, True
+    if not comment.ip_hash:
+        return duplicates > 0, False
     browsers += 0 if mine else 1  # the new comment's own browser
-    return same_address + 1 >= BURST_ADDRESS_SIZE and browsers >= BURST_ADDRESS_VOTERS
+    return duplicates > 0, from_address + 1 >= BURST_ADDRESS_SIZE and browsers >= BURST_ADDRESS_VOTERS
 
 
 TAG_FLAGS = (FLAG_UNCIVIL, FLAG_STANCE_VOTE_MISMATCH)
@@ -144,11 +137,12 @@ def tag_flags(comment: Comment) -> set[str]:
 
 def automatic_flags(comment: Comment, now: datetime) -> set[str]:
     """Every automatic flag that applies to ``comment`` now."""
+    duplicate, burst = _duplicate_and_burst(comment, now)
     checks = {
         FLAG_BLOCKED_WORD: contains_blocked_phrase(comment.body, blocked_phrases()),
         FLAG_LINK: LINK.search(comment.body) is not None,
-        FLAG_DUPLICATE: _is_duplicate(comment),
-        FLAG_BURST: _is_burst(comment, now),
+        FLAG_DUPLICATE: duplicate,
+        FLAG_BURST: burst,
     }
     return tag_flags(comment) | {flag for flag, applies in checks.items() if applies}
 
