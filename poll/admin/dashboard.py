@@ -11,6 +11,7 @@ from poll.extensions import db
 from poll.polls.embedding import embed_size, iframe_html, loader_html
 from poll.polls.figures import burst_window
 from poll.polls.figures import dashboard as dashboard_figures
+from poll.polls.frame_height import embed_height_for
 from poll.polls.voids import VoidError, restore_void, void_burst
 from poll.polls.vote_taking import poll_or_404
 from poll.vocabulary import SENTIMENTS, STANCES
@@ -41,7 +42,7 @@ def embed_code(poll: Poll) -> dict:
     card_url = url_for("embed.card", slug=poll.slug, _external=True)
     return {
         "script": loader_html(url_for("static", filename="js/embed.js", _external=True), poll.slug),
-        "iframe": iframe_html(card_url, poll.title, embed_size()),
+        "iframe": iframe_html(card_url, poll.title, embed_size(height=embed_height_for(poll))),
         "oembed": url_for("embed.oembed", url=poll_url, format="json", _external=True),
         "poll_url": poll_url,
         "sites": [*poll.embed_origin_list, *current_app.config["EMBED_ORIGINS"]],

@@ -18,6 +18,7 @@ from poll.extensions import talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
 from poll.polls.forms import VoteForm
+from poll.polls.frame_height import embed_height_for
 from poll.polls.results import ResultsSnapshot, results_snapshot
 from poll.polls.vote_taking import (
     NEW_VOTERS_REFUSED,
@@ -177,13 +178,14 @@ def oembed():
     if not url:
         return oembed_error(400, "Give the poll's address as url=.")
     try:
-        size = embed_size(positive_int("maxwidth"), positive_int("maxheight"))
+        bounds = positive_int("maxwidth"), positive_int("maxheight")
     except ValueError as error:
         return oembed_error(400, f"{error} must be a whole number of pixels.")
     slug = embed_path_slug(url) if is_our_host(url) else None
     poll = poll_by_slug(slug) if slug else None
     if poll is None:
         return oembed_error(404, "There is no poll of ours at that address.")
+    size = embed_size(*bounds, height=embed_height_for(poll))
     response = jsonify(
         oembed_response(
             title=poll.title,

@@ -18,7 +18,8 @@ MAX_EMBED_ORIGINS = 20
 # The only hosts a plain-http origin may name: a newsroom's development machine.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
-# The frame's size before it has measured itself (the loader then resizes it).
+# The frame's size before it has measured itself (the loader then resizes it); the plain frame's
+# height comes from the poll (poll.polls.frame_height).
 EMBED_WIDTH = 560
 EMBED_HEIGHT = 420
 MIN_EMBED_WIDTH = 280
@@ -93,11 +94,13 @@ class EmbedSize:
     height: int
 
 
-def embed_size(maxwidth: int | None = None, maxheight: int | None = None) -> EmbedSize:
-    """The frame's size within a consumer's bounds (oEmbed maxwidth/maxheight),
-    never narrower than the card can be read at."""
+def embed_size(
+    maxwidth: int | None = None, maxheight: int | None = None, height: int = EMBED_HEIGHT
+) -> EmbedSize:
+    """The frame's size within a consumer's bounds (oEmbed maxwidth/maxheight), never narrower than the
+    card can be read at; ``height`` is the poll's own (poll.polls.frame_height)."""
     width = EMBED_WIDTH if maxwidth is None else max(MIN_EMBED_WIDTH, min(EMBED_WIDTH, maxwidth))
-    height = EMBED_HEIGHT if maxheight is None else max(1, min(EMBED_HEIGHT, maxheight))
+    height = height if maxheight is None else max(1, min(height, maxheight))
     return EmbedSize(width, height)
 
 

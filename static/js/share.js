@@ -1,20 +1,67 @@
-/* Copy buttons (data-copy="field id"): the poll's address, the embed code. Without
- * JavaScript the buttons stay hidden and the text itself can be selected. */
+/* Copy and share buttons. Without JavaScript they stay hidden and the text itself can be selected.
+ * data-copy="field id": copies the field (the dashboard's embed code).
+ * data-share="field id": the poll's address, through the browser's share sheet (Web Share API) where there
+ * is one, else copied; data-status names the live region that says what happened. */
 (function () {
   "use strict";
-  var buttons = document.querySelectorAll("[data-copy]");
-  for (var i = 0; i < buttons.length; i++) {
+
+  function copyField(field) {
+    // The Clipboard API where allowed; else the selection, which older and locked-down browsers still copy.
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(field.value).catch(function () { return copyBySelection(field); });
+    }
+    return copyBySelection(field);
+  }
+
+  function copyBySelection(field) {
+    field.select();
+    return document.execCommand && document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+  }
+
+  function canCopy() {
+    return Boolean((navigator.clipboard && navigator.clipboard.writeText) || document.queryCommandSupported);
+  }
+
+  var copyButtons = document.querySelectorAll("[data-copy]");
+  for (var i = 0; i < copyButtons.length; i++) {
     (function (button) {
       var field = document.getElementById(button.getAttribute("data-copy"));
-      if (!field || !navigator.clipboard) return;
+      if (!field || !canCopy()) return;
       var label = button.textContent;
       button.hidden = false;
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(field.value).then(function () {
+        copyField(field).then(function () {
           button.textContent = "Copied";
           setTimeout(function () { button.textContent = label; }, 2000);
         });
       });
-    })(buttons[i]);
+    })(copyButtons[i]);
+  }
+
+  var shareButtons = document.querySelectorAll("[data-share]");
+  for (var j = 0; j < shareButtons.length; j++) {
+    (function (button) {
+      var field = document.getElementById(button.getAttribute("data-share"));
+      var status = document.getElementById(button.getAttribute("data-status"));
+      var canShare = typeof navigator.share === "function";
+      if (!field || !(canShare || canCopy())) return;
+      function say(text) { if (status) status.textContent = text; }
+      function copy() {
+        copyField(field).then(
+          function () { say("Link copied: paste it wherever you like."); },
+          function () { field.select(); say("Copying is not allowed here: the address is selected, copy it yourself."); }
+        );
+      }
+      button.textContent = canShare ? "Share\u2026" : "Copy link";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (!canShare) return copy();
+        navigator.share({ title: button.getAttribute("data-share-title") || document.title, url: field.value }).then(
+          function () { say("Shared."); },
+          // Closing the share sheet is not a failure; anything else (no permission) falls back to copying.
+          function (error) { if (!error || error.name !== "AbortError") copy(); }
+        );
+      });
+    })(shareButtons[j]);
   }
 })();

@@ -1,9 +1,12 @@
 """The per-poll dashboard."""
 
+import html
 import re
 from zoneinfo import ZoneInfo
 
 from poll.extensions import db
+from poll.polls.editing import poll_by_slug
+from poll.polls.frame_height import embed_height_for
 
 
 def test_dashboard_shows_tallies_votes_over_time_grid_queue_and_activity(
@@ -76,3 +79,19 @@ def test_the_vote_chart_is_labelled_in_the_newsrooms_time_zone(app, admin_client
     assert "Times in Asia/Seoul." in page
     ticks = re.findall(r"<li>([^<]+)</li>", page.split('class="chart__ticks"')[1].split("</ol>")[0])
     assert ticks and len(ticks) == len(set(ticks))
+
+
+def test_the_plain_frame_code_is_as_tall_as_the_polls_card_needs(admin_client, make_poll):
+    """For CMSs that strip scripts the frame cannot resize itself: its height comes from the poll's choices."""
+
+    def plain_frame_height(slug: str) -> int:
+        page = admin_client.get(f"/admin/polls/{slug}/dashboard").get_data(as_text=True)
+        snippet = html.unescape(re.search(r'<textarea id="embed-iframe"[^>]*>([^<]*)</textarea>', page)[1])
+        assert snippet.startswith(f'<iframe src="http://localhost/polls/{slug}/embed"')
+        return int(re.search(r' height="(\d+)"', snippet)[1])
+
+    two = make_poll("two-answers", choices=[("y", "Yes"), ("n", "No")])
+    ten = make_poll("ten-answers", choices=[(f"c{n}", f"Answer {n}") for n in range(10)])
+    assert plain_frame_height(two) < plain_frame_height(ten)
+    with admin_client.application.app_context():
+        assert plain_frame_height(ten) == embed_height_for(poll_by_slug(ten))

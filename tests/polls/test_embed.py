@@ -8,7 +8,9 @@ import pytest
 from poll import PROJECT_ROOT
 from poll.database.column_types import utcnow
 from poll.database.models import DEFAULT_RESULTS_NOTE, RESULTS_ALWAYS
+from poll.polls.editing import poll_by_slug
 from poll.polls.embed import COOKIES_BLOCKED
+from poll.polls.frame_height import embed_height_for
 from poll.polls.vote_taking import NEW_VOTERS_REFUSED
 from poll.web.frame_cookies import FRAME_SESSION_COOKIE, FRAME_VOTER_COOKIE
 from tests.conftest import csrf_token_from, make_app
@@ -222,6 +224,10 @@ def test_oembed_answers_a_rich_frame_for_a_poll_address(client, debate_poll):
     assert body["provider_name"] == "Debate Poll" and body["provider_url"] == "http://localhost/"
     assert body["title"].startswith("North Korea")
     assert isinstance(body["width"], int) and isinstance(body["height"], int)
+    # The plain frame the dashboard gives: as tall as this poll's card needs (poll.polls.frame_height).
+    with client.application.app_context():
+        assert body["height"] == embed_height_for(poll_by_slug(debate_poll))
+    assert f'height="{body["height"]}"' in body["html"]
     assert f'src="http://localhost/polls/{debate_poll}/embed"' in body["html"]
     assert body["html"].startswith("<iframe") and "<script" not in body["html"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"

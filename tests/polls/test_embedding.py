@@ -90,6 +90,8 @@ def test_the_frame_fits_within_the_consumers_bounds_but_stays_readable():
     assert embed_size(400, 300).width == 400 and embed_size(400, 300).height == 300
     assert embed_size(100).width == MIN_EMBED_WIDTH
     assert embed_size(5000).width == embed_size().width
+    # The poll's own height (poll.polls.frame_height), unless the consumer allows less.
+    assert embed_size(height=640).height == 640 and embed_size(maxheight=500, height=640).height == 500
 
 
 def test_snippets_escape_what_they_carry():
