@@ -215,17 +215,17 @@ def comment(slug: str):
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
-        flash_status_link(posted, token)
+        flash_status_link(slug, posted.id, token)
         return redirect(url_for(".debate", slug=slug, _anchor=f"comment-{posted.id}"))
     flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
-    flash_status_link(posted, token)
+    flash_status_link(slug, posted.id, token)
     return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
 
 
-def flash_status_link(posted, token: str) -> None:
+def flash_status_link(slug: str, comment_id: int, token: str) -> None:
     """Show the comment's private status link once, on the page the author lands on. It goes in
     the session's flash, never in the redirect's address, where logs and history would keep it."""
-    url = url_for(".comment_status", slug=posted.poll.slug, comment_id=posted.id, token=token, _external=True)
+    url = url_for(".comment_status", slug=slug, comment_id=comment_id, token=token, _external=True)
     flash(url, STATUS_LINK_CATEGORY)
 
 
@@ -367,10 +367,10 @@ def reply(slug: str, comment_id: int):
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
-        flash_status_link(posted, token)
+        flash_status_link(slug, posted.id, token)
         return redirect(back_to_debate(slug, f"comment-{posted.id}"))
     flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
-    flash_status_link(posted, token)
+    flash_status_link(slug, posted.id, token)
     return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
 
 
