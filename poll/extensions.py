@@ -63,6 +63,13 @@ class PerAppTalisman(Talisman):
             **getattr(view, "talisman_view_options", {}),
         }
 
+    def _set_referrer_policy_headers(self, headers) -> None:
+        """Flask-Talisman 1.1.0 sets one Referrer-Policy for every view; here a view may choose
+        its own (a page whose address is a secret sends none: poll.debate.views.comment_status)."""
+        view = current_app.view_functions.get(request.endpoint)
+        options = getattr(view, "talisman_view_options", {})
+        headers["Referrer-Policy"] = options.get("referrer_policy", self.referrer_policy)
+
 
 talisman = PerAppTalisman()
 login_manager = LoginManager()

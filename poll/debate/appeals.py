@@ -8,7 +8,7 @@ comment. An appeal puts a rejected comment back in the moderators' queue
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from poll.accounts import audit
 from poll.database.models import (
@@ -40,6 +40,16 @@ class AppealError(Refused):
     """An appeal that cannot be made (404: not this browser's; 409: not now)."""
 
 
+def author_state(status: str) -> str:
+    """What the author is told of a comment's status: pending (flagged counts: the author is not
+    told why it waits), published or rejected."""
+    if status == COMMENT_REJECTED:
+        return "rejected"
+    if status in (COMMENT_PENDING, COMMENT_FLAGGED):
+        return "pending"
+    return "published"
+
+
 @dataclass(frozen=True)
 class AuthorView:
     """One of the author's comments as its author sees it."""
@@ -48,12 +58,7 @@ class AuthorView:
 
     @property
     def state(self) -> str:
-        """pending (flagged counts: the author is not told why it waits), published or rejected."""
-        if self.comment.status == COMMENT_REJECTED:
-            return "rejected"
-        if self.comment.status in (COMMENT_PENDING, COMMENT_FLAGGED):
-            return "pending"
-        return "published"
+        return author_state(self.comment.status)
 
     @property
     def appealed(self) -> bool:
@@ -74,6 +79,35 @@ def my_comments(poll: Poll, voter_id: str | None) -> list[AuthorView]:
         .order_by(Comment.created_at.desc(), Comment.id.desc())
     ).scalars()
     return [AuthorView(comment) for comment in rows]
+
+
+@dataclass(frozen=True)
+class UnpublishedCounts:
+    """How many of the author's comments on a poll are not (or not yet) public: the poll page's
+    and the card's line pointing them to the debate page's list, where the reasons are."""
+
+    rejected: int = 0
+    pending: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.rejected or self.pending)
+
+
+def unpublished_counts(poll_slug: str, voter_id: str | None) -> UnpublishedCounts:
+    """This voter's rejected and waiting comments on the poll ``poll_slug``, as ``my_comments``
+    tells them apart (one grouped count; nothing is asked without a voter id)."""
+    if voter_id is None:
+        return UnpublishedCounts()
+    rows = db.session.execute(
+        db.select(Comment.status, func.count())
+        .join(Poll, Comment.poll_id == Poll.id)
+        .where(Poll.slug == poll_slug, Comment.voter_id == voter_id)
+        .group_by(Comment.status)
+    )
+    counts = {"rejected": 0, "pending": 0, "published": 0}
+    for status, count in rows:
+        counts[author_state(status)] += count
+    return UnpublishedCounts(rejected=counts["rejected"], pending=counts["pending"])
 
 
 def authors_comment(poll: Poll, comment_id: int, voter_id: str | None) -> Comment:

@@ -29,8 +29,9 @@ from poll.debate.reading import (
     toggle_mark,
     voted_in,
 )
+from poll.debate.status_links import comment_by_status_token, issue_status_token
 from poll.debate.tagging_queue import tags_inline
-from poll.extensions import db, limiter
+from poll.extensions import db, limiter, talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.vote_taking import poll_or_404
 from poll.voters.cookie import current_voter_id, ensure_voter_id
@@ -210,12 +211,44 @@ def comment(slug: str):
     if not form.validate_on_submit():
         return render_debate(poll, form=form, status=400)
     posted = post_from_form(poll, form, now)
+    token = issue_status_token(posted)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your comment is published.", "success")
+        flash_status_link(slug, posted.id, token)
         return redirect(url_for(".debate", slug=slug, _anchor=f"comment-{posted.id}"))
     flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
+    flash_status_link(slug, posted.id, token)
     return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
+
+
+def flash_status_link(slug: str, comment_id: int, token: str) -> None:
+    """Show the comment's private status link once, on the page the author lands on. It goes in
+    the session's flash, never in the redirect's address, where logs and history would keep it."""
+    url = url_for(".comment_status", slug=slug, comment_id=comment_id, token=token, _external=True)
+    flash(url, STATUS_LINK_CATEGORY)
+
+
+# A capability URL: its page must not hand the token on (Referer), be kept by a cache or be indexed.
+STATUS_LINK_CATEGORY = "status-link"
+STATUS_PAGE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+@bp.get("/polls/<slug>/comments/<id:comment_id>/status/<token>")
+@talisman(referrer_policy="no-referrer")
+def comment_status(slug: str, comment_id: int, token: str):
+    """A comment's status, for whoever holds its private link (from any device, no cookie)."""
+    poll = poll_or_404(slug)
+    mine = comment_by_status_token(poll, comment_id, token)
+    return render_template("debate/status.html", poll=poll, item=mine, is_open=poll.is_open(utcnow()))
+
+
+@bp.after_request
+def status_page_headers(response):
+    """On the status page and its 404 alike: a wrong token's answer is no more cacheable."""
+    if request.endpoint == "debate.comment_status":
+        response.headers.update(STATUS_PAGE_HEADERS)
+    return response
 
 
 @bp.post("/polls/<slug>/comments/<id:comment_id>/appeal")
@@ -356,11 +389,13 @@ def reply(slug: str, comment_id: int):
     if not form.validate_on_submit():
         return render_refused_reply(poll, parent.id, form, 400)
     posted = post_from_form(poll, form, now, parent)
+    token = issue_status_token(posted)
     db.session.commit()
     if posted.status == COMMENT_APPROVED:
         flash("Thank you: your reply is published.", "success")
     else:
         flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
+    flash_status_link(slug, posted.id, token)
     return redirect(reply_landing(poll, parent.id, posted))
 
 

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.utils import host_is_trusted
 
+from poll.debate.appeals import UnpublishedCounts, unpublished_counts
 from poll.extensions import talisman
 from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
@@ -29,11 +30,17 @@ from poll.polls.vote_taking import (
     submit_vote,
     vote_limits,
 )
-from poll.voters.cookie import current_voter_id
+from poll.voters.cookie import current_voter_id, read_voter_token
+from poll.voters.pseudonyms import voter_id_for
 from poll.web.errors import CSRF_DESCRIPTION, FRIENDLY_DESCRIPTIONS, handle_http_error, roll_back_refusal
-from poll.web.frame_cookies import FRAME_SESSION_COOKIE, cross_site_cookies, is_frame_path
+from poll.web.frame_cookies import FRAME_SESSION_COOKIE, VOTER_COOKIE, cross_site_cookies, is_frame_path
 from poll.web.page_cache import can_be_shared, shared_page
-from poll.web.security import EMBED_VIEW_OPTIONS, content_security_policy, policy_header
+from poll.web.security import (
+    AUTHORS_OWN_PAGE_HEADERS,
+    EMBED_VIEW_OPTIONS,
+    content_security_policy,
+    policy_header,
+)
 
 bp = Blueprint("embed", __name__)
 
@@ -66,14 +73,32 @@ def render_embed(
     # The reader's choice in a refused vote, for the link that finishes voting on the full page.
     wanted = form.choice.data if form is not None and snapshot.choice_by_key(form.choice.data or "") else None
     page_of = poll_page_of(snapshot, wanted)
+    unpublished = unpublished_counts(snapshot.slug, comment_author_id())
+    if unpublished:
+        html = embed_html(page_of, form=form, problem=problem, unpublished=unpublished)
+        return html, status, AUTHORS_OWN_PAGE_HEADERS
     if form is None and not problem and snapshot.my_choice is None and can_be_shared():
         return shared_page(embed_html, page_of), status
     return embed_html(page_of, form=form, problem=problem), status
 
 
-def embed_html(page: PollPage, form: VoteForm | None = None, problem: str = "") -> str:
+def comment_author_id() -> str | None:
+    """Whose comments the card tells of. Comments are written on the full site, under its voter
+    cookie, and the frame keeps a cookie of its own (poll.web.frame_cookies); the full site's
+    reaches the card where the browser sends it (a frame on our own site, the card opened alone)."""
+    token = read_voter_token(request.cookies.get(VOTER_COOKIE))
+    return voter_id_for(token) if token is not None else current_voter_id()
+
+
+def embed_html(
+    page: PollPage,
+    form: VoteForm | None = None,
+    problem: str = "",
+    unpublished: UnpublishedCounts | None = None,
+) -> str:
     snapshot, public = page.snapshot, page.public
     context = {
+        "unpublished": unpublished or UnpublishedCounts(),
         "poll": snapshot,
         "form": form or VoteForm.for_poll(snapshot, choice=snapshot.my_choice),
         "my_choice": snapshot.my_choice,

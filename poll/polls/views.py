@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 
+from poll.debate.appeals import UnpublishedCounts, unpublished_counts
 from poll.debate.forms import CommentForm
 from poll.polls.editing import featured_slug
 from poll.polls.forms import VoteForm
@@ -18,6 +19,7 @@ from poll.polls.vote_taking import (
 from poll.voters.cookie import current_voter_id
 from poll.web.errors import handle_http_error, render_error
 from poll.web.page_cache import can_be_shared, shared_page
+from poll.web.security import AUTHORS_OWN_PAGE_HEADERS
 
 bp = Blueprint("polls", __name__)
 
@@ -29,14 +31,20 @@ def render_poll(snapshot: ResultsSnapshot, form: VoteForm | None = None, status:
     # ?choice= preselects an answer: the embed sends readers here when its frame cannot keep a vote.
     wanted = request.args.get("choice") if snapshot.choice_by_key(request.args.get("choice", "")) else None
     page_of = poll_page_of(snapshot, wanted)
+    unpublished = unpublished_counts(snapshot.slug, current_voter_id())
+    if unpublished:
+        return poll_page_html(page_of, form=form, unpublished=unpublished), status, AUTHORS_OWN_PAGE_HEADERS
     if form is None and snapshot.my_choice is None and can_be_shared():
         return shared_page(poll_page_html, page_of), status
     return poll_page_html(page_of, form=form), status
 
 
-def poll_page_html(page: PollPage, form: VoteForm | None = None) -> str:
+def poll_page_html(
+    page: PollPage, form: VoteForm | None = None, unpublished: UnpublishedCounts | None = None
+) -> str:
     snapshot, public = page.snapshot, page.public
     context = {
+        "unpublished": unpublished or UnpublishedCounts(),
         "poll": snapshot,
         "form": form or VoteForm.for_poll(snapshot, choice=snapshot.my_choice or page.wanted),
         "my_choice": snapshot.my_choice,

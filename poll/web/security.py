@@ -37,6 +37,8 @@ EMBED_VIEW_OPTIONS = {"frame_options": None, "content_security_policy": None}
 
 
 PRIVATE_PAGE_CACHE = "private, no-cache"
+# A page telling its reader of their own unpublished comments (poll page, card): no cache keeps it.
+AUTHORS_OWN_PAGE_HEADERS = {"Cache-Control": "private, no-store"}
 
 
 def keep_pages_private(response: Response) -> Response:

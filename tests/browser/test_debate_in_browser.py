@@ -117,7 +117,9 @@ def test_a_reader_replies_to_and_marks_a_comment(app, browser, live_server, make
         replies = thread.locator(".replies")
         assert f"But threats also hardened positions ({name})." in replies.inner_text()
         assert "voted: Diplomatic engagement" in replies.inner_text()
-        assert "Thank you: your reply is published." in page.locator(".flash").inner_text()
+        assert "Thank you: your reply is published." in page.locator(".flash--success").inner_text()
+        # Beside it, the reply's own status link, shown this once.
+        assert "/status/" in page.locator(".flash--status-link a").get_attribute("href")
         screenshots(page, f"debate-reply-and-mark-{name}")
         context.close()
     with app.app_context():

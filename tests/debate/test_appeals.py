@@ -22,8 +22,10 @@ from poll.debate.appeals import (
     NOT_REJECTED,
     NOT_YOURS,
     AppealError,
+    UnpublishedCounts,
     appeal_rejection,
     my_comments,
+    unpublished_counts,
 )
 from poll.debate.comments import CommentsClosedError
 from poll.extensions import db
@@ -180,3 +182,17 @@ def test_a_closed_polls_rejection_stands_and_nothing_is_audited(app, rejected):
         db.session.rollback()
         assert db.session.get(Comment, rejected).status == COMMENT_REJECTED
     assert APPEAL_ACTION not in audit_actions(app)
+
+
+def test_unpublished_counts_tell_rejected_and_waiting_apart_as_the_list_does(app, debate_poll, make_comment):
+    for status in (COMMENT_PENDING, COMMENT_FLAGGED, COMMENT_REJECTED, COMMENT_APPROVED, COMMENT_REJECTED):
+        make_comment(f"Talks, take {status}.", voter=AUTHOR, status=status)
+    make_comment("Someone else's, rejected.", voter=SOMEONE_ELSE, status=COMMENT_REJECTED)
+    with app.app_context():
+        counts = unpublished_counts(debate_poll, AUTHOR)
+        listed = [view.state for view in my_comments(poll_by_slug(debate_poll), AUTHOR)]
+        assert counts == UnpublishedCounts(rejected=listed.count("rejected"), pending=listed.count("pending"))
+        assert counts == UnpublishedCounts(rejected=2, pending=2)
+        assert not unpublished_counts(debate_poll, None)
+        assert not unpublished_counts("no-such-poll", AUTHOR)
+        assert unpublished_counts(debate_poll, SOMEONE_ELSE) == UnpublishedCounts(rejected=1)

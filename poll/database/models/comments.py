@@ -93,6 +93,9 @@ class Comment(Model):
     # The author's one appeal against a rejection (appealed_at set: used).
     appeal_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the author's private status link token (poll.debate.status_links); the token
+    # itself is shown once and never stored. None on comments posted before status links.
+    status_token_hash: Mapped[str | None] = mapped_column(String(64))
 
     author_choice: Mapped["Choice | None"] = relationship()
     moderated_by: Mapped["Moderator | None"] = relationship()
