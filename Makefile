@@ -77,6 +77,7 @@ test: install-dev test-tools browser-tools
 lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/mypy
 
 ## Chromium (browser tests), npm (axe-core for the accessibility tests) and nginx (its shipped server
 ## block is checked), from Debian's packages when missing (needs root). `make test` then fails, never

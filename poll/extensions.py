@@ -66,7 +66,7 @@ class PerAppTalisman(Talisman):
     def _set_referrer_policy_headers(self, headers) -> None:
         """Flask-Talisman 1.1.0 sets one Referrer-Policy for every view; here a view may choose
         its own (a page whose address is a secret sends none: poll.debate.views.comment_status)."""
-        view = current_app.view_functions.get(request.endpoint)
+        view = current_app.view_functions.get(request.endpoint or "")
         options = getattr(view, "talisman_view_options", {})
         headers["Referrer-Policy"] = options.get("referrer_policy", self.referrer_policy)
 

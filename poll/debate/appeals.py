@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 
 from poll.accounts import audit
+from poll.database import rows_changed
 from poll.database.models import (
     COMMENT_FLAGGED,
     COMMENT_PENDING,
@@ -137,7 +138,7 @@ def appeal_rejection(poll: Poll, comment_id: int, voter_id: str | None, note: st
         .values(status=COMMENT_PENDING, appeal_note=note, appealed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise AppealError(ALREADY_APPEALED, 409)
     db.session.refresh(comment)
     if FLAG_APPEAL not in comment.flag_names:

@@ -42,6 +42,6 @@ def comment_by_status_token(poll: Poll, comment_id: int, token: str) -> AuthorVi
     comment = db.session.get(Comment, comment_id) if 0 < comment_id <= MAX_ID else None
     stored = comment.status_token_hash if comment is not None and comment.poll_id == poll.id else None
     # Compared in constant time, so the answer's timing tells nothing of the stored hash.
-    if stored is None or not hmac.compare_digest(token_hash(token), stored):
+    if comment is None or stored is None or not hmac.compare_digest(token_hash(token), stored):
         raise Refused(NO_SUCH_STATUS_LINK, 404)
     return AuthorView(comment)

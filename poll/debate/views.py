@@ -2,6 +2,7 @@
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
@@ -172,7 +173,7 @@ def rate_limited(error: RateLimitExceeded):
         return render_debate(poll, form=refused_comment_form(comment_limit_message()), status=429)
     if request.endpoint == "debate.reply" and (poll := open_poll_of_request()) is not None:
         form = refused_comment_form(comment_limit_message("reply"))
-        return render_refused_reply(poll, request.view_args["comment_id"], form, 429)
+        return render_refused_reply(poll, (request.view_args or {})["comment_id"], form, 429)
     return handle_http_error(error)
 
 
@@ -184,11 +185,13 @@ def form_expired(error: CSRFError):
         return render_debate(poll, form=refused_comment_form(form_expired_message()), status=400)
     if poll is not None and request.endpoint == "debate.reply":
         form = refused_comment_form(form_expired_message("reply"))
-        return render_refused_reply(poll, request.view_args["comment_id"], form, 400)
+        return render_refused_reply(poll, (request.view_args or {})["comment_id"], form, 400)
     if poll is not None and request.endpoint == "debate.appeal":
         form = AppealForm()
         form.note.errors = [form_expired_message("appeal")]
-        return render_debate(poll, appeal_form=form, appeal_for=request.view_args["comment_id"], status=400)
+        return render_debate(
+            poll, appeal_form=form, appeal_for=(request.view_args or {})["comment_id"], status=400
+        )
     return handle_csrf_error(error)
 
 
@@ -324,7 +327,7 @@ def back_to_debate(slug: str, anchor: str) -> str:
     back = row_id(form.get("back"))
     if back is not None:
         return url_for(".comment_page", slug=slug, comment_id=back, _anchor=anchor)
-    args = {"sort": form.get("sort") if form.get("sort") in SORTS else None}
+    args: dict[str, Any] = {"sort": form.get("sort") if form.get("sort") in SORTS else None}
     side = form.get("side", "")
     args["side"] = side if 0 < len(side) <= 40 else None
     shown = row_id(form.get("shown"))  # a count, read by the same rule as an id ("²" is no number)

@@ -5,6 +5,7 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from poll.database.models import Poll
+from poll.polls.results import ResultsSnapshot
 from poll.polls.voting import Ballot
 from poll.web.field_rules import single_value
 
@@ -16,7 +17,7 @@ class VoteForm(FlaskForm):
     )
 
     @classmethod
-    def for_poll(cls, poll: Poll | Ballot, **kwargs) -> "VoteForm":
+    def for_poll(cls, poll: Poll | Ballot | ResultsSnapshot, **kwargs) -> "VoteForm":
         form = cls(**kwargs)
         form.choice.choices = [(choice.key, choice.label) for choice in poll.choices]
         return form

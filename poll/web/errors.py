@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from poll.extensions import db
 from poll.refusals import Refused
 
-FRIENDLY_DESCRIPTIONS: dict[int | None, str | None] = {
+FRIENDLY_DESCRIPTIONS: dict[int, str] = {
     400: "The request could not be understood. Please go back and try again.",
     404: "There is nothing at this address.",
     405: "This address does not accept that kind of request.",
@@ -46,7 +46,7 @@ def handle_http_error(error: HTTPException):
     description = error.description
     # Rate-limit errors describe the limit ("5 per 1 minute"); readers need advice.
     if description == type(error).description or error.code == 429:
-        description = FRIENDLY_DESCRIPTIONS.get(error.code, description)
+        description = FRIENDLY_DESCRIPTIONS.get(error.code or 500, description)
     response = render_error(error.code or 500, error.name, description or error.name)
     # Keep headers werkzeug sets for us (Allow on 405, Retry-After on 429).
     for name, value in error.get_headers():

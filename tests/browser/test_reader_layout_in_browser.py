@@ -139,5 +139,5 @@ def test_a_reply_from_a_comments_page_comes_back_to_it(
     page.get_by_role("button", name="Post reply").click()
     page.wait_for_url(f"{comment_page}#comment-*")
     expect(page.locator(".replies")).to_contain_text("Posted from the comment's page.")
-    expect(page.locator(".flash")).to_contain_text("your reply is published")
+    expect(page.locator(".flash--success")).to_contain_text("your reply is published")
     screenshots(page, f"reader-reply-on-comment-page-{size_name(viewport)}")

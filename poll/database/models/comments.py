@@ -145,7 +145,7 @@ class Comment(Model):
 
     @property
     def language_name(self) -> str:
-        return language_name(self.language) if self.language else ""
+        return (language_name(self.language) or "") if self.language else ""
 
     @hybrid_property
     def effective_stance(self) -> str:
