@@ -226,3 +226,19 @@ def test_a_head_round_trips_through_json_and_refuses_another_encoder():
     assert np.allclose(head.probabilities(features).sum(axis=1), 1.0)
     with pytest.raises(ValueError, match="another encoder"):
         LinearHead.from_json({**head.to_json(), "encoder_sha256": "0" * 64})
+
+
+def test_the_stored_split_vectors_are_the_encoders():
+    """The frozen splits' vectors the figures above read (tests/tagging/conftest.py) are the ones the
+    shipped encoder gives: a sample of them, encoded again here without the cache, matches."""
+    from tests.tagging.make_split_vectors import load, split_texts
+
+    strings, vectors, stored_encoder = load()
+    assert stored_encoder == [encoder_module.ENCODER_NAME, encoder_module.MODEL_SHA256], (
+        "data/encoder/split_vectors.npz is of another encoder: run python -m tests.tagging.make_split_vectors"
+    )
+    sample = np.random.default_rng(7).choice(len(strings), size=24, replace=False)
+    again = encoder_module.shared_encoder().embed([strings[index] for index in sample])
+    assert np.allclose(again, vectors[sample], atol=1e-5)
+    # Every split text is there (the segments too, as the features asked for them when it was written).
+    assert set(split_texts()) <= set(strings)
