@@ -70,11 +70,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """``new_page(viewport=DESKTOP)``: a page in a browser context of its own (a separate reader)."""
+    """``new_page(viewport=DESKTOP, scripts=True)``: a page in a browser context of its own (a separate
+    reader); ``scripts=False`` is a reader with JavaScript off."""
     contexts = []
 
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
+    def open_page(viewport=DESKTOP, scripts=True):
+        context = browser.new_context(viewport=viewport, java_script_enabled=scripts)
         contexts.append(context)
         return context.new_page()
 

@@ -21,21 +21,6 @@ def name_of(viewport) -> str:
     return "phone" if viewport == PHONE_390 else "desktop"
 
 
-@pytest.fixture
-def no_script_page(browser):
-    """``no_script_page(viewport)``: a page in a browser context of its own with JavaScript off."""
-    contexts = []
-
-    def open_page(viewport):
-        context = browser.new_context(viewport=viewport, java_script_enabled=False)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def axe_violations(browser, page, axe_script: str) -> list[str]:
     """axe needs scripts: the page the script-free reader sees, opened again (with their cookies)
     in a context where JavaScript runs, at the same size."""
@@ -66,13 +51,13 @@ def test_a_rejected_author_learns_why_on_the_poll_page_and_from_another_device(
     accounts,
     live_server,
     debate_poll,
-    no_script_page,
+    new_page,
     screenshots,
     axe_source,  # noqa: F811 (the fixture imported above)
     viewport,
 ):
     size = name_of(viewport)
-    page = no_script_page(viewport)
+    page = new_page(viewport, scripts=False)
     debate = f"{live_server}/polls/{debate_poll}/debate"
     body = "Flatten their launch sites <now>, whatever it costs."
     page.goto(debate)
@@ -107,7 +92,7 @@ def test_a_rejected_author_learns_why_on_the_poll_page_and_from_another_device(
     screenshots(page, f"status-line-card-{size}")
 
     # Another device: no cookies at all, only the link.
-    other = no_script_page(viewport)
+    other = new_page(viewport, scripts=False)
     other.goto(f"{live_server}/polls/{debate_poll}")
     expect(other.locator("h1")).to_be_visible()
     expect(other.locator("#my-comments-line")).to_have_count(0)

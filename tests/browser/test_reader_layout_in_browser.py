@@ -17,21 +17,6 @@ DESKTOP_1366 = {"width": 1366, "height": 900}
 SIZES = [pytest.param(PHONE_390, id="phone"), pytest.param(DESKTOP_1366, id="desktop")]
 
 
-@pytest.fixture
-def reader_without_js(browser):
-    """``reader_without_js(viewport)``: a page in a new browser context with JavaScript off."""
-    contexts = []
-
-    def open_page(viewport):
-        context = browser.new_context(viewport=viewport, java_script_enabled=False)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def size_name(viewport) -> str:
     return "phone" if viewport is PHONE_390 else "desktop"
 
@@ -52,9 +37,9 @@ def published_comments(app, slug: str, count: int, parent_id: int | None = None)
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_the_question_and_vote_are_on_the_first_screen(
-    live_server, debate_poll, reader_without_js, viewport, screenshots
+    live_server, debate_poll, new_page, viewport, screenshots
 ):
-    page = reader_without_js(viewport)
+    page = new_page(viewport, scripts=False)
     page.goto(f"{live_server}/polls/{debate_poll}")
     vote = page.get_by_role("button", name="Vote", exact=True)
     box = vote.bounding_box()
@@ -75,10 +60,10 @@ def test_the_question_and_vote_are_on_the_first_screen(
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_the_card_and_the_poll_page_say_how_big_the_debate_is(
-    app, live_server, debate_poll, reader_without_js, viewport, screenshots
+    app, live_server, debate_poll, new_page, viewport, screenshots
 ):
     published_comments(app, debate_poll, 57)
-    page = reader_without_js(viewport)
+    page = new_page(viewport, scripts=False)
     page.goto(f"{live_server}/polls/{debate_poll}/embed")
     question = page.get_by_role("group", name=DEBATE_POLL["question"]).bounding_box()
     vote = page.get_by_role("button", name="Vote", exact=True).bounding_box()
@@ -93,12 +78,12 @@ def test_the_card_and_the_poll_page_say_how_big_the_debate_is(
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_the_join_link_reaches_the_form_past_forty_threads(
-    app, live_server, make_poll, reader_without_js, viewport, screenshots
+    app, live_server, make_poll, new_page, viewport, screenshots
 ):
     slug = make_poll(slug="long-debate", moderation_mode=MODERATION_POST)
     first = published_comments(app, slug, 40)[0]
     published_comments(app, slug, 3, parent_id=first)
-    page = reader_without_js(viewport)
+    page = new_page(viewport, scripts=False)
     page.goto(f"{live_server}/polls/{slug}/debate")
     form_top = page.locator("#comment-form").bounding_box()["y"]
     assert form_top <= 2 * viewport["height"], form_top  # before the threads, not 8,000 px down
@@ -120,11 +105,11 @@ def test_the_join_link_reaches_the_form_past_forty_threads(
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_a_reply_from_a_comments_page_comes_back_to_it(
-    app, live_server, make_poll, reader_without_js, viewport, screenshots
+    app, live_server, make_poll, new_page, viewport, screenshots
 ):
     slug = make_poll(slug="replies", moderation_mode=MODERATION_POST)
     parent = published_comments(app, slug, 1)[0]
-    page = reader_without_js(viewport)
+    page = new_page(viewport, scripts=False)
     comment_page = f"{live_server}/polls/{slug}/comments/{parent}"
     page.goto(comment_page)
     page.locator("summary", has_text="Reply").click()
