@@ -16,7 +16,7 @@ a run of one side before the first comment of the other.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, case, delete, false, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -34,7 +34,7 @@ from poll.database.models import (
 from poll.debate.comments import require_open_debate
 from poll.debate.stance_heads import poll_sides, side_of
 from poll.extensions import db
-from poll.polls.results import Tally, results_snapshot
+from poll.polls.results import ResultsSnapshot, Tally, results_snapshot
 from poll.refusals import Refused
 from poll.vocabulary import NEUTRAL
 from poll.web.dates import format_moment
@@ -239,18 +239,18 @@ def debate_view(
     author = aliased(Choice)
     lane = _lane(keys, author)
     replies = _reply_counts(poll.id)
-    marks = _mark_counts(poll.id).subquery()
+    marks = _mark_counts(poll.id).cte("marks")
     reply_count = func.coalesce(replies.c.replies, 0)
     order = {
         SORT_NEWEST: (),
         SORT_REPLIES: (reply_count.desc(),),
         SORT_VALUED: (func.coalesce(marks.c.across, 0).desc(), func.coalesce(marks.c.marks, 0).desc()),
     }[sort]
-    # Every side's first ``shown`` threads and every side's size, in one query: each thread is ranked
-    # within its side, and the side's count rides on each of its rows.
+    # Every side's first ``shown`` threads and every side's size: each thread is ranked within its
+    # side, and the side's count rides on each of its rows.
     ranked = (
         select(
-            Comment,
+            Comment.id.label("thread_id"),
             reply_count.label("reply_count"),
             lane.label("lane"),
             func.row_number()
@@ -262,28 +262,56 @@ def debate_view(
         .outerjoin(replies, replies.c.comment_id == Comment.id)
         .outerjoin(marks, marks.c.comment_id == Comment.id)
         .where(*published_threads(poll.id))
-        .subquery()
+        .cte("ranked")
     )
-    thread = aliased(Comment, ranked)
     # With one side chosen, the other sides send one row each: only for their size, on the tabs.
     most = case((ranked.c.lane == chosen.key, shown), else_=1) if chosen else shown
+    # The threads and their published replies, each with its marks and this voter's, in one query.
+    reply_of_thread = and_(Comment.parent_id == ranked.c.thread_id, Comment.status == COMMENT_APPROVED)
+    if chosen:
+        reply_of_thread = and_(reply_of_thread, ranked.c.lane == chosen.key)
     rows = db.session.execute(
-        select(thread, ranked.c.reply_count, ranked.c.lane, ranked.c.lane_size)
+        select(
+            Comment,
+            ranked.c.reply_count,
+            ranked.c.lane,
+            ranked.c.lane_size,
+            marks.c.marks,
+            marks.c.across,
+            _marked_by(voter_id),
+        )
+        .join(ranked, or_(Comment.id == ranked.c.thread_id, reply_of_thread))
+        .outerjoin(marks, marks.c.comment_id == Comment.id)
         .where(ranked.c.rank <= most)
-        .order_by(ranked.c.lane, ranked.c.rank)
-        .options(selectinload(thread.author_choice))
+        .order_by(
+            ranked.c.lane,
+            ranked.c.rank,
+            case((Comment.parent_id.is_(None), 0), else_=1),
+            Comment.created_at,
+            Comment.id,
+        )
     ).all()
     counts = dict.fromkeys((s.key for s in sides), 0)
     columns: dict[str, list[Thread]] = {s.key: [] for s in sides}
     lanes = [chosen] if chosen else sides
     by_key = {s.key: s for s in lanes}
-    for comment, number, key, size in rows:
+    threads_by_id: dict[int, Thread] = {}
+    mark_count: dict[int, MarkCount] = {}
+    mine: set[int] = set()
+    for comment, number, key, size, marked, across, marked_by_voter in rows:
+        if marked:
+            mark_count[comment.id] = MarkCount(marked, int(across))
+        if marked_by_voter:
+            mine.add(comment.id)
+        if comment.parent_id is not None:
+            threads_by_id[comment.parent_id].replies.append(comment)  # its thread's row came first
+            continue
         counts[key] = size
+        thread = threads_by_id[comment.id] = Thread(comment, by_key.get(key, sides[0]), number)
         if key in by_key:
-            columns[key].append(Thread(comment, by_key[key], number))
+            columns[key].append(thread)
     threads = _interleave([columns[s.key] for s in lanes])[:shown]
-    _attach_replies(threads)
-    ids = [t.comment.id for t in threads] + [reply.id for t in threads for reply in t.replies]
+    ids = {t.comment.id for t in threads} | {reply.id for t in threads for reply in t.replies}
     available = counts[chosen.key] if chosen else sum(counts.values())
     return DebateView(
         sides=sides,
@@ -293,8 +321,19 @@ def debate_view(
         shown=shown,
         has_more=available > len(threads),
         counts=counts,
-        marks=mark_counts(poll.id, ids),
-        my_marks=my_marks(ids, voter_id),
+        marks={comment_id: count for comment_id, count in mark_count.items() if comment_id in ids},
+        my_marks=mine & ids,
+    )
+
+
+def _marked_by(voter_id: str | None):
+    """SQL: whether ``voter_id`` marked the comment of the row a good point (never, without a voter)."""
+    if voter_id is None:
+        return false()
+    return (
+        select(CommentMark.comment_id)
+        .where(CommentMark.comment_id == Comment.id, CommentMark.voter_id == voter_id)
+        .exists()
     )
 
 
@@ -448,12 +487,19 @@ class DebateSplit:
 NOT_VOTED = "Has not voted"
 
 
-def debate_split(poll: Poll, voter_id: str | None, now: datetime, sides: list[Side]) -> DebateSplit:
-    """The tally (where this reader may see it), votes x the side argued, and each side's pick.
+def debate_split(
+    poll: Poll,
+    voter_id: str | None,
+    now: datetime,
+    sides: list[Side],
+    snapshot: ResultsSnapshot | None = None,
+) -> DebateSplit:
+    """The tally (where this reader may see it), votes x the side argued, and each side's pick
+    (``snapshot``: the poll's results as this reader sees them, read here if not given).
 
     Only comments whose side a moderator set or confirmed are counted: the
     tagger's stance is a guess, and a public table must not present it as fact."""
-    snapshot = results_snapshot(poll.slug, voter_id)
+    snapshot = snapshot or results_snapshot(poll.slug, voter_id)
     tally = snapshot.tally if snapshot is not None and snapshot.results_visible(now) else None
     keys = [side.key for side in sides if side.key != NEUTRAL]
     author = aliased(Choice)
@@ -520,9 +566,8 @@ def _picks(poll: Poll, sides: list[Side]) -> list[Pick]:
     best = {
         key: (comment, number)
         for comment, key, number in db.session.execute(
-            select(picked, per_side.c.markers_side, per_side.c.marks)
-            .where(per_side.c.rank == 1)
-            .options(selectinload(picked.author_choice))
+            # Each pick's author_choice is one of the poll's choices, which the page has loaded.
+            select(picked, per_side.c.markers_side, per_side.c.marks).where(per_side.c.rank == 1)
         ).all()
     }
     return [Pick(side, *best.get(side.key, (None, 0))) for side in sides if side.key != NEUTRAL]
