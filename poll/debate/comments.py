@@ -21,6 +21,7 @@ from poll.database.models import (
 )
 from poll.debate.flags import (
     automatic_flags,
+    blocked_words,
     flags_for_tags,
     must_be_reviewed,
     refresh_tag_flags,
@@ -38,6 +39,8 @@ Item = TypeVar("Item")
 AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS)
 # session.info key: ids of comments to hand to the tagging queue after commit (see poll.debate.tagging_queue).
 COMMENTS_TO_TAG = "comments_to_tag"
+# A keyword's default: what the caller has not read already, the function reads itself.
+READ_HERE = object()
 
 
 class CommentsClosedError(Refused):
@@ -107,10 +110,10 @@ def retag_query():
     )
 
 
-def tags_for(poll: Poll, bodies: list[str]) -> list[Tags]:
+def tags_for(poll: Poll, bodies: list[str], stance_head=READ_HERE) -> list[Tags]:
     """The one way comments are tagged, with their poll's own stance head: on posting, by the
-    worker, and by ``flask retag``."""
-    return tag_many(bodies, stance_head_for(poll))
+    worker, and by ``flask retag`` (``stance_head``: the poll's, if the caller has read it)."""
+    return tag_many(bodies, stance_head_for(poll) if stance_head is READ_HERE else stance_head)
 
 
 def tagged_by_poll(items: Iterable[Item], poll_id_of: Callable[[Item], int], body_of: Callable[[Item], str]):
@@ -158,10 +161,19 @@ def post_comment(
     now: datetime,
     parent: Comment | None = None,
     tag_now: bool = True,
+    *,
+    author: Choice | None | object = READ_HERE,
+    stance_head=READ_HERE,
+    status_token_hash: str | None = None,
 ) -> Comment:
     """Store a comment, tagged now or (``tag_now`` False) left for the tagging worker; public at
-    once only on post-moderated polls, and not even there if it uses a banned word."""
+    once only on post-moderated polls, and not even there if it uses a banned word.
+
+    ``author`` (the choice of the author's vote) and ``stance_head`` are read here unless the
+    caller has them (poll.debate.participation reads them with the poll); ``status_token_hash``
+    is stored with the comment (poll.debate.status_links), not updated after it."""
     require_open_debate(poll, now)
+    words = blocked_words()
     comment = Comment(
         poll=poll,
         voter_id=voter_id,
@@ -170,18 +182,19 @@ def post_comment(
         body=body,
         # A reply (one level: see poll.debate.reading.reply_parent) is moderated like any comment.
         parent_id=parent.id if parent is not None else None,
-        author_choice=author_choice(poll.id, voter_id),
+        author_choice=author_choice(poll.id, voter_id) if author is READ_HERE else author,
         # A banned word holds it for a moderator even where comments are public at once.
         status=COMMENT_APPROVED
-        if poll.moderation_mode == MODERATION_POST and not must_be_reviewed(body)
+        if poll.moderation_mode == MODERATION_POST and not must_be_reviewed(body, words)
         else COMMENT_PENDING,
         created_at=now,
+        status_token_hash=status_token_hash,
     )
     if tag_now:
-        apply_tags(comment, tags_for(poll, [body])[0])
+        apply_tags(comment, tags_for(poll, [body], stance_head)[0])
     else:
         apply_tags(comment, AWAITING_TAGGER)
-    set_flags(comment, automatic_flags(comment, now))
+    set_flags(comment, automatic_flags(comment, now, words))
     db.session.add(comment)
     db.session.flush()
     if comment.tagger_version == PENDING_TAGS:

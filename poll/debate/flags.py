@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, delete, func, insert
 
@@ -72,13 +73,19 @@ def normalised_body(body: str) -> str:
     return " ".join(without_format_characters(body).lower().split())
 
 
-def blocked_phrases() -> list[str]:
-    return list(db.session.execute(db.select(BlockedWord.phrase)).scalars())
+class BlockedWords(NamedTuple):
+    """Every blocked word, and those of them that are banned."""
+
+    phrases: list[str]
+    banned: list[str]
 
 
-def banned_phrases() -> list[str]:
-    """The blocked words that hold a comment for review, not only flag it."""
-    return list(db.session.execute(db.select(BlockedWord.phrase).filter_by(kind=BLOCKED_BANNED)).scalars())
+def blocked_words() -> BlockedWords:
+    """The blocked words, in one read (a comment post asks for both lists)."""
+    rows = db.session.execute(db.select(BlockedWord.phrase, BlockedWord.kind)).all()
+    return BlockedWords(
+        [phrase for phrase, _ in rows], [phrase for phrase, kind in rows if kind == BLOCKED_BANNED]
+    )
 
 
 def contains_blocked_phrase(body: str, phrases: list[str]) -> bool:
@@ -88,9 +95,10 @@ def contains_blocked_phrase(body: str, phrases: list[str]) -> bool:
     )
 
 
-def must_be_reviewed(body: str) -> bool:
-    """A banned word in ``body``: the comment waits for a moderator even on a post-moderated poll."""
-    return contains_blocked_phrase(body, banned_phrases())
+def must_be_reviewed(body: str, words: BlockedWords | None = None) -> bool:
+    """A banned word in ``body``: the comment waits for a moderator even on a post-moderated poll
+    (``words``: the blocked words, read here if not given)."""
+    return contains_blocked_phrase(body, (words or blocked_words()).banned)
 
 
 def _poll_id(comment: Comment) -> int:
@@ -135,11 +143,12 @@ def tag_flags(comment: Comment) -> set[str]:
     return flags_for_tags(comment.uncivil, comment.sure_stance, vote, poll_sides(comment.poll))
 
 
-def automatic_flags(comment: Comment, now: datetime) -> set[str]:
-    """Every automatic flag that applies to ``comment`` now."""
+def automatic_flags(comment: Comment, now: datetime, words: BlockedWords | None = None) -> set[str]:
+    """Every automatic flag that applies to ``comment`` now (``words``: the blocked words, read
+    here if not given)."""
     duplicate, burst = _duplicate_and_burst(comment, now)
     checks = {
-        FLAG_BLOCKED_WORD: contains_blocked_phrase(comment.body, blocked_phrases()),
+        FLAG_BLOCKED_WORD: contains_blocked_phrase(comment.body, (words or blocked_words()).phrases),
         FLAG_LINK: LINK.search(comment.body) is not None,
         FLAG_DUPLICATE: duplicate,
         FLAG_BURST: burst,

@@ -80,9 +80,14 @@ def stored_head(poll_id: int) -> PollStanceHead | None:
 def stance_head_for(poll: Poll):
     """What ``poll.tagging.tag_many`` takes as ``stance_head`` for this poll."""
     stored = stored_head(poll.id)
+    return stance_head_from(poll, stored.head if stored is not None else None)
+
+
+def stance_head_from(poll: Poll, stored: dict | None):
+    """``stance_head_for`` from the poll's stored head (its JSON), already read (None: it has none)."""
     if stored is not None:
         try:
-            return LinearHead.from_json(stored.head)
+            return LinearHead.from_json(stored)
         except HeadMismatch:
             # Fitted on an encoder this install no longer has: no stance until it is
             # trained again (`flask tagger train SLUG`), rather than a failed tagging task.

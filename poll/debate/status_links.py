@@ -28,12 +28,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_status_token(comment: Comment) -> str:
-    """A new token for ``comment``'s status link: its hash is stored on the comment, the token
-    is returned for the author to see once (the caller commits)."""
+def new_status_token() -> tuple[str, str]:
+    """A new status link token and its hash: the hash is stored with the comment (``post_comment``'s
+    ``status_token_hash``), the token shown to its author once."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    comment.status_token_hash = token_hash(token)
-    return token
+    return token, token_hash(token)
 
 
 def comment_by_status_token(poll: Poll, comment_id: int, token: str) -> AuthorView:

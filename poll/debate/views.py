@@ -11,11 +11,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
 from poll.database.column_types import utcnow
-from poll.database.models import COMMENT_APPROVED, Poll
+from poll.database.models import COMMENT_APPROVED, Comment, Poll
 from poll.debate.appeals import APPEALS_CLOSED, appeal_rejection, authors_comment, my_comments
 from poll.debate.comments import post_comment, require_open_debate
 from poll.debate.forms import AppealForm, CommentForm
-from poll.debate.mutes import active_mute
+from poll.debate.participation import Participation, participation, participation_or_404
 from poll.debate.reading import (
     MAX_SHOWN,
     SORTS,
@@ -28,12 +28,10 @@ from poll.debate.reading import (
     reply_parent,
     thread_of,
     toggle_mark,
-    voted_in,
 )
-from poll.debate.status_links import comment_by_status_token, issue_status_token
+from poll.debate.status_links import comment_by_status_token, new_status_token
 from poll.debate.tagging_queue import tags_inline
 from poll.extensions import db, limiter, talisman
-from poll.polls.editing import poll_by_slug
 from poll.polls.vote_taking import poll_or_404
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
@@ -58,7 +56,7 @@ def known_voter_rate_key() -> str:
 
 
 def render_debate(
-    poll: Poll,
+    part: Participation,
     form: CommentForm | None = None,
     status: int = 200,
     appeal_form: AppealForm | None = None,
@@ -68,12 +66,12 @@ def render_debate(
 ):
     """The debate page; ``appeal_form`` with ``appeal_for`` brings a refused appeal back to its comment,
     ``reply_form`` with ``reply_for`` a refused reply."""
-    voter_id = current_voter_id()
+    poll = part.poll
     context = {
-        **debate_reading(poll, voter_id, reply_form, reply_for),
+        **debate_reading(part, reply_form, reply_for),
         "poll": poll,
         "form": form or CommentForm(),
-        "my_comments": my_comments(poll, voter_id),
+        "my_comments": my_comments(poll, part.voter_id),
         "appeal_form": appeal_form or AppealForm(formdata=None),
         "appeal_for": appeal_for,
         "is_open": poll.is_open(utcnow()),
@@ -96,10 +94,11 @@ def form_expired_message(what: str = "comment") -> str:
     )
 
 
-def open_poll_of_request() -> Poll | None:
+def open_poll_of_request() -> Participation | None:
     """The open poll this request names, for an error handler (which must not abort in turn)."""
-    poll = poll_by_slug((request.view_args or {}).get("slug", ""))
-    return poll if poll is not None and poll.is_open(utcnow()) else None
+    now = utcnow()
+    part = participation((request.view_args or {}).get("slug", ""), current_voter_id(), now)
+    return part if part is not None and part.poll.is_open(now) else None
 
 
 def refused_comment_form(message: str) -> CommentForm:
@@ -155,74 +154,93 @@ def comment_limits(view):
     )(view)
 
 
-def post_from_form(poll: Poll, form: CommentForm, now: datetime, parent=None):
-    """Store the comment or reply a valid form holds, as this browser, tagged as the app is set to."""
+def post_from_form(part: Participation, form: CommentForm, now: datetime, parent=None) -> tuple[Comment, str]:
+    """Store the comment or reply a valid form holds, as this browser, tagged as the app is set to;
+    with the token of its status link."""
     name = form.display_name.data or ""
     address = ip_hash(request.remote_addr)
-    return post_comment(
-        poll, ensure_voter_id(), form.body.data, name, address, now, parent=parent, tag_now=tags_inline()
+    token, token_hash = new_status_token()
+    inline = tags_inline()
+    posted = post_comment(
+        part.poll,
+        ensure_voter_id(),
+        form.body.data,
+        name,
+        address,
+        now,
+        parent=parent,
+        tag_now=inline,
+        author=part.author_choice,
+        stance_head=part.stance_head if inline else None,
+        status_token_hash=token_hash,
     )
+    return posted, token
+
+
+def posting_participation(slug: str, now: datetime) -> Participation:
+    """The poll a comment or reply is posted to, with the poster's standing (and the stance head
+    when comments are tagged in the request)."""
+    return participation_or_404(slug, current_voter_id(), now, with_stance_head=tags_inline())
 
 
 @bp.errorhandler(RateLimitExceeded)
 def rate_limited(error: RateLimitExceeded):
     """A refused comment or reply comes back in its form with when to try again;
     other limits get the usual page."""
-    poll = open_poll_of_request() if request.endpoint == "debate.comment" else None
-    if poll is not None:
-        return render_debate(poll, form=refused_comment_form(comment_limit_message()), status=429)
-    if request.endpoint == "debate.reply" and (poll := open_poll_of_request()) is not None:
+    part = open_poll_of_request() if request.endpoint == "debate.comment" else None
+    if part is not None:
+        return render_debate(part, form=refused_comment_form(comment_limit_message()), status=429)
+    if request.endpoint == "debate.reply" and (part := open_poll_of_request()) is not None:
         form = refused_comment_form(comment_limit_message("reply"))
-        return render_refused_reply(poll, (request.view_args or {})["comment_id"], form, 429)
+        return render_refused_reply(part, (request.view_args or {})["comment_id"], form, 429)
     return handle_http_error(error)
 
 
 @bp.errorhandler(CSRFError)
 def form_expired(error: CSRFError):
     """An expired comment or appeal form keeps what was typed; other forms get the error page."""
-    poll = open_poll_of_request()
-    if poll is not None and request.endpoint == "debate.comment":
-        return render_debate(poll, form=refused_comment_form(form_expired_message()), status=400)
-    if poll is not None and request.endpoint == "debate.reply":
+    part = open_poll_of_request()
+    if part is not None and request.endpoint == "debate.comment":
+        return render_debate(part, form=refused_comment_form(form_expired_message()), status=400)
+    if part is not None and request.endpoint == "debate.reply":
         form = refused_comment_form(form_expired_message("reply"))
-        return render_refused_reply(poll, (request.view_args or {})["comment_id"], form, 400)
-    if poll is not None and request.endpoint == "debate.appeal":
+        return render_refused_reply(part, (request.view_args or {})["comment_id"], form, 400)
+    if part is not None and request.endpoint == "debate.appeal":
         form = AppealForm()
         form.note.errors = [form_expired_message("appeal")]
         return render_debate(
-            poll, appeal_form=form, appeal_for=(request.view_args or {})["comment_id"], status=400
+            part, appeal_form=form, appeal_for=(request.view_args or {})["comment_id"], status=400
         )
     return handle_csrf_error(error)
 
 
 @bp.get("/polls/<slug>/debate")
 def debate(slug: str):
-    return render_debate(poll_or_404(slug))
+    return render_debate(participation_or_404(slug, current_voter_id(), utcnow()))
 
 
 @bp.post("/polls/<slug>/comments")
 @comment_limits
 def comment(slug: str):
-    poll = poll_or_404(slug)
     now = utcnow()
-    require_open_debate(poll, now)  # before the mute and the form: closed is closed
-    voter_id = current_voter_id()
-    mute = mute_of(voter_id, now)
-    if mute is not None:
-        return render_debate(poll, form=refused_comment_form(muted_message(mute.expires_at)), status=403)
+    part = posting_participation(slug, now)
+    require_open_debate(part.poll, now)  # before the mute and the form: closed is closed
+    if part.muted_until is not None:
+        return render_debate(part, form=refused_comment_form(muted_message(part.muted_until)), status=403)
     form = CommentForm()
     if not form.validate_on_submit():
-        return render_debate(poll, form=form, status=400)
-    posted = post_from_form(poll, form, now)
-    token = issue_status_token(posted)
+        return render_debate(part, form=form, status=400)
+    posted, token = post_from_form(part, form, now)
+    # Read before the commit, which expires them: the answer needs no statement after it.
+    comment_id, published = posted.id, posted.status == COMMENT_APPROVED
     db.session.commit()
-    if posted.status == COMMENT_APPROVED:
+    if published:
         flash("Thank you: your comment is published.", "success")
-        flash_status_link(slug, posted.id, token)
-        return redirect(url_for(".debate", slug=slug, _anchor=f"comment-{posted.id}"))
-    flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
-    flash_status_link(slug, posted.id, token)
-    return redirect(url_for(".debate", slug=slug, _anchor="awaiting-review"))
+    else:
+        flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
+    flash_status_link(slug, comment_id, token)
+    anchor = f"comment-{comment_id}" if published else "awaiting-review"
+    return redirect(url_for(".debate", slug=slug, _anchor=anchor))
 
 
 def flash_status_link(slug: str, comment_id: int, token: str) -> None:
@@ -257,14 +275,15 @@ def status_page_headers(response):
 @bp.post("/polls/<slug>/comments/<id:comment_id>/appeal")
 def appeal(slug: str, comment_id: int):
     """The author's one appeal against the rejection of their comment."""
-    poll = poll_or_404(slug)
     now = utcnow()
     voter_id = current_voter_id()
+    part = participation_or_404(slug, voter_id, now)
+    poll = part.poll
     form = AppealForm()
     require_open_debate(poll, now, APPEALS_CLOSED)  # before the form: closed is closed
     authors_comment(poll, comment_id, voter_id)
     if not form.validate_on_submit():
-        return render_debate(poll, appeal_form=form, appeal_for=comment_id, status=400)
+        return render_debate(part, appeal_form=form, appeal_for=comment_id, status=400)
     appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
     db.session.commit()
     flash("Your appeal is sent: a moderator will look at your comment again.", "success")
@@ -274,12 +293,12 @@ def appeal(slug: str, comment_id: int):
 # Reading the debate: sides, replies, good points ------------------------------
 
 
-def debate_reading(poll: Poll, voter_id: str | None, reply_form=None, reply_for=None) -> dict:
+def debate_reading(part: Participation, reply_form=None, reply_for=None) -> dict:
     """The debate page's threads and split, as the address asks (?sort=, ?side=, ?shown=)."""
     now = utcnow()
     view = debate_view(
-        poll,
-        voter_id,
+        part.poll,
+        part.voter_id,
         now.date(),
         sort=parse_sort(request.args.get("sort")),
         side=request.args.get("side"),
@@ -289,36 +308,26 @@ def debate_reading(poll: Poll, voter_id: str | None, reply_form=None, reply_for=
         "debate": view,
         "marks": view.marks,
         "my_marks": view.my_marks,
-        "split": debate_split(poll, voter_id, now, view.sides),
+        "split": debate_split(part.poll, part.voter_id, now, view.sides, part.snapshot()),
         "sorts": SORTS,
-        **comment_actions(poll, voter_id, now, reply_form, reply_for),
+        **comment_actions(part, now, reply_form, reply_for),
     }
 
 
-def comment_actions(poll: Poll, voter_id: str | None, now, reply_form=None, reply_for=None) -> dict:
+def comment_actions(part: Participation, now, reply_form=None, reply_for=None) -> dict:
     """What _comment.html needs to show times, marks and reply forms."""
     return {
         "now": now,
         "ago": relative_time,
         "button_form": FlaskForm(),
-        "voter_id": voter_id,
-        "can_mark": voter_id is not None and voted_in(poll, voter_id),
-        "replies_open": poll.is_open(now),
+        "voter_id": part.voter_id,
+        "can_mark": part.can_mark,
+        "replies_open": part.poll.is_open(now),
         "reply_form": reply_form,
         "reply_for": reply_for,
         # Said on the form, before anything is typed, not only after a refused post.
-        "muted_until": muted_until(voter_id, now),
+        "muted_until": part.muted_until,
     }
-
-
-def mute_of(voter_id: str | None, now: datetime):
-    """The mute that holds this browser's comments now (None: none, or no voter yet)."""
-    return active_mute(voter_id, now) if voter_id is not None else None
-
-
-def muted_until(voter_id: str | None, now: datetime) -> datetime | None:
-    mute = mute_of(voter_id, now)
-    return mute.expires_at if mute is not None else None
 
 
 def back_to_debate(slug: str, anchor: str) -> str:
@@ -338,19 +347,19 @@ def back_to_debate(slug: str, anchor: str) -> str:
 @bp.get("/polls/<slug>/comments/<id:comment_id>")
 def comment_page(slug: str, comment_id: int):
     """A published comment's own address: its thread, with replies."""
-    poll = poll_or_404(slug)
-    comment = published_comment(poll, comment_id)
+    part = participation_or_404(slug, current_voter_id(), utcnow())
+    comment = published_comment(part.poll, comment_id)
     if comment is None:
         abort(404, description="There is no such published comment in this debate.")
-    return render_comment_page(poll, comment)
+    return render_comment_page(part, comment)
 
 
-def render_comment_page(poll: Poll, comment, status: int = 200, reply_form=None, reply_for=None):
+def render_comment_page(part: Participation, comment, status: int = 200, reply_form=None, reply_for=None):
     """A comment's page, ``comment`` highlighted; ``reply_form`` and ``reply_for``: a refused reply."""
-    voter_id = current_voter_id()
-    thread, marks, mine = thread_of(poll, comment, voter_id)
+    poll = part.poll
+    thread, marks, mine = thread_of(poll, comment, part.voter_id)
     context = {"poll": poll, "thread": thread, "marks": marks, "my_marks": mine, "focus": comment.id}
-    context.update(comment_actions(poll, voter_id, utcnow(), reply_form, reply_for))
+    context.update(comment_actions(part, utcnow(), reply_form, reply_for))
     return render_template("debate/comment.html", **context), status
 
 
@@ -367,51 +376,51 @@ def reply_sent_from(poll: Poll, parent_id: int):
     return published_comment(poll, parent_id)
 
 
-def render_refused_reply(poll: Poll, parent_id: int, form: CommentForm, status: int):
+def render_refused_reply(part: Participation, parent_id: int, form: CommentForm, status: int):
     """A refused reply back on the page it was sent from, its text kept and the reason beside it."""
-    sent_from = reply_sent_from(poll, parent_id)
+    sent_from = reply_sent_from(part.poll, parent_id)
     if sent_from is None:
-        return render_debate(poll, status=status, reply_form=form, reply_for=parent_id)
-    return render_comment_page(poll, sent_from, status=status, reply_form=form, reply_for=parent_id)
+        return render_debate(part, status=status, reply_form=form, reply_for=parent_id)
+    return render_comment_page(part, sent_from, status=status, reply_form=form, reply_for=parent_id)
 
 
 @bp.post("/polls/<slug>/comments/<id:comment_id>/replies")
 @comment_limits
 def reply(slug: str, comment_id: int):
     """A reply to a published top-level comment, moderated like any comment."""
-    poll = poll_or_404(slug)
     now = utcnow()
+    part = posting_participation(slug, now)
+    poll = part.poll
     require_open_debate(poll, now)  # before the mute and the form: closed is closed
     parent = reply_parent(poll, comment_id)
-    voter_id = current_voter_id()
-    mute = mute_of(voter_id, now)
     form = CommentForm()
-    if mute is not None:
-        form.body.errors = [muted_message(mute.expires_at, "reply")]
-        return render_refused_reply(poll, parent.id, form, 403)
+    if part.muted_until is not None:
+        form.body.errors = [muted_message(part.muted_until, "reply")]
+        return render_refused_reply(part, parent.id, form, 403)
     if not form.validate_on_submit():
-        return render_refused_reply(poll, parent.id, form, 400)
-    posted = post_from_form(poll, form, now, parent)
-    token = issue_status_token(posted)
+        return render_refused_reply(part, parent.id, form, 400)
+    posted, token = post_from_form(part, form, now, parent)
+    # Read before the commit, which expires them: the answer needs no statement after it.
+    reply_id, published = posted.id, posted.status == COMMENT_APPROVED
+    landing = reply_landing(poll, parent.id, reply_id, published)
     db.session.commit()
-    if posted.status == COMMENT_APPROVED:
+    if published:
         flash("Thank you: your reply is published.", "success")
     else:
         flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
-    flash_status_link(slug, posted.id, token)
-    return redirect(reply_landing(poll, parent.id, posted))
+    flash_status_link(slug, reply_id, token)
+    return redirect(landing)
 
 
-def reply_landing(poll: Poll, parent_id: int, posted) -> str:
+def reply_landing(poll: Poll, parent_id: int, reply_id: int, published: bool) -> str:
     """Where a posted reply takes its writer: back to the comment page it was sent from (at the reply,
     or at the top, where the message is, while it awaits review), else to the debate as it was."""
-    published = posted.status == COMMENT_APPROVED
     sent_from = reply_sent_from(poll, parent_id)
     if sent_from is not None:
-        anchor = f"comment-{posted.id}" if published else None
+        anchor = f"comment-{reply_id}" if published else None
         return url_for(".comment_page", slug=poll.slug, comment_id=sent_from.id, _anchor=anchor)
     if published:
-        return back_to_debate(poll.slug, f"comment-{posted.id}")
+        return back_to_debate(poll.slug, f"comment-{reply_id}")
     return url_for(".debate", slug=poll.slug, _anchor="awaiting-review")
 
 

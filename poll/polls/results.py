@@ -70,16 +70,21 @@ def whole_percentages(counts: list[int]) -> list[int]:
     return floors
 
 
-def _tally(rows: Sequence[Any], index_of: Mapping[str | None, int]) -> Tally:
-    key, label, vote_count = index_of["key"], index_of["label"], index_of["vote_count"]
-    counts = [row[vote_count] for row in rows]
+def tally_of(choices: Sequence[tuple[str, str, int]]) -> Tally:
+    """The tally of (key, label, votes) per choice, in the poll's order."""
+    counts = [votes for _, _, votes in choices]
     return Tally(
         total=sum(counts),
         choices=tuple(
-            ChoiceTally(row[key], row[label], row[vote_count], percent)
-            for row, percent in zip(rows, whole_percentages(counts), strict=True)
+            ChoiceTally(key, label, votes, percent)
+            for (key, label, votes), percent in zip(choices, whole_percentages(counts), strict=True)
         ),
     )
+
+
+def _tally(rows: Sequence[Any], index_of: Mapping[str | None, int]) -> Tally:
+    key, label, vote_count = index_of["key"], index_of["label"], index_of["vote_count"]
+    return tally_of([(row[key], row[label], row[vote_count]) for row in rows])
 
 
 @dataclass(frozen=True)
@@ -197,4 +202,23 @@ def results_snapshot(
         my_choice=next((row[at["key"]] for row in rows if row[at["my_vote_id"]] is not None), None),
         tally=_tally(rows, at),
         comment_count=poll[at["comment_count"]] if for_page else 0,
+    )
+
+
+def snapshot_of_poll(poll: Poll, my_choice: str | None) -> ResultsSnapshot:
+    """The snapshot of an ORM ``poll`` read with its choices' ``vote_count`` (undeferred), for a
+    page that has the poll already (the debate page): no second read of the same rows."""
+    return ResultsSnapshot(
+        slug=poll.slug,
+        title=poll.title,
+        question=poll.question,
+        summary=poll.summary,
+        opens_at=poll.opens_at,
+        closes_at=poll.closes_at,
+        results_visibility=poll.results_visibility,
+        results_note=poll.results_note,
+        moderation_mode=poll.moderation_mode,
+        embed_origins=poll.embed_origins,
+        my_choice=my_choice,
+        tally=tally_of([(choice.key, choice.label, choice.vote_count) for choice in poll.choices]),
     )
