@@ -6,8 +6,7 @@ import pytest
 
 from poll.database.column_types import utcnow
 from poll.debate.appeals import AppealError
-from poll.debate.comments import CommentsClosedError
-from poll.debate.reading import DebateRequestError
+from poll.debate.comments import CommentsClosedError, DebateRequestError
 from poll.polls.voids import VoidError
 from poll.polls.voting import PollClosedError
 from poll.refusals import Refused

@@ -1,4 +1,5 @@
-"""Posting comments and replies, and retagging them (reading the debate: poll.debate.reading)."""
+"""Posting comments and replies, finding a published one, and retagging them (reading the debate:
+poll.debate.reading)."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -58,6 +59,18 @@ def require_open_debate(poll: Poll, now: datetime, closed_message: str = DEBATE_
     """The rule for joining the debate: only while the poll is open (views answer 403)."""
     if not poll.is_open(now):
         raise CommentsClosedError(closed_message)
+
+
+class DebateRequestError(Refused):
+    """A debate address or action that cannot be served; the message says why."""
+
+
+def published_comment(poll: Poll, comment_id: int) -> Comment | None:
+    """An approved comment of ``poll`` (None for another poll's, an unknown or an unpublished one)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.poll_id != poll.id or comment.status != COMMENT_APPROVED:
+        return None
+    return comment
 
 
 def author_choice(poll_id: int, voter_id: str) -> Choice | None:

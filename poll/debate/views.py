@@ -13,22 +13,21 @@ from flask_wtf.csrf import CSRFError
 from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, Comment, Poll
 from poll.debate.appeals import APPEALS_CLOSED, appeal_rejection, authors_comment, my_comments
-from poll.debate.comments import post_comment, require_open_debate
+from poll.debate.comments import post_comment, published_comment, require_open_debate
 from poll.debate.forms import AppealForm, CommentForm
+from poll.debate.marks import toggle_mark
 from poll.debate.participation import Participation, participation, participation_or_404
 from poll.debate.reading import (
     MAX_SHOWN,
     SORTS,
-    debate_split,
     debate_view,
     parse_shown,
     parse_sort,
-    published_comment,
     relative_time,
     reply_parent,
     thread_of,
-    toggle_mark,
 )
+from poll.debate.split import debate_split
 from poll.debate.status_links import comment_by_status_token, new_status_token
 from poll.debate.tagging_queue import tags_inline
 from poll.extensions import db, limiter, talisman

@@ -17,7 +17,7 @@ from poll.accounts.audit import about_poll
 from poll.database.column_types import utc_text
 from poll.database.driver_sql import fetch_batches
 from poll.database.models import VOTE_COUNTED, AuditEntry, Choice, Comment, CommentFlag, Moderator, Poll, Vote
-from poll.debate.reading import mark_count_table
+from poll.debate.marks import mark_count_table
 from poll.exports.csv_lines import (
     VOTE_LINE_COLUMNS,
     choice_cells,

@@ -1,114 +1,29 @@
-"""Reading the debate: sides from the poll, interleaving, replies, marks and the split."""
+"""Reading the debate: threads filed by vote, interleaving, sorts, replies and a comment's page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from poll.database.column_types import utcnow
-from poll.database.models import (
-    COMMENT_APPROVED,
-    COMMENT_PENDING,
-    MODERATION_POST,
-    RESULTS_AFTER_VOTE,
-    CommentMark,
-)
-from poll.debate.comments import CommentsClosedError, post_comment
+from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING
+from poll.debate.comments import DebateRequestError
+from poll.debate.marks import mark_counts
 from poll.debate.reading import (
-    NOT_VOTED,
     SORT_NEWEST,
     SORT_REPLIES,
     SORT_VALUED,
-    DebateRequestError,
-    debate_split,
     debate_view,
-    mark_counts,
     parse_shown,
     parse_side,
     parse_sort,
     relative_time,
     reply_parent,
-    side_order,
     thread_of,
-    toggle_mark,
 )
+from poll.debate.sides import side_order
 from poll.extensions import db
 from poll.polls.editing import poll_by_slug
-from poll.polls.voting import cast_vote
-
-TODAY = date(2026, 12, 2)
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
-def car_free(make_poll):
-    """A poll without a stance model: Yes/No (and a neutral "Not sure")."""
-    slug = make_poll(
-        slug="car-free-centre",
-        moderation_mode=MODERATION_POST,
-        question="Should the town centre be car-free?",
-        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
-    )
-    return slug
-
-
-@pytest.fixture
-def article(make_poll):
-    """A post-moderated poll with the shipped head's sides."""
-    return make_poll(
-        slug="article",
-        moderation_mode=MODERATION_POST,
-        choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
-    )
-
-
-def voter(n: int) -> str:
-    return f"{n:032d}"
-
-
-def vote(poll, key, n):
-    cast_vote(poll, poll.choice_by_key(key), voter(n), utcnow())
-
-
-def comment(poll, n, body, minutes_ago=0, parent=None, stance=None):
-    posted = post_comment(
-        poll, voter(n), body, f"Reader {n}", "", utcnow() - timedelta(minutes=minutes_ago), parent
-    )
-    if stance:
-        posted.corrected_stance = stance
-    db.session.flush()
-    return posted
-
-
-def mark(poll, posted, n):
-    assert toggle_mark(poll, posted.id, voter(n), utcnow()) is True
-
-
-def set_unsure_neutral(poll):
-    poll.choice_by_key("unsure").side = "neutral"
-    db.session.flush()
-
-
-def test_sides_come_from_the_poll_with_their_headings(ctx, car_free):
-    poll = poll_by_slug(car_free)
-    set_unsure_neutral(poll)
-    poll.choice_by_key("no").side_heading = "Keep the cars"
-    sides = side_order(poll, TODAY)
-    assert {side.key for side in sides[:2]} == {"yes", "no"}
-    headings = {side.key: side.heading for side in sides}
-    assert headings["yes"] == "For: Yes" and headings["no"] == "Keep the cars"
-    assert sides[-1].key == "neutral"
-
-
-def test_no_side_is_always_first(ctx, car_free, article):
-    for slug in (car_free, article):
-        poll = poll_by_slug(slug)
-        firsts = {side_order(poll, TODAY + timedelta(days=day))[0].key for day in range(3)}
-        assert len(firsts) >= 2, slug
+from tests.debate.building import TODAY, comment, mark, set_unsure_neutral, vote
 
 
 def test_a_poll_without_a_stance_model_groups_by_vote(ctx, car_free):
@@ -198,14 +113,6 @@ def test_valued_across_sides_ranks_praise_from_both_sides_first(ctx, article):
     assert newest[0] == "Newest, no marks"
 
 
-def test_a_marker_without_a_vote_or_an_author_without_one_is_not_across(ctx, article):
-    poll = poll_by_slug(article)
-    vote(poll, "diplomacy", 2)
-    posted = comment(poll, 1, "The author has not voted.", stance="military")
-    mark(poll, posted, 2)
-    assert mark_counts(poll.id, [posted.id])[posted.id].across == 0
-
-
 def test_most_replies_counts_only_published_replies(ctx, article):
     poll = poll_by_slug(article)
     vote(poll, "diplomacy", 1)
@@ -253,99 +160,6 @@ def test_a_reply_records_its_authors_vote(ctx, article):
     reply = comment(poll, 2, "A reply", parent=parent)
     assert reply.parent_id == parent.id and reply.author_choice.key == "diplomacy"
     assert reply.status == COMMENT_APPROVED
-
-
-def test_a_mark_toggles_and_is_one_row(ctx, article):
-    poll = poll_by_slug(article)
-    vote(poll, "military", 2)
-    posted = comment(poll, 1, "Mark me")
-    assert toggle_mark(poll, posted.id, voter(2), utcnow()) is True
-    assert toggle_mark(poll, posted.id, voter(2), utcnow()) is False
-    assert db.session.execute(db.select(db.func.count()).select_from(CommentMark)).scalar() == 0
-    assert toggle_mark(poll, posted.id, voter(2), utcnow()) is True
-    assert mark_counts(poll.id, [posted.id])[posted.id].marks == 1
-
-
-def test_marks_are_refused_once_the_poll_closes_and_nothing_is_written(ctx, article):
-    poll = poll_by_slug(article)
-    vote(poll, "military", 2)
-    posted = comment(poll, 1, "Mark me")
-    poll.closes_at = utcnow()
-    with pytest.raises(CommentsClosedError, match="closed, and so is its debate"):
-        toggle_mark(poll, posted.id, voter(2), utcnow())
-    assert db.session.execute(db.select(db.func.count()).select_from(CommentMark)).scalar() == 0
-
-
-def test_marks_refused_on_own_unpublished_or_foreign_comments_and_without_a_vote(ctx, article, car_free):
-    poll, other = poll_by_slug(article), poll_by_slug(car_free)
-    vote(poll, "military", 1)
-    vote(poll, "military", 2)
-    own = comment(poll, 1, "My own")
-    pending = comment(poll, 3, "Pending")
-    pending.status = COMMENT_PENDING
-    foreign = comment(other, 3, "Another poll's")
-    cases = [
-        (own.id, voter(1), 403, "your own comment"),
-        (pending.id, voter(2), 404, "no such published comment"),
-        (foreign.id, voter(2), 404, "no such published comment"),
-        (own.id, voter(7), 403, "Vote in the poll first"),
-    ]
-    for comment_id, who, status, words in cases:
-        with pytest.raises(DebateRequestError, match=words) as refused:
-            toggle_mark(poll, comment_id, who, utcnow())
-        assert refused.value.status == status
-
-
-def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, article):
-    poll = poll_by_slug(article)
-    for n in (1, 2):
-        vote(poll, "military", n)
-    for n in (3, 4):
-        vote(poll, "diplomacy", n)
-    hawk = comment(poll, 1, "A hawk's good point", stance="military")
-    dove = comment(poll, 3, "A dove's good point", stance="diplomacy")
-    comment(poll, 2, "A hawk arguing talks", stance="diplomacy")
-    comment(poll, 9, "No vote, a question", stance="neutral")
-    guessed = comment(poll, 4, "Only the tagger's guess: not counted")
-    guessed.stance, guessed.stance_confidence = "military", 0.99
-    db.session.flush()
-    mark(poll, dove, 1)
-    mark(poll, dove, 2)
-    mark(poll, hawk, 3)
-    mark(poll, hawk, 2)  # own side: not a pick for the military side
-    sides = side_order(poll, TODAY)
-    split = debate_split(poll, voter(1), utcnow(), sides)
-    columns = [column.key for column in split.columns]
-    rows = {row.label: dict(zip(columns, row.counts, strict=True)) for row in split.rows}
-    assert rows["Military"] == {**dict.fromkeys(columns, 0), "military": 1, "diplomacy": 1}
-    assert rows["Diplomacy"]["diplomacy"] == 1
-    assert rows[NOT_VOTED]["neutral"] == 1
-    picks = {pick.side.key: (pick.comment.body if pick.comment else None, pick.marks) for pick in split.picks}
-    assert picks == {"military": ("A dove's good point", 2), "diplomacy": ("A hawk's good point", 1)}
-    assert split.tally is not None and split.tally.total == 4
-    assert (split.checked, split.published) == (4, 5)
-    assert "Counts the 4 of 5 published comments" in split.note
-
-
-def test_the_split_hides_the_tally_until_the_reader_may_see_it(ctx, article):
-    poll = poll_by_slug(article)
-    poll.results_visibility = RESULTS_AFTER_VOTE
-    vote(poll, "military", 1)
-    db.session.flush()
-    sides = side_order(poll, TODAY)
-    assert debate_split(poll, None, utcnow(), sides).tally is None
-    assert debate_split(poll, voter(2), utcnow(), sides).tally is None
-    assert debate_split(poll, voter(1), utcnow(), sides).tally.total == 1
-
-
-def test_the_split_counts_nothing_until_a_moderator_checks_a_side(ctx, car_free):
-    poll = poll_by_slug(car_free)
-    vote(poll, "yes", 1)
-    comment(poll, 1, "Yes please.")
-    split = debate_split(poll, None, utcnow(), side_order(poll, TODAY))
-    assert (split.checked, split.published) == (0, 1)
-    assert all(row.total == 0 for row in split.rows)
-    assert "No comment's side has been checked by a moderator yet" in split.note
 
 
 def test_a_replys_thread_is_its_parents(ctx, article):
@@ -434,39 +248,3 @@ def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
             "untagged": None,
         }
     )
-
-
-def test_a_voided_burst_takes_its_marks_out_of_every_count_and_a_restore_puts_them_back(ctx, article):
-    """#27 item 3: 22 new voters from one address marked one comment; the void left
-    "22 good points" and its "valued across sides" rank, and they could still mark."""
-    from poll.database.models import VOTE_COUNTED, VOTE_VOID, Vote
-
-    poll = poll_by_slug(article)
-    vote(poll, "diplomacy", 1)
-    boosted = comment(poll, 1, "Boosted by a burst")
-    vote(poll, "diplomacy", 2)
-    honest = comment(poll, 2, "Marked by one real reader")
-    for n in range(10, 16):
-        vote(poll, "military", n)
-        mark(poll, boosted, n)
-    vote(poll, "military", 3)
-    mark(poll, honest, 3)
-    burst = [voter(n) for n in range(10, 16)]
-
-    def set_burst(status):
-        db.session.execute(db.update(Vote).where(Vote.voter_id.in_(burst)).values(status=status))
-        db.session.flush()
-
-    def valued():
-        view = debate_view(poll, None, TODAY, sort=SORT_VALUED, side="diplomacy")
-        return [t.comment.body for t in view.threads]
-
-    assert mark_counts(poll.id, [boosted.id])[boosted.id].marks == 6
-    assert valued()[0] == "Boosted by a burst"
-    set_burst(VOTE_VOID)
-    assert boosted.id not in mark_counts(poll.id, [boosted.id, honest.id])
-    assert valued()[0] == "Marked by one real reader"
-    with pytest.raises(DebateRequestError, match="Vote in the poll first"):
-        toggle_mark(poll, honest.id, voter(10), utcnow())
-    set_burst(VOTE_COUNTED)
-    assert mark_counts(poll.id, [boosted.id])[boosted.id].marks == 6

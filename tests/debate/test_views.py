@@ -9,7 +9,7 @@ import pytest
 from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, MODERATION_POST, Comment, CommentMark
 from poll.debate.comments import post_comment
-from poll.debate.reading import toggle_mark
+from poll.debate.marks import toggle_mark
 from poll.extensions import db
 from poll.polls.editing import poll_by_slug
 from poll.polls.voting import cast_vote

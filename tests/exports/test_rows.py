@@ -185,8 +185,8 @@ def test_comment_export_carries_reason_appeal_parent_and_good_points(app, accoun
     points counted as the debate counts them: all, and those from voters of another side."""
     from poll.database.models import Moderator
     from poll.debate.appeals import appeal_rejection
+    from poll.debate.marks import toggle_mark
     from poll.debate.moderation import approve, reject
-    from poll.debate.reading import toggle_mark
 
     with app.app_context():
         poll, now = poll_by_slug(debate_poll), utcnow()

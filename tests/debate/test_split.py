@@ -1,0 +1,62 @@
+"""How the debate splits: votes against the side argued, the tally where a reader may see it, and
+each side's pick."""
+
+from poll.database.column_types import utcnow
+from poll.database.models import RESULTS_AFTER_VOTE
+from poll.debate.sides import side_order
+from poll.debate.split import NOT_VOTED, debate_split
+from poll.extensions import db
+from poll.polls.editing import poll_by_slug
+from tests.debate.building import TODAY, comment, mark, vote, voter
+
+
+def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, article):
+    poll = poll_by_slug(article)
+    for n in (1, 2):
+        vote(poll, "military", n)
+    for n in (3, 4):
+        vote(poll, "diplomacy", n)
+    hawk = comment(poll, 1, "A hawk's good point", stance="military")
+    dove = comment(poll, 3, "A dove's good point", stance="diplomacy")
+    comment(poll, 2, "A hawk arguing talks", stance="diplomacy")
+    comment(poll, 9, "No vote, a question", stance="neutral")
+    guessed = comment(poll, 4, "Only the tagger's guess: not counted")
+    guessed.stance, guessed.stance_confidence = "military", 0.99
+    db.session.flush()
+    mark(poll, dove, 1)
+    mark(poll, dove, 2)
+    mark(poll, hawk, 3)
+    mark(poll, hawk, 2)  # own side: not a pick for the military side
+    sides = side_order(poll, TODAY)
+    split = debate_split(poll, voter(1), utcnow(), sides)
+    columns = [column.key for column in split.columns]
+    rows = {row.label: dict(zip(columns, row.counts, strict=True)) for row in split.rows}
+    assert rows["Military"] == {**dict.fromkeys(columns, 0), "military": 1, "diplomacy": 1}
+    assert rows["Diplomacy"]["diplomacy"] == 1
+    assert rows[NOT_VOTED]["neutral"] == 1
+    picks = {pick.side.key: (pick.comment.body if pick.comment else None, pick.marks) for pick in split.picks}
+    assert picks == {"military": ("A dove's good point", 2), "diplomacy": ("A hawk's good point", 1)}
+    assert split.tally is not None and split.tally.total == 4
+    assert (split.checked, split.published) == (4, 5)
+    assert "Counts the 4 of 5 published comments" in split.note
+
+
+def test_the_split_hides_the_tally_until_the_reader_may_see_it(ctx, article):
+    poll = poll_by_slug(article)
+    poll.results_visibility = RESULTS_AFTER_VOTE
+    vote(poll, "military", 1)
+    db.session.flush()
+    sides = side_order(poll, TODAY)
+    assert debate_split(poll, None, utcnow(), sides).tally is None
+    assert debate_split(poll, voter(2), utcnow(), sides).tally is None
+    assert debate_split(poll, voter(1), utcnow(), sides).tally.total == 1
+
+
+def test_the_split_counts_nothing_until_a_moderator_checks_a_side(ctx, car_free):
+    poll = poll_by_slug(car_free)
+    vote(poll, "yes", 1)
+    comment(poll, 1, "Yes please.")
+    split = debate_split(poll, None, utcnow(), side_order(poll, TODAY))
+    assert (split.checked, split.published) == (0, 1)
+    assert all(row.total == 0 for row in split.rows)
+    assert "No comment's side has been checked by a moderator yet" in split.note
