@@ -1,156 +1,44 @@
 """The debate's pages: reading it, posting comments and replies, good points and appeals."""
 
-import time
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
-from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
 from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, Comment, Poll
-from poll.debate.appeals import APPEALS_CLOSED, appeal_rejection, authors_comment, my_comments
+from poll.debate.appeals import APPEALS_CLOSED, appeal_rejection, authors_comment
 from poll.debate.comments import post_comment, published_comment, require_open_debate
 from poll.debate.forms import AppealForm, CommentForm
 from poll.debate.marks import toggle_mark
-from poll.debate.participation import Participation, participation, participation_or_404
-from poll.debate.reading import (
-    MAX_SHOWN,
-    SORTS,
-    debate_view,
-    parse_shown,
-    parse_sort,
-    relative_time,
-    reply_parent,
-    thread_of,
+from poll.debate.pages import (
+    back_to_debate,
+    open_poll_of_request,
+    render_comment_page,
+    render_debate,
+    render_refused_reply,
+    reply_sent_from,
 )
-from poll.debate.split import debate_split
+from poll.debate.participation import Participation, participation_or_404
+from poll.debate.reading import reply_parent
+from poll.debate.refused_posts import (
+    comment_limit_message,
+    comment_limits,
+    form_expired_message,
+    known_voter_rate_key,
+    muted_message,
+    refused_comment_form,
+)
 from poll.debate.status_links import comment_by_status_token, new_status_token
 from poll.debate.tagging_queue import tags_inline
 from poll.extensions import db, limiter, talisman
 from poll.polls.vote_taking import poll_or_404
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
-from poll.web.dates import format_moment
 from poll.web.errors import handle_csrf_error, handle_http_error
-from poll.web.row_ids import row_id
 
 bp = Blueprint("debate", __name__)
-
-
-def voter_rate_key() -> str:
-    """Rate-limit key for the browser's voter id, issued now if it has none, so
-    that a new browser's first post counts against the same key as its next."""
-    return f"voter:{ensure_voter_id()}"
-
-
-def known_voter_rate_key() -> str:
-    """Rate-limit key for what only a browser that has voted may do (marks): its
-    voter id, else its address. Never issues a voter cookie to a refused request."""
-    voter_id = current_voter_id()
-    return f"voter:{voter_id}" if voter_id is not None else f"address:{request.remote_addr}"
-
-
-def render_debate(
-    part: Participation,
-    form: CommentForm | None = None,
-    status: int = 200,
-    appeal_form: AppealForm | None = None,
-    appeal_for: int | None = None,
-    reply_form: CommentForm | None = None,
-    reply_for: int | None = None,
-):
-    """The debate page; ``appeal_form`` with ``appeal_for`` brings a refused appeal back to its comment,
-    ``reply_form`` with ``reply_for`` a refused reply."""
-    poll = part.poll
-    context = {
-        **debate_reading(part, reply_form, reply_for),
-        "poll": poll,
-        "form": form or CommentForm(),
-        "my_comments": my_comments(poll, part.voter_id),
-        "appeal_form": appeal_form or AppealForm(formdata=None),
-        "appeal_for": appeal_for,
-        "is_open": poll.is_open(utcnow()),
-    }
-    return render_template("debate/debate.html", **context), status
-
-
-# Refused comments -------------------------------------------------------------
-# Whatever refuses a comment (the form's rules, an expired form, the rate limit,
-# a mute), the reader gets the debate page back with their text in the form and
-# the reason beside it (the form's action ends in #comment-form, so the browser
-# lands there). Only a stored comment counts toward the limits (deduct_when).
-
-
-def form_expired_message(what: str = "comment") -> str:
-    """An expired form, for a ``what`` ("comment", "reply", "appeal") that was not posted."""
-    return (
-        f"This form had expired (or did not come from this page), so your {what} was not posted. "
-        "Your text is kept below: please post it again."
-    )
-
-
-def open_poll_of_request() -> Participation | None:
-    """The open poll this request names, for an error handler (which must not abort in turn)."""
-    now = utcnow()
-    part = participation((request.view_args or {}).get("slug", ""), current_voter_id(), now)
-    return part if part is not None and part.poll.is_open(now) else None
-
-
-def refused_comment_form(message: str) -> CommentForm:
-    """The comment form as it was sent, with ``message`` beside the text (and a fresh CSRF token)."""
-    form = CommentForm()
-    form.body.errors = [message]
-    return form
-
-
-def comment_limit_message(what: str = "comment") -> str:
-    """Too many comments: when the limit that refused this one lets the next through."""
-    limit = limiter.current_limit
-    reset_at = limit.reset_at if limit is not None else time.time() + 60
-    minutes = max(1, round((reset_at - time.time()) / 60))
-    at = format_moment(datetime.fromtimestamp(reset_at, UTC), "time")
-    wait = "1 minute" if minutes == 1 else f"{minutes:,} minutes"
-    return (
-        f"Too many requests in a short time, so your {what} was not posted; your text is kept below. "
-        f"You can post again in about {wait} (after {at})."
-    )
-
-
-def muted_message(expires_at: datetime, what: str = "comment") -> str:
-    return (
-        "A moderator has paused comments from this browser until "
-        f"{format_moment(expires_at)}, so this {what} was not posted. Your text is kept below."
-    )
-
-
-def only_stored_comments_count(response) -> bool:
-    """deduct_when: a refused comment (4xx) is not counted against the poster."""
-    return response.status_code < 400
-
-
-# A reply is a comment: both count against the same limits, so replying is no way around them.
-COMMENTS_PER_IP_SCOPE = "comments-per-ip"
-COMMENTS_PER_VOTER_SCOPE = "comments-per-voter"
-
-
-def comment_limits(view):
-    """The limits on posting, shared by the comment and the reply views."""
-    view = limiter.shared_limit(
-        lambda: current_app.config["COMMENT_LIMIT_PER_IP"],
-        scope=COMMENTS_PER_IP_SCOPE,
-        key_func=get_remote_address,
-        deduct_when=only_stored_comments_count,
-    )(view)
-    return limiter.shared_limit(
-        lambda: current_app.config["COMMENT_LIMIT_PER_VOTER"],
-        scope=COMMENTS_PER_VOTER_SCOPE,
-        key_func=voter_rate_key,
-        deduct_when=only_stored_comments_count,
-    )(view)
 
 
 def post_from_form(part: Participation, form: CommentForm, now: datetime, parent=None) -> tuple[Comment, str]:
@@ -289,60 +177,6 @@ def appeal(slug: str, comment_id: int):
     return redirect(url_for(".debate", slug=slug, _anchor=f"my-comment-{comment_id}"))
 
 
-# Reading the debate: sides, replies, good points ------------------------------
-
-
-def debate_reading(part: Participation, reply_form=None, reply_for=None) -> dict:
-    """The debate page's threads and split, as the address asks (?sort=, ?side=, ?shown=)."""
-    now = utcnow()
-    view = debate_view(
-        part.poll,
-        part.voter_id,
-        now.date(),
-        sort=parse_sort(request.args.get("sort")),
-        side=request.args.get("side"),
-        shown=parse_shown(request.args.get("shown"), current_app.config["COMMENTS_PER_PAGE"]),
-    )
-    return {
-        "debate": view,
-        "marks": view.marks,
-        "my_marks": view.my_marks,
-        "split": debate_split(part.poll, part.voter_id, now, view.sides, part.snapshot()),
-        "sorts": SORTS,
-        **comment_actions(part, now, reply_form, reply_for),
-    }
-
-
-def comment_actions(part: Participation, now, reply_form=None, reply_for=None) -> dict:
-    """What _comment.html needs to show times, marks and reply forms."""
-    return {
-        "now": now,
-        "ago": relative_time,
-        "button_form": FlaskForm(),
-        "voter_id": part.voter_id,
-        "can_mark": part.can_mark,
-        "replies_open": part.poll.is_open(now),
-        "reply_form": reply_form,
-        "reply_for": reply_for,
-        # Said on the form, before anything is typed, not only after a refused post.
-        "muted_until": part.muted_until,
-    }
-
-
-def back_to_debate(slug: str, anchor: str) -> str:
-    """Where a mark or reply form came from: the comment's page, or the debate as it was sorted."""
-    form = request.form
-    back = row_id(form.get("back"))
-    if back is not None:
-        return url_for(".comment_page", slug=slug, comment_id=back, _anchor=anchor)
-    args: dict[str, Any] = {"sort": form.get("sort") if form.get("sort") in SORTS else None}
-    side = form.get("side", "")
-    args["side"] = side if 0 < len(side) <= 40 else None
-    shown = row_id(form.get("shown"))  # a count, read by the same rule as an id ("²" is no number)
-    args["shown"] = min(shown, MAX_SHOWN) if shown is not None else None
-    return url_for(".debate", slug=slug, _anchor=anchor, **{k: v for k, v in args.items() if v})
-
-
 @bp.get("/polls/<slug>/comments/<id:comment_id>")
 def comment_page(slug: str, comment_id: int):
     """A published comment's own address: its thread, with replies."""
@@ -351,36 +185,6 @@ def comment_page(slug: str, comment_id: int):
     if comment is None:
         abort(404, description="There is no such published comment in this debate.")
     return render_comment_page(part, comment)
-
-
-def render_comment_page(part: Participation, comment, status: int = 200, reply_form=None, reply_for=None):
-    """A comment's page, ``comment`` highlighted; ``reply_form`` and ``reply_for``: a refused reply."""
-    poll = part.poll
-    thread, marks, mine = thread_of(poll, comment, part.voter_id)
-    context = {"poll": poll, "thread": thread, "marks": marks, "my_marks": mine, "focus": comment.id}
-    context.update(comment_actions(part, utcnow(), reply_form, reply_for))
-    return render_template("debate/comment.html", **context), status
-
-
-def reply_sent_from(poll: Poll, parent_id: int):
-    """The comment whose own page a reply to ``parent_id`` was sent from (its form's ``back``), or None
-    for the debate page. Only a page of this thread counts: the parent's, or one of its published
-    replies'; anything else named there is the parent's page, so a form cannot send a reader elsewhere."""
-    back = row_id(request.form.get("back"))
-    if back is None:
-        return None
-    focus = published_comment(poll, back)
-    if focus is not None and parent_id in (focus.id, focus.parent_id):
-        return focus
-    return published_comment(poll, parent_id)
-
-
-def render_refused_reply(part: Participation, parent_id: int, form: CommentForm, status: int):
-    """A refused reply back on the page it was sent from, its text kept and the reason beside it."""
-    sent_from = reply_sent_from(part.poll, parent_id)
-    if sent_from is None:
-        return render_debate(part, status=status, reply_form=form, reply_for=parent_id)
-    return render_comment_page(part, sent_from, status=status, reply_form=form, reply_for=parent_id)
 
 
 @bp.post("/polls/<slug>/comments/<id:comment_id>/replies")
