@@ -13,14 +13,11 @@ from markupsafe import escape
 from poll.database.column_types import utcnow
 from poll.database.models import AuditEntry, Poll
 from poll.extensions import db
-from poll.polls.editing import (
-    PollError,
-    is_small_edit,
-    plan_choices,
-    poll_by_slug,
-    slugify,
-    utc_from_local,
-)
+from poll.polls.choice_plans import is_small_edit, plan_choices
+from poll.polls.editing import PollError
+from poll.polls.finding import poll_by_slug
+from poll.polls.newsroom_time import utc_from_local
+from poll.polls.slugs import slugify
 from poll.polls.voting import cast_vote
 
 GOOD = {

@@ -32,7 +32,7 @@ from poll.debate.reading import (
     toggle_mark,
 )
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 
 TODAY = date(2026, 12, 2)

@@ -21,24 +21,18 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from poll.database.column_types import utcnow
 from poll.database.models import DEFAULT_RESULTS_NOTE, Poll
-from poll.polls.editing import (
+from poll.polls.choice_plans import PlannedChoice, choices_problem, plan_choices
+from poll.polls.editing import PollError
+from poll.polls.embedding import EmbedSiteError, parse_origins
+from poll.polls.newsroom_time import local_time, utc_from_local
+from poll.polls.side_mapping import (
     OWN_SIDE,
     SIDE_HEADING_MAX_LENGTH,
-    SLUG_MAX_LENGTH,
-    PlannedChoice,
-    PollError,
-    choices_problem,
     default_side,
     default_side_heading,
-    has_votes,
-    local_time,
-    plan_choices,
     sides_problems,
-    slug_from_title,
-    slug_problem,
-    utc_from_local,
 )
-from poll.polls.embedding import EmbedSiteError, parse_origins
+from poll.polls.slugs import SLUG_MAX_LENGTH, has_votes, slug_from_title, slug_problem
 from poll.vocabulary import NEUTRAL, reads_as_no_position
 from poll.web.field_rules import (
     LimitWithoutCutting,
