@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms.common import ButtonForm
-from poll.admin.forms.polls import PollForm, StanceExamplesForm
+from poll.admin.forms.poll_editor import PollForm
+from poll.admin.forms.stance_examples import StanceExamplesForm
 from poll.database.column_types import utcnow
 from poll.debate import stance_heads
 from poll.debate.stance_heads import StanceTrainingError, stance_labels

@@ -79,9 +79,17 @@ def _changes(before: dict, after: dict) -> tuple[dict, dict]:
     return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
 
 
-def _check_schedule(opens_at: datetime, closes_at: datetime | None) -> None:
+def schedule_problem(opens_at: datetime, closes_at: datetime | None) -> str | None:
+    """What is wrong with a poll's opening and closing times, in words, or None."""
     if closes_at is not None and closes_at <= opens_at:
-        raise PollError("The closing time must be after the opening time.", field="closes_at")
+        return "The closing time must be after the opening time."
+    return None
+
+
+def _check_schedule(opens_at: datetime, closes_at: datetime | None) -> None:
+    problem = schedule_problem(opens_at, closes_at)
+    if problem:
+        raise PollError(problem, field="closes_at")
 
 
 def _check_slug_free(slug: str, poll: Poll | None) -> None:

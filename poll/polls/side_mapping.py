@@ -47,3 +47,30 @@ def sides_problems(choices: Sequence[PlannedChoice], sides: dict[str, str]) -> d
     if not problems and len(resolved - {NEUTRAL}) < 2:
         problems[""] = "At least two choices must stand for different sides."
     return problems
+
+
+def side_groups(
+    choices: Sequence[PlannedChoice], sides: dict[str, str], headings: dict[str, str]
+) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(debate heading, labels of the choices standing for it) for each side, and the labels of the
+    neutral choices: the debate's columns as a mapping would open them."""
+    side_of = {key: resolved_side(key, side) for key, side in sides.items()}
+    groups = [
+        (
+            headings.get(choice.key) or default_side_heading(choice.label),
+            [other.label for other in choices if side_of.get(other.key) == choice.key],
+        )
+        for choice in choices
+        if side_of.get(choice.key) == choice.key != NEUTRAL
+    ]
+    neutral = [choice.label for choice in choices if side_of.get(choice.key) == NEUTRAL]
+    return groups, neutral
+
+
+def no_position_labels(choices: Sequence[PlannedChoice], sides: dict[str, str]) -> list[str]:
+    """The labels of the neutral choices that take no position ("Not sure")."""
+    return [
+        choice.label
+        for choice in choices
+        if sides.get(choice.key) == NEUTRAL and reads_as_no_position(choice.label)
+    ]
