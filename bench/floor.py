@@ -18,7 +18,7 @@ from pathlib import Path
 
 from poll import create_app
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 
 from .common import (
     LIFTED_VOTE_LIMITS,

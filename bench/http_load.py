@@ -20,7 +20,9 @@ from poll import create_app
 from poll.database.column_types import UTCDateTime, utcnow
 from poll.database.models import RESULTS_ALWAYS, VOTE_COUNTED, Choice, ChoiceVoteSlot, Vote
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG, create_poll, poll_by_slug
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
+from poll.polls.editing import create_poll
+from poll.polls.finding import poll_by_slug
 from poll.voters.cookie import new_voter_token, sign_voter_token
 from poll.voters.pseudonyms import voter_id_for
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from poll import create_app
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 
 from .common import LIFTED_VOTE_LIMITS, AppServer, LoadResult, prepare_database, run_wrk
 from .http_load import VOTE_SCRIPT, mint_voters, votes_are_consistent

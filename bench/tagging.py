@@ -57,7 +57,7 @@ def peak_rss_mib(code: str) -> float:
 def post_latencies(posts: int = 200) -> dict[str, tuple[float, float]]:
     """p50/p95 of posting a comment through the page (test client, fresh SQLite
     each): stored and queued for the worker, against tagged in the request."""
-    from poll.polls.editing import seed_debate_poll
+    from poll.polls.debate_poll import seed_debate_poll
 
     figures = {}
     for mode in ("queue", "inline"):

@@ -23,7 +23,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from poll import create_app
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 
 from .common import (
     BIN,

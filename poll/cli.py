@@ -20,7 +20,8 @@ from poll.debate.stance_heads import StanceTrainingError, train_poll_head
 from poll.debate.tagging_queue import sweep_untagged, tagging_queue
 from poll.exports.rows import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
-from poll.polls.editing import poll_by_slug, seed_debate_poll
+from poll.polls.debate_poll import seed_debate_poll
+from poll.polls.finding import poll_by_slug
 from poll.tagging import tag, version_with
 from poll.voters import retention
 

@@ -18,7 +18,7 @@ UNCERTAIN = "uncertain"
 SENTIMENTS = ("positive", "neutral", "negative")
 
 # Choice labels that take no position: a vote for one is no argument for any side, so an editor's new
-# choice with such a label stands for NEUTRAL unless they map it (poll/polls/editing.py, default_side);
+# choice with such a label stands for NEUTRAL unless they map it (poll/polls/side_mapping.py, default_side);
 # left as a side of its own, the debate would open a column "For: Not sure". Compared after
 # no_position_text(): lower case, accents, apostrophes and punctuation dropped. A short explicit list
 # rather than a pattern: "Not now" or "Neither side should back down" take a position.

@@ -17,7 +17,8 @@ from sqlalchemy.exc import ProgrammingError
 from poll import create_app
 from poll.database.column_types import utcnow
 from poll.extensions import db
-from poll.polls.editing import create_poll, seed_debate_poll
+from poll.polls.debate_poll import seed_debate_poll
+from poll.polls.editing import create_poll
 
 
 def worker_database_url(server_url: str | None, worker: str | None) -> str | None:
@@ -246,7 +247,7 @@ def moderator_client(app, accounts):
 def make_comment(app, debate_poll):
     """Store a comment through the real service; returns its id."""
     from poll.debate.comments import post_comment
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
 
     def factory(body="Talks are the way forward.", slug=None, voter="v" * 32, ip="", status=None):
         with app.app_context():

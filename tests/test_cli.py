@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 from poll.database.models import Choice, Poll
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 from poll.tagging import tag
 
 
@@ -70,7 +70,7 @@ def test_tag_refuses_empty_text(runner):
 def _old_comments(app, slug, bodies):
     """Comments stored as an older tagger version left them."""
     from poll.database.models import Comment
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
 
     with app.app_context():
         poll = poll_by_slug(slug)
@@ -133,7 +133,7 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
         Comment,
         CommentFlag,
     )
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
 
     bodies_votes_and_old_flags = [
         ("Strike their launch sites now.", "diplomacy", []),

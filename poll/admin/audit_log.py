@@ -10,7 +10,7 @@ from poll.admin.blueprint import bp
 from poll.admin.forms.moderation import AuditFilterForm
 from poll.database.models import AuditEntry
 from poll.extensions import db
-from poll.polls.editing import all_polls
+from poll.polls.finding import all_polls
 
 
 def _distinct(column) -> list[str]:

@@ -8,7 +8,7 @@ from poll.admin.blueprint import bp
 from poll.database.column_types import utcnow
 from poll.exports.rows import KINDS, ExportError, build_request, describe, export_chunks, filename, parse_day
 from poll.extensions import db
-from poll.polls.editing import all_polls, poll_by_slug
+from poll.polls.finding import all_polls, poll_by_slug
 
 
 @bp.get("/export")

@@ -8,23 +8,23 @@ from flask_login import current_user
 
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms.common import ButtonForm
-from poll.admin.forms.polls import PollForm, StanceExamplesForm
+from poll.admin.forms.poll_editor import PollForm
+from poll.admin.forms.stance_examples import StanceExamplesForm
 from poll.database.column_types import utcnow
 from poll.debate import stance_heads
 from poll.debate.stance_heads import StanceTrainingError, stance_labels
 from poll.debate.tagging_queue import queue_training
 from poll.extensions import db
-from poll.polls import editing as poll_service
+from poll.polls import editing
 from poll.polls.editing import PollError
+from poll.polls.finding import all_polls
 from poll.polls.vote_taking import poll_or_404
 from poll.tagging.poll_heads import MIN_POLL_ROWS
 
 
 @bp.get("/polls")
 def polls():
-    return render_template(
-        "admin/polls.html", polls=poll_service.all_polls(), now=utcnow(), form=ButtonForm()
-    )
+    return render_template("admin/polls.html", polls=all_polls(), now=utcnow(), form=ButtonForm())
 
 
 def _newsroom_zone() -> ZoneInfo:
@@ -57,7 +57,7 @@ def _editor(form: PollForm, poll, save, done: str):
 def new_poll():
     def save(form: PollForm):
         fields, choices = form.poll_fields(), form.parsed_choices
-        return poll_service.add_poll(fields, choices, current_user, utcnow(), form.sides, form.headings)
+        return editing.add_poll(fields, choices, current_user, utcnow(), form.sides, form.headings)
 
     return _editor(PollForm(zone=_newsroom_zone()), None, save, "Poll created at /polls/{slug}.")
 
@@ -69,7 +69,7 @@ def edit_poll(slug: str):
 
     def save(form: PollForm):
         fields, choices = form.poll_fields(), form.parsed_choices
-        poll_service.edit_poll(poll, fields, choices, current_user, utcnow(), form.sides, form.headings)
+        editing.edit_poll(poll, fields, choices, current_user, utcnow(), form.sides, form.headings)
         return poll
 
     return _editor(PollForm(zone=_newsroom_zone(), poll=poll), poll, save, "Poll saved.")
@@ -93,21 +93,19 @@ def _button_action(slug: str, action, done: str):
 @bp.post("/polls/<slug>/close")
 @admin_required
 def close_poll(slug: str):
-    return _button_action(
-        slug, poll_service.close_poll, "Poll closed: it shows final results and takes no votes."
-    )
+    return _button_action(slug, editing.close_poll, "Poll closed: it shows final results and takes no votes.")
 
 
 @bp.post("/polls/<slug>/reopen")
 @admin_required
 def reopen_poll(slug: str):
-    return _button_action(slug, poll_service.reopen_poll, "Poll reopened.")
+    return _button_action(slug, editing.reopen_poll, "Poll reopened.")
 
 
 @bp.post("/polls/<slug>/feature")
 @admin_required
 def feature_poll(slug: str):
-    return _button_action(slug, poll_service.feature_poll, "This poll is now shown on the front page.")
+    return _button_action(slug, editing.feature_poll, "This poll is now shown on the front page.")
 
 
 @bp.route("/polls/<slug>/stance", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from poll.debate.moderation import STATUS_ANY, STATUS_OPEN, ModerationError, Que
 from poll.debate.stance_heads import stance_labels
 from poll.debate.tag_labels import tag_label_helpers
 from poll.extensions import db
-from poll.polls.editing import all_polls
+from poll.polls.finding import all_polls
 from poll.web.row_ids import row_id
 
 MAX_BULK = 200

@@ -16,8 +16,8 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from poll.debate.appeals import UnpublishedCounts, unpublished_counts
 from poll.extensions import talisman
-from poll.polls.editing import poll_by_slug
 from poll.polls.embedding import embed_path_slug, embed_size, frame_ancestors, oembed_response
+from poll.polls.finding import poll_by_slug
 from poll.polls.forms import VoteForm
 from poll.polls.frame_height import embed_height_for
 from poll.polls.results import ResultsSnapshot, results_snapshot

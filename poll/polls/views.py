@@ -5,7 +5,7 @@ from flask_limiter import RateLimitExceeded
 
 from poll.debate.appeals import UnpublishedCounts, unpublished_counts
 from poll.debate.forms import CommentForm
-from poll.polls.editing import featured_slug
+from poll.polls.finding import featured_slug
 from poll.polls.forms import VoteForm
 from poll.polls.results import ResultsSnapshot
 from poll.polls.vote_taking import (

@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from poll.database.column_types import utcnow
 from poll.database.models import Poll
 from poll.extensions import db, limiter
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.forms import VoteForm
 from poll.polls.results import ResultsSnapshot, Tally, results_snapshot
 from poll.polls.voting import Ballot, VoteOutcome, ballot, cast_vote, require_open_for_votes

@@ -1,5 +1,5 @@
 /* Poll editor: on a new poll, the address follows the title as it is typed, until the editor types an
- * address of their own. The server makes the same address (poll/polls/editing.py, slugify) when the field
+ * address of their own. The server makes the same address (poll/polls/slugs.py, slugify) when the field
  * is left empty or still holds this suggestion, and numbers it (-2, -3 ...) if another poll has it. */
 (function () {
   "use strict";

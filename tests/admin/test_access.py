@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 
 SLUG = DEBATE_POLL_SLUG
 

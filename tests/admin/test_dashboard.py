@@ -5,7 +5,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.frame_height import embed_height_for
 
 
@@ -47,7 +47,7 @@ def test_a_bursts_hour_is_shown_in_the_newsrooms_time_zone(app, admin_client, de
     from datetime import timedelta
 
     from poll.database.column_types import utcnow
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
     from poll.polls.voting import cast_vote
 
     app.config.update(VOTE_BURST_THRESHOLD=2, TIMEZONE="Asia/Seoul")

@@ -12,7 +12,7 @@ from poll import PROJECT_ROOT
 from poll.database.models import FLAG_STANCE_VOTE_MISMATCH, AuditEntry, Comment, PollStanceHead, StanceExample
 from poll.debate.stance_heads import stance_labels, training_rows
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.tagging.training.datasets import DATA_DIR, rows_of
 from tests.conftest import TEST_DATABASE_URL
 

@@ -4,8 +4,6 @@ newsroom's zone, previews without saving, and maps choices to debate sides."""
 
 import re
 from datetime import UTC, datetime
-from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
@@ -13,14 +11,7 @@ from markupsafe import escape
 from poll.database.column_types import utcnow
 from poll.database.models import AuditEntry, Poll
 from poll.extensions import db
-from poll.polls.editing import (
-    PollError,
-    is_small_edit,
-    plan_choices,
-    poll_by_slug,
-    slugify,
-    utc_from_local,
-)
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 
 GOOD = {
@@ -287,54 +278,6 @@ def test_an_edited_label_keeps_its_key_and_its_votes(app, admin_client, debate_p
     assert {row["key"]: row["votes"] for row in public["choices"]}["military"] == 2
 
 
-def test_a_removed_choices_key_is_not_given_to_a_new_one():
-    stored_choices = [
-        SimpleNamespace(key="yes", label="Yes", vote_count=0),
-        SimpleNamespace(key="no", label="No", vote_count=0),
-        SimpleNamespace(key="maybe", label="Maybe", vote_count=0),
-    ]
-    plan = plan_choices(["No", "Yes", "Perhaps", "Maybe not"], stored_choices)
-    assert [(c.key, c.label, c.is_new, c.is_renamed) for c in plan.choices] == [
-        ("no", "No", False, False),
-        ("yes", "Yes", False, False),
-        ("perhaps", "Perhaps", True, False),
-        ("maybe", "Maybe not", False, True),  # Maybe's words run on in it, wherever it stands
-    ]
-    assert plan.removed == []
-    plan = plan_choices(["No", "Yes", "Perhaps"], stored_choices)
-    assert [(c.key, c.label, c.is_renamed) for c in plan.choices][2] == ("maybe", "Perhaps", True)  # its line
-    # Labels match whatever their case and spacing.
-    assert [c.key for c in plan_choices([" MAYBE", "yes", "no"], stored_choices).choices] == [
-        "maybe",
-        "yes",
-        "no",
-    ]
-    # "Perhaps" (key maybe) is removed (Yes and No took their own lines back): a new line made from
-    # "Maybe" gets another key.
-    stored_choices[2].label = "Perhaps"
-    plan = plan_choices(["Maybe", "Yes", "No"], stored_choices)
-    assert [c.key for c in plan.choices] == ["maybe-2", "yes", "no"]
-    assert [c.key for c in plan.removed] == ["maybe"]
-
-
-@pytest.mark.parametrize(
-    "old, new, small",
-    [
-        ("Yes", "Yes, absolutely", True),
-        ("Stronger military response", "Military response", True),
-        ("Diplomacy", "Diplomcay", True),
-        ("Colour", "Color", True),
-        ("Yes", "No, never", False),
-        ("Option 1", "Option 2", False),
-        ("No", "Now", False),
-        ("Diplomatic talks", "Diplomatic engagement", False),
-        ("찬성", "반대", False),
-    ],
-)
-def test_a_small_edit_keeps_a_labels_words(old, new, small):
-    assert is_small_edit(old, new) is small
-
-
 def test_rewording_and_reordering_in_one_save_keeps_votes_with_their_meaning(app, admin_client, debate_poll):
     """#27 item 4: "Yes / No" (5 and 2 votes) saved as "No, never / Yes, absolutely" gave the 5 Yes
     votes to "No, never"."""
@@ -383,13 +326,6 @@ def test_a_choice_without_votes_is_reworded_without_a_confirmation(app, admin_cl
     assert admin_client.post("/admin/polls/new", data=data).status_code == 302
     edited = {**data, "choices": "Maybe later\nNo"}
     assert admin_client.post(f"/admin/polls/{GOOD['slug']}/edit", data=edited).status_code == 302
-
-
-def test_slugify_keeps_to_the_rules():
-    assert slugify("  North Korea's missile launches: how?  ", 80) == "north-korea-s-missile-launches-how"
-    assert slugify("Ça coûte — 2026!", 80) == "ca-coute-2026"
-    assert slugify("한국어 제목", 80) == ""
-    assert slugify("ab-cd-ef", 3) == "ab"
 
 
 def test_the_edit_page_shows_labels_only_and_the_derived_keys_in_the_preview(app, admin_client, debate_poll):
@@ -521,15 +457,6 @@ def test_saving_again_keeps_the_second_of_two_same_looking_times(app, admin_clie
     data = {**GOOD, "slug": debate_poll, "opens_at": "2026-10-25T01:30", "choices": "A\nB\nC"}
     assert admin_client.post(f"/admin/polls/{debate_poll}/edit", data=data).status_code == 302
     assert stored(app, debate_poll).opens_at == second
-
-
-def test_utc_from_local_in_other_zones():
-    seoul, new_york = ZoneInfo("Asia/Seoul"), ZoneInfo("America/New_York")
-    assert utc_from_local(datetime(2026, 1, 1, 9, 0), seoul) == (datetime(2026, 1, 1, 0, 0, tzinfo=UTC), "")
-    with pytest.raises(PollError, match="clocks go forward that night \\(EST to EDT\\)"):
-        utc_from_local(datetime(2026, 3, 8, 2, 30), new_york)
-    value, note = utc_from_local(datetime(2026, 11, 1, 1, 30), new_york)
-    assert value == datetime(2026, 11, 1, 5, 30, tzinfo=UTC) and "from EDT to EST" in note
 
 
 # Preview ------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_the_stance_vote_mismatch_flag_follows_a_correction_and_outlives_retag(
     correction brings the flag back. A neutral comment corrected to military
     gets the flag."""
     from poll.database.column_types import utcnow
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
     from poll.polls.voting import cast_vote
 
     with app.app_context():

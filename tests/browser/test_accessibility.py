@@ -8,7 +8,7 @@ import pytest
 from poll.database.column_types import utcnow
 from poll.database.models import Comment
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import PASSWORD, tool_missing

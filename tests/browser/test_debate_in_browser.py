@@ -5,7 +5,7 @@ from poll.database.models import COMMENT_APPROVED, MODERATION_POST, CommentMark
 from poll.debate.comments import post_comment
 from poll.debate.marks import toggle_mark
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 from tests.browser.conftest import DESKTOP, PHONE
 

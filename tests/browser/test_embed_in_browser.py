@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from poll.database.models import Poll
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG, seed_debate_poll
+from poll.polls.debate_poll import DEBATE_POLL_SLUG, seed_debate_poll
 from tests.browser.conftest import PHONE
 from tests.browser.cross_site import POLL_SITE, wait_for_iframe_to_fit
 from tests.conftest import create_tables, drop_tables, make_app

@@ -227,7 +227,7 @@ def test_the_dashboard_at_1366_clips_no_table(
     app, browser, live_server, accounts, make_comment, debate_poll, screenshots
 ):
     from poll.database.column_types import utcnow
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
     from poll.polls.voting import cast_vote
 
     app.config["VOTE_BURST_THRESHOLD"] = 2

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 from poll.admin.dashboard import embed_code
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL_SLUG, create_poll, poll_by_slug, seed_debate_poll
+from poll.polls.debate_poll import DEBATE_POLL_SLUG, seed_debate_poll
+from poll.polls.editing import create_poll
+from poll.polls.finding import poll_by_slug
 from tests.browser.cross_site import POLL_SITE, iframe_content_height, iframe_height
 from tests.conftest import create_tables, drop_tables, make_app
 from tests.helpers import vote_rows

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from poll.database.models import Poll
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from tests.browser.test_accessibility import AXE, violations
 from tests.conftest import PASSWORD
 

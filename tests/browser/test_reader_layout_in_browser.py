@@ -10,7 +10,8 @@ from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, MODERATION_POST, Comment
 from poll.debate.comments import post_comment
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL, poll_by_slug
+from poll.polls.debate_poll import DEBATE_POLL
+from poll.polls.finding import poll_by_slug
 
 PHONE_390 = {"width": 390, "height": 844}
 DESKTOP_1366 = {"width": 1366, "height": 900}

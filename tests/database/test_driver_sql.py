@@ -8,7 +8,7 @@ from poll.database.column_types import utcnow
 from poll.database.driver_sql import DriverQuery, fetch_all, fetch_batches
 from poll.database.models import Poll, Vote
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 
 

@@ -29,7 +29,7 @@ from poll.debate.appeals import (
 )
 from poll.debate.comments import CommentsClosedError
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 
 AUTHOR = "a" * 32
 SOMEONE_ELSE = "b" * 32

@@ -10,7 +10,7 @@ from poll.database.models import COMMENT_PENDING, MODERATION_POST, MODERATION_PR
 from poll.debate.comments import post_comment
 from poll.debate.mutes import mute
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
 from poll.voters.pseudonyms import voter_id_for
 

@@ -7,7 +7,7 @@ from poll.database.models import FLAG_STANCE_VOTE_MISMATCH, MODERATION_POST
 from poll.debate.comments import post_comment
 from poll.debate.flags import refresh_tag_flags, stance_contradicts_vote
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 
 

@@ -17,7 +17,7 @@ from poll.database.models import (
 from poll.debate.comments import post_comment
 from poll.debate.flags import contains_blocked_phrase, must_be_reviewed
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 
 
 @pytest.mark.parametrize(

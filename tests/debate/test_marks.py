@@ -9,7 +9,7 @@ from poll.debate.comments import CommentsClosedError, DebateRequestError
 from poll.debate.marks import mark_counts, toggle_mark
 from poll.debate.reading import SORT_VALUED, debate_view
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, vote, voter
 
 

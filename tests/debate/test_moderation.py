@@ -8,7 +8,7 @@ from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_PENDING, MODERATION_PRE, Comment
 from poll.debate.moderation import QueueFilters, queue_query
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.vocabulary import UNCERTAIN, UNCERTAIN_BELOW
 
 

@@ -18,7 +18,7 @@ from poll.database.models import (
 )
 from poll.debate import moderation
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.tagging import TAGGER_VERSION, tag
 from tests.conftest import csrf_token_from
 from tests.helpers import threads_by_side

@@ -22,7 +22,7 @@ from poll.debate.reading import (
 )
 from poll.debate.sides import side_order
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, set_unsure_neutral, vote
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from poll.debate.sides import side_order
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, set_unsure_neutral
 
 

@@ -6,7 +6,7 @@ from poll.database.models import RESULTS_AFTER_VOTE
 from poll.debate.sides import side_order
 from poll.debate.split import NOT_VOTED, debate_split
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, vote, voter
 
 

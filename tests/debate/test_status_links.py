@@ -9,7 +9,7 @@ from poll.database.models import COMMENT_APPROVED, COMMENT_REJECTED, MODERATION_
 from poll.debate.appeals import appeal_rejection
 from poll.debate.status_links import NO_SUCH_STATUS_LINK
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
 from poll.voters.pseudonyms import voter_id_for
 

@@ -109,7 +109,7 @@ def test_the_queue_page_says_tagging_until_the_worker_is_done(sqlite_queue_app):
 def test_a_rolled_back_comment_is_never_queued(sqlite_queue_app):
     from poll.database.column_types import utcnow
     from poll.debate.comments import post_comment
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
 
     app = sqlite_queue_app
     slug = make_poll_in(app, "pre")

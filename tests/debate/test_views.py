@@ -11,7 +11,7 @@ from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, MODERATION_P
 from poll.debate.comments import post_comment
 from poll.debate.marks import toggle_mark
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
 from poll.voters.pseudonyms import voter_id_for

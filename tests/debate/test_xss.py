@@ -12,7 +12,7 @@ from poll.database.column_types import utcnow
 from poll.database.models import MODERATION_POST
 from poll.debate.comments import post_comment
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 
 PAYLOADS = [
     "<script>alert('x1')</script>",

@@ -19,7 +19,7 @@ from poll.exports.rows import (
     parse_day,
 )
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 from poll.voters.pseudonyms import poll_pseudonyms
 from tests.conftest import TEST_DATABASE_URL

@@ -8,8 +8,8 @@ import pytest
 from poll import PROJECT_ROOT
 from poll.database.column_types import utcnow
 from poll.database.models import DEFAULT_RESULTS_NOTE, RESULTS_ALWAYS
-from poll.polls.editing import poll_by_slug
 from poll.polls.embed import COOKIES_BLOCKED
+from poll.polls.finding import poll_by_slug
 from poll.polls.frame_height import embed_height_for
 from poll.polls.vote_taking import NEW_VOTERS_REFUSED
 from poll.web.frame_cookies import FRAME_SESSION_COOKIE, FRAME_VOTER_COOKIE

@@ -5,8 +5,8 @@ from datetime import timedelta
 from poll.database.column_types import utcnow
 from poll.database.models import Vote
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
 from poll.polls.figures import vote_bursts
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 
 
@@ -58,8 +58,8 @@ def test_votes_over_time_are_labelled_in_the_newsrooms_time_zone(app, make_poll)
     from datetime import UTC, datetime
 
     from poll.extensions import db
-    from poll.polls.editing import poll_by_slug
     from poll.polls.figures import votes_over_time
+    from poll.polls.finding import poll_by_slug
     from poll.polls.voting import cast_vote
 
     slug = make_poll("timed", opens_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC))

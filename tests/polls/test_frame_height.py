@@ -3,7 +3,7 @@ tests/browser/test_plain_iframe_in_browser.py checks the card fits it)."""
 
 import pytest
 
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.frame_height import (
     CHOICE_CHARS,
     QUESTION_CHARS,

@@ -7,7 +7,8 @@ from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, COMMENT_REJECTED, Comment
 from poll.debate.comments import post_comment
 from poll.extensions import db
-from poll.polls.editing import DEBATE_POLL, poll_by_slug
+from poll.polls.debate_poll import DEBATE_POLL
+from poll.polls.finding import poll_by_slug
 
 PAGES = ["/polls/{slug}", "/polls/{slug}/embed"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from poll.database.column_types import utcnow
 from poll.database.models import RESULTS_ALWAYS
-from poll.polls.editing import DEBATE_POLL
+from poll.polls.debate_poll import DEBATE_POLL
 from poll.voters.cookie import VOTER_COOKIE
 from tests.conftest import csrf_token_from, make_app
 from tests.helpers import counted_from_votes, counters, vote_rows
@@ -132,7 +132,7 @@ def test_vote_after_closing_keeps_the_earlier_vote(app, client, make_poll):
     slug = make_poll()
     vote(client, slug, "a")
     from poll.extensions import db
-    from poll.polls.editing import poll_by_slug
+    from poll.polls.finding import poll_by_slug
 
     with app.app_context():
         poll_by_slug(slug).closes_at = utcnow() - timedelta(seconds=1)

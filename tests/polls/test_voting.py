@@ -6,7 +6,7 @@ import pytest
 
 from poll.database.column_types import utcnow
 from poll.extensions import db
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.results import results_snapshot
 from poll.polls.voting import PollClosedError, VoteOutcome, cast_vote
 from tests.helpers import counted_from_votes, counters

@@ -82,7 +82,7 @@ def limited_app(database_url):
 
 @pytest.fixture
 def limited_poll(limited_app):
-    from poll.polls.editing import seed_debate_poll
+    from poll.polls.debate_poll import seed_debate_poll
 
     with limited_app.app_context():
         poll, _ = seed_debate_poll()
@@ -359,7 +359,7 @@ def accounts_free_app_factory(database_url):
     """An app with CSRF on (the shared fixtures turn it off), a moderator and a burst of four."""
     from poll.accounts import moderators
     from poll.database.column_types import utcnow
-    from poll.polls.editing import seed_debate_poll
+    from poll.polls.debate_poll import seed_debate_poll
 
     made = []
 

@@ -9,7 +9,8 @@ import pytest
 from poll.database.models import Poll
 from poll.exports.rows import build_request
 from poll.extensions import db
-from poll.polls.editing import PollError, utc_from_local
+from poll.polls.editing import PollError
+from poll.polls.newsroom_time import utc_from_local
 from tests.admin.test_polls import GOOD
 
 

@@ -23,7 +23,8 @@ from poll.debate.comments import post_comment
 from poll.exports import csv_lines
 from poll.exports import rows as export
 from poll.extensions import db
-from poll.polls.editing import create_poll, poll_by_slug
+from poll.polls.editing import create_poll
+from poll.polls.finding import poll_by_slug
 from tests.conftest import PASSWORD
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -5,7 +5,7 @@ choice, could be kept by a shared cache and handed to the next reader."""
 import pytest
 
 from poll.database.models import RESULTS_ALWAYS
-from poll.polls.editing import DEBATE_POLL_SLUG
+from poll.polls.debate_poll import DEBATE_POLL_SLUG
 from tests.conftest import login
 
 ROUTE_VALUES = {"slug": DEBATE_POLL_SLUG, "kind": "votes"}

@@ -13,7 +13,7 @@ from poll.database.column_types import utcnow
 from poll.database.models import AddressKey, AuditEntry, Comment, Vote
 from poll.debate.comments import post_comment
 from poll.extensions import db, init_migrations
-from poll.polls.editing import poll_by_slug
+from poll.polls.finding import poll_by_slug
 from poll.polls.voting import cast_vote
 from poll.voters import pseudonyms
 from poll.voters.retention import purge

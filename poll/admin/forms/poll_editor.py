@@ -1,7 +1,6 @@
-"""The poll editor: a poll's texts, choices, sides, schedule and embedding sites; its example arguments."""
+"""The poll editor: a poll's texts, choices, sides, schedule and embedding sites, with a preview."""
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    Form,
     HiddenField,
     SelectField,
     StringField,
@@ -19,30 +17,21 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
+from poll.admin.forms.poll_sides import mapped_sides, side_row
 from poll.database.column_types import utcnow
-from poll.database.models import DEFAULT_RESULTS_NOTE, Poll
-from poll.polls.editing import (
-    OWN_SIDE,
-    SIDE_HEADING_MAX_LENGTH,
-    SLUG_MAX_LENGTH,
-    PlannedChoice,
-    PollError,
-    choices_problem,
-    default_side,
-    default_side_heading,
-    has_votes,
-    local_time,
-    plan_choices,
-    sides_problems,
-    slug_from_title,
-    slug_problem,
-    utc_from_local,
-)
+from poll.database.models import DEFAULT_RESULTS_NOTE, Choice, Poll
+from poll.polls.choice_plans import choices_problem, plan_choices
+from poll.polls.editing import PollError, schedule_problem
 from poll.polls.embedding import EmbedSiteError, parse_origins
-from poll.vocabulary import NEUTRAL, reads_as_no_position
+from poll.polls.newsroom_time import local_time, utc_from_local
+from poll.polls.side_mapping import (
+    no_position_labels,
+    side_groups,
+    sides_problems,
+)
+from poll.polls.slugs import SLUG_MAX_LENGTH, has_votes, slug_from_title, slug_problem
 from poll.web.field_rules import (
     LimitWithoutCutting,
-    no_bidi_controls,
     no_format_characters,
     plain_text,
     single_value,
@@ -56,27 +45,6 @@ MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Pos
 
 
 VISIBILITY_LABELS = {"after_vote": "After voting", "always": "Always, even before voting"}
-
-
-class SideForm(Form):
-    """One choice's row of the poll editor's side mapping (inside PollForm, which carries the CSRF token)."""
-
-    side = SelectField(validate_choice=False, validators=[single_value])
-    heading = StringField(
-        filters=[strip_whitespace],
-        validators=[
-            single_value,
-            LimitWithoutCutting(SIDE_HEADING_MAX_LENGTH, "heading"),
-            plain_text,
-            no_format_characters,
-        ],
-    )
-
-
-@dataclass
-class SideRow:
-    choice: PlannedChoice
-    form: SideForm
 
 
 class PollForm(FlaskForm):
@@ -195,12 +163,18 @@ class PollForm(FlaskForm):
         if not self.is_submitted():
             self._fill(poll)
         self.plan = plan_choices(self.choice_labels, poll.choices if poll else ())
-        self.side_rows = [self._side_row(choice) for choice in self.plan.choices]
+        self.side_rows = [
+            side_row(choice, self.plan.choices, self._stored(choice.key), self.submitted_data)
+            for choice in self.plan.choices
+        ]
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
         # Kept for the side rows, which are made once the choices are known.
         self.submitted_data = self.meta.wrap_formdata(self, formdata)
         super().process(self.submitted_data, obj, data, extra_filters, **kwargs)
+
+    def _stored(self, key: str) -> Choice | None:
+        return self.poll.choice_by_key(key) if self.poll else None
 
     def _fill(self, poll: Poll | None) -> None:
         """What an editor starts from: the poll as stored, or a new poll opening now."""
@@ -220,29 +194,6 @@ class PollForm(FlaskForm):
     def choice_labels(self) -> list[str]:
         text = self.choices.data if isinstance(self.choices.data, str) else ""
         return [line.strip() for line in text.splitlines() if line.strip()]
-
-    def _side_row(self, choice: PlannedChoice) -> SideRow:
-        stored = self.poll.choice_by_key(choice.key) if self.poll else None
-        labels = [planned.label for planned in self.plan.choices]
-        default = {"side": (stored.side or OWN_SIDE) if stored else default_side(choice.label, labels)}
-        default["heading"] = stored.side_heading if stored else ""
-        if default["side"] == choice.key:
-            default["side"] = OWN_SIDE
-        form = SideForm(formdata=self.submitted_data, prefix=f"side-{choice.key}", data=default)
-        form.side.label.text = f"Side of “{choice.label}”"
-        if stored is None and default["side"] == NEUTRAL:
-            form.side.description = f"“{choice.label}” reads as no position, so it starts as neutral."
-        form.heading.label.text = f"Debate heading for “{choice.label}”"
-        form.side.choices = [
-            SelectChoice(OWN_SIDE, "A side of its own"),
-            SelectChoice(NEUTRAL, "Neutral (neither side)"),
-            *(
-                SelectChoice(other.key, f"With “{other.label}”")
-                for other in self.plan.choices
-                if other != choice
-            ),
-        ]
-        return SideRow(choice, form)
 
     @property
     def wants_preview(self) -> bool:
@@ -300,9 +251,10 @@ class PollForm(FlaskForm):
 
     def validate_closes_at(self, field) -> None:
         self.closes_at_utc = self._utc(field, self.poll.closes_at if self.poll else None)
-        opens_at = self.opens_at_utc
-        if self.closes_at_utc is not None and opens_at is not None and self.closes_at_utc <= opens_at:
-            raise ValidationError("The closing time must be after the opening time.")
+        if self.opens_at_utc is not None:
+            problem = schedule_problem(self.opens_at_utc, self.closes_at_utc)
+            if problem:
+                raise ValidationError(problem)
 
     def validate_embed_origins(self, field) -> None:
         try:
@@ -317,11 +269,7 @@ class PollForm(FlaskForm):
     @property
     def sides(self) -> dict[str, str]:
         """Choice key -> "" (a side of its own), "neutral" or another choice's key."""
-        sides = {}
-        for row in self.side_rows:
-            side = row.form.side.data or OWN_SIDE
-            sides[row.choice.key] = OWN_SIDE if side == row.choice.key else side
-        return sides
+        return mapped_sides(self.side_rows)
 
     @property
     def headings(self) -> dict[str, str]:
@@ -371,40 +319,8 @@ class PollForm(FlaskForm):
     def side_groups(self) -> tuple[list[tuple[str, list[str]]], list[str]]:
         """For the preview: (debate heading, labels of the choices standing for it) for each side, and
         the labels of the neutral choices."""
-        sides, headings = self.sides, self.headings
-        side_of = {key: key if side == OWN_SIDE else side for key, side in sides.items()}
-        groups = [
-            (
-                headings.get(choice.key) or default_side_heading(choice.label),
-                [other.label for other in self.plan.choices if side_of.get(other.key) == choice.key],
-            )
-            for choice in self.plan.choices
-            if side_of.get(choice.key) == choice.key != NEUTRAL
-        ]
-        neutral = [choice.label for choice in self.plan.choices if side_of.get(choice.key) == NEUTRAL]
-        return groups, neutral
+        return side_groups(self.plan.choices, self.sides, self.headings)
 
     def no_position_labels(self) -> list[str]:
         """For the preview: the neutral choices whose labels take no position ("Not sure")."""
-        sides = self.sides
-        return [
-            choice.label
-            for choice in self.plan.choices
-            if sides.get(choice.key) == NEUTRAL and reads_as_no_position(choice.label)
-        ]
-
-
-class StanceExamplesForm(FlaskForm):
-    stance = SelectField(
-        "Side", validators=[InputRequired(message="Choose the side these examples argue for.")]
-    )
-    examples = TextAreaField(
-        "Example arguments, one per line",
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(message="Write at least one example argument (one per line)."),
-            LimitWithoutCutting(20_000, "example arguments"),
-            plain_text,
-            no_bidi_controls,
-        ],
-    )
+        return no_position_labels(self.plan.choices, self.sides)
