@@ -5,8 +5,9 @@ tags = tag("Talks have failed; only strength deters them.")
 tags.stance, tags.stance_confidence, tags.cues, tags.sentiment, tags.compound,
 tags.incivility, tags.uncivil, tags.language, tags.version
 
-Stance and incivility come from linear heads over multilingual-e5-small
-sentence embeddings (``heads``, ``features``, ``encoder``), trained by
+Stance and incivility come from linear heads over sentence embeddings
+(``heads``, ``features``): English stance over all-mpnet-base-v2 (``mpnet``),
+the rest over multilingual-e5-small (``encoder``), trained by
 ``python -m poll.tagging.training.train``; the lexicon only explains (``cues``: the
 words that weighed most). Each head's card lists the languages it was measured
 good enough in; a comment in any other gets stance "unknown" and no
@@ -15,9 +16,6 @@ incivility score rather than a confident guess.
 
 from typing import NamedTuple
 
-import numpy as np
-
-from poll.tagging.features import comment_features
 from poll.tagging.heads import LinearHead, shipped_head
 from poll.tagging.language import DEFAULT_LANGUAGE
 from poll.tagging.language import detect_language as detect_language
@@ -33,13 +31,21 @@ from poll.vocabulary import (
     sure_stance,
 )
 
-STANCE_HEAD = "stance.json"
+STANCE_HEAD = "stance.json"  # every language it was measured good enough in, over e5
+ENGLISH_STANCE_HEAD = "stance_en.json"  # English, over mpnet: English comments take this one
 INCIVILITY_HEAD = "incivility.json"
 
 
 def _version(stance_head_name: str) -> str:
     """What tags are stored under: the heads' names and the sentiment analyser's."""
     return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+
+
+def _shipped_stance_heads() -> dict[str, LinearHead]:
+    """The shipped stance head for each language it tags."""
+    heads = {code: shipped_head(STANCE_HEAD) for code in tagged_languages(shipped_head(STANCE_HEAD))}
+    english = shipped_head(ENGLISH_STANCE_HEAD)
+    return heads | dict.fromkeys(tagged_languages(english), english)
 
 
 def __getattr__(name: str) -> str:
@@ -87,7 +93,7 @@ NO_STANCE_HEAD = "no-stance-head"
 def version_with(stance_head: "LinearHead | str | None") -> str:
     """The version string of tags made with ``stance_head`` (None: the shipped head)."""
     if stance_head is None:
-        return _version(shipped_head(STANCE_HEAD).name)
+        return _version(f"{shipped_head(ENGLISH_STANCE_HEAD).name}+{shipped_head(STANCE_HEAD).name}")
     return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
 
 
@@ -105,21 +111,25 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     languages = [detect_language(text) for text in texts]
     incivility_head = shipped_head(INCIVILITY_HEAD)
     version = version_with(stance_head)
-    head = shipped_head(STANCE_HEAD) if stance_head is None else stance_head
-    stance_languages = set(tagged_languages(head)) if isinstance(head, LinearHead) else set()
+    if stance_head is None:
+        stance_heads = _shipped_stance_heads()
+    elif isinstance(stance_head, LinearHead):
+        stance_heads = dict.fromkeys(tagged_languages(stance_head), stance_head)
+    else:
+        stance_heads = {}
     scored_languages = set(tagged_languages(incivility_head))
-    tagged = [index for index, code in enumerate(languages) if code in stance_languages | scored_languages]
-    features = dict(zip(tagged, comment_features([texts[index] for index in tagged]), strict=True))
 
-    def probabilities(scoring: LinearHead, wanted: set[str]) -> dict:
-        """Each tagged comment in a ``wanted`` language: ``scoring``'s probabilities."""
-        indices = [index for index in tagged if languages[index] in wanted]
+    def probabilities(head: LinearHead, wanted: set[str]) -> dict:
+        """Each comment in a ``wanted`` language: ``head``'s probabilities."""
+        indices = [index for index, code in enumerate(languages) if code in wanted]
         if not indices:
             return {}
-        stacked = np.asarray([features[index] for index in indices])
-        return dict(zip(indices, scoring.probabilities(stacked), strict=True))
+        return dict(zip(indices, head.probabilities(head.features([texts[i] for i in indices])), strict=True))
 
-    stance_probabilities = probabilities(head, stance_languages) if isinstance(head, LinearHead) else {}
+    stance_probabilities: dict = {}
+    for head in {id(head): head for head in stance_heads.values()}.values():
+        wanted = {code for code, chosen in stance_heads.items() if chosen is head}
+        stance_probabilities |= {index: (head, found) for index, found in probabilities(head, wanted).items()}
     incivility_probabilities = {
         index: both[1] for index, both in probabilities(incivility_head, scored_languages).items()
     }
@@ -132,11 +142,11 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
             incivility = round(float(incivility_probabilities[index]), 4)
             threshold = incivility_head.threshold_for(languages[index])
             uncivil = threshold is not None and incivility >= threshold
-        if index in stance_probabilities and isinstance(head, LinearHead):
-            stance_probabilities_of_comment = stance_probabilities[index]
-            best = int(stance_probabilities_of_comment.argmax())
+        if index in stance_probabilities:
+            head, found = stance_probabilities[index]
+            best = int(found.argmax())
             stance = head.labels[best]
-            confidence = round(float(stance_probabilities_of_comment[best]), 4)
+            confidence = round(float(found[best]), 4)
             cues = classify_stance(text).cues
         result.append(
             Tags(

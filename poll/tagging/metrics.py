@@ -72,15 +72,27 @@ def flag_rates(flagged: np.ndarray, targets: np.ndarray) -> dict:
 
 def sure_threshold(probabilities: np.ndarray, targets: np.ndarray, precision: float) -> float:
     """The lowest confidence from which the predictions are right at least
-    ``precision`` of the time (over every prediction at or above it)."""
+    ``precision`` of the time (over every prediction at or above it), with 95 %
+    confidence: the Wilson interval's lower bound, not the point estimate, must
+    reach it. The point estimate alone chose 0.808 for the English head out of
+    fold, where its first test split then found 0.87: a running precision
+    over a few hundred rows wanders by a few points."""
     confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == targets
     order = np.argsort(-confidence, kind="stable")
-    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
-    meeting = np.flatnonzero(running >= precision)
+    counted = np.arange(1, len(order) + 1)
+    running = np.cumsum(correct[order]) / counted
+    meeting = np.flatnonzero(wilson_lower_bound(running, counted) >= precision)
     if not len(meeting):
         return 1.0
     return float(np.floor(confidence[order][int(meeting[-1])] * 1e4) / 1e4)  # down: keeps the last one in
+
+
+def wilson_lower_bound(share: np.ndarray, counted: np.ndarray, z: float = 1.96) -> np.ndarray:
+    """The lower end of the Wilson score interval of a share observed over ``counted`` rows."""
+    centre = share + z * z / (2 * counted)
+    spread = z * np.sqrt(share * (1 - share) / counted + z * z / (4 * counted * counted))
+    return (centre - spread) / (1 + z * z / counted)
 
 
 def sure_figures(probabilities: np.ndarray, targets: np.ndarray, threshold: float, labels) -> dict:

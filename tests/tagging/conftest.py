@@ -1,19 +1,18 @@
-"""The tagger's tests: the frozen test splits' vectors come from data/encoder/split_vectors.npz (see
-tests/tagging/make_split_vectors.py), checked against the encoder by test_model.py."""
+"""The tagger's tests: the frozen test splits' vectors come from data/encoder/split_vectors*.npz (see
+tests/tagging/make_split_vectors.py), checked against the encoders by test_model.py and test_mpnet.py."""
 
 import pytest
 
-from poll.tagging import encoder
-from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
-from tests.tagging.make_split_vectors import load
+from tests.tagging.make_split_vectors import ENCODERS, identity, load
 
 
 @pytest.fixture(scope="session", autouse=True)
 def split_vectors_in_the_encoders_cache():
-    """Put the stored vectors where the encoder looks first (its cache of recent vectors), as a re-tag
+    """Put the stored vectors where each encoder looks first (its cache of recent vectors), as a re-tag
     run would have them: the model's figures on the frozen splits are then read, not re-encoded.
-    Vectors of another encoder are not used (the check in test_model.py then says to write them again)."""
-    strings, vectors, (name, sha256) = load()
-    if (name, sha256) == (ENCODER_NAME, MODEL_SHA256):
-        for text, vector in zip(strings, vectors, strict=True):
-            encoder.RECENT.put(text, vector)
+    Vectors of another encoder are not used (the checks then say to write them again)."""
+    for name, (module, _, _) in ENCODERS.items():
+        strings, vectors, stored = load(name)
+        if stored == identity(module):
+            for text, vector in zip(strings, vectors, strict=True):
+                module.RECENT.put(text, vector)

@@ -1,7 +1,7 @@
-"""Write data/encoder/split_vectors.npz: the encoder's vector for every string the tagger embeds when it
-reads the frozen test splits (each comment, and its sentences and clauses), so that the tests measuring
-the model on those splits read the vectors instead of encoding ~4,800 strings (3.5 CPU-minutes) on
-every run. tests/tagging/conftest.py loads them into the encoder's cache of recent vectors (exactly
+"""Write data/encoder/split_vectors.npz and split_vectors_mpnet.npz: each encoder's vector for every
+string the tagger embeds with it when it reads the frozen test splits (each comment, and its sentences
+and clauses; mpnet reads only the English ones), so that the tests measuring the model on those splits
+read the vectors instead of encoding ~8,000 strings (6 CPU-minutes) on every run. tests/tagging/conftest.py loads them into the encoder's cache of recent vectors (exactly
 what a re-tag run would have there) and a test encodes a sample again to check they are still the
 encoder's. Strings the file lacks (a split or the segmenting changed) are encoded as usual.
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from poll.tagging import encoder
-from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
-from poll.tagging.features import comment_features
+from poll.tagging import encoder, mpnet
+from poll.tagging.features import comment_features, english_features
+from poll.tagging.language import detect_language
 from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,
@@ -27,7 +27,12 @@ from poll.tagging.training.datasets import (
     rows_of,
 )
 
-SPLIT_VECTORS = Path(__file__).resolve().parents[2] / "data" / "encoder" / "split_vectors.npz"
+ENCODER_DIR = Path(__file__).resolve().parents[2] / "data" / "encoder"
+# Each encoder: its module, where its vectors are kept, and the features that ask it.
+ENCODERS = {
+    "e5": (encoder, ENCODER_DIR / "split_vectors.npz", comment_features),
+    "mpnet": (mpnet, ENCODER_DIR / "split_vectors_mpnet.npz", english_features),
+}
 FROZEN_TEST_SPLITS = (
     STANCE_FILE,
     STANCE_HOLDOUT_FILE,
@@ -41,24 +46,38 @@ def split_texts() -> list[str]:
     return [row["text"] for path in FROZEN_TEST_SPLITS for row in rows_of(path, "test")]
 
 
+def texts_for(name: str) -> list[str]:
+    """The split texts the tagger embeds with encoder ``name``: e5 all, mpnet the English ones."""
+    texts = split_texts()
+    return texts if name == "e5" else [text for text in texts if detect_language(text) == "en"]
+
+
+def identity(module) -> list[str]:
+    """[encoder name, weights' SHA-256]."""
+    sha256 = module.MODEL_SHA256 if module is encoder else module.WEIGHTS_SHA256
+    return [module.ENCODER_NAME, sha256]
+
+
 def main() -> None:
-    encoder.RECENT.vectors.clear()
-    comment_features(split_texts())
-    strings = list(encoder.RECENT.vectors)
-    vectors = np.stack([encoder.RECENT.vectors[text] for text in strings]).astype(np.float32)
-    np.savez_compressed(
-        SPLIT_VECTORS,
-        # The strings as UTF-8 JSON bytes: loading them needs no pickle.
-        texts=np.frombuffer(json.dumps(strings, ensure_ascii=False).encode(), dtype=np.uint8),
-        vectors=vectors,
-        encoder=np.array([ENCODER_NAME, MODEL_SHA256]),
-    )
-    print(f"{len(strings)} vectors written to {SPLIT_VECTORS}")
+    for name, (module, path, features) in ENCODERS.items():
+        module.RECENT.vectors.clear()
+        module.RECENT.size = 10**6
+        features(texts_for(name))
+        strings = list(module.RECENT.vectors)
+        vectors = np.stack([module.RECENT.vectors[text] for text in strings]).astype(np.float32)
+        np.savez_compressed(
+            path,
+            # The strings as UTF-8 JSON bytes: loading them needs no pickle.
+            texts=np.frombuffer(json.dumps(strings, ensure_ascii=False).encode(), dtype=np.uint8),
+            vectors=vectors,
+            encoder=np.array(identity(module)),
+        )
+        print(f"{len(strings)} vectors written to {path}")
 
 
-def load() -> tuple[list[str], np.ndarray, list[str]]:
-    """(strings, their vectors, [encoder name, weights' SHA-256]) from SPLIT_VECTORS."""
-    with np.load(SPLIT_VECTORS) as stored:
+def load(name: str = "e5") -> tuple[list[str], np.ndarray, list[str]]:
+    """(strings, their vectors, [encoder name, weights' SHA-256]) of encoder ``name``."""
+    with np.load(ENCODERS[name][1]) as stored:
         strings = json.loads(stored["texts"].tobytes().decode())
         return strings, stored["vectors"], [str(part) for part in stored["encoder"]]
 

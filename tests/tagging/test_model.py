@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from poll.tagging import TAGGER_VERSION, UNKNOWN, tag, tag_many
+from poll.tagging import TAGGER_VERSION, UNKNOWN, mpnet, tag, tag_many
 from poll.tagging import encoder as encoder_module
 from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
 from poll.tagging.heads import LinearHead, shipped_head
@@ -30,20 +30,20 @@ REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "e5_refer
 
 
 def test_stance_on_the_frozen_test_splits_clears_the_bar():
-    """Never tuned on: the head was chosen on dev and fitted on train + dev.
-    Measured: 0.653 on the first split (diplomacy's F1 lowest, 0.620), 0.563 on the second (another
-    writer); the previous head, without round four's rows, 0.669 and 0.577."""
+    """Never tuned on: the English head (all-mpnet-base-v2) was chosen on dev and fitted on train + dev.
+    Measured: 0.708 on the first split (diplomacy's F1 lowest, 0.688), 0.622 on the second (another
+    writer); the e5 head it replaced for English comments, 0.653 and 0.563."""
     result = evaluate(read_labelled(STANCE_FILE, "test"))
     assert result.total >= 300
-    assert result.macro_f1 >= 0.65, result
-    assert min(result.per_label_f1.values()) >= 0.60, result
-    assert result.calibration_error <= 0.10, result
+    assert result.macro_f1 >= 0.70, result
+    assert min(result.per_label_f1.values()) >= 0.65, result
+    assert result.calibration_error <= 0.08, result
     second = evaluate(read_labelled(STANCE_HOLDOUT_FILE, "test"))
-    assert second.total == 450 and second.macro_f1 >= 0.55, second
+    assert second.total == 450 and second.macro_f1 >= 0.60, second
 
 
 def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_split():
-    """The threshold was chosen out of fold; measured here 0.92 precision at 20 % coverage."""
+    """The threshold was chosen out of fold; measured here 0.92 precision at 19 % coverage."""
     rows = rows_of(STANCE_FILE, "test")
     tags = tag_many([row["text"] for row in rows])
     sure = [(found.stance, row["stance"]) for found, row in zip(tags, rows, strict=True) if found.sure_stance]
@@ -201,16 +201,25 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
 
 
 def test_the_uncertain_threshold_is_the_one_training_chose():
-    """vocabulary holds it so that the models need not load a head; the card is the source."""
-    assert shipped_head("stance.json").card["sure_from"] == UNCERTAIN_BELOW
+    """vocabulary holds it so that the models need not load a head; the cards are the source. One
+    threshold for every comment, the stricter of the two stance heads'."""
+    chosen = [shipped_head(name).card["sure_from"] for name in ("stance.json", "stance_en.json")]
+    assert max(chosen) == UNCERTAIN_BELOW
 
 
-@pytest.mark.parametrize("filename", ["stance.json", "incivility.json"])
-def test_each_head_ships_with_its_model_card(filename):
+@pytest.mark.parametrize(
+    "filename, encoder_sha256",
+    [
+        ("stance.json", encoder_module.MODEL_SHA256),
+        ("stance_en.json", mpnet.WEIGHTS_SHA256),
+        ("incivility.json", encoder_module.MODEL_SHA256),
+    ],
+)
+def test_each_head_ships_with_its_model_card(filename, encoder_sha256):
     head = shipped_head(filename)
     card = head.card
     assert {"trained", "encoder", "encoder_sha256", "data"} <= set(card)
-    assert card["encoder_sha256"] == encoder_module.MODEL_SHA256
+    assert card["encoder_sha256"] == head.encoder_sha256 == encoder_sha256
     measured = card.get("test_split") or {}
     assert measured.get("rows", 0) >= 250
     assert head.name in TAGGER_VERSION
@@ -224,8 +233,10 @@ def test_a_head_round_trips_through_json_and_refuses_another_encoder():
     features = np.random.default_rng(1).normal(size=(5, 4)).astype(np.float32)
     assert np.allclose(again.probabilities(features), head.probabilities(features))
     assert np.allclose(head.probabilities(features).sum(axis=1), 1.0)
-    with pytest.raises(ValueError, match="another encoder"):
+    with pytest.raises(ValueError, match="an encoder not installed"):
         LinearHead.from_json({**head.to_json(), "encoder_sha256": "0" * 64})
+    english = LinearHead("e", head.labels, head.weights, head.bias, encoder_sha256=mpnet.WEIGHTS_SHA256)
+    assert LinearHead.from_json(english.to_json()).encoder_sha256 == mpnet.WEIGHTS_SHA256
 
 
 def test_the_stored_split_vectors_are_the_encoders():

@@ -1,6 +1,6 @@
 """Fit the tagger's heads on the labelled data, reproducibly.
 
-    python -m poll.tagging.training.train            # stance and incivility heads
+    python -m poll.tagging.training.train            # the stance heads and the incivility head
     python -m poll.tagging.training.train --report   # also print test-split figures
     python -m poll.tagging.training.train --curve data/second_topic/car_free_centre.csv
     python -m poll.tagging.training.train --poll SLUG   # a poll's own head (runs `flask tagger train SLUG`)
@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from poll.tagging import metrics
+from poll.tagging import metrics, mpnet
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
+from poll.tagging.features import english_features
 from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import MODELS_DIR, LinearHead
 from poll.tagging.poll_heads import learning_curve
@@ -78,10 +79,24 @@ def _texts(rows: list[dict]) -> list[str]:
 
 
 def train_stance() -> LinearHead:
-    stance_files = (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE)
+    """Over e5, every language: the stance of comments not in English."""
+    return _fit_stance(
+        "stance-nk-e5-3", (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE), embed, MODEL_SHA256, ENCODER_NAME
+    )
+
+
+def train_english_stance() -> LinearHead:
+    """Over all-mpnet-base-v2, English rows only: the stance of English comments."""
+    return _fit_stance(
+        "stance-nk-mp-1", STANCE_ARGUMENT_FILES, english_features, mpnet.WEIGHTS_SHA256, mpnet.ENCODER_NAME
+    )
+
+
+def _fit_stance(name, stance_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
+    """C chosen on dev, refitted on train + dev; temperature and the sure threshold out of fold."""
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
     dev = fitting_rows(STANCE_ARGUMENT_FILES, ("dev",), HELD_OUT_STANCE)
-    train_x, dev_x = embed(_texts(train)), embed(_texts(dev))
+    train_x, dev_x = features_of(_texts(train)), features_of(_texts(dev))
     train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
     dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
     strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS)
@@ -93,12 +108,12 @@ def train_stance() -> LinearHead:
     out_of_fold = metrics.softmax(logits / temperature)
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
     weights, bias = fit_linear(features, targets, strength)
-    head = LinearHead("stance-nk-e5-3", STANCE_LABELS, weights, bias, temperature)
+    head = LinearHead(name, STANCE_LABELS, weights, bias, temperature, encoder_sha256=encoder_sha256)
     head.card = {
         "task": "stance of a comment on the North Korea poll (and parallel conflicts)",
         "trained": date.today().isoformat(),
-        "encoder": ENCODER_NAME,
-        "encoder_sha256": MODEL_SHA256,
+        "encoder": encoder_name,
+        "encoder_sha256": encoder_sha256,
         "data": {
             "files": [str(path.relative_to(DATA_DIR)) for path in stance_files],
             "train": len(train),
@@ -110,7 +125,10 @@ def train_stance() -> LinearHead:
             head_from(train_x, train_y, strength, temperature), dev_x, dev_y
         ),
         "sure_from": sure_from,
-        "sure_rule": f"lowest confidence with out-of-fold stances right {SURE_PRECISION:.0%} of the time",
+        "sure_rule": (
+            f"lowest confidence with out-of-fold stances right {SURE_PRECISION:.0%} of the time "
+            "(the 95 % Wilson lower bound, not the point estimate)"
+        ),
         "sure_out_of_fold": metrics.sure_figures(out_of_fold, targets, sure_from, STANCE_LABELS),
         "languages": ["en"],
     }
@@ -225,14 +243,16 @@ def choose_stance_languages(stance: LinearHead, incivility: LinearHead) -> list[
     return ["en", *chosen]
 
 
-def report(stance: LinearHead, incivility: LinearHead) -> None:
-    """Figures on every frozen test split, written into the heads' cards (chooses nothing)."""
-    sure_from = stance.card["sure_from"]
+def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
+    """Figures on every frozen test split, written into the heads' cards (chooses nothing).
+    A stance is shown as sure from the higher of the two stance heads' thresholds
+    (``poll.vocabulary.UNCERTAIN_BELOW``, one for every comment): that is the figure reported."""
+    sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
     for key, path in (("test_split", STANCE_FILE), ("holdout_2", STANCE_HOLDOUT_FILE)):
         rows = rows_of(path, "test")
-        stance.card[key] = measure.stance_figures(
-            stance, embed(_texts(rows)), [row["stance"] for row in rows], sure_from
-        )
+        labels = [row["stance"] for row in rows]
+        for head in (stance, english_stance):
+            head.card[key] = measure.stance_figures(head, head.features(_texts(rows)), labels, sure_from)
     for key, path in (("test_split", INCIVILITY_FILE), ("holdout_2", INCIVILITY_HOLDOUT_FILE)):
         rows = rows_of(path, "test")
         incivility.card[key] = measure.incivility_figures(
@@ -265,11 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.curve:
         print(learning_curve(Path(args.curve)))
         return 0
-    stance, incivility = train_stance(), train_incivility()
+    stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
     stance.card["languages"] = choose_stance_languages(stance, incivility)
     if args.report:
-        report(stance, incivility)
-    for filename, head in (("stance.json", stance), ("incivility.json", incivility)):
+        report(stance, english_stance, incivility)
+    heads = (("stance.json", stance), ("stance_en.json", english_stance), ("incivility.json", incivility))
+    for filename, head in heads:
         head.save(MODELS_DIR / filename)
         print(f"{filename}: {head.name}, temperature {head.temperature}")
         for key, value in head.card.items():
