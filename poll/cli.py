@@ -22,7 +22,7 @@ from poll.exports.rows import KINDS, ExportError, build_request, describe, expor
 from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.finding import poll_by_slug
-from poll.tagging import tag, version_with
+from poll.tagging import shipped_versions, tag
 from poll.voters import retention
 
 
@@ -68,7 +68,7 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
             raise click.BadParameter(f"no poll with slug {slug!r}", param_hint="--poll")
         conditions.append(Comment.poll_id == poll.id)
     if not everything:
-        conditions.append(Comment.tagger_version != version_with(None))
+        conditions.append(Comment.tagger_version.not_in(shipped_versions()))
     total = db.session.scalar(db.select(func.count()).select_from(Comment).where(*conditions))
     counts: Counter = Counter()
     try:
@@ -83,7 +83,7 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
         click.echo(f"\nInterrupted: {done} comments re-tagged and saved; run again to continue.")
         sys.exit(130)
     click.echo(
-        f"Re-tagged {counts['retagged']} comments with {version_with(None)}: "
+        f"Re-tagged {counts['retagged']} comments with {' and '.join(shipped_versions())}: "
         f"{counts['stance_changed']} changed stance, {counts['sentiment_changed']} changed sentiment."
     )
 

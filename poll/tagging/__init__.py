@@ -14,7 +14,10 @@ good enough in; a comment in any other gets stance "unknown" and no
 incivility score rather than a confident guess.
 """
 
+from collections.abc import Sequence
 from typing import NamedTuple
+
+import numpy as np
 
 from poll.tagging.heads import LinearHead, shipped_head
 from poll.tagging.language import DEFAULT_LANGUAGE
@@ -31,29 +34,37 @@ from poll.vocabulary import (
     sure_stance,
 )
 
-STANCE_HEAD = "stance.json"  # every language it was measured good enough in, over e5
-ENGLISH_STANCE_HEAD = "stance_en.json"  # English, over mpnet: English comments take this one
+# The shipped heads: English comments' stance over all-mpnet-base-v2, the other
+# languages' over multilingual-e5-small; every comment's incivility over e5 (each
+# where its card says it was measured good enough).
+STANCE_HEAD = "stance.json"
+ENGLISH_STANCE_HEAD = "stance_en.json"
 INCIVILITY_HEAD = "incivility.json"
+ENGLISH = DEFAULT_LANGUAGE
 
 
-def _version(stance_head_name: str) -> str:
+def _heads_by_language(multilingual: str, english: str) -> dict[str, LinearHead]:
+    """The shipped head of a task for each language it tags: ``english`` for English."""
+    heads = dict.fromkeys(tagged_languages(shipped_head(multilingual)), shipped_head(multilingual))
+    return heads | dict.fromkeys(tagged_languages(shipped_head(english)), shipped_head(english))
+
+
+def _version(stance_head_name: str, language: str | None) -> str:
     """What tags are stored under: the heads' names and the sentiment analyser's."""
     return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
 
 
-def _shipped_stance_heads() -> dict[str, LinearHead]:
-    """The shipped stance head for each language it tags."""
-    heads = {code: shipped_head(STANCE_HEAD) for code in tagged_languages(shipped_head(STANCE_HEAD))}
-    english = shipped_head(ENGLISH_STANCE_HEAD)
-    return heads | dict.fromkeys(tagged_languages(english), english)
-
-
 def __getattr__(name: str) -> str:
-    # TAGGER_VERSION is read from the shipped heads on first use, not at import,
-    # so that training can import this package while the heads are being remade.
+    # TAGGER_VERSION (an English comment's) is read from the shipped heads on first use,
+    # not at import, so that training can import this package while the heads are being remade.
     if name == "TAGGER_VERSION":
         return version_with(None)
     raise AttributeError(name)
+
+
+def shipped_versions() -> tuple[str, ...]:
+    """Every version the shipped heads store: an English comment's, and the other languages'."""
+    return (version_with(None, ENGLISH), version_with(None, "other"))
 
 
 def incivility_threshold(language: str | None) -> tuple[str, float | None]:
@@ -90,11 +101,13 @@ class Tags(NamedTuple):
 NO_STANCE_HEAD = "no-stance-head"
 
 
-def version_with(stance_head: "LinearHead | str | None") -> str:
-    """The version string of tags made with ``stance_head`` (None: the shipped head)."""
+def version_with(stance_head: "LinearHead | str | None", language: str | None = ENGLISH) -> str:
+    """The version string of tags made with ``stance_head`` (None: the shipped heads)
+    for a comment in ``language``."""
     if stance_head is None:
-        return _version(f"{shipped_head(ENGLISH_STANCE_HEAD).name}+{shipped_head(STANCE_HEAD).name}")
-    return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
+        name = ENGLISH_STANCE_HEAD if language in (None, ENGLISH) else STANCE_HEAD
+        return _version(shipped_head(name).name, language)
+    return _version(stance_head if isinstance(stance_head, str) else stance_head.name, language)
 
 
 def tagged_languages(head: LinearHead) -> tuple[str, ...]:
@@ -109,38 +122,26 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     ``stance_head``: None for the shipped head (the North Korea poll's sides),
     a poll's own ``LinearHead``, or NO_STANCE_HEAD where none covers the poll."""
     languages = [detect_language(text) for text in texts]
-    incivility_head = shipped_head(INCIVILITY_HEAD)
-    version = version_with(stance_head)
     if stance_head is None:
-        stance_heads = _shipped_stance_heads()
+        stance_heads = _heads_by_language(STANCE_HEAD, ENGLISH_STANCE_HEAD)
     elif isinstance(stance_head, LinearHead):
         stance_heads = dict.fromkeys(tagged_languages(stance_head), stance_head)
     else:
         stance_heads = {}
-    scored_languages = set(tagged_languages(incivility_head))
-
-    def probabilities(head: LinearHead, wanted: set[str]) -> dict:
-        """Each comment in a ``wanted`` language: ``head``'s probabilities."""
-        indices = [index for index, code in enumerate(languages) if code in wanted]
-        if not indices:
-            return {}
-        return dict(zip(indices, head.probabilities(head.features([texts[i] for i in indices])), strict=True))
-
-    stance_probabilities: dict = {}
-    for head in {id(head): head for head in stance_heads.values()}.values():
-        wanted = {code for code, chosen in stance_heads.items() if chosen is head}
-        stance_probabilities |= {index: (head, found) for index, found in probabilities(head, wanted).items()}
-    incivility_probabilities = {
-        index: both[1] for index, both in probabilities(incivility_head, scored_languages).items()
-    }
+    stance_probabilities = _probabilities(texts, languages, stance_heads)
+    incivility_head = shipped_head(INCIVILITY_HEAD)
+    incivility_probabilities = _probabilities(
+        texts, languages, dict.fromkeys(tagged_languages(incivility_head), incivility_head)
+    )
     result = []
     for index, text in enumerate(texts):
         sentiment, compound = classify_sentiment(text)
         stance, confidence, incivility, uncivil = UNKNOWN, 0.0, None, False
         cues: tuple[str, ...] = ()
         if index in incivility_probabilities:
-            incivility = round(float(incivility_probabilities[index]), 4)
-            threshold = incivility_head.threshold_for(languages[index])
+            scoring, found = incivility_probabilities[index]
+            incivility = round(float(found[1]), 4)
+            threshold = scoring.threshold_for(languages[index])
             uncivil = threshold is not None and incivility >= threshold
         if index in stance_probabilities:
             head, found = stance_probabilities[index]
@@ -150,10 +151,32 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
             cues = classify_stance(text).cues
         result.append(
             Tags(
-                stance, confidence, cues, sentiment, compound, incivility, uncivil, languages[index], version
+                stance,
+                confidence,
+                cues,
+                sentiment,
+                compound,
+                incivility,
+                uncivil,
+                languages[index],
+                version_with(stance_head, languages[index]),
             )
         )
     return result
+
+
+def _probabilities(
+    texts: list[str], languages: Sequence[str | None], heads: dict[str, LinearHead]
+) -> dict[int, tuple[LinearHead, np.ndarray]]:
+    """Each comment in a language of ``heads``: the head for its language and that head's
+    probabilities, each head reading its own encoder's features of its comments at once."""
+    found: dict[int, tuple[LinearHead, np.ndarray]] = {}
+    for head in {id(head): head for head in heads.values()}.values():
+        indices = [index for index, code in enumerate(languages) if heads.get(code or "") is head]
+        if indices:
+            rows = head.probabilities(head.features([texts[index] for index in indices]))
+            found |= {index: (head, row) for index, row in zip(indices, rows, strict=True)}
+    return found
 
 
 def tag(text: str, stance_head: "LinearHead | str | None" = None) -> Tags:
@@ -165,6 +188,7 @@ __all__ = [
     "NO_STANCE_HEAD",
     "LinearHead",
     "version_with",
+    "shipped_versions",
     "STANCES",
     "SENTIMENTS",
     "UNKNOWN",

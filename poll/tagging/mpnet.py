@@ -68,8 +68,6 @@ class MpnetEncoder:
 
         graph = checked(MODEL_DIR / GRAPH_FILE, GRAPH_SHA256)
         options = onnxruntime.SessionOptions()
-        # One thread per call: a worker tags one comment at a time, and the web
-        # workers share the machine's cores.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
@@ -99,7 +97,10 @@ class MpnetEncoder:
 @cache
 def shared_encoder() -> MpnetEncoder:
     """The process's one English encoder, loaded on first use."""
-    return MpnetEncoder(threads=int(os.environ.get("MPNET_THREADS", "1")))
+    # Two threads: the model is ~4x e5's work per comment, and with one thread a tagging process
+    # falls short of 10 comments/s on a 2-core machine (docs/benchmarks.md). MPNET_THREADS=1 gives
+    # the cores back to web workers on a box that serves and tags at once.
+    return MpnetEncoder(threads=int(os.environ.get("MPNET_THREADS", "2")))
 
 
 RECENT = RecentVectors(size=20_000)  # 768 floats each: about 60 MiB when full

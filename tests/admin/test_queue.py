@@ -239,7 +239,7 @@ def test_the_queue_shows_what_the_tagger_cannot_read_and_what_a_moderator_set(
     card = page.split(f'id="comment-{corrected}"')[1].split("</article>")[0]
     assert f"set by a moderator (tagger said {tagger_said})" in card
     assert "% sure" not in card  # the old guess's confidence is not shown beside the correction
-    assert "Tagged by" in card and shipped_head("stance.json").name in card
+    assert "Tagged by" in card and shipped_head("stance_en.json").name in card  # an English comment's head
 
 
 def test_uncivil_comments_come_first_and_carry_the_flag(app, moderator_client, make_comment):

@@ -5,7 +5,7 @@ import pytest
 
 from poll.database.models import Comment
 from poll.debate.tag_labels import incivility_label, shown_cues, tone_label
-from poll.tagging import TAGGER_VERSION, incivility_threshold
+from poll.tagging import TAGGER_VERSION, incivility_threshold, version_with
 
 _, ENGLISH = incivility_threshold("en")
 _, OTHER = incivility_threshold("ko")
@@ -31,8 +31,18 @@ def comment(**fields) -> Comment:
     [
         ({"incivility": 0.93, "uncivil": True}, "uncivil: 0.93", f"uncivil from {ENGLISH:.2f}", True),
         ({"incivility": 0.12, "uncivil": False}, "civil: 0.12", f"uncivil from {ENGLISH:.2f}", False),
-        # Korean is decided at the head's other-languages threshold.
-        ({"incivility": 0.6, "uncivil": False, "language": "ko"}, "civil: 0.60", f"from {OTHER:.2f}", False),
+        # Korean is scored by the multilingual head, at its other-languages threshold.
+        (
+            {
+                "incivility": 0.6,
+                "uncivil": False,
+                "language": "ko",
+                "tagger_version": version_with(None, "ko"),
+            },
+            "civil: 0.60",
+            f"from {OTHER:.2f}",
+            False,
+        ),
         ({"incivility": None, "uncivil": False}, "incivility: not scored", "read it", True),
     ],
 )

@@ -151,6 +151,12 @@ def _figures(head: LinearHead, features, targets) -> dict:
 
 
 def train_incivility() -> LinearHead:
+    """Over e5, every language: the incivility of comments not in English."""
+    files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
+    return _fit_incivility("incivility-e5-5", files, embed, MODEL_SHA256, ENCODER_NAME)
+
+
+def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
     """Uncivil vs civil. The stance corpus's train and dev rows (restated public
     arguments, often angry and full of war words, none abusive) join as civil
     examples: without them short emphatic comments ("No more talks, respond
@@ -158,11 +164,10 @@ def train_incivility() -> LinearHead:
     and editorial snippets: without them anything off the topic ("What a
     lovely sunny day") did. The threshold is set on the incivility sets' own
     rows, out of fold."""
-    incivility_files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts()
-    features = embed(_texts(written) + _texts(arguments) + off_topic)
+    features = features_of(_texts(written) + _texts(arguments) + off_topic)
     targets = np.array([int(row["uncivil"]) for row in written] + [0] * (len(arguments) + len(off_topic)))
     groups = list(range(len(written))) + [row["source"] for row in arguments] + ["off-topic"] * len(off_topic)
     # English and the other languages get a threshold each: the same insult
@@ -190,16 +195,15 @@ def train_incivility() -> LinearHead:
     threshold = metrics.threshold_for_false_positive_rate(
         positive[english], targets[english], MAX_FALSE_FLAGS
     )
-    threshold_abroad = metrics.threshold_for_false_positive_rate(
-        positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
-    )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-5", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead(
+        name, INCIVILITY_LABELS, coef, bias, temperature, threshold, encoder_sha256=encoder_sha256
+    )
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
-        "encoder": ENCODER_NAME,
-        "encoder_sha256": MODEL_SHA256,
+        "encoder": encoder_name,
+        "encoder_sha256": encoder_sha256,
         "data": {
             "files": [str(path.relative_to(DATA_DIR)) for path in incivility_files],
             "written_train": len(written),
@@ -208,19 +212,27 @@ def train_incivility() -> LinearHead:
         },
         "regularisation_C": strength,
         "threshold_rule": (
-            f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged, out of fold; "
-            f"English on the English rows; the other languages on theirs, at most "
-            f"{MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged (their rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
+            f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged, out of fold, "
+            "on the English rows"
         ),
         "out_of_fold": metrics.flag_rates(positive[english] >= threshold, targets[english]),
-        "threshold_other_languages": threshold_abroad,
-        "out_of_fold_other_languages": metrics.flag_rates(
+        "languages": ["en"],
+    }
+    if other.any():
+        threshold_abroad = metrics.threshold_for_false_positive_rate(
+            positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
+        )
+        head.card["threshold_rule"] += (
+            f"; the other languages on theirs, at most {MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged "
+            f"(their rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
+        )
+        head.card["threshold_other_languages"] = threshold_abroad
+        head.card["out_of_fold_other_languages"] = metrics.flag_rates(
             positive[other] >= threshold_abroad, targets[other]
-        ),
+        )
         # Incivility is scored in every language the multilingual set measures: an
         # insult in Korean must not sink to the bottom of the queue unscored.
-        "languages": ["en", *OTHER_LANGUAGES],
-    }
+        head.card["languages"] = ["en", *OTHER_LANGUAGES]
     return head
 
 
@@ -256,7 +268,7 @@ def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHea
     for key, path in (("test_split", INCIVILITY_FILE), ("holdout_2", INCIVILITY_HOLDOUT_FILE)):
         rows = rows_of(path, "test")
         incivility.card[key] = measure.incivility_figures(
-            incivility, embed(_texts(rows)), [int(row["uncivil"]) for row in rows]
+            incivility, incivility.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
         )
     rows = rows_of(MULTILINGUAL_FILE, "test")
     figures = measure.multilingual_figures(stance, incivility, rows, embed(_texts(rows)), sure_from)
