@@ -49,7 +49,7 @@ def _heads_by_language(multilingual: str, english: str) -> dict[str, LinearHead]
     return heads | dict.fromkeys(tagged_languages(shipped_head(english)), shipped_head(english))
 
 
-def _version(stance_head_name: str, language: str | None) -> str:
+def _version(stance_head_name: str) -> str:
     """What tags are stored under: the heads' names and the sentiment analyser's."""
     return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
 
@@ -106,8 +106,8 @@ def version_with(stance_head: "LinearHead | str | None", language: str | None = 
     for a comment in ``language``."""
     if stance_head is None:
         name = ENGLISH_STANCE_HEAD if language in (None, ENGLISH) else STANCE_HEAD
-        return _version(shipped_head(name).name, language)
-    return _version(stance_head if isinstance(stance_head, str) else stance_head.name, language)
+        return _version(shipped_head(name).name)
+    return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
 
 
 def tagged_languages(head: LinearHead) -> tuple[str, ...]:

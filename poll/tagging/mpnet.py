@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from poll.tagging.encoder import EncoderUnavailable, RecentVectors, checked, embed_with, sha256_of
+from poll.tagging.encoder import RecentVectors, checked, embed_with, sha256_of
 
 ENCODER_NAME = "all-mpnet-base-v2 (ONNX, fp32, onnxruntime)"
 DIMENSIONS = 768
@@ -33,8 +33,6 @@ GRAPH_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MAX_TOKENS = 384  # the sentence-transformers model's own limit
 PADDING_ID = 1
-
-__all__ = ["EncoderUnavailable", "sha256_of"]
 
 
 def graph_is_built() -> bool:

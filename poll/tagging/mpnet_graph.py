@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from poll.tagging import mpnet
+from poll.tagging.encoder import EncoderUnavailable, sha256_of
 
 HEADS, HEAD_SIZE = 12, 64
 LAYERS = 12
@@ -44,10 +45,10 @@ def _part_files() -> list[Path]:
         try:
             files = metadata.files(package) or []
         except metadata.PackageNotFoundError as error:
-            raise mpnet.EncoderUnavailable(f"{package} is not installed: run `make install`") from error
+            raise EncoderUnavailable(f"{package} is not installed: run `make install`") from error
         found = [file for file in files if ".zip." in file.name]
         if len(found) != 1:
-            raise mpnet.EncoderUnavailable(f"{package} holds no piece of the archive")
+            raise EncoderUnavailable(f"{package} holds no piece of the archive")
         pieces.append(Path(str(found[0].locate())))
     return pieces
 
@@ -64,10 +65,10 @@ def packaged_files() -> dict[str, bytes]:
                 found[base] = bundle.read(name)
     for name, expected in wanted.items():
         if name not in found:
-            raise mpnet.EncoderUnavailable(f"the packaged archive has no {name}")
+            raise EncoderUnavailable(f"the packaged archive has no {name}")
         actual = hashlib.sha256(found[name]).hexdigest()
         if actual != expected:
-            raise mpnet.EncoderUnavailable(f"packaged {name} has SHA-256 {actual}, expected {expected}")
+            raise EncoderUnavailable(f"packaged {name} has SHA-256 {actual}, expected {expected}")
     return found
 
 
@@ -177,9 +178,9 @@ def build(target: Path = mpnet.MODEL_DIR) -> Path:
     temporary = path.with_suffix(".partial")
     temporary.write_bytes(model.SerializeToString())
     temporary.replace(path)
-    actual = mpnet.sha256_of(path)
+    actual = sha256_of(path)
     if actual != mpnet.GRAPH_SHA256:
-        raise mpnet.EncoderUnavailable(f"built {path} has SHA-256 {actual}, expected {mpnet.GRAPH_SHA256}")
+        raise EncoderUnavailable(f"built {path} has SHA-256 {actual}, expected {mpnet.GRAPH_SHA256}")
     return path
 
 

@@ -151,12 +151,6 @@ def _figures(head: LinearHead, features, targets) -> dict:
 
 
 def train_incivility() -> LinearHead:
-    """Over e5, every language: the incivility of comments not in English."""
-    files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
-    return _fit_incivility("incivility-e5-5", files, embed, MODEL_SHA256, ENCODER_NAME)
-
-
-def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
     """Uncivil vs civil. The stance corpus's train and dev rows (restated public
     arguments, often angry and full of war words, none abusive) join as civil
     examples: without them short emphatic comments ("No more talks, respond
@@ -164,10 +158,11 @@ def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder
     and editorial snippets: without them anything off the topic ("What a
     lovely sunny day") did. The threshold is set on the incivility sets' own
     rows, out of fold."""
+    incivility_files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts()
-    features = features_of(_texts(written) + _texts(arguments) + off_topic)
+    features = embed(_texts(written) + _texts(arguments) + off_topic)
     targets = np.array([int(row["uncivil"]) for row in written] + [0] * (len(arguments) + len(off_topic)))
     groups = list(range(len(written))) + [row["source"] for row in arguments] + ["off-topic"] * len(off_topic)
     # English and the other languages get a threshold each: the same insult
@@ -195,15 +190,16 @@ def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder
     threshold = metrics.threshold_for_false_positive_rate(
         positive[english], targets[english], MAX_FALSE_FLAGS
     )
-    coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead(
-        name, INCIVILITY_LABELS, coef, bias, temperature, threshold, encoder_sha256=encoder_sha256
+    threshold_abroad = metrics.threshold_for_false_positive_rate(
+        positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
+    coef, bias = fit_linear(features, targets, strength, weights)
+    head = LinearHead("incivility-e5-5", INCIVILITY_LABELS, coef, bias, temperature, threshold)
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
-        "encoder": encoder_name,
-        "encoder_sha256": encoder_sha256,
+        "encoder": ENCODER_NAME,
+        "encoder_sha256": MODEL_SHA256,
         "data": {
             "files": [str(path.relative_to(DATA_DIR)) for path in incivility_files],
             "written_train": len(written),
@@ -212,27 +208,19 @@ def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder
         },
         "regularisation_C": strength,
         "threshold_rule": (
-            f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged, out of fold, "
-            "on the English rows"
+            f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged, out of fold; "
+            f"English on the English rows; the other languages on theirs, at most "
+            f"{MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged (their rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
         ),
         "out_of_fold": metrics.flag_rates(positive[english] >= threshold, targets[english]),
-        "languages": ["en"],
-    }
-    if other.any():
-        threshold_abroad = metrics.threshold_for_false_positive_rate(
-            positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
-        )
-        head.card["threshold_rule"] += (
-            f"; the other languages on theirs, at most {MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged "
-            f"(their rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
-        )
-        head.card["threshold_other_languages"] = threshold_abroad
-        head.card["out_of_fold_other_languages"] = metrics.flag_rates(
+        "threshold_other_languages": threshold_abroad,
+        "out_of_fold_other_languages": metrics.flag_rates(
             positive[other] >= threshold_abroad, targets[other]
-        )
+        ),
         # Incivility is scored in every language the multilingual set measures: an
         # insult in Korean must not sink to the bottom of the queue unscored.
-        head.card["languages"] = ["en", *OTHER_LANGUAGES]
+        "languages": ["en", *OTHER_LANGUAGES],
+    }
     return head
 
 
