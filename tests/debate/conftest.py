@@ -31,3 +31,13 @@ def article(make_poll):
         moderation_mode=MODERATION_POST,
         choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
     )
+
+
+@pytest.fixture
+def open_debate(make_poll):
+    """A post-moderated poll with the shipped head's sides."""
+    return make_poll(
+        slug="open-debate",
+        moderation_mode=MODERATION_POST,
+        choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
+    )

@@ -9,7 +9,6 @@ from poll.database.column_types import utcnow
 from poll.database.models import (
     FLAG_APPEAL,
     FLAG_STANCE_VOTE_MISMATCH,
-    MODERATION_POST,
     AuditEntry,
     Comment,
     Moderator,
@@ -38,16 +37,6 @@ def comments_of(app, slug=None) -> list[Comment]:
 
 def post(client, slug, body, name="", **extra):
     return client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": name, **extra})
-
-
-@pytest.fixture
-def open_debate(make_poll):
-    """A post-moderated poll with the debate's choice keys."""
-    return make_poll(
-        slug="open-debate",
-        moderation_mode=MODERATION_POST,
-        choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
-    )
 
 
 def test_comment_on_premoderated_poll_awaits_review(app, client, debate_poll):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import event
 
-from poll.database.models import COMMENT_APPROVED, MODERATION_POST
+from poll.database.models import COMMENT_APPROVED
 from poll.extensions import db
 from poll.polls import results
 
@@ -64,16 +64,6 @@ def statements(app, monkeypatch) -> Iterator[StatementLog]:
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
     yield log
     event.remove(engine, "before_cursor_execute", before_cursor_execute)
-
-
-@pytest.fixture
-def open_debate(make_poll):
-    """A post-moderated poll with the shipped head's sides."""
-    return make_poll(
-        slug="open-debate",
-        moderation_mode=MODERATION_POST,
-        choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
-    )
 
 
 @pytest.fixture

@@ -29,15 +29,6 @@ def car_free(make_poll):
     )
 
 
-@pytest.fixture
-def article(make_poll):
-    return make_poll(
-        slug="article",
-        moderation_mode=MODERATION_POST,
-        choices=[("military", "Military"), ("diplomacy", "Diplomacy"), ("undecided", "Undecided")],
-    )
-
-
 def reader(app, token: str):
     """A browser with its own voter cookie (token: 32 characters)."""
     client = app.test_client()

@@ -239,17 +239,19 @@ def test_a_head_round_trips_through_json_and_refuses_another_encoder():
     assert LinearHead.from_json(english.to_json()).encoder_sha256 == mpnet.WEIGHTS_SHA256
 
 
-def test_the_stored_split_vectors_are_the_encoders():
-    """The frozen splits' vectors the figures above read (tests/tagging/conftest.py) are the ones the
+@pytest.mark.parametrize("name", ["e5", "mpnet"])
+def test_the_stored_split_vectors_are_the_encoders(name):
+    """The frozen splits' vectors the figures above read (tests/tagging/conftest.py) are the ones each
     shipped encoder gives: a sample of them, encoded again here without the cache, matches."""
-    from tests.tagging.make_split_vectors import load, split_texts
+    from tests.tagging.make_split_vectors import ENCODERS, identity, load, texts_for
 
-    strings, vectors, stored_encoder = load()
-    assert stored_encoder == [encoder_module.ENCODER_NAME, encoder_module.MODEL_SHA256], (
-        "data/encoder/split_vectors.npz is of another encoder: run python -m tests.tagging.make_split_vectors"
+    module = ENCODERS[name][0]
+    strings, vectors, stored_encoder = load(name)
+    assert stored_encoder == identity(module), (
+        f"{ENCODERS[name][1].name} is of another encoder: run python -m tests.tagging.make_split_vectors"
     )
     sample = np.random.default_rng(7).choice(len(strings), size=24, replace=False)
-    again = encoder_module.shared_encoder().embed([strings[index] for index in sample])
+    again = module.shared_encoder().embed([strings[index] for index in sample])
     assert np.allclose(again, vectors[sample], atol=1e-5)
-    # Every split text is there (the segments too, as the features asked for them when it was written).
-    assert set(split_texts()) <= set(strings)
+    # Every split text it reads is there (the segments too, as the features asked for them when written).
+    assert set(texts_for(name)) <= set(strings)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from poll.tagging import mpnet
-from poll.tagging.mpnet import EncoderUnavailable, MpnetEncoder, relative_buckets
+from poll.tagging.encoder import EncoderUnavailable
+from poll.tagging.mpnet import MpnetEncoder, relative_buckets
 from poll.tagging.mpnet_graph import packaged_files
-from tests.tagging.make_split_vectors import identity, load, texts_for
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "mpnet_reference.json"
 
@@ -61,16 +61,3 @@ def test_the_packaged_weights_are_checked_before_anything_is_built(monkeypatch):
     monkeypatch.setattr(mpnet, "WEIGHTS_SHA256", "0" * 64)
     with pytest.raises(EncoderUnavailable, match="model.safetensors has SHA-256"):
         packaged_files()
-
-
-def test_the_stored_split_vectors_are_the_encoders():
-    """The English splits' vectors the figures read (tests/tagging/conftest.py) are the shipped
-    encoder's: a sample of them, encoded again here without the cache, matches."""
-    strings, vectors, stored = load("mpnet")
-    assert stored == identity(mpnet), (
-        "data/encoder/split_vectors_mpnet.npz is of another encoder: run python -m tests.tagging.make_split_vectors"
-    )
-    sample = np.random.default_rng(7).choice(len(strings), size=16, replace=False)
-    again = mpnet.shared_encoder().embed([strings[index] for index in sample])
-    assert np.allclose(again, vectors[sample], atol=1e-5)
-    assert set(texts_for("mpnet")) <= set(strings)
