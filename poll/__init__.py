@@ -64,7 +64,14 @@ def load_config(app: Flask, test_config: dict | None, environ: Mapping[str, str]
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.setdefault("MIGRATIONS_DIRECTORY", str(PROJECT_ROOT / "migrations"))
     # Derived from the final database URL, whichever layer set it.
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            pool_size=app.config["DATABASE_POOL_SIZE"],
+            max_overflow=app.config["DATABASE_MAX_OVERFLOW"],
+        ),
+    )
 
 
 def register_extensions(app: Flask) -> None:

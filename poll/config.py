@@ -39,13 +39,20 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
-def engine_options(url: str, sqlite_busy_timeout: float = 10.0) -> dict:
+def engine_options(
+    url: str, pool_size: int = 5, max_overflow: int = 10, sqlite_busy_timeout: float = 10.0
+) -> dict:
     """A server connection can drop between requests, so check it on checkout;
     a SQLite file cannot, and the ping would cost a query per request. SQLite
-    writers wait up to ``sqlite_busy_timeout`` seconds for the write lock."""
+    writers wait up to ``sqlite_busy_timeout`` seconds for the write lock.
+
+    A server's connections are bounded per process (``pool_size`` kept,
+    ``max_overflow`` more at a peak): every process may hold
+    ``pool_size + max_overflow``, and all of them together must stay below the
+    server's ``max_connections`` (docs/deployment.md)."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": sqlite_busy_timeout}}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": max_overflow}
 
 
 def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
@@ -95,6 +102,9 @@ class Config:
         # None: generated into the instance folder by create_app if no layer sets one.
         self.SECRET_KEY = environ.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = database_url(environ.get("DATABASE_URL"), instance_path)
+        # Connections each process keeps to a database server, and how many more it may open at a peak.
+        self.DATABASE_POOL_SIZE = env_int(environ, "DATABASE_POOL_SIZE", 5, minimum=1)
+        self.DATABASE_MAX_OVERFLOW = env_int(environ, "DATABASE_MAX_OVERFLOW", 10, minimum=0)
         # Votes and comments are small; anything bigger is abuse.
         self.MAX_CONTENT_LENGTH = 64 * 1024
         self.MAX_FORM_MEMORY_SIZE = 64 * 1024

@@ -48,13 +48,44 @@ def test_test_config_wins():
 
 def test_only_server_databases_ping_connections_on_checkout():
     assert engine_options("sqlite:////tmp/x.db") == {"connect_args": {"timeout": 10.0}}
-    assert engine_options("postgresql+psycopg://u@h/db") == {"pool_pre_ping": True}
+    assert engine_options("postgresql+psycopg://u@h/db")["pool_pre_ping"] is True
 
 
 def test_engine_options_follow_the_final_database_url(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@h/db"})
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 10,
+    }
+
+
+def test_a_process_holds_at_most_its_pool_and_overflow_of_server_connections(database_url):
+    """The bound is real: with a pool of 1 and 1 more, a third connection waits and times out."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from poll.extensions import db
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite files are not pooled this way")
+    app = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url},
+        {"DATABASE_POOL_SIZE": "1", "DATABASE_MAX_OVERFLOW": "1"},
+    )
+    with app.app_context():
+        db.engine.pool._timeout = 0.1  # noqa: SLF001 (a short wait: the refusal is what is asserted)
+        held = [db.engine.connect(), db.engine.connect()]
+        try:
+            for connection in held:
+                assert connection.execute(text("SELECT 1")).scalar() == 1
+            with pytest.raises(PoolTimeout):
+                db.engine.connect()
+        finally:
+            for connection in held:
+                connection.close()
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize(
