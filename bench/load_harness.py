@@ -416,10 +416,11 @@ def prepared_env(database_url: str) -> dict[str, str]:
         "VOTE_LIMIT_PER_IP": f"{STUFFER_ALLOWANCE} per day;2000 per hour",
         # Every stuffer vote is a new voter: the same allowance under the new-voter limit.
         "NEW_VOTER_LIMIT_PER_IP": f"{STUFFER_ALLOWANCE} per day",
-        # 48 clients over 4 workers need about 12 connections each; two runs side by side
-        # (the crash run's restart, the scale-out's two processes) stay far below a server's 100.
-        "DATABASE_POOL_SIZE": "6",
-        "DATABASE_MAX_OVERFLOW": "6",
+        # At most 8 connections per worker (its other requests wait for one): a run's 4 workers hold
+        # 32, so the two runs the suite's two processes may hold at once stay well below a server's
+        # 100 connections (with 15 per worker, two runs took 96 and the other tests found none).
+        "DATABASE_POOL_SIZE": "4",
+        "DATABASE_MAX_OVERFLOW": "4",
     }
     prepare_database(env)
     return env

@@ -8,7 +8,13 @@ from flask import Flask
 from poll import admin
 from poll.accounts.audit import register_audit_guard
 from poll.cli import Commands, register_commands
-from poll.config import Config, engine_options, instance_secret_key, load_served_settings
+from poll.config import (
+    PASSWORD_HASH_METHOD,
+    Config,
+    engine_options,
+    instance_secret_key,
+    load_served_settings,
+)
 from poll.debate import views as debate_views
 from poll.debate.tagging_queue import init_tagging_queue
 from poll.extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
@@ -63,6 +69,8 @@ def load_config(app: Flask, test_config: dict | None, environ: Mapping[str, str]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.setdefault("MIGRATIONS_DIRECTORY", str(PROJECT_ROOT / "migrations"))
+    if app.config["PASSWORD_HASH_METHOD"] != PASSWORD_HASH_METHOD and not app.config.get("TESTING"):
+        raise ValueError("PASSWORD_HASH_METHOD other than scrypt is for the test suite only (TESTING)")
     # Derived from the final database URL, whichever layer set it.
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (werkzeug's name of a hash method, not a secret)
 
 
 def instance_secret_key(instance_path: str) -> str:
@@ -114,6 +115,8 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = https
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+        # Moderators' passwords: werkzeug's scrypt. Only a TESTING app may ask for another (load_config).
+        self.PASSWORD_HASH_METHOD = PASSWORD_HASH_METHOD
         self.PREFERRED_URL_SCHEME = "https" if https else "http"
         # Host names this site answers to; any other Host header gets 400, so that
         # redirects and links can never be built for a host an attacker chose.

@@ -64,6 +64,13 @@ def pytest_unconfigure(config):
         engine.dispose()
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py marks its tests slow
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (load runs first of all), so that pytest-xdist spreads them over its
+    processes from the start instead of leaving one process busy with a 40 s load run at the end."""
+    items.sort(key=lambda item: (item.path.name != "test_load.py", item.get_closest_marker("slow") is None))
+
+
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -85,6 +92,8 @@ def make_app(database_url: str, environ: dict | None = None, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         # Tagged in the request, so that a test sees tags at once; tests/debate/test_tagging_queue.py runs the queue.
         "TAGGING": "inline",
+        # One cheap hash instead of scrypt's 0.1 s: three per test that logs in (a served app refuses this).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
     config.update(overrides)
     return create_app(config, environ)

@@ -7,7 +7,6 @@ two app processes sharing PostgreSQL and Redis must do the same as one.
 These run on the engine the suite runs on (TEST_DATABASE_URL, else SQLite).
 """
 
-import fcntl
 from contextlib import contextmanager
 
 import pytest
@@ -39,16 +38,6 @@ def load_database(tmp_path):
             yield url
     else:
         yield f"sqlite:///{tmp_path / 'load.sqlite3'}"
-
-
-@pytest.fixture(autouse=True)
-def one_load_run_at_a_time(tmp_path_factory):
-    """A run is 4 workers holding up to 12 server connections each; two at once, on two test
-    processes, left PostgreSQL (100 connections) none for the suite's other tests. The lock file
-    sits in the folder every pytest-xdist worker's temporary folder shares."""
-    with open(tmp_path_factory.getbasetemp().parent / "load-run.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def assert_no_problems(outcome):

@@ -51,11 +51,27 @@ def test_unknown_and_known_names_cost_one_password_hash_each(app, accounts, monk
     for name in ("generate_password_hash", "check_password_hash"):
         original = getattr(moderators, name)
         monkeypatch.setattr(
-            moderators, name, lambda *args, _f=original, _n=name: calls.append(_n) or _f(*args)
+            moderators, name, lambda *args, _f=original, _n=name, **kw: calls.append(_n) or _f(*args, **kw)
         )
     with app.app_context():
         assert moderators.authenticate(username, "wrong password here") is None
     assert len(calls) == 1, calls
+
+
+def test_a_served_app_stores_scrypt_hashes_and_refuses_a_cheaper_method(tmp_path):
+    """The suite's cheap hashing (PASSWORD_HASH_METHOD in its settings) never reaches a served app."""
+    from poll import create_app
+    from poll.database.column_types import utcnow
+    from poll.extensions import db
+
+    served = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    )
+    with served.app_context():
+        db.create_all()
+        assert moderators.add("ada", PASSWORD, "admin", utcnow()).password_hash.startswith("scrypt:")
+    with pytest.raises(ValueError, match="PASSWORD_HASH_METHOD"):
+        create_app({"SECRET_KEY": "x", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
 
 
 @pytest.mark.slow
