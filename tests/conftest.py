@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import ProgrammingError
 
@@ -74,6 +75,9 @@ def pytest_collection_modifyitems(config, items):
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+TEMPLATE_BYTECODE_CACHE = FileSystemBytecodeCache(tempfile.mkdtemp(prefix="debate-poll-templates-"))
+
+
 @pytest.fixture
 def database_url(tmp_path):
     return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
@@ -96,7 +100,11 @@ def make_app(database_url: str, environ: dict | None = None, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
     config.update(overrides)
-    return create_app(config, environ)
+    app = create_app(config, environ)
+    # Every test builds its own app, and each app's Jinja environment would parse and compile every
+    # template it renders again (a third of the suite's time): this test process compiles each once.
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE_CACHE
+    return app
 
 
 @pytest.fixture
