@@ -11,14 +11,15 @@ from poll.extensions import db
 from poll.polls.choice_plans import removed_with_votes
 from poll.polls.side_mapping import resolved_side
 from poll.polls.slugs import slug_problem
+from poll.refusals import Refused
 
 
-class PollError(ValueError):
+class PollError(Refused):
     """A poll change that cannot be made, with the reason in words; ``field`` names the editor's field
     the reason belongs beside ("sides" for the side mapping, None for the form as a whole)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, field: str | None = None, status: int = 400) -> None:
+        super().__init__(message, status)
         self.field = field
 
 
@@ -162,7 +163,7 @@ def _replace_choices(poll: Poll, choices: list[tuple[str, str]]) -> None:
 def close_poll(poll: Poll, actor, now: datetime) -> None:
     """Close ``poll`` now (or at its opening, if it has not opened yet)."""
     if poll.has_closed(now):
-        raise PollError("This poll is already closed.")
+        raise PollError("This poll is already closed.", status=409)
     before = {"closes_at": poll.closes_at.isoformat() if poll.closes_at else None}
     poll.closes_at = max(now, poll.opens_at)
     audit.record(
@@ -180,7 +181,7 @@ def close_poll(poll: Poll, actor, now: datetime) -> None:
 def reopen_poll(poll: Poll, actor, now: datetime) -> None:
     """Take votes again: ``poll`` closes no more until an editor closes it."""
     if not poll.has_closed(now):
-        raise PollError("This poll is not closed.")
+        raise PollError("This poll is not closed.", status=409)
     before = {"closes_at": poll.closes_at.isoformat() if poll.closes_at else None}
     poll.closes_at = None
     audit.record(
