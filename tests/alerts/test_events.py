@@ -135,3 +135,18 @@ def test_approved_comments_are_not_announced_as_awaiting_review(hooked, make_pol
 def test_webhook_urls_must_be_https_to_a_public_address(url, allow_private, problem):
     found = url_problem(url, allow_private)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_comment_the_tagging_worker_finds_uncivil_is_announced_then(hooked, debate_poll):
+    """Queued tagging: the comment is stored untagged (announced as awaiting review), and the
+    tagging task's own transaction announces it uncivil, once, however often it is tagged."""
+    from poll.debate.comments import post_comment, tag_stored_comments
+
+    with hooked.app_context():
+        comment = post_comment(poll_by_slug(debate_poll), VOTER, UNCIVIL, "", "", utcnow(), tag_now=False)
+        db.session.commit()
+        assert [event for event, _ in sent(hooked)] == [COMMENT_AWAITING_REVIEW]
+        for _ in range(2):
+            tag_stored_comments([comment.id])
+            db.session.commit()
+    assert [event for event, _ in sent(hooked)] == [COMMENT_AWAITING_REVIEW, COMMENT_FLAGGED_UNCIVIL]
