@@ -182,3 +182,23 @@ def test_the_verifier_refuses_a_forged_changed_or_replayed_delivery(signed, chan
     secret, body, timestamp, sig = signed
     values = {"secret": secret, "body": body, "timestamp": timestamp, "sig": sig, **change}
     assert not verify(values["secret"], values["timestamp"], values["sig"], values["body"])
+
+
+def test_a_private_receiver_is_refused_at_sending_time_too(app, make_poll, receiver):
+    """A URL stored before the rule (or by hand) is checked again before each delivery."""
+    hook = receiver()
+    register(app, hook.url, [POLL_CLOSED])  # http://127.0.0.1:…, stored directly
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = False
+    close(app, make_poll())
+    run_queue(app)
+    assert hook.received == []
+    [delivery] = deliveries(app)
+    assert delivery.status == DELIVERY_FAILED and delivery.last_error.startswith(
+        "Not sent: Please give an https"
+    )
+
+
+@pytest.mark.parametrize("threads", ["0", "17", "many"])
+def test_the_worker_command_refuses_a_bad_thread_count(runner, threads):
+    result = runner.invoke(args=["alerts", "work", "--threads", threads])
+    assert result.exit_code == 2 and "--threads" in result.output
