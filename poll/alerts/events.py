@@ -87,7 +87,14 @@ def emit_for_comment(name: str, comment: Comment, now: datetime) -> None:
     emit(name, comment_data(comment), now)
 
 
+def closed_subject(poll: Poll) -> str:
+    """A close's name among deliveries: the poll and the moment it closed (it may reopen and close again)."""
+    closes_at = poll.closes_at.isoformat() if poll.closes_at else ""
+    return f"poll:{poll.id}:{closes_at}"
+
+
 def emit_poll_closed(poll: Poll, now: datetime) -> None:
+    """Announce that ``poll`` closed (by an editor now, or at its scheduled time: poll.alerts.closes)."""
     closes_at = poll.closes_at.isoformat() if poll.closes_at else None
     data = {
         "poll_id": poll.id,
@@ -98,7 +105,7 @@ def emit_poll_closed(poll: Poll, now: datetime) -> None:
             "dashboard": link("admin.dashboard", slug=poll.slug),
         },
     }
-    emit(POLL_CLOSED, data, now)
+    emit(POLL_CLOSED, data, now, subject=closed_subject(poll))
 
 
 @event.listens_for(Session, "after_commit")

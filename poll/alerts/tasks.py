@@ -1,6 +1,6 @@
 """The alerts' worker queue (huey, beside the tagging queue: the same TASK_QUEUE_URL, its own
 name): a task per webhook delivery, retried with exponential backoff, and the periodic digest and
-vote-burst checks. ``flask alerts work`` runs its consumer.
+vote-burst and scheduled-close checks. ``flask alerts work`` runs its consumer.
 
 The queue is made on first use (the first delivery after a commit, or the worker starting), so an
 app that never sends an alert never opens the queue's store."""
@@ -28,6 +28,7 @@ class AlertQueue:
         from huey import crontab
 
         from poll.alerts.bursts import announce_vote_bursts
+        from poll.alerts.closes import announce_scheduled_closes
         from poll.alerts.delivery import AttemptFailed, attempt_delivery
         from poll.alerts.digest import send_due_digests
         from poll.debate.tagging_queue import queue_for
@@ -54,11 +55,11 @@ class AlertQueue:
         def periodic_checks() -> tuple[int, int]:
             with app.app_context():
                 try:
-                    bursts = announce_vote_bursts(utcnow())
+                    announced = announce_vote_bursts(utcnow()) + announce_scheduled_closes(utcnow())
                     db.session.commit()
                     if not (app.config["SMTP_HOST"] and app.config["MAIL_FROM"]):
-                        return bursts, 0  # no mail server set up: no digests, and no error every 5 minutes
-                    return bursts, send_due_digests(utcnow())
+                        return announced, 0  # no mail server set up: no digests, and no error every 5 minutes
+                    return announced, send_due_digests(utcnow())
                 finally:
                     db.session.remove()
 

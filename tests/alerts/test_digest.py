@@ -150,3 +150,20 @@ def test_queue_counts(app, waiting):
 def test_period_start_in_the_newsrooms_zone(schedule, hour, now, start):
     # Asia/Seoul is UTC+9: 09:00 there is 00:00 UTC.
     assert period_start(schedule, hour, now, "Asia/Seoul") == start
+
+
+def test_the_workers_periodic_check_sends_the_due_digests(app, accounts, inbox, waiting):
+    from poll.alerts.tasks import alert_queue
+
+    wants_digest(app)
+    checks = alert_queue(app).periodic_checks
+    assert checks.call_local() == (0, 1)  # no burst or close to announce; one digest
+    assert checks.call_local() == (0, 0)
+    assert len(inbox.messages) == 1
+
+
+def test_the_periodic_check_sends_no_digest_without_a_mail_server(app, accounts, waiting):
+    from poll.alerts.tasks import alert_queue
+
+    wants_digest(app)
+    assert alert_queue(app).periodic_checks.call_local() == (0, 0)

@@ -150,3 +150,27 @@ def test_a_comment_the_tagging_worker_finds_uncivil_is_announced_then(hooked, de
             tag_stored_comments([comment.id])
             db.session.commit()
     assert [event for event, _ in sent(hooked)] == [COMMENT_AWAITING_REVIEW, COMMENT_FLAGGED_UNCIVIL]
+
+
+def test_a_scheduled_close_is_announced_once_and_an_editors_close_not_again(hooked, make_poll):
+    from datetime import timedelta
+
+    from poll.alerts.closes import announce_scheduled_closes
+    from poll.alerts.events import POLL_CLOSED
+    from poll.polls.editing import close_poll
+
+    now = utcnow()
+    scheduled = make_poll(
+        "scheduled", opens_at=now - timedelta(hours=2), closes_at=now - timedelta(minutes=3)
+    )
+    make_poll("long-ago", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2))
+    make_poll("still-open", closes_at=now + timedelta(hours=1))
+    by_hand = make_poll("by-hand")
+    with hooked.app_context():
+        close_poll(poll_by_slug(by_hand), None, utcnow())
+        db.session.commit()
+        assert announce_scheduled_closes(utcnow()) == 1
+        db.session.commit()
+        assert announce_scheduled_closes(utcnow()) == 0
+    slugs = [body["data"]["poll_slug"] for event, body in sent(hooked) if event == POLL_CLOSED]
+    assert slugs == [by_hand, scheduled]
