@@ -67,6 +67,9 @@ def pytest_unconfigure(config):
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+PROCESS_TASK_QUEUE = Path(tempfile.mkdtemp(prefix="debate-poll-tasks-")) / "tasks.sqlite3"
+
+
 @pytest.fixture
 def database_url(tmp_path):
     return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
@@ -85,6 +88,9 @@ def make_app(database_url: str, environ: dict | None = None, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         # Tagged in the request, so that a test sees tags at once; tests/debate/test_tagging_queue.py runs the queue.
         "TAGGING": "inline",
+        # A task a test queues (an alert after an admin action, say) goes to a file of this test
+        # process, never to the checkout's instance/tasks.sqlite3; tests of the queues give their own.
+        "TASK_QUEUE_URL": f"sqlite:///{PROCESS_TASK_QUEUE}",
     }
     config.update(overrides)
     return create_app(config, environ)
