@@ -301,6 +301,9 @@ def tagger_train_command(slug: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from poll.alerts.cli import alerts_group
+
+    app.cli.add_command(alerts_group)
     app.cli.add_command(tagger_group)
     app.cli.add_command(export_command)
     app.cli.add_command(moderator_group)

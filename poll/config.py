@@ -160,6 +160,25 @@ class Config:
         self.TAGGING_RETRY_DELAY = env_int(environ, "TAGGING_RETRY_DELAY", 5, minimum=0)
         # The newsroom's time zone: admin pages show and take times in it; the database keeps UTC.
         self.TIMEZONE = time_zone_name(environ)
+        # Alerts (docs/alerts.md). The site's address for links in webhooks and digests, which the
+        # worker sends without a request to take it from (https://polls.example.org).
+        self.PUBLIC_URL = environ.get("PUBLIC_URL", "").strip()
+        # Webhook deliveries: tries in all, the first retry's delay in seconds and its growth factor
+        # (5 tries: 10 s, 30 s, 90 s, 270 s), and each request's timeout in seconds.
+        self.WEBHOOK_TRIES = env_int(environ, "WEBHOOK_TRIES", 5, minimum=1)
+        self.WEBHOOK_RETRY_DELAY = env_int(environ, "WEBHOOK_RETRY_DELAY", 10, minimum=0)
+        self.WEBHOOK_RETRY_BACKOFF = env_int(environ, "WEBHOOK_RETRY_BACKOFF", 3, minimum=1)
+        self.WEBHOOK_TIMEOUT = env_int(environ, "WEBHOOK_TIMEOUT", 10, minimum=1)
+        # Plain http and private, loopback or link-local receivers (development, an internal receiver).
+        self.WEBHOOK_ALLOW_PRIVATE = env_flag(environ, "WEBHOOK_ALLOW_PRIVATE")
+        # The review digest's mail server and sender.
+        self.SMTP_HOST = environ.get("SMTP_HOST", "").strip()
+        self.SMTP_PORT = env_int(environ, "SMTP_PORT", 587, minimum=1)
+        self.SMTP_USERNAME = environ.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = environ.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = env_flag(environ, "SMTP_STARTTLS", default=True)
+        self.SMTP_TIMEOUT = env_int(environ, "SMTP_TIMEOUT", 30, minimum=1)
+        self.MAIL_FROM = environ.get("MAIL_FROM", "").strip()
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -76,6 +76,7 @@ CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 TEMPLATE_BYTECODE_CACHE = FileSystemBytecodeCache(tempfile.mkdtemp(prefix="debate-poll-templates-"))
+PROCESS_TASK_QUEUE = Path(tempfile.mkdtemp(prefix="debate-poll-tasks-")) / "tasks.sqlite3"
 
 
 @pytest.fixture
@@ -98,6 +99,9 @@ def make_app(database_url: str, environ: dict | None = None, **overrides):
         "TAGGING": "inline",
         # One cheap hash instead of scrypt's 0.1 s: three per test that logs in (a served app refuses this).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+        # A task a test queues (an alert after an admin action, say) goes to a file of this test
+        # process, never to the checkout's instance/tasks.sqlite3; tests of the queues give their own.
+        "TASK_QUEUE_URL": f"sqlite:///{PROCESS_TASK_QUEUE}",
     }
     config.update(overrides)
     app = create_app(config, environ)

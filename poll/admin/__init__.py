@@ -1,10 +1,12 @@
 """Admin pages under /admin: moderation queue, polls, dashboard, audit log."""
 
 from poll.admin import (
+    alerts,
     audit_log,
     auth,
     blocked_words,
     dashboard,
+    digest_settings,
     exports,
     moderators,
     mutes,
@@ -16,6 +18,8 @@ from poll.admin.blueprint import bp
 
 __all__ = [
     "bp",
+    "alerts",
+    "digest_settings",
     "audit_log",
     "auth",
     "blocked_words",

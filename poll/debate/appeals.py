@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 
 from poll.accounts import audit
+from poll.alerts.events import COMMENT_APPEALED, emit_for_comment
 from poll.database import rows_changed
 from poll.database.models import (
     COMMENT_FLAGGED,
@@ -156,4 +157,5 @@ def appeal_rejection(poll: Poll, comment_id: int, voter_id: str | None, note: st
     )
     entry.actor = AUTHOR_ACTOR
     db.session.flush()
+    emit_for_comment(COMMENT_APPEALED, comment, now)
     return comment

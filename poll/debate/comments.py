@@ -9,10 +9,13 @@ from typing import TypeVar
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
+from poll.alerts.events import COMMENT_AWAITING_REVIEW, COMMENT_FLAGGED_UNCIVIL, emit_for_comment
+from poll.database.column_types import utcnow
 from poll.database.models import (
     COMMENT_APPROVED,
     COMMENT_FLAGGED,
     COMMENT_PENDING,
+    FLAG_UNCIVIL,
     MODERATION_POST,
     PENDING_TAGS,
     Choice,
@@ -212,6 +215,10 @@ def post_comment(
     db.session.flush()
     if comment.tagger_version == PENDING_TAGS:
         db.session.info.setdefault(COMMENTS_TO_TAG, []).append(comment.id)
+    if comment.status == COMMENT_PENDING:
+        emit_for_comment(COMMENT_AWAITING_REVIEW, comment, now)
+    if FLAG_UNCIVIL in comment.flag_names:
+        emit_for_comment(COMMENT_FLAGGED_UNCIVIL, comment, now)
     return comment
 
 
@@ -239,8 +246,11 @@ def tag_stored_comments(comment_ids: list[int]) -> int:
     for comment, tags, _ in tagged_by_poll(
         comments, lambda comment: comment.poll_id, lambda comment: comment.body
     ):
+        was_uncivil = FLAG_UNCIVIL in comment.flag_names
         apply_tags(comment, tags)
         refresh_tag_flags(comment)
+        if not was_uncivil and FLAG_UNCIVIL in comment.flag_names:
+            emit_for_comment(COMMENT_FLAGGED_UNCIVIL, comment, utcnow())
     return len(comments)
 
 

@@ -39,12 +39,13 @@ SWEEP_EVERY_MINUTES = 2
 SWEEP_AFTER = timedelta(minutes=2)
 
 
-def queue_for(app: Flask):
-    """The app's huey instance, made from its settings."""
+def queue_for(app: Flask, suffix: str = ""):
+    """The app's huey instance, made from its settings (``suffix``: another queue in the same
+    store, e.g. the alerts' "-alerts")."""
     from huey import RedisHuey, SqliteHuey
 
     url = app.config.get("TASK_QUEUE_URL") or ""
-    name = app.config.get("TASK_QUEUE_NAME", "debate-poll-tagging")
+    name = app.config.get("TASK_QUEUE_NAME", "debate-poll-tagging") + suffix
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(name, url=url)
     filename = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "tasks.sqlite3")

@@ -5,6 +5,7 @@ the debate poll, tests, benchmarks)."""
 from datetime import datetime
 
 from poll.accounts import audit
+from poll.alerts.events import emit_poll_closed
 from poll.database.models import Choice, Poll
 from poll.debate import stance_heads
 from poll.extensions import db
@@ -176,6 +177,7 @@ def close_poll(poll: Poll, actor, now: datetime) -> None:
         before=before,
         after={"closes_at": poll.closes_at.isoformat()},
     )
+    emit_poll_closed(poll, now)
 
 
 def reopen_poll(poll: Poll, actor, now: datetime) -> None:

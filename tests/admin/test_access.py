@@ -17,6 +17,8 @@ MODERATOR_PAGES = [
     ("POST", "/admin/comments/1/moderate"),
     ("POST", "/admin/comments/1/stance"),
     ("POST", "/admin/comments/bulk"),
+    ("GET", "/admin/my-digest"),
+    ("POST", "/admin/my-digest"),
 ]
 ADMIN_PAGES = [
     ("GET", "/admin/polls/new"),
@@ -30,13 +32,26 @@ ADMIN_PAGES = [
     ("POST", "/admin/blocked-words"),
     ("POST", "/admin/blocked-words/1/remove"),
     ("GET", "/admin/moderators"),
+    ("GET", "/admin/webhooks"),
+    ("POST", "/admin/webhooks"),
+    ("GET", "/admin/webhooks/1"),
+    ("POST", "/admin/webhooks/1"),
+    ("POST", "/admin/webhooks/1/rotate"),
+    ("POST", "/admin/webhooks/1/remove"),
 ]
 ALL_PAGES = MODERATOR_PAGES + ADMIN_PAGES + [("POST", "/admin/logout")]
 
 
 @pytest.fixture(autouse=True)
-def setting(debate_poll, make_comment):
+def setting(app, debate_poll, make_comment):
     make_comment()
+    from poll.alerts.webhooks import add_endpoint
+    from poll.database.column_types import utcnow
+    from poll.extensions import db
+
+    with app.app_context():
+        add_endpoint(None, "https://hooks.example.org/1", "", ["poll.closed"], utcnow(), False)
+        db.session.commit()
 
 
 @pytest.mark.parametrize("method, url", ALL_PAGES)
@@ -83,6 +98,9 @@ def test_no_admin_form_cuts_what_is_typed(admin_client, debate_poll):
         "/admin/moderators",
         "/admin/blocked-words",
         "/admin/rejection-reasons",
+        "/admin/webhooks",
+        "/admin/webhooks/1",
+        "/admin/my-digest",
     ]
     for page in pages:
         response = admin_client.get(page)

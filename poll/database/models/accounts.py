@@ -33,8 +33,20 @@ class Moderator(UserMixin, Model):
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The review digest (poll.alerts.digest): where it goes, how often ("off", "hourly",
+    # "daily" at ``digest_hour`` in the newsroom's time zone), and when the last one went.
+    email: Mapped[str | None] = mapped_column(String(254))
+    digest: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    digest_hour: Mapped[int | None] = mapped_column()
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (CheckConstraint(f"role IN ('{ROLE_ADMIN}', '{ROLE_MODERATOR}')", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ('{ROLE_ADMIN}', '{ROLE_MODERATOR}')", name="role"),
+        CheckConstraint("digest IN ('off', 'hourly', 'daily')", name="digest"),
+        CheckConstraint(
+            "digest_hour IS NULL OR (digest_hour >= 0 AND digest_hour <= 23)", name="digest_hour"
+        ),
+    )
 
     @property
     def is_active(self) -> bool:

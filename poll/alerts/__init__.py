@@ -1,0 +1,1 @@
+"""Alerts: signed webhooks for moderation events, and moderators' review digests by email."""
