@@ -1,0 +1,85 @@
+"""The reader's language: which of the shipped catalogs a page is drawn in (docs/languages.md).
+
+``?lang=xx`` wins, and the page's own links keep it (a URL default, so every ``url_for`` on a
+reader's page carries it); otherwise the browser's Accept-Language picks among the shipped
+languages; otherwise English. The moderators' pages (/admin) stay English.
+"""
+
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale
+
+from poll.extensions import babel
+
+# Locale names as the catalogs in poll/translations/ are named, English (the source) first.
+LANGUAGES = ("en", "ko", "ja", "zh_Hans", "es", "fr", "ar")
+RIGHT_TO_LEFT = {"ar"}
+# What a reader may write in ?lang= or a browser sends, lower-cased, for each shipped locale.
+LANGUAGE_TAGS = {locale.lower().replace("_", "-"): locale for locale in LANGUAGES} | {
+    "zh": "zh_Hans",
+    "zh-cn": "zh_Hans",
+    "zh-sg": "zh_Hans",
+}
+# Offered to Accept-Language in BCP 47 spelling (werkzeug falls back from "ko-KR" to "ko").
+OFFERED_TAGS = ["en", "ko", "ja", "zh-Hans", "zh", "zh-CN", "es", "fr", "ar"]
+LANG_PARAMETER = "lang"
+ENGLISH_ONLY_PREFIXES = ("admin.", "static")
+
+
+def shipped_locale(tag: str | None) -> str | None:
+    """The shipped locale a language tag names ("ko", "ko-KR", "zh-Hans", "ZH_hans"), or None."""
+    if not tag:
+        return None
+    tag = tag.strip().lower().replace("_", "-")
+    return LANGUAGE_TAGS.get(tag) or LANGUAGE_TAGS.get(tag.split("-")[0])
+
+
+def asked_locale() -> str | None:
+    """The shipped locale ``?lang=`` names, or None (absent, or a language not shipped)."""
+    return shipped_locale(request.args.get(LANG_PARAMETER, type=str))
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: ?lang=, then Accept-Language, then English."""
+    if not has_request_context() or request.blueprint == "admin":
+        return "en"
+    return asked_locale() or shipped_locale(request.accept_languages.best_match(OFFERED_TAGS)) or "en"
+
+
+def keep_lang(endpoint: str | None, values: dict) -> None:
+    """A reader who asked for ``?lang=`` keeps it on every link and form of the pages they see."""
+    if not has_request_context() or not endpoint or endpoint.startswith(ENGLISH_ONLY_PREFIXES):
+        return
+    if LANG_PARAMETER in values:
+        return
+    locale = asked_locale()
+    if locale:
+        values[LANG_PARAMETER] = locale
+
+
+def reader_locale() -> str:
+    """The locale this request's reader reads, as a string ("en" outside a request)."""
+    return str(get_locale() or "en")
+
+
+def text_direction() -> str:
+    """``rtl`` for Arabic, ``ltr`` for the others: the page's ``<html dir>``."""
+    return "rtl" if str(get_locale()) in RIGHT_TO_LEFT else "ltr"
+
+
+def html_lang() -> str:
+    """The page's ``<html lang>`` in BCP 47 spelling ("zh-Hans", not "zh_Hans")."""
+    return str(get_locale()).replace("_", "-")
+
+
+def vary_on_language(response):
+    """A page drawn from Accept-Language says so, for any cache between."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+    return response
+
+
+def init_languages(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
+    app.url_defaults(keep_lang)
+    app.after_request(vary_on_language)
+    app.jinja_env.globals.update(html_lang=html_lang, text_direction=text_direction)
