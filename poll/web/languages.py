@@ -66,6 +66,12 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RIGHT_TO_LEFT else "ltr"
 
 
+def arrow(way: str) -> str:
+    """``{{ arrow("back") }}``: the arrow that points back (or ``"on"``) in the page's direction."""
+    backwards = (way == "back") != (text_direction() == "rtl")
+    return "\u2190" if backwards else "\u2192"
+
+
 def html_lang() -> str:
     """The page's ``<html lang>`` in BCP 47 spelling ("zh-Hans", not "zh_Hans")."""
     return str(get_locale()).replace("_", "-")
@@ -82,4 +88,4 @@ def init_languages(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
     app.url_defaults(keep_lang)
     app.after_request(vary_on_language)
-    app.jinja_env.globals.update(html_lang=html_lang, text_direction=text_direction)
+    app.jinja_env.globals.update(arrow=arrow, html_lang=html_lang, text_direction=text_direction)
