@@ -5,8 +5,13 @@ reader's page carries it); otherwise the browser's Accept-Language picks among t
 languages; otherwise English. The moderators' pages (/admin) stay English.
 """
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from poll.extensions import babel
 
@@ -84,8 +89,70 @@ def vary_on_language(response):
     return response
 
 
+# A number of each plural category (CLDR's zero, one, two, few, many, other) is looked for up to here.
+PLURAL_SAMPLES = (*range(0, 200), 1_000_000)
+
+
+def plural_words(singular: str, plural: str) -> dict[str, str]:
+    """An ngettext message in each of the reader's plural categories, ``{num}`` standing for the number:
+    what the pages' scripts need to say a count (they pick the category with Intl.PluralRules)."""
+    locale = Locale.parse(reader_locale())
+    samples: dict[str, int] = {}
+    for number in PLURAL_SAMPLES:
+        samples.setdefault(locale.plural_form(number), number)
+    return {
+        category: ngettext(singular, plural, number).replace(str(number), "{num}")
+        for category, number in samples.items()
+    }
+
+
+# The words each of the pages' scripts writes (static/js/), by script.
+SCRIPT_WORDS = {
+    "live-results": ("locale", "votes", "votes_in_total"),
+    "share": ("share", "copy_link", "link_copied", "copy_refused", "shared"),
+    "char-count": ("locale", "characters", "too_many", "within_limit"),
+    "frame": ("frame_votes_in_new_tab",),
+}
+
+
+def script_words(script: str) -> Markup:
+    """``<script src="share.js"{{ script_words("share") }}>``: a ``data-words`` attribute with what one
+    of the pages' scripts writes, in the reader's language (JSON, safe in single quotes); nothing for
+    English, which the scripts hold themselves (the card keeps its weight)."""
+    locale = reader_locale()
+    if locale == "en":
+        return Markup("")
+    words = words_for_scripts(locale)
+    data = htmlsafe_json_dumps({name: words[name] for name in SCRIPT_WORDS[script]})
+    return Markup(" data-words='{}'").format(data)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def words_for_scripts(locale: str) -> dict:
+    """Every script's words in ``locale``, the request's own (drawn once per language and process)."""
+    return {
+        "locale": html_lang(),
+        "votes": plural_words("%(num)s vote", "%(num)s votes"),
+        "votes_in_total": plural_words("%(num)s vote in total", "%(num)s votes in total"),
+        "share": gettext("Share…"),
+        "copy_link": gettext("Copy link"),
+        "link_copied": gettext("Link copied: paste it wherever you like."),
+        "copy_refused": gettext("Copying is not allowed here: the address is selected, copy it yourself."),
+        "shared": gettext("Shared."),
+        "characters": gettext("%(count)s / %(limit)s characters"),
+        "too_many": gettext("%(count)s / %(limit)s: %(over)s too many"),
+        "within_limit": gettext("Within the limit: %(count)s / %(limit)s characters"),
+        "frame_votes_in_new_tab": gettext(
+            "Your browser does not let this box keep your vote: voting opens the poll in a new tab, "
+            "with your choice."
+        ),
+    }
+
+
 def init_languages(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone="UTC")
     app.url_defaults(keep_lang)
     app.after_request(vary_on_language)
-    app.jinja_env.globals.update(arrow=arrow, html_lang=html_lang, text_direction=text_direction)
+    app.jinja_env.globals.update(
+        arrow=arrow, html_lang=html_lang, script_words=script_words, text_direction=text_direction
+    )

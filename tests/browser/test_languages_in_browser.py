@@ -30,6 +30,12 @@ def test_the_arabic_poll_page_is_laid_out_right_to_left(
         assert button["x"] - card["x"] > card["width"] / 2, (card, button)
     # A choice's radio button sits to the right of its label.
     assert box(page, ".choice__input")["x"] > box(page, ".choice__label")["x"]
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "ltr"
+    )  # the poll's title
+    # The scripts' words too (templates/base.html's page-words).
+    assert page.locator(".char-count").first.inner_text() == "0 / 2,000 حرفًا"
+    assert page.locator(".share__button").inner_text() in ("مشاركة…", "نسخ الرابط")
     screenshots(page, f"poll-ar-{viewport['width']}")
 
     page.get_by_role("radio", name="Diplomatic engagement").check()
@@ -46,8 +52,14 @@ def test_the_arabic_debate_and_card_mirror_too(new_page, live_server, debate_pol
     page = new_page(viewport=PHONE_390)
     page.goto(f"{live_server}/polls/{debate_poll}/debate?lang=ar")
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    quoted = page.locator(".question--quoted")
-    assert quoted.evaluate("element => getComputedStyle(element).borderRightWidth") == "3px"
+    # The poll's own words keep their direction (dir=auto): an English question reads left to right.
+    assert (
+        page.locator(".question--quoted").evaluate("element => getComputedStyle(element).direction") == "ltr"
+    )
+    tabs = page.locator(".tabs__tab")
+    assert (
+        tabs.nth(0).bounding_box()["x"] > tabs.nth(1).bounding_box()["x"]
+    )  # "All sides" first, on the right
     assert page.locator(".kicker a").inner_text().startswith("\u2192")  # "back" points right
     screenshots(page, "debate-ar-390")
     page.goto(f"{live_server}/polls/{debate_poll}/embed?lang=ar")

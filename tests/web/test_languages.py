@@ -16,7 +16,7 @@ from poll.extensions import db
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.finding import poll_by_slug
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
-from poll.web.languages import LANGUAGES
+from poll.web.languages import LANGUAGES, script_words, words_for_scripts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TRANSLATIONS = ROOT / "poll" / "translations"
@@ -79,6 +79,25 @@ def test_plural_forms_follow_the_language(app, locale, counts, forms):
         assert said[3:] == ["3 أصوات", "11 صوتًا", "100 صوت"]
     if locale == "ko":
         assert said[1] == "1표" and said[3] == "5표"
+
+
+def test_the_scripts_get_each_plural_form_of_the_language(app):
+    with app.test_request_context("/?lang=ar"):
+        words = words_for_scripts("ar")
+        assert script_words("frame").startswith(' data-words=\'{"frame_votes_in_new_tab": "')
+    assert words["locale"] == "ar" and words["share"] == "مشاركة…"
+    assert words["votes"] == {
+        "zero": "لا أصوات",
+        "one": "صوت واحد",
+        "two": "صوتان",
+        "few": "{num} أصوات",
+        "many": "{num} صوتًا",
+        "other": "{num} صوت",
+    }
+    with app.test_request_context("/?lang=ko"):
+        assert words_for_scripts("ko")["votes_in_total"] == {"other": "총 {num}표"}
+    with app.test_request_context("/"):
+        assert script_words("share") == ""  # English: the scripts' own words, and the card stays light
 
 
 @pytest.mark.parametrize(
