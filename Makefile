@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 
-.PHONY: lock train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
+.PHONY: lock translations train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
 
 ## Two installs, each with its own stamp, so that each is redone only when its own files change:
 ##   install      what the app needs to run (requirements.txt, the encoders' weights, the English
@@ -20,10 +20,14 @@ BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 RUNTIME_INSTALLED := $(VENV)/.installed-runtime
 DEV_INSTALLED := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The readers' catalogs, compiled by either install (see `translations` below).
+TRANSLATIONS := poll/translations
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-install: $(RUNTIME_INSTALLED)
+install: $(RUNTIME_INSTALLED) $(COMPILED_CATALOGS)
 
-install-dev: $(DEV_INSTALLED)
+install-dev: $(DEV_INSTALLED) $(COMPILED_CATALOGS)
 
 $(RUNTIME_INSTALLED): requirements.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +49,19 @@ lock: install-dev
 	$(COMPILE) --output-file requirements.txt pyproject.toml
 	$(COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
 	$(COMPILE) --extra bench --constraint requirements.txt --output-file requirements-bench.txt pyproject.toml
+
+## The readers' languages (docs/languages.md): gettext catalogs in poll/translations/, one per locale.
+## `make translations` extracts the marked words (babel.cfg) into messages.pot and merges them into
+## every catalog, for translators to fill; the installs compile each catalog (.po) into the .mo the app
+## reads, which is built, never committed.
+
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output --width 110 \
+		--project "Debate Poll" --copyright-holder "Debate Poll" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --width 110 --ignore-obsolete
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(RUNTIME_INSTALLED)
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 ## axe-core for the accessibility tests (test-only; the pages ship no npm code)
 browser-tools: $(BROWSER_TOOLS)

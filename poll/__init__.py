@@ -23,6 +23,7 @@ from poll.polls import views as poll_views
 from poll.voters.cookie import set_voter_cookie
 from poll.web.errors import register_error_handlers
 from poll.web.frame_cookies import FrameAwareSessions
+from poll.web.languages import init_languages
 from poll.web.page_cache import init_page_cache
 from poll.web.request_checks import reject_unreadable_input
 from poll.web.row_ids import RowIdConverter
@@ -88,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_limiter(app)
     login_manager.init_app(app)
+    init_languages(app)
     register_audit_guard()
     init_security(app)
     init_tagging_queue(app)

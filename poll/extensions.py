@@ -4,6 +4,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 csrf = CSRFProtect()
+# Bound with its locale selector by poll.web.languages.init_languages.
+babel = Babel()
 
 
 class PerAppTalisman(Talisman):

@@ -5,13 +5,15 @@ a blueprint's own handler), so no view translates a service's error into a statu
 that can do better, such as drawing its form again with the reason beside a field, catches one.
 """
 
+from flask_babel import LazyString
 from werkzeug.exceptions import HTTPException
 
 
 class Refused(HTTPException):
     """A request the rules refuse. ``str()`` is the message alone, as a person reads it."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str | LazyString, status: int = 400) -> None:
+        message = str(message)  # a catalog's message, in the language of the request refused
         super().__init__(description=message)
         self.code = status
         self.message = message

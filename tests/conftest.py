@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import ProgrammingError
@@ -53,6 +55,28 @@ def tool_missing(message: str):
     if os.environ.get("REQUIRE_TEST_TOOLS") or os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def pytest_configure(config):
+    """The readers' catalogs compiled as `make install` compiles them, so that a bare `pytest` in a
+    fresh checkout (no .mo files: they are built, never committed) draws the pages in every language."""
+    compile_catalogs()
+
+
+def compile_catalogs() -> None:
+    for source in (Path(__file__).resolve().parent.parent / "poll" / "translations").glob(
+        "*/LC_MESSAGES/*.po"
+    ):
+        compiled = source.with_suffix(".mo")
+        if compiled.exists() and compiled.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        with source.open("rb") as po:
+            catalog = read_po(po)
+        # Written aside and moved in: pytest-xdist's workers may compile the same catalog at once.
+        partial = compiled.with_name(f"{compiled.name}.{os.getpid()}")
+        with partial.open("wb") as mo:
+            write_mo(mo, catalog)
+        partial.replace(compiled)
 
 
 def pytest_unconfigure(config):

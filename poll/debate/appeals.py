@@ -8,6 +8,7 @@ comment. An appeal puts a rejected comment back in the moderators' queue
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, update
 
 from poll.accounts import audit
@@ -26,16 +27,18 @@ from poll.debate.comments import require_open_debate
 from poll.extensions import db
 from poll.refusals import Refused
 
-APPEALS_CLOSED = "This poll is closed, and so is its debate: its comments cannot be appealed."
+APPEALS_CLOSED = lazy_gettext("This poll is closed, and so is its debate: its comments cannot be appealed.")
 
 APPEAL_ACTION = "comment.appeal"
 MAX_ID = 2**31 - 1
 # Who the audit log names for an appeal: readers have no account to name.
 AUTHOR_ACTOR = "comment author"
 
-NOT_YOURS = "There is no comment of yours at this address. Appeals are open only to a comment's author."
-NOT_REJECTED = "Only a rejected comment can be appealed; this one is not rejected."
-ALREADY_APPEALED = "You have already appealed this decision; a comment can be appealed once."
+NOT_YOURS = lazy_gettext(
+    "There is no comment of yours at this address. Appeals are open only to a comment's author."
+)
+NOT_REJECTED = lazy_gettext("Only a rejected comment can be appealed; this one is not rejected.")
+ALREADY_APPEALED = lazy_gettext("You have already appealed this decision; a comment can be appealed once.")
 
 
 class AppealError(Refused):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
+from flask_babel import LazyString, lazy_gettext
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
@@ -55,13 +56,13 @@ class CommentsClosedError(Refused):
         super().__init__(message, 403)
 
 
-DEBATE_CLOSED = "This poll is closed, and so is its debate."
+DEBATE_CLOSED = lazy_gettext("This poll is closed, and so is its debate.")
 
 
-def require_open_debate(poll: Poll, now: datetime, closed_message: str = DEBATE_CLOSED) -> None:
+def require_open_debate(poll: Poll, now: datetime, closed_message: str | LazyString = DEBATE_CLOSED) -> None:
     """The rule for joining the debate: only while the poll is open (views answer 403)."""
     if not poll.is_open(now):
-        raise CommentsClosedError(closed_message)
+        raise CommentsClosedError(str(closed_message))
 
 
 class DebateRequestError(Refused):

@@ -1,5 +1,6 @@
 """The debate's forms: a comment or reply, and an author's appeal."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
@@ -20,18 +21,18 @@ DISPLAY_NAME_MAX_LENGTH = 50
 
 class CommentForm(FlaskForm):
     body = TextAreaField(
-        "Your comment",
+        lazy_gettext("Your comment"),
         filters=[strip_whitespace],
         validators=[
             single_value,
-            DataRequired(message="Please write a comment before posting."),
+            DataRequired(message=lazy_gettext("Please write a comment before posting.")),
             LimitWithoutCutting(COMMENT_MAX_LENGTH, "comment"),
             plain_text,
             no_bidi_controls,
         ],
     )
     display_name = StringField(
-        "Display name (optional)",
+        lazy_gettext("Display name (optional)"),
         filters=[strip_whitespace],
         validators=[
             single_value,
@@ -50,11 +51,13 @@ class AppealForm(FlaskForm):
     """The author's one appeal against a rejection: a short note for the moderators."""
 
     note = TextAreaField(
-        "Why should a moderator look again?",
+        lazy_gettext("Why should a moderator look again?"),
         filters=[strip_whitespace],
         validators=[
             single_value,
-            DataRequired(message="Please say in a few words why the comment should be published."),
+            DataRequired(
+                message=lazy_gettext("Please say in a few words why the comment should be published.")
+            ),
             LimitWithoutCutting(APPEAL_NOTE_MAX_LENGTH, "note"),
             plain_text,
             no_bidi_controls,

@@ -4,6 +4,7 @@ from across the sides), a reader's own, and marking a comment or taking the mark
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, delete, false, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -111,12 +112,14 @@ def toggle_mark(poll: Poll, comment_id: int, voter_id: str | None, now: datetime
     require_open_debate(poll, now)
     comment = published_comment(poll, comment_id)
     if comment is None:
-        raise DebateRequestError("There is no such published comment in this debate.", status=404)
+        raise DebateRequestError(gettext("There is no such published comment in this debate."), status=404)
     if comment.voter_id == voter_id:
-        raise DebateRequestError("This is your own comment: good points are for others to mark.", status=403)
+        raise DebateRequestError(
+            gettext("This is your own comment: good points are for others to mark."), status=403
+        )
     if not voted_in(poll, voter_id):
         raise DebateRequestError(
-            "Vote in the poll first: good points are marked by those who answered it.", 403
+            gettext("Vote in the poll first: good points are marked by those who answered it."), 403
         )
     key = (CommentMark.comment_id == comment.id, CommentMark.voter_id == voter_id)
     if rows_changed(db.session.execute(delete(CommentMark).where(*key))):

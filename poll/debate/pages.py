@@ -18,11 +18,12 @@ from poll.debate.reading import (
     debate_view,
     parse_shown,
     parse_sort,
-    relative_time,
     thread_of,
 )
 from poll.debate.split import debate_split
 from poll.voters.cookie import current_voter_id
+from poll.web.dates import relative_time
+from poll.web.languages import reader_locale
 from poll.web.row_ids import row_id
 
 
@@ -82,7 +83,7 @@ def comment_actions(part: Participation, now, reply_form=None, reply_for=None) -
     """What _comment.html needs to show times, marks and reply forms."""
     return {
         "now": now,
-        "ago": relative_time,
+        "ago": lambda then, now: relative_time(then, now, reader_locale()),
         "button_form": FlaskForm(),
         "voter_id": part.voter_id,
         "can_mark": part.can_mark,

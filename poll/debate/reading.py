@@ -3,8 +3,9 @@ replies, valued across sides) and interleaved side by side (poll.debate.sides), 
 good-point marks (poll.debate.marks) read in the same query; and one comment's page."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -15,15 +16,14 @@ from poll.debate.sides import Side, side_for, side_lane, side_order
 from poll.debate.stance_heads import poll_sides, side_of
 from poll.extensions import db
 from poll.vocabulary import NEUTRAL
-from poll.web.dates import format_moment
 
 SORT_NEWEST = "newest"
 SORT_REPLIES = "replies"
 SORT_VALUED = "valued"
 SORTS = {
-    SORT_NEWEST: "Newest",
-    SORT_REPLIES: "Most replies",
-    SORT_VALUED: "Valued across sides",
+    SORT_NEWEST: lazy_gettext("Newest"),
+    SORT_REPLIES: lazy_gettext("Most replies"),
+    SORT_VALUED: lazy_gettext("Valued across sides"),
 }
 ALL_SIDES = "all"
 MAX_SHOWN = 1000
@@ -234,21 +234,13 @@ def reply_parent(poll: Poll, comment_id: int) -> Comment:
     """The comment a reply in ``poll`` may answer, or DebateRequestError saying why not."""
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.poll_id != poll.id:
-        raise DebateRequestError("There is no such comment in this debate.", status=404)
+        raise DebateRequestError(gettext("There is no such comment in this debate."), status=404)
     if comment.status != COMMENT_APPROVED:
-        raise DebateRequestError("This comment is not published, so it cannot take replies.", status=404)
+        raise DebateRequestError(
+            gettext("This comment is not published, so it cannot take replies."), status=404
+        )
     if comment.parent_id is not None:
-        raise DebateRequestError("Replies go one level deep: please reply to the comment this reply answers.")
+        raise DebateRequestError(
+            gettext("Replies go one level deep: please reply to the comment this reply answers.")
+        )
     return comment
-
-
-def relative_time(then: datetime, now: datetime) -> str:
-    """ "just now", "5 minutes ago", "3 hours ago", "2 days ago"; the date after 30 days."""
-    seconds = int((now - then).total_seconds())
-    if seconds < 60:
-        return "just now"
-    for unit, size, below in (("minute", 60, 3600), ("hour", 3600, 86400), ("day", 86400, 30 * 86400)):
-        if seconds < below:
-            number = seconds // size
-            return f"{number} {unit}{'' if number == 1 else 's'} ago"
-    return format_moment(then, "short_date")

@@ -11,12 +11,14 @@ import time
 from datetime import UTC, datetime
 
 from flask import current_app, request
+from flask_babel import gettext, ngettext
 from flask_limiter.util import get_remote_address
 
 from poll.debate.forms import CommentForm
 from poll.extensions import limiter
 from poll.voters.cookie import current_voter_id, ensure_voter_id
-from poll.web.dates import format_moment
+from poll.web.dates import format_reader_moment
+from poll.web.languages import reader_locale
 
 
 def voter_rate_key() -> str:
@@ -34,8 +36,18 @@ def known_voter_rate_key() -> str:
 
 def form_expired_message(what: str = "comment") -> str:
     """An expired form, for a ``what`` ("comment", "reply", "appeal") that was not posted."""
-    return (
-        f"This form had expired (or did not come from this page), so your {what} was not posted. "
+    if what == "reply":
+        return gettext(
+            "This form had expired (or did not come from this page), so your reply was not posted. "
+            "Your text is kept below: please post it again."
+        )
+    if what == "appeal":
+        return gettext(
+            "This form had expired (or did not come from this page), so your appeal was not posted. "
+            "Your text is kept below: please post it again."
+        )
+    return gettext(
+        "This form had expired (or did not come from this page), so your comment was not posted. "
         "Your text is kept below: please post it again."
     )
 
@@ -52,18 +64,38 @@ def comment_limit_message(what: str = "comment") -> str:
     limit = limiter.current_limit
     reset_at = limit.reset_at if limit is not None else time.time() + 60
     minutes = max(1, round((reset_at - time.time()) / 60))
-    at = format_moment(datetime.fromtimestamp(reset_at, UTC), "time")
-    wait = "1 minute" if minutes == 1 else f"{minutes:,} minutes"
-    return (
-        f"Too many requests in a short time, so your {what} was not posted; your text is kept below. "
-        f"You can post again in about {wait} (after {at})."
+    at = format_reader_moment(datetime.fromtimestamp(reset_at, UTC), "time", reader_locale())
+    if what == "reply":
+        return ngettext(
+            "Too many requests in a short time, so your reply was not posted; your text is kept below. "
+            "You can post again in about %(num)s minute (after %(time)s).",
+            "Too many requests in a short time, so your reply was not posted; your text is kept below. "
+            "You can post again in about %(num)s minutes (after %(time)s).",
+            minutes,
+            time=at,
+        )
+    return ngettext(
+        "Too many requests in a short time, so your comment was not posted; your text is kept below. "
+        "You can post again in about %(num)s minute (after %(time)s).",
+        "Too many requests in a short time, so your comment was not posted; your text is kept below. "
+        "You can post again in about %(num)s minutes (after %(time)s).",
+        minutes,
+        time=at,
     )
 
 
 def muted_message(expires_at: datetime, what: str = "comment") -> str:
-    return (
-        "A moderator has paused comments from this browser until "
-        f"{format_moment(expires_at)}, so this {what} was not posted. Your text is kept below."
+    until = format_reader_moment(expires_at, "long", reader_locale())
+    if what == "reply":
+        return gettext(
+            "A moderator has paused comments from this browser until %(time)s, so this reply was not "
+            "posted. Your text is kept below.",
+            time=until,
+        )
+    return gettext(
+        "A moderator has paused comments from this browser until %(time)s, so this comment was not "
+        "posted. Your text is kept below.",
+        time=until,
     )
 
 

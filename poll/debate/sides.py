@@ -17,6 +17,7 @@ a phone never shows a run of one side before the first comment of the other.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, case, func
 
 from poll.database.models import Poll
@@ -39,11 +40,11 @@ def side_key(choice) -> ColumnElement[str]:
 
 def side_heading(poll: Poll, key: str) -> str:
     if key == NEUTRAL:
-        return "Other views (no vote, or a neutral answer)"
+        return gettext("Other views (no vote, or a neutral answer)")
     choice = poll.choice_by_key(key)
     if choice is None:  # map_sides keeps sides to choice keys; this only guards old rows
         return key.replace("_", " ").capitalize()
-    return choice.side_heading or f"For: {choice.label}"
+    return choice.side_heading or gettext("For: %(choice)s", choice=choice.label)
 
 
 def side_order(poll: Poll, today: date) -> list[Side]:

@@ -4,6 +4,7 @@ argues (only where a moderator checked it), and each side's pick from across the
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
@@ -47,17 +48,21 @@ class DebateSplit:
     @property
     def note(self) -> str:
         if not self.checked:
-            return (
+            return gettext(
                 "No comment's side has been checked by a moderator yet, so none is counted here: "
                 "the tagger's guesses are never shown as fact."
             )
-        return (
-            f"Counts the {self.checked} of {self.published} published comments whose side a moderator "
-            "has checked. Rows: how each commenter voted. Columns: the side their comment argues."
+        return ngettext(
+            "Counts the %(checked)s of %(num)s published comment whose side a moderator "
+            "has checked. Rows: how each commenter voted. Columns: the side their comment argues.",
+            "Counts the %(checked)s of %(num)s published comments whose side a moderator "
+            "has checked. Rows: how each commenter voted. Columns: the side their comment argues.",
+            self.published,
+            checked=self.checked,
         )
 
 
-NOT_VOTED = "Has not voted"
+NOT_VOTED = lazy_gettext("Has not voted")
 
 
 def debate_split(

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import secrets
 
+from flask_babel import lazy_gettext
+
 from poll.database.models import Comment, Poll
 from poll.debate.appeals import MAX_ID, AuthorView
 from poll.extensions import db
@@ -18,7 +20,7 @@ from poll.refusals import Refused
 
 TOKEN_BYTES = 32
 # One answer for a wrong comment and a wrong token: the page says nothing of which it was.
-NO_SUCH_STATUS_LINK = (
+NO_SUCH_STATUS_LINK = lazy_gettext(
     "There is no comment status at this address. Check that the whole link was copied; "
     "it is the one shown once after the comment was posted."
 )

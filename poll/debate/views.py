@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
@@ -122,9 +123,9 @@ def comment(slug: str):
     comment_id, published = posted.id, posted.status == COMMENT_APPROVED
     db.session.commit()
     if published:
-        flash("Thank you: your comment is published.", "success")
+        flash(gettext("Thank you: your comment is published."), "success")
     else:
-        flash("Thank you: your comment will appear once a moderator has reviewed it.", "success")
+        flash(gettext("Thank you: your comment will appear once a moderator has reviewed it."), "success")
     flash_status_link(slug, comment_id, token)
     anchor = f"comment-{comment_id}" if published else "awaiting-review"
     return redirect(url_for(".debate", slug=slug, _anchor=anchor))
@@ -173,7 +174,7 @@ def appeal(slug: str, comment_id: int):
         return render_debate(part, appeal_form=form, appeal_for=comment_id, status=400)
     appeal_rejection(poll, comment_id, voter_id, form.note.data, now)
     db.session.commit()
-    flash("Your appeal is sent: a moderator will look at your comment again.", "success")
+    flash(gettext("Your appeal is sent: a moderator will look at your comment again."), "success")
     return redirect(url_for(".debate", slug=slug, _anchor=f"my-comment-{comment_id}"))
 
 
@@ -183,7 +184,7 @@ def comment_page(slug: str, comment_id: int):
     part = participation_or_404(slug, current_voter_id(), utcnow())
     comment = published_comment(part.poll, comment_id)
     if comment is None:
-        abort(404, description="There is no such published comment in this debate.")
+        abort(404, description=gettext("There is no such published comment in this debate."))
     return render_comment_page(part, comment)
 
 
@@ -208,9 +209,9 @@ def reply(slug: str, comment_id: int):
     landing = reply_landing(poll, parent.id, reply_id, published)
     db.session.commit()
     if published:
-        flash("Thank you: your reply is published.", "success")
+        flash(gettext("Thank you: your reply is published."), "success")
     else:
-        flash("Thank you: your reply will appear once a moderator has reviewed it.", "success")
+        flash(gettext("Thank you: your reply will appear once a moderator has reviewed it."), "success")
     flash_status_link(slug, reply_id, token)
     return redirect(landing)
 
@@ -234,5 +235,6 @@ def mark(slug: str, comment_id: int):
     poll = poll_or_404(slug)
     marked = toggle_mark(poll, comment_id, current_voter_id(), utcnow())
     db.session.commit()
-    flash("Marked as a good point." if marked else "Your good-point mark is taken back.", "success")
+    message = gettext("Marked as a good point.") if marked else gettext("Your good-point mark is taken back.")
+    flash(message, "success")
     return redirect(back_to_debate(slug, f"comment-{comment_id}"))

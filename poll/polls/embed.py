@@ -9,6 +9,7 @@ frame it: the poll's own list and the global EMBED_ORIGINS.
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -44,7 +45,7 @@ from poll.web.security import (
 
 bp = Blueprint("embed", __name__)
 
-COOKIES_BLOCKED = (
+COOKIES_BLOCKED = lazy_gettext(
     "Your browser does not let this box on another site remember your vote, so it was not recorded "
     "here. Your choice is kept: finish voting on the poll's own page."
 )
@@ -75,11 +76,11 @@ def render_embed(
     page_of = poll_page_of(snapshot, wanted)
     unpublished = unpublished_counts(snapshot.slug, comment_author_id())
     if unpublished:
-        html = embed_html(page_of, form=form, problem=problem, unpublished=unpublished)
+        html = embed_html(page_of, form=form, problem=str(problem), unpublished=unpublished)
         return html, status, AUTHORS_OWN_PAGE_HEADERS
     if form is None and not problem and snapshot.my_choice is None and can_be_shared():
         return shared_page(embed_html, page_of), status
-    return embed_html(page_of, form=form, problem=problem), status
+    return embed_html(page_of, form=form, problem=str(problem)), status
 
 
 def comment_author_id() -> str | None:
@@ -130,7 +131,7 @@ def vote(slug: str):
     submitted = submit_vote()
     if submitted.outcome is None:
         return render_embed(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
-    flash(submitted.message, "success")
+    flash(str(submitted.message), "success")
     return redirect(url_for(".card", slug=slug))
 
 
@@ -140,7 +141,7 @@ def refused_vote(status: int, problem: str):
     snapshot = results_snapshot(slug, current_voter_id(), for_page=True) if slug else None
     if snapshot is None:
         g.frame_ancestors = allowed_frame_ancestors(None)
-        return render_template("polls/embed.html", poll=None, problem=NO_SUCH_POLL), 404
+        return render_template("polls/embed.html", poll=None, problem=str(NO_SUCH_POLL)), 404
     # Bound to the post, so the reader's choice stays selected.
     form = VoteForm.for_poll(snapshot)
     return render_embed(snapshot, form=form, status=status, problem=problem)

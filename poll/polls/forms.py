@@ -1,5 +1,6 @@
 """The vote form, shared by the poll page and the embedded card."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
@@ -12,8 +13,8 @@ from poll.web.field_rules import single_value
 
 class VoteForm(FlaskForm):
     choice = RadioField(
-        "Your answer",
-        validators=[InputRequired(message="Please choose one of the answers."), single_value],
+        lazy_gettext("Your answer"),
+        validators=[InputRequired(message=lazy_gettext("Please choose one of the answers.")), single_value],
     )
 
     @classmethod

@@ -1,6 +1,7 @@
 """The poll's own pages: the poll, voting and its results."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 
 from poll.debate.appeals import UnpublishedCounts, unpublished_counts
@@ -79,7 +80,7 @@ def rate_limited(error: RateLimitExceeded):
     """A refused new voter is told what happened; other limits get the usual page."""
     if error.description != NEW_VOTERS_REFUSED:
         return handle_http_error(error)
-    return render_error(429, "Too many new voters from this connection", NEW_VOTERS_REFUSED)
+    return render_error(429, gettext("Too many new voters from this connection"), NEW_VOTERS_REFUSED)
 
 
 @bp.post("/polls/<slug>/vote")
@@ -88,5 +89,5 @@ def vote(slug: str):
     submitted = submit_vote()
     if submitted.outcome is None:
         return render_poll(snapshot_or_404(slug, current_voter_id()), form=submitted.form, status=400)
-    flash(submitted.message, "success")
+    flash(str(submitted.message), "success")
     return redirect(url_for(".poll_page", slug=slug, _anchor="results"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import abort, current_app, g, request
+from flask_babel import lazy_gettext
 from flask_limiter.util import get_remote_address
 
 from poll.database.column_types import utcnow
@@ -19,7 +20,7 @@ from poll.polls.voting import Ballot, VoteOutcome, ballot, cast_vote, require_op
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
 
-NO_SUCH_POLL = "There is no poll at this address. It may have been removed."
+NO_SUCH_POLL = lazy_gettext("There is no poll at this address. It may have been removed.")
 
 
 def poll_or_404(slug: str) -> Poll:
@@ -72,14 +73,14 @@ def poll_page_of(snapshot: ResultsSnapshot, wanted: str | None = None) -> PollPa
 # Votes ----------------------------------------------------------------------
 
 VOTE_MESSAGES = {
-    VoteOutcome.CREATED: "Thank you: your vote is counted.",
-    VoteOutcome.CHANGED: "Your vote has been changed.",
-    VoteOutcome.UNCHANGED: "That was already your answer; your vote stays as it was.",
+    VoteOutcome.CREATED: lazy_gettext("Thank you: your vote is counted."),
+    VoteOutcome.CHANGED: lazy_gettext("Your vote has been changed."),
+    VoteOutcome.UNCHANGED: lazy_gettext("That was already your answer; your vote stays as it was."),
 }
 
 VOTES_SCOPE = "votes"
 NEW_VOTERS_SCOPE = "new-voters"
-NEW_VOTERS_REFUSED = (
+NEW_VOTERS_REFUSED = lazy_gettext(
     "This connection has brought too many new voters to this poll in a short time, so your vote was "
     "not recorded. If many people share your connection (an office, a school, a mobile network), "
     "please try again later. Readers who have voted already can still change their vote."

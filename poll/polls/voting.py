@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 from typing import cast
 
+from flask_babel import gettext
 from sqlalchemy import Table, bindparam, select, text, update
 
 from poll.database.column_types import UTCDateTime
@@ -41,8 +42,9 @@ class PollClosedError(Refused):
 def require_open_for_votes(poll: "Poll | Ballot", now: datetime) -> None:
     """The rule for taking a vote."""
     if not poll.is_open(now):
-        reason = "has closed" if poll.has_closed(now) else "is not open yet"
-        raise PollClosedError(f"This poll {reason}, so it cannot take votes.")
+        if poll.has_closed(now):
+            raise PollClosedError(gettext("This poll has closed, so it cannot take votes."))
+        raise PollClosedError(gettext("This poll is not open yet, so it cannot take votes."))
 
 
 @dataclass(frozen=True)

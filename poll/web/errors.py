@@ -1,6 +1,7 @@
 """Error pages: a clear message for every 4xx, and a rollback on 500."""
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import LazyString, gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
@@ -9,15 +10,25 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from poll.extensions import db
 from poll.refusals import Refused
 
-FRIENDLY_DESCRIPTIONS: dict[int, str] = {
-    400: "The request could not be understood. Please go back and try again.",
-    404: "There is nothing at this address.",
-    405: "This address does not accept that kind of request.",
-    413: "What you sent is too large.",
-    429: "Too many requests in a short time. Please wait a moment and try again.",
+FRIENDLY_DESCRIPTIONS: dict[int, LazyString] = {
+    400: lazy_gettext("The request could not be understood. Please go back and try again."),
+    404: lazy_gettext("There is nothing at this address."),
+    405: lazy_gettext("This address does not accept that kind of request."),
+    413: lazy_gettext("What you sent is too large."),
+    429: lazy_gettext("Too many requests in a short time. Please wait a moment and try again."),
+}
+# Werkzeug's names for the errors a reader meets, in the reader's language (others stay as werkzeug says).
+ERROR_TITLES: dict[int, LazyString] = {
+    400: lazy_gettext("Bad Request"),
+    403: lazy_gettext("Forbidden"),
+    404: lazy_gettext("Not Found"),
+    405: lazy_gettext("Method Not Allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("Request Entity Too Large"),
+    429: lazy_gettext("Too Many Requests"),
 }
 
-CSRF_DESCRIPTION = (
+CSRF_DESCRIPTION = lazy_gettext(
     "This form has expired or did not come from this site. Please reload the page and try again."
 )
 
@@ -26,8 +37,9 @@ def wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/api/")
 
 
-def render_error(code: int, title: str, description: str) -> Response:
+def render_error(code: int, title: str | LazyString, description: str | LazyString) -> Response:
     body: Response | str
+    title, description = str(title), str(description)
     if wants_json():
         body = jsonify(error=title, message=description)
     else:
@@ -47,7 +59,8 @@ def handle_http_error(error: HTTPException):
     # Rate-limit errors describe the limit ("5 per 1 minute"); readers need advice.
     if description == type(error).description or error.code == 429:
         description = FRIENDLY_DESCRIPTIONS.get(error.code or 500, description)
-    response = render_error(error.code or 500, error.name, description or error.name)
+    title = ERROR_TITLES.get(error.code or 500, error.name)
+    response = render_error(error.code or 500, title, description or title)
     # Keep headers werkzeug sets for us (Allow on 405, Retry-After on 429).
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -56,14 +69,14 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    return render_error(400, "Form expired", CSRF_DESCRIPTION)
+    return render_error(400, gettext("Form expired"), CSRF_DESCRIPTION)
 
 
 def server_error_response() -> Response:
     return render_error(
         500,
-        "Something went wrong",
-        "Sorry, something went wrong on our side and nothing was saved. Please try again.",
+        gettext("Something went wrong"),
+        gettext("Sorry, something went wrong on our side and nothing was saved. Please try again."),
     )
 
 
@@ -94,7 +107,9 @@ def handle_database_busy(error: OperationalError):
     if not (is_lock_contention(error) or error.connection_invalidated):
         raise error
     return come_back_later(
-        "Busy", "We are busy for a moment and nothing was saved. Please try again in a moment.", seconds=2
+        gettext("Busy"),
+        gettext("We are busy for a moment and nothing was saved. Please try again in a moment."),
+        seconds=2,
     )
 
 
@@ -104,9 +119,11 @@ def handle_limits_unreachable(error: RedisError) -> Response:
     with a reason to come back, and nothing is saved, rather than let through unchecked."""
     db.session.rollback()
     return come_back_later(
-        "Briefly unavailable",
-        "We cannot check how often this was sent right now, so nothing was saved. "
-        "Please try again in a moment.",
+        gettext("Briefly unavailable"),
+        gettext(
+            "We cannot check how often this was sent right now, so nothing was saved. "
+            "Please try again in a moment."
+        ),
         seconds=5,
     )
 

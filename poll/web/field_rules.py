@@ -4,10 +4,13 @@ Refuse only what cannot be stored or shown as written; never ordinary text for l
 
 import unicodedata
 
+from babel.numbers import format_decimal
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
+from poll.web.languages import reader_locale
 from poll.web.text_rules import bidi_control_problem, format_character_problem, has_visible_character
 
 ALLOWED_CONTROL = {"\n", "\r", "\t"}
@@ -20,7 +23,7 @@ def strip_whitespace(value: str | None) -> str | None:
 def single_value(form: FlaskForm, field: Field) -> None:
     """A forged request can repeat a field; refuse rather than guess."""
     if field.raw_data and len(field.raw_data) > 1:
-        raise ValidationError("Please send this field only once.")
+        raise ValidationError(gettext("Please send this field only once."))
 
 
 def plain_text(form: FlaskForm, field: Field) -> None:
@@ -31,9 +34,11 @@ def plain_text(form: FlaskForm, field: Field) -> None:
     """
     value = field.data or ""
     if "\ufffd" in value:
-        raise ValidationError("Some characters could not be read. Please retype the text and try again.")
+        raise ValidationError(
+            gettext("Some characters could not be read. Please retype the text and try again.")
+        )
     if any(unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL for char in value):
-        raise ValidationError("Please remove invisible control characters from the text.")
+        raise ValidationError(gettext("Please remove invisible control characters from the text."))
 
 
 def no_format_characters(form: FlaskForm, field: Field) -> None:
@@ -47,7 +52,9 @@ def visible_when_given(form: FlaskForm, field: Field) -> None:
     """A name that is given must show: U+3164 three times, or a line separator, renders as nothing."""
     if field.data and not has_visible_character(field.data):
         raise ValidationError(
-            "Please use at least one visible letter, digit or symbol in your name, or leave it empty."
+            gettext(
+                "Please use at least one visible letter, digit or symbol in your name, or leave it empty."
+            )
         )
 
 
@@ -81,7 +88,33 @@ class LimitWithoutCutting:
     def __call__(self, form: FlaskForm, field: Field) -> None:
         length = typed_length(field)
         if length > self.max:
-            raise ValidationError(
-                f"Please keep your {self.what} to {self.max:,} characters or fewer: it has {length:,}, "
-                f"{length - self.max:,} too many. Nothing was cut, so you can shorten it here."
-            )
+            raise ValidationError(too_long_message(self.what, self.max, length))
+
+
+def too_long_message(what: str, most: int, length: int) -> str:
+    """A text past its limit; readers' fields (comment, name, note) are told in their language."""
+    locale = reader_locale()
+    figures = {"most": format_decimal(most, locale=locale), "length": format_decimal(length, locale=locale)}
+    figures["over"] = format_decimal(length - most, locale=locale)
+    if what == "comment":
+        return gettext(
+            "Please keep your comment to %(most)s characters or fewer: it has %(length)s, %(over)s too many. "
+            "Nothing was cut, so you can shorten it here.",
+            **figures,
+        )
+    if what == "name":
+        return gettext(
+            "Please keep your name to %(most)s characters or fewer: it has %(length)s, %(over)s too many. "
+            "Nothing was cut, so you can shorten it here.",
+            **figures,
+        )
+    if what == "note":
+        return gettext(
+            "Please keep your note to %(most)s characters or fewer: it has %(length)s, %(over)s too many. "
+            "Nothing was cut, so you can shorten it here.",
+            **figures,
+        )
+    return (  # the moderators' fields: English, as their pages are
+        f"Please keep your {what} to {most:,} characters or fewer: it has {length:,}, "
+        f"{length - most:,} too many. Nothing was cut, so you can shorten it here."
+    )

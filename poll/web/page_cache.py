@@ -18,7 +18,10 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 
 from flask import Flask, current_app, request, session
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+
+from poll.web.languages import asked_locale
 
 # Not a character a template or a token ever holds: what stands for the token in a kept page.
 TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
@@ -29,8 +32,10 @@ PAGES_KEPT = 128
 
 def init_page_cache(app: Flask) -> None:
     @lru_cache(maxsize=PAGES_KEPT)
-    def marked_page(render: Callable[..., str], key: tuple[Hashable, ...], root_url: str) -> str | None:
-        # root_url is only a part of the key: the page's own links are built for it.
+    def marked_page(
+        render: Callable[..., str], key: tuple[Hashable, ...], root_url: str, language: tuple[str, str | None]
+    ) -> str | None:
+        # root_url and language are only parts of the key: the page's words and links are drawn for them.
         token = generate_csrf()
         page = render(*key)
         # A page already holding the mark (NULs: requests with one are refused) is drawn each time instead.
@@ -48,5 +53,6 @@ def can_be_shared() -> bool:
 def shared_page(render: Callable[..., str], *key: Hashable) -> str:
     """``render(*key)``, rendered once per ``key`` (with the address it is served at), with this
     request's CSRF token. ``render`` must draw the page from ``key`` alone."""
-    marked = current_app.extensions[EXTENSION](render, key, request.root_url)
+    language = (str(get_locale()), asked_locale())
+    marked = current_app.extensions[EXTENSION](render, key, request.root_url, language)
     return render(*key) if marked is None else marked.replace(TOKEN_MARK, generate_csrf())

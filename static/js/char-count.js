@@ -11,7 +11,13 @@
 (function () {
   "use strict";
   var NEAR = 0.9;
-  var numbers = new Intl.NumberFormat("en");
+  // The reader's language: data-words on this script's tag (poll.web.languages.script_words).
+  var words = JSON.parse((document.currentScript && document.currentScript.getAttribute("data-words")) || "{}");
+  var numbers = new Intl.NumberFormat(words.locale || "en");
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) { return numbers.format(values[name]); });
+  }
 
   function lengthOf(text) {
     return Array.from(text.replace(/\r\n/g, "\n")).length;
@@ -23,11 +29,9 @@
   }
 
   function sentence(length, limit) {
-    if (length > limit) {
-      return numbers.format(length) + " / " + numbers.format(limit) + ": " +
-        numbers.format(length - limit) + " too many";
-    }
-    return numbers.format(length) + " / " + numbers.format(limit) + " characters";
+    var values = { count: length, limit: limit, over: length - limit };
+    if (length > limit) return fill(words.too_many || "%(count)s / %(limit)s: %(over)s too many", values);
+    return fill(words.characters || "%(count)s / %(limit)s characters", values);
   }
 
   function attach(field) {
@@ -52,7 +56,8 @@
       counter.classList.toggle("char-count--over", state === "over");
       if (shownState !== null && state !== shownState) {
         announcer.textContent = state === "within"
-          ? "Within the limit: " + sentence(length, limit)
+          ? fill(words.within_limit || "Within the limit: %(count)s / %(limit)s characters",
+            { count: length, limit: limit })
           : sentence(length, limit);
       }
       shownState = state;

@@ -13,6 +13,8 @@
   var fullPoll = me.getAttribute("data-full-poll");
   // The attributes the server gives the frame's cookies (poll/frame_cookies.py).
   var partitioned = me.getAttribute("data-partitioned") === "yes";
+  // The reader's language: data-words (poll.web.languages.script_words); English when absent.
+  var words = JSON.parse(me.getAttribute("data-words") || "{}");
   var framed = window.parent !== window;
 
   function allowed(origin) {
@@ -66,7 +68,8 @@
       if (token) token.parentNode.removeChild(token);
       var note = document.createElement("p");
       note.className = "hint";
-      note.textContent = "Your browser does not let this box keep your vote: voting opens the poll in a new tab, with your choice.";
+      note.textContent = words.frame_votes_in_new_tab ||
+        "Your browser does not let this box keep your vote: voting opens the poll in a new tab, with your choice.";
       form.appendChild(note);
     }
   }

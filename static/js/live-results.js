@@ -14,17 +14,30 @@
   var etag = null;
   var timer = null;
 
-  function votes(n) { return n.toLocaleString("en") + (n === 1 ? " vote" : " votes"); }
+  // The reader's language: data-words on this script's tag (poll.web.languages.script_words): numbers, percentages and plural forms.
+  var words = JSON.parse((document.currentScript && document.currentScript.getAttribute("data-words")) || "{}");
+  var locale = words.locale || "en";
+  var plurals = new Intl.PluralRules(locale);
+  var percents = new Intl.NumberFormat(locale, { style: "percent" });
+
+  function counted(forms, n, fallback) {
+    var form = forms && (forms[plurals.select(n)] || forms.other);
+    return (form || fallback).replace("{num}", n.toLocaleString(locale));
+  }
+  function votes(n) { return counted(words.votes, n, n === 1 ? "{num} vote" : "{num} votes"); }
+  function votesInTotal(n) {
+    return counted(words.votes_in_total, n, n === 1 ? "{num} vote in total" : "{num} votes in total");
+  }
 
   function show(tally) {
     tally.choices.forEach(function (choice) {
       var row = section.querySelector('[data-choice="' + CSS.escape(choice.key) + '"]');
       if (!row) return;
-      row.querySelector(".result__percent").textContent = choice.percent + "%";
+      row.querySelector(".result__percent").textContent = percents.format(choice.percent / 100);
       row.querySelector(".result__votes").textContent = votes(choice.votes);
       row.querySelector(".result__fill").setAttribute("width", String(choice.percent));
     });
-    section.querySelector(".results__total").textContent = votes(tally.total) + " in total";
+    section.querySelector(".results__total").textContent = votesInTotal(tally.total);
   }
 
   function schedule() {

@@ -38,6 +38,8 @@
     })(copyButtons[i]);
   }
 
+  // The reader's language: data-words on this script's tag (poll.web.languages.script_words).
+  var words = JSON.parse((document.currentScript && document.currentScript.getAttribute("data-words")) || "{}");
   var shareButtons = document.querySelectorAll("[data-share]");
   for (var j = 0; j < shareButtons.length; j++) {
     (function (button) {
@@ -48,16 +50,16 @@
       function say(text) { if (status) status.textContent = text; }
       function copy() {
         copyField(field).then(
-          function () { say("Link copied: paste it wherever you like."); },
-          function () { field.select(); say("Copying is not allowed here: the address is selected, copy it yourself."); }
+          function () { say(words.link_copied || "Link copied: paste it wherever you like."); },
+          function () { field.select(); say(words.copy_refused || "Copying is not allowed here: the address is selected, copy it yourself."); }
         );
       }
-      button.textContent = canShare ? "Share\u2026" : "Copy link";
+      button.textContent = canShare ? (words.share || "Share\u2026") : (words.copy_link || "Copy link");
       button.hidden = false;
       button.addEventListener("click", function () {
         if (!canShare) return copy();
         navigator.share({ title: button.getAttribute("data-share-title") || document.title, url: field.value }).then(
-          function () { say("Shared."); },
+          function () { say(words.shared || "Shared."); },
           // Closing the share sheet is not a failure; anything else (no permission) falls back to copying.
           function (error) { if (!error || error.name !== "AbortError") copy(); }
         );

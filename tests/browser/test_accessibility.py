@@ -106,6 +106,31 @@ def test_public_pages_have_no_violations(browser, live_server, busy_poll, axe_so
     assert {path: items for path, items in found.items() if items} == {}, json.dumps(found, indent=1)
 
 
+def in_language(path: str, locale: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={locale}"
+
+
+@pytest.mark.parametrize("locale", ["ko", "ar"])
+def test_public_pages_in_korean_and_arabic_have_no_violations(
+    browser, live_server, busy_poll, axe_source, locale
+):
+    """The same pages in another script and direction (docs/languages.md): lang and dir set, labels translated."""
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + in_language(path.format(slug=busy_poll), locale))
+        found[path] = violations(page, axe_source)
+    page.goto(f"{live_server}/polls/{busy_poll}?lang={locale}")
+    page.get_by_role("radio", name="Diplomatic engagement").check()
+    page.locator(".vote-form button[type=submit]").click()
+    page.wait_for_url("**#results")
+    found["after voting"] = violations(page, axe_source)
+    assert page.locator("html").get_attribute("lang") == locale
+    context.close()
+    assert {path: items for path, items in found.items() if items} == {}, json.dumps(found, indent=1)
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_admin_pages_have_no_violations(browser, live_server, busy_poll, axe_source, viewport):
     context = browser.new_context(viewport=viewport, bypass_csp=True)

@@ -1,10 +1,7 @@
 """Reading the debate: threads filed by vote, interleaving, sorts, replies and a comment's page."""
 
-from datetime import timedelta
-
 import pytest
 
-from poll.database.column_types import utcnow
 from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING
 from poll.debate.comments import DebateRequestError
 from poll.debate.marks import mark_counts
@@ -16,7 +13,6 @@ from poll.debate.reading import (
     parse_shown,
     parse_side,
     parse_sort,
-    relative_time,
     reply_parent,
     thread_of,
 )
@@ -198,27 +194,6 @@ def test_unknown_side_is_refused(ctx, car_free):
     assert parse_side(sides, "all") is None and parse_side(sides, "yes").key == "yes"
     with pytest.raises(DebateRequestError, match="no side"):
         parse_side(sides, "military")
-
-
-@pytest.mark.parametrize(
-    "seconds, words",
-    [
-        (5, "just now"),
-        (60, "1 minute ago"),
-        (150, "2 minutes ago"),
-        (3600, "1 hour ago"),
-        (86400 * 3, "3 days ago"),
-    ],
-)
-def test_relative_time(seconds, words):
-    now = utcnow()
-    assert relative_time(now - timedelta(seconds=seconds), now) == words
-
-
-def test_relative_time_gives_the_date_after_a_month():
-    now = utcnow()
-    then = now - timedelta(days=45)
-    assert relative_time(then, now) == then.strftime("%-d %b %Y")
 
 
 def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):

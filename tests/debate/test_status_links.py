@@ -131,7 +131,7 @@ def test_a_wrong_token_or_comment_is_the_same_404(app, client, debate_poll, make
         assert response.headers["Cache-Control"] == "no-store"
         body = response.get_data(as_text=True)
         if elsewhere not in address:
-            assert NO_SUCH_STATUS_LINK in body
+            assert str(NO_SUCH_STATUS_LINK) in body
             bodies.add(body)
     assert len(bodies) == 1, "a wrong comment and a wrong token read the same"
     assert client.get(url).status_code == 200

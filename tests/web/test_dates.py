@@ -1,11 +1,11 @@
 """How times read: one set of formats, UTC for readers, the newsroom's zone on its own pages."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from poll.web.dates import STYLES, format_moment
+from poll.web.dates import STYLES, format_moment, format_reader_moment, relative_time
 
 MOMENT = datetime(2026, 3, 5, 9, 7, 30, tzinfo=UTC)
 
@@ -47,3 +47,45 @@ def test_the_template_filter_uses_the_newsroom_zone_only_when_asked(app):
     with app.test_request_context():
         render = app.jinja_env.from_string("{{ t|when }} / {{ t|when('time', local=True) }}").render
         assert render(t=MOMENT) == "5 March 2026, 09:07 UTC / 18:07 KST"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "locale", "words"),
+    [
+        (5, "en", "just now"),
+        (60, "en", "1 minute ago"),
+        (150, "en", "2 minutes ago"),
+        (3600, "en", "1 hour ago"),
+        (86400 * 3, "en", "3 days ago"),
+        (3600 * 3, "ko", "3시간 전"),
+        (86400 * 2, "ar", "قبل يومين"),
+        (60 * 5, "ja", "5 分前"),
+        (3600, "fr", "il y a 1 heure"),
+    ],
+)
+def test_relative_time_in_the_readers_language(seconds, locale, words):
+    now = datetime(2026, 3, 5, 9, 7, tzinfo=UTC)
+    assert relative_time(now - timedelta(seconds=seconds), now, locale) == words
+
+
+def test_relative_time_gives_the_date_after_a_month():
+    now = datetime(2026, 3, 5, 9, 7, tzinfo=UTC)
+    assert relative_time(now - timedelta(days=45), now, "en") == "19 Jan 2026"
+    assert relative_time(now - timedelta(days=45), now, "ko") == "2026년 1월 19일"
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_reader_formats_in_english_are_the_house_styles(style):
+    assert format_reader_moment(MOMENT, style, "en") == format_moment(MOMENT, style)
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("ko", "2026년 3월 5일 09:07 UTC"),
+        ("fr", "5 mars 2026, 09:07 UTC"),
+        ("zh_Hans", "2026年3月5日 09:07 UTC"),
+    ],
+)
+def test_reader_formats_follow_the_readers_language(locale, expected):
+    assert format_reader_moment(MOMENT, "long", locale) == expected
