@@ -21,8 +21,24 @@ def admin_get_urls(app, **values) -> list[str]:
     return sorted(urls)
 
 
+def a_webhook_endpoint(app) -> int:
+    from poll.alerts.events import COMMENT_AWAITING_REVIEW
+    from poll.alerts.webhooks import add_endpoint
+    from poll.database.column_types import utcnow
+    from poll.extensions import db
+
+    with app.app_context():
+        endpoint = add_endpoint(
+            None, "https://cms.example.org/hooks", "", [COMMENT_AWAITING_REVIEW], utcnow(), allow_private=True
+        )
+        db.session.commit()
+        return endpoint.id
+
+
 def test_every_admin_page_is_no_store_logged_in_or_not(app, client, accounts, debate_poll, make_comment):
-    urls = admin_get_urls(app, comment_id=make_comment("A comment to act on."))
+    urls = admin_get_urls(
+        app, comment_id=make_comment("A comment to act on."), endpoint_id=a_webhook_endpoint(app)
+    )
     assert {"/admin/", "/admin/login", "/admin/audit", "/admin/export"} <= set(urls)
     for url in urls:
         assert fetch(client, url).headers.get("Cache-Control") == "no-store", url
