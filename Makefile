@@ -91,7 +91,7 @@ serve: seed
 ## One test process per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in this process.
 TEST_PROCESSES ?= auto
 test: install-dev test-tools browser-tools
-	REQUIRE_TEST_TOOLS=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES)
+	REQUIRE_TEST_TOOLS=1 $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist worksteal
 
 lint: install-dev
 	$(BIN)/ruff check poll tests bench wsgi.py gunicorn.conf.py
