@@ -7,6 +7,7 @@ from flask import Flask
 
 from poll import admin
 from poll.accounts.audit import register_audit_guard
+from poll.api import init_api
 from poll.cli import Commands, register_commands
 from poll.config import (
     PASSWORD_HASH_METHOD,
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(polls_api.bp)
+    init_api(app)
 
 
 def register_hooks(app: Flask) -> None:

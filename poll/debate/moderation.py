@@ -198,7 +198,7 @@ class ModerationAction:
     label: str  # the button
     done: str  # "3 comments approved."
     button_style: str  # CSS modifier of the button
-    take: Callable[[Comment, Moderator, datetime, str], None]
+    take: Callable[[Comment, Moderator | ApiKey, datetime, str], None]
 
 
 ACTIONS = {
