@@ -7,7 +7,12 @@ from typing import Any
 
 import marshmallow as ma
 from wtforms.fields.core import UnboundField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import DataRequired, StopValidation, ValidationError
+
+from poll.web.field_rules import LimitWithoutCutting, plain_text
+
+# plain_text's rule as a JSON Schema pattern: no control character but tab and line breaks.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 
 def form_field_check(unbound: UnboundField, value: str) -> tuple[str, list[str]]:
@@ -34,10 +39,24 @@ def form_field_check(unbound: UnboundField, value: str) -> tuple[str, list[str]]
     return value, messages
 
 
+def described_limits(unbound: UnboundField, optional: bool) -> dict:
+    """The rules' limits as JSON Schema says them (for the OpenAPI description)."""
+    limits: dict = {}
+    for rule in unbound.kwargs.get("validators", ()):
+        if isinstance(rule, LimitWithoutCutting):
+            limits["maxLength"] = rule.max
+        if isinstance(rule, DataRequired) and not optional:
+            limits["minLength"] = 1
+        if rule is plain_text:
+            limits["pattern"] = NO_CONTROL_CHARACTERS
+    return limits
+
+
 class FormRuleString(ma.fields.String):
     """A string checked by an admin form field's own rules (and cleaned by its filters)."""
 
     def __init__(self, unbound: UnboundField, optional: bool = False, **kwargs) -> None:
+        kwargs["metadata"] = {**described_limits(unbound, optional), **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.unbound, self.optional = unbound, optional
 

@@ -19,10 +19,14 @@ from poll.database.models import (
     RESULTS_VISIBILITY,
 )
 from poll.debate.moderation import STATUS_ANY, STATUS_OPEN
-from poll.polls.choice_plans import MAX_CHOICES
+from poll.polls.choice_plans import CHOICE_LABEL_MAX_LENGTH, MAX_CHOICES, MIN_CHOICES
 from poll.polls.embedding import MAX_EMBED_ORIGINS
-from poll.polls.slugs import SLUG_MAX_LENGTH, slug_format_problem
+from poll.polls.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN, slug_format_problem
 
+# A choice's label: one line of visible text.
+ONE_LINE = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*\\S[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
+)
 # Paging of the comment list.
 DEFAULT_PAGE_SIZE, MOST_PAGE_SIZE = 25, 100
 
@@ -52,7 +56,7 @@ def check_slug(slug: str) -> None:
 
 
 def one_line_each(labels: list[str]) -> None:
-    if any("\n" in label or "\r" in label for label in labels):
+    if any(len(label.splitlines()) > 1 for label in labels):
         raise ma.ValidationError("Each choice is one line: remove the line breaks.")
 
 
@@ -100,14 +104,17 @@ def _poll_fields(creating: bool) -> dict:
             metadata={
                 "description": "The poll's address, /polls/<slug>; made from the title when left out",
                 "maxLength": SLUG_MAX_LENGTH,
+                "pattern": SLUG_PATTERN,
             },
         ),
         "question": FormRuleString(PollForm.question, required=creating),
         "summary": FormRuleString(PollForm.summary, **defaulted("")),
         "choices": fields.List(
-            fields.String(),
+            fields.String(
+                metadata={"minLength": 1, "maxLength": CHOICE_LABEL_MAX_LENGTH, "pattern": ONE_LINE}
+            ),
             required=creating,
-            validate=[validate.Length(min=1, max=MAX_CHOICES * 5), one_line_each],
+            validate=[validate.Length(min=MIN_CHOICES, max=MAX_CHOICES), one_line_each],
             metadata={"description": "The answers readers pick from, in order; keys are made from them"},
         ),
         "opens_at": UtcDateTime(metadata={"description": "Default: now"}),

@@ -33,6 +33,11 @@ CSRF_DESCRIPTION = lazy_gettext(
 )
 
 
+# The JSON API's errors have their own shape (poll.api.errors); these are the ones Flask answers before
+# a request reaches the API's blueprint (an address no route matches, a method a route does not take).
+API_PATH = "/api/v1/"
+
+
 def wants_json() -> bool:
     return request.path.endswith(".json") or request.path.startswith("/api/")
 
@@ -40,7 +45,9 @@ def wants_json() -> bool:
 def render_error(code: int, title: str | LazyString, description: str | LazyString) -> Response:
     body: Response | str
     title, description = str(title), str(description)
-    if wants_json():
+    if request.path.startswith(API_PATH):
+        body = jsonify(code=code, status=title, message=description, errors={})
+    elif wants_json():
         body = jsonify(error=title, message=description)
     else:
         body = render_template("errors/error.html", code=code, title=title, description=description)
