@@ -117,3 +117,23 @@ class TestWithCsrf:
         assert browser.post(f"/admin/api-keys/{key_id}/revoke").status_code == 400
         with app.app_context():
             assert api_keys.key_by_name("desk").revoked_at is None
+
+
+def test_the_audit_log_shows_what_a_key_did(app, admin_client, make_poll):
+    make_poll()
+    html = admin_client.post("/admin/api-keys", data={"name": "Opener", "scope": "polls"}).get_data(
+        as_text=True
+    )
+    (key,) = set(KEY_TEXT.findall(html))
+    caller = app.test_client()
+    assert (
+        caller.post("/api/v1/polls/test-poll/close", headers={"Authorization": f"Bearer {key}"}).status_code
+        == 200
+    )
+    page = admin_client.get("/admin/audit")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "API key Opener" in text and "poll.close" in text and "api_key.create" in text
+    assert key not in text
+    filtered = admin_client.get("/admin/audit", query_string={"actor": "API key Opener"})
+    assert filtered.status_code == 200 and "poll.close" in filtered.get_data(as_text=True)

@@ -138,3 +138,13 @@ class TestWithCsrf:
         assert_error(browser.post("/api/v1/polls/test-poll/reopen", data={"csrf_token": token}), 401)
         # The admin's own forms still check their token.
         assert browser.post("/admin/logout").status_code == 400
+
+
+def test_the_api_opens_no_session(app):
+    from flask import session
+    from flask.sessions import NullSession
+
+    with app.test_request_context("/api/v1/polls"):
+        assert isinstance(session._get_current_object(), NullSession)
+    with app.test_request_context("/admin/"):
+        assert not isinstance(session._get_current_object(), NullSession)
