@@ -27,6 +27,7 @@ ERROR_DESCRIPTIONS = {
     403: "The key's scope does not allow this",
     404: "Nothing at this address",
     409: "In conflict with what is stored (a taken slug, a poll already closed)",
+    413: "The body is over 64 KiB",
     422: "A field was not accepted: see errors",
     429: "Too many requests with this key: see Retry-After",
 }

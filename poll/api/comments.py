@@ -98,7 +98,7 @@ def _moderate(comment_id: int, action: str, reason: str) -> Comment:
 @needs(SCOPE_MODERATE)
 @bp.arguments(ModerationReason)
 @bp.response(200, CommentOut)
-@documented_errors()
+@documented_errors(413)
 def approve_comment(data: dict, comment_id: int):
     """Publish the comment; the reason (optional) goes to the audit log. Scope: moderate."""
     return _moderate(comment_id, "approve", data["reason"])
@@ -108,7 +108,7 @@ def approve_comment(data: dict, comment_id: int):
 @needs(SCOPE_MODERATE)
 @bp.arguments(ModerationReason)
 @bp.response(200, CommentOut)
-@documented_errors()
+@documented_errors(413)
 def reject_comment(data: dict, comment_id: int):
     """Reject the comment with a reason (required), which its author is shown. Scope: moderate."""
     return _moderate(comment_id, "reject", data["reason"])
@@ -118,7 +118,7 @@ def reject_comment(data: dict, comment_id: int):
 @needs(SCOPE_MODERATE)
 @bp.arguments(ModerationReason)
 @bp.response(200, CommentOut)
-@documented_errors()
+@documented_errors(413)
 def flag_comment(data: dict, comment_id: int):
     """Flag the comment for a second look by a moderator. Scope: moderate."""
     return _moderate(comment_id, "flag", data["reason"])

@@ -31,7 +31,7 @@ def list_polls():
 @needs(SCOPE_POLLS)
 @bp.arguments(PollCreate)
 @bp.response(201, PollOut)
-@documented_errors(409)
+@documented_errors(409, 413)
 def create_poll(data: dict):
     """Create a poll (its slug made from the title unless given). Scope: polls."""
     fields, choices = poll_input.new_poll(data)
@@ -56,7 +56,7 @@ def read_poll(slug: str):
 @needs(SCOPE_POLLS)
 @bp.arguments(PollEdit)
 @bp.response(200, PollOut)
-@documented_errors(409)
+@documented_errors(409, 413)
 def edit_poll(data: dict, slug: str):
     """Change the fields given; the others stay. Choices with votes cannot be removed. Scope: polls."""
     poll = poll_or_404(slug)

@@ -1,12 +1,15 @@
 """Who may call the API: a live key of the right scope, never a browser's session."""
 
+import uuid
+
 import pytest
 
 from poll.accounts import api_keys
 from poll.database.column_types import utcnow
 from poll.extensions import db
 from tests.api.conftest import bearer
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.conftest import PASSWORD, csrf_token_from, make_app
+from tests.web.test_rate_limits import REDIS_URL, redis_or_skip
 
 
 def assert_error(response, status: int) -> dict:
@@ -148,3 +151,35 @@ def test_the_api_opens_no_session(app):
         assert isinstance(session._get_current_object(), NullSession)
     with app.test_request_context("/admin/"):
         assert not isinstance(session._get_current_object(), NullSession)
+
+
+RUN = uuid.uuid4().hex[:12]
+
+
+class TestRateLimitSharedThroughRedis:
+    @pytest.fixture
+    def app_config(self):
+        return {
+            "RATELIMIT_ENABLED": True,
+            "API_LIMIT_PER_KEY": "3 per minute",
+            "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "RATELIMIT_KEY_PREFIX": f"api-test-{RUN}",
+        }
+
+    def test_a_second_worker_sees_the_first_workers_count(
+        self, app, client, database_url, app_config, read_key
+    ):
+        redis_client = redis_or_skip()
+        try:
+            assert [client.get("/api/v1/polls", headers=bearer(read_key)).status_code for _ in range(3)] == [
+                200
+            ] * 3
+            assert any(redis_client.scan_iter(match=f"*api-test-{RUN}*")), "counts were not stored in Redis"
+            # Another worker: its own app and limiter storage, sharing only the database and Redis.
+            second = make_app(database_url, **app_config)
+            assert_error(second.test_client().get("/api/v1/polls", headers=bearer(read_key)), 429)
+            with second.app_context():
+                db.engine.dispose()
+        finally:
+            for key in redis_client.scan_iter(match=f"*api-test-{RUN}*"):
+                redis_client.delete(key)

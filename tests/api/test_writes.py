@@ -218,3 +218,11 @@ def test_moderating_a_missing_comment_is_404(client, moderate_key):
         client.post("/api/v1/comments/99999999999999999999/approve", headers=bearer(moderate_key)).status_code
         == 404
     )
+
+
+def test_a_body_over_the_limit_is_413_in_the_apis_shape(client, polls_key):
+    response = client.post(
+        "/api/v1/polls", headers=bearer(polls_key), json={**NEW_POLL, "summary": "x" * 70_000}
+    )
+    assert response.status_code == 413
+    assert set(response.get_json()) == {"code", "status", "message", "errors"}
