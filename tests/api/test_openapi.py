@@ -104,3 +104,11 @@ def test_every_operation_against_schemathesis(app, make_poll, make_comment, make
         exercise(operation, key, known, statuses)
     # The run reached the views, not only the doors: successes as well as refusals.
     assert statuses[200] and statuses[422] and statuses[404], statuses
+
+
+def test_the_paths_are_described_when_first_asked_for_and_once(app, client):
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    assert api.spec.to_dict()["paths"] == {}  # making the app did not pay for the description
+    first = client.get("/api/v1/openapi.json").get_json()
+    assert client.get("/api/v1/openapi.json").get_json() == first
+    assert len(first["paths"]) == 11 and [tag["name"] for tag in first["tags"]] == ["api_v1"]
