@@ -1,5 +1,7 @@
 """The key rules (poll/accounts/api_keys.py): finding a key by what is presented, and scopes."""
 
+from datetime import timedelta
+
 from poll.accounts import api_keys
 from poll.database.column_types import utcnow
 from poll.extensions import db
@@ -27,8 +29,6 @@ def test_scopes(app):
 
 
 def test_last_use_is_written_at_most_once_a_minute(app):
-    from datetime import timedelta
-
     with app.app_context():
         key, _ = api_keys.create_key("desk", "read", None, utcnow())
         now = utcnow()
