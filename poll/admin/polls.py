@@ -1,6 +1,5 @@
 """Creating, editing, closing and featuring polls (admins)."""
 
-from collections import Counter
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,7 +18,6 @@ from poll.polls import editing
 from poll.polls.editing import PollError
 from poll.polls.finding import all_polls
 from poll.polls.vote_taking import poll_or_404
-from poll.tagging.poll_heads import MIN_POLL_ROWS
 
 
 @bp.get("/polls")
@@ -129,22 +127,16 @@ def poll_stance(slug: str):
             return redirect(url_for("admin.poll_stance", slug=slug))
     elif form.is_submitted():
         status = 400
-    rows = stance_heads.training_rows(poll)
-    return (
-        render_template(
-            "admin/poll_stance.html",
-            poll=poll,
-            form=form,
-            button=ButtonForm(),
-            shipped=stance_heads.uses_shipped_head(poll),
-            stored=stance_heads.stored_head(poll.id),
-            counts=Counter(stance for _, stance in rows),
-            total=len(rows),
-            minimum=MIN_POLL_ROWS,
-            side_of=stance_heads.side_of,
-        ),
-        status,
+    state = stance_heads.stance_model_state(poll)
+    page = render_template(
+        "admin/poll_stance.html",
+        poll=poll,
+        form=form,
+        button=ButtonForm(),
+        state=state,
+        side_of=stance_heads.side_of,
     )
+    return page, status
 
 
 @bp.post("/polls/<slug>/stance/train")
