@@ -22,6 +22,7 @@ from poll.tagging.training.datasets import (
 SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
+INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -32,6 +33,8 @@ FROZEN_TEST_SPLITS = {
     # Round three: written by helpers who wrote no training rows, frozen before any fitting.
     STANCE_HOLDOUT_2: (450, "f2ed96cb360e41b1629c756d3f8a6c9bb671404223a7e035e1fe3680ebbdd56a"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
+    # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
+    INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
     # Nine other languages, by two writers of no training row (unchanged since it was written, 2026-12-04).
     MULTILINGUAL_FILE: (262, "a67dc2a70999199a319e90dbeec27a2e0ea28b19b1c7ab300fb75f018d5d309b"),
 }
