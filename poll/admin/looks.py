@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from poll.admin.blueprint import admin_required, bp
 from poll.admin.forms.looks import LookForm
@@ -18,6 +19,9 @@ from poll.polls.vote_taking import poll_or_404
 
 PREVIEW_SCOPE = ".look-preview"
 LOOK_FIELDS = ("accent", "accent_dark", "font", "radius", "scheme")
+SAVED_AT_ONCE = (
+    "Another admin saved this look at the same moment, so yours was not saved: check it and save again."
+)
 
 
 def _look_page(poll: Poll | None):
@@ -31,15 +35,22 @@ def _look_page(poll: Poll | None):
                 check_look(form.look_fields(), LookFields() if site else fields_of(stored_look(None)))
             else:
                 save_look(poll, form.look_fields(), current_user, utcnow())
+                db.session.commit()
         except LookError as error:
             db.session.rollback()
             form.refuse(error)
+        except IntegrityError:  # another admin's first save of this look, at the same moment
+            db.session.rollback()
+            form.form_errors.append(SAVED_AT_ONCE)
         else:
             if not form.wants_preview:
-                db.session.commit()
                 flash("The site's default look is saved." if site else "The poll's look is saved.", "success")
                 return redirect(request.path)
-    status = 400 if form.is_submitted() and any(field.errors for field in form) else 200
+    status = 200
+    if form.form_errors:
+        status = 409
+    elif form.is_submitted() and any(field.errors for field in form):
+        status = 400
     whose: dict[str, Any] = {"poll": poll.slug} if poll is not None else {}
     typed: dict[str, Any] = {name: str(form[name].data or "") for name in LOOK_FIELDS}
     return render_template(

@@ -85,7 +85,7 @@ def save_look(poll: Poll | None, wanted: LookFields, actor, now: datetime) -> Lo
     look = stored_look(poll.id if poll is not None else None)
     before = asdict(fields_of(look))
     if look is None:
-        look = Look(poll_id=poll.id if poll is not None else None)
+        look = Look(poll_id=poll.id) if poll is not None else Look(site_default=True)
         db.session.add(look)
     for name, value in asdict(wanted).items():
         setattr(look, name, value)

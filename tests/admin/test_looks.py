@@ -158,3 +158,15 @@ def test_an_unknown_polls_look_is_404(admin_client):
 def test_logged_out_visitors_are_sent_to_log_in(client):
     response = client.get("/admin/look")
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
+def test_a_second_site_default_is_refused_by_the_database_and_said_so(app, admin_client, monkeypatch):
+    """Two admins saving the first site default at once: the loser's row breaks the unique site_default;
+    the page says so (409) instead of a 500, and one look stays."""
+    assert admin_client.post("/admin/look", data={"accent": "#1d5e2f"}).status_code == 302
+    monkeypatch.setattr("poll.polls.looks.stored_look", lambda poll_id: None)  # as if read before the first
+    response = admin_client.post("/admin/look", data={"accent": "#7a1f1f"})
+    assert response.status_code == 409
+    assert "Another admin saved this look at the same moment" in response.get_data(as_text=True)
+    assert looks(app) == {None: ("#1d5e2f", None, None, None, None)}
+    assert len(audit_entries(app)) == 1

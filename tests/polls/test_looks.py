@@ -96,7 +96,7 @@ def test_a_strong_etag_answers_304_and_changes_with_the_look(app, client, make_p
     etag = first.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     assert first.headers["Cache-Control"] == "public, max-age=60"
-    assert "Set-Cookie" not in first.headers
+    assert "Set-Cookie" not in first.headers and "Cookie" not in first.headers.get("Vary", "")
     again = client.get(f"/polls/{slug}/look.css", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     set_look(app, slug, accent="#7a1f1f")
@@ -155,3 +155,25 @@ def test_the_preview_scopes_the_look_to_one_element():
     css = look_css(EffectiveLook(accent="#7a1f1f"), ".look-preview")
     assert ":root" not in css
     assert declarations(css, ".look-preview")["color"] == "var(--ink)"
+
+
+def test_the_database_holds_one_site_default_and_one_look_per_poll(app, make_poll):
+    from sqlalchemy.exc import IntegrityError
+
+    from poll.database.models import Look
+
+    slug = make_poll()
+    set_look(app, None, radius=3)
+    set_look(app, slug, radius=4)
+    with app.app_context():
+        poll_id = poll_by_slug(slug).id
+        for row in (
+            Look(site_default=True),
+            Look(poll_id=poll_id),
+            Look(),
+            Look(poll_id=poll_id, site_default=True),
+        ):
+            db.session.add(row)
+            with pytest.raises(IntegrityError):
+                db.session.flush()
+            db.session.rollback()

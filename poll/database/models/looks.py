@@ -24,8 +24,9 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 class Look(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    # None: the site's default look (the service keeps to one such row).
+    # None: the site's default look, which alone has site_default set (True): unique, so there is one.
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), unique=True)
+    site_default: Mapped[bool | None] = mapped_column(unique=True)
     # "#rrggbb", lower case: on light pages, and on dark ones.
     accent: Mapped[str | None] = mapped_column(String(7))
     accent_dark: Mapped[str | None] = mapped_column(String(7))
@@ -38,4 +39,8 @@ class Look(Model):
         CheckConstraint(_one_of("font", LOOK_FONTS), name="font"),
         CheckConstraint(_one_of("scheme", LOOK_SCHEMES), name="scheme"),
         CheckConstraint(f"radius IS NULL OR (radius >= 0 AND radius <= {RADIUS_MAX})", name="radius"),
+        CheckConstraint(
+            "(poll_id IS NULL AND site_default IS TRUE) OR (poll_id IS NOT NULL AND site_default IS NULL)",
+            name="site_or_poll",
+        ),
     )

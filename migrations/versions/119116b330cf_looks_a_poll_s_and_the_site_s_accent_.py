@@ -1,8 +1,8 @@
 """looks: a poll's and the site's accent, font, radius and scheme
 
-Revision ID: b6b99d572bcc
+Revision ID: 119116b330cf
 Revises: 466df7ae53c7
-Create Date: 2026-12-06 18:08:27.864801
+Create Date: 2026-12-06 18:18:07.180740
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import poll.database.column_types
 
 
 # revision identifiers, used by Alembic.
-revision = 'b6b99d572bcc'
+revision = '119116b330cf'
 down_revision = '466df7ae53c7'
 branch_labels = None
 depends_on = None
@@ -22,6 +22,7 @@ def upgrade():
     op.create_table('look',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('poll_id', sa.Integer(), nullable=True),
+    sa.Column('site_default', sa.Boolean(), nullable=True),
     sa.Column('accent', sa.String(length=7), nullable=True),
     sa.Column('accent_dark', sa.String(length=7), nullable=True),
     sa.Column('font', sa.String(length=10), nullable=True),
@@ -30,10 +31,12 @@ def upgrade():
     sa.Column('updated_at', poll.database.column_types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("font IS NULL OR font IN ('serif', 'sans', 'system')", name=op.f('ck_look_font')),
     sa.CheckConstraint("scheme IS NULL OR scheme IN ('light', 'dark', 'auto')", name=op.f('ck_look_scheme')),
+    sa.CheckConstraint('(poll_id IS NULL AND site_default IS TRUE) OR (poll_id IS NOT NULL AND site_default IS NULL)', name=op.f('ck_look_site_or_poll')),
     sa.CheckConstraint('radius IS NULL OR (radius >= 0 AND radius <= 24)', name=op.f('ck_look_radius')),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_look_poll_id_poll'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_look')),
-    sa.UniqueConstraint('poll_id', name=op.f('uq_look_poll_id'))
+    sa.UniqueConstraint('poll_id', name=op.f('uq_look_poll_id')),
+    sa.UniqueConstraint('site_default', name=op.f('uq_look_site_default'))
     )
     # ### end Alembic commands ###
 
