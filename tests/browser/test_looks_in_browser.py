@@ -9,7 +9,7 @@ from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from poll.polls.looks import LookFields, save_look
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.test_accessibility import AXE, PUBLIC_PAGES, busy_poll, violations  # noqa: F401 (fixture)
 from tests.browser.test_poll_editor_in_browser import log_in
 from tests.conftest import tool_missing
 
@@ -138,3 +138,35 @@ def test_a_refused_accent_is_kept_beside_its_field_without_javascript(live_serve
     expect(page.get_by_label("Accent colour on light pages")).to_have_value("#ffcc00")
     # Without JavaScript the preview shows what was typed once the form comes back.
     expect(page.locator(".look-preview__button")).to_have_css("background-color", "rgb(255, 204, 0)")
+
+
+@pytest.mark.usefixtures("busy_poll")  # comments of every state in the debate poll
+@pytest.mark.parametrize("screen", SCREENS.values(), ids=SCREENS.keys())
+def test_every_public_page_in_the_dark_look_has_no_violations(
+    app, browser, live_server, debate_poll, axe_source, screenshots, screen
+):
+    """The dark palette on every reader's page: the debate's comments, tags and counts, a comment's page,
+    the author's own comments, results after voting, the card after voting, the 404 page."""
+    set_look(app, None, DARK_SERIF)
+    context = browser.new_context(viewport=screen, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + path.format(slug=debate_poll))
+        found[path] = violations(page, axe_source)
+    page.goto(f"{live_server}/polls/{debate_poll}")
+    page.get_by_role("radio", name="Diplomatic engagement").check()
+    page.get_by_role("button", name="Vote").click()
+    page.wait_for_url("**#results")
+    found["after voting"] = violations(page, axe_source)
+    page.goto(f"{live_server}/polls/{debate_poll}/debate")
+    page.get_by_label("Your comment").fill("Talks first, always: sanctions have not worked.")
+    page.locator("form.comment-form button[type=submit], .join form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    found["debate, own comment waiting"] = violations(page, axe_source)
+    assert page.locator("body").evaluate(STYLE)["background"] == "rgb(21, 23, 26)"
+    screenshots(page, f"look-dark-debate-{'phone' if screen is PHONE else 'desktop'}")
+    page.goto(f"{live_server}/polls/{debate_poll}/embed")
+    found["card after voting"] = violations(page, axe_source)
+    context.close()
+    assert {path: items for path, items in found.items() if items} == {}, found
