@@ -28,7 +28,9 @@ def _look_page(poll: Poll | None):
     """The look's form: previewed (checked, nothing saved), saved and audited, or drawn again with
     the reasons beside the fields (400)."""
     site = poll is None
-    form = LookForm(obj=stored_look(poll.id if poll is not None else None), site=site)
+    # The stored look fills a fresh form only: a field missing from a POST is empty, never the stored value.
+    stored = stored_look(poll.id if poll is not None else None) if request.method == "GET" else None
+    form = LookForm(obj=stored, site=site)
     if form.validate_on_submit():
         try:
             if form.wants_preview:

@@ -71,7 +71,7 @@ TEXT_CONTRAST = 4.5  # WCAG 2.x AA, normal text (links and button labels are nor
 def parse_colour(text: str) -> str:
     """``#rgb`` or ``#rrggbb`` as ``#rrggbb`` in lower case; ValueError saying what to type otherwise."""
     if not HEX_COLOUR.fullmatch(text):
-        raise ValueError(f"“{text}” is not a colour this form takes: type {COLOUR_HELP}.")
+        raise ValueError(f"This is not a colour this form takes: type {COLOUR_HELP}.")
     return Color(text).to_string(hex=True)
 
 

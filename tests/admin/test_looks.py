@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from poll.database.models import AuditEntry, Look
 from poll.extensions import db
@@ -95,6 +96,7 @@ def test_the_preview_stylesheet_ignores_what_is_not_yet_a_value(admin_client, ma
         ("accent", "red", "type a hex colour, #rgb or #rrggbb"),
         ("accent", "#12345", "type a hex colour, #rgb or #rrggbb"),
         ("accent", "rgb(10, 20, 30)", "type a hex colour, #rgb or #rrggbb"),
+        ("accent", "#" + "a" * 5000, "type a hex colour, #rgb or #rrggbb"),
         ("accent_dark", "#ggg", "type a hex colour, #rgb or #rrggbb"),
         ("radius", "25", "from 0 to 24"),
         ("radius", "-3", "from 0 to 24"),
@@ -125,6 +127,17 @@ def test_bad_input_is_refused_beside_its_field_and_kept(
         kept = re.search(rf'<input [^>]*id="{field}"[^>]*>', page).group(0)
         assert 'value="' + typed.replace("'", "&#39;") + '"' in kept
     assert looks(app) == {} and audit_entries(app) == []
+
+
+def test_spaces_around_are_trimmed_and_a_repeated_field_is_refused(app, admin_client):
+    assert admin_client.post("/admin/look", data={"accent": " #B00020 ", "radius": " 8 "}).status_code == 302
+    assert looks(app)[None][0::3] == ("#b00020", 8)
+    repeated = MultiDict([("accent", "#b00020"), ("accent", "#7a1f1f")])
+    response = admin_client.post("/admin/look", data=repeated)
+    assert response.status_code == 400 and "Please send this field only once." in response.get_data(
+        as_text=True
+    )
+    assert looks(app)[None][0] == "#b00020"
 
 
 class TestCsrf:
