@@ -7,9 +7,17 @@ from playwright.sync_api import expect
 from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
+from poll.polls.look_css import FONT_STACKS
 from poll.polls.looks import LookFields, save_look
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import AXE, PUBLIC_PAGES, busy_poll, violations  # noqa: F401 (fixture)
+from tests.browser.test_plain_iframe_in_browser import (  # noqa: F401 (fixture)
+    FRAME,
+    WORDY_SLUG,
+    article_with_plain_frame,
+    assert_card_fits,
+    poll_site,
+)
 from tests.browser.test_poll_editor_in_browser import log_in
 from tests.conftest import tool_missing
 
@@ -170,3 +178,27 @@ def test_every_public_page_in_the_dark_look_has_no_violations(
     found["card after voting"] = violations(page, axe_source)
     context.close()
     assert {path: items for path, items in found.items() if items} == {}, found
+
+
+@pytest.mark.parametrize("font", ["serif", "sans", "system"])
+def test_the_plain_frame_still_fits_the_card_in_each_font(
+    poll_site,  # noqa: F811 (the fixture imported above)
+    article_server,
+    launch_cross_site_context,
+    font,
+):
+    """The plain <iframe>'s height (poll.polls.frame_height) is worked out for the built-in fonts: each look's
+    font, with the roundest corners, must fit it too, at the narrowest phone."""
+    app, poll_url = poll_site
+    set_look(app, None, LookFields(font=font, radius=24))
+    article = article_with_plain_frame(app, poll_url, WORDY_SLUG, article_server)
+    context = launch_cross_site_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(article)
+    card = page.frame_locator(FRAME)
+    expect(card.get_by_role("button", name="Vote")).to_be_visible()
+    assert (
+        card.locator(".question").evaluate("element => getComputedStyle(element).fontFamily")
+        == FONT_STACKS[font]
+    )
+    assert_card_fits(page, ".choice", "button[type=submit]", ".embed-links a")
