@@ -153,6 +153,14 @@ class EffectiveLook:
     scheme: str = BUILTIN_SCHEME
 
 
+def describe(look: EffectiveLook) -> str:
+    """The look in a line, for the poll's editor."""
+    font = FONT_LABELS[look.font].lower() if look.font else "system text with serif headings"
+    scheme = SCHEME_LABELS[look.scheme].split(":")[0].lower()
+    accents = f"accent {look.accent} ({look.accent_dark} on dark pages)"
+    return f"{accents}, {font}, corners {look.radius} px, {scheme}"
+
+
 def _block(selector: str, properties: dict[str, str]) -> str:
     return selector + " {\n" + "".join(f"  {name}: {value};\n" for name, value in properties.items()) + "}\n"
 

@@ -52,6 +52,10 @@ def test_a_polls_own_look_is_saved_beside_its_editor_and_audited_under_the_poll(
     slug = make_poll()
     editor = admin_client.get(f"/admin/polls/{slug}/edit").get_data(as_text=True)
     assert f'href="/admin/polls/{slug}/look"' in editor
+    assert (
+        "Look: accent #0b5cad (#8cb8f0 on dark pages), system text with serif headings, corners 6 px, light."
+        in editor
+    )
     response = admin_client.post(f"/admin/polls/{slug}/look", data={"accent": "#1d5e2f", "radius": "0"})
     assert response.status_code == 302
     assert looks(app) == {poll_id(app, slug): ("#1d5e2f", None, None, 0, None)}
@@ -64,6 +68,11 @@ def test_a_polls_own_look_is_saved_beside_its_editor_and_audited_under_the_poll(
     # Saving the same look again changes nothing, so it writes no entry.
     admin_client.post(f"/admin/polls/{slug}/look", data={"accent": "#1d5e2f", "radius": "0"})
     assert len(audit_entries(app)) == 1
+    editor = admin_client.get(f"/admin/polls/{slug}/edit").get_data(as_text=True)
+    assert (
+        "Look: accent #1d5e2f (#8cb8f0 on dark pages), system text with serif headings, corners 0 px, light."
+        in editor
+    )
     # Emptying a field gives it back to the site's default.
     admin_client.post(f"/admin/polls/{slug}/look", data={"accent": "", "radius": "0"})
     assert looks(app)[poll_id(app, slug)][0] is None
