@@ -17,6 +17,8 @@ from poll.extensions import db
 from poll.polls import editing
 from poll.polls.editing import PollError
 from poll.polls.finding import all_polls
+from poll.polls.look_css import describe
+from poll.polls.looks import poll_look
 from poll.polls.vote_taking import poll_or_404
 
 
@@ -29,12 +31,20 @@ def _newsroom_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
 
 
+def _look(poll) -> str | None:
+    """The poll's look in a line (its own fields, else the site's), beside the link to change it."""
+    look = poll_look(poll.slug) if poll is not None else None
+    return describe(look) if look is not None else None
+
+
 def _editor(form: PollForm, poll, save, done: str):
     """The editor's answer: a preview (nothing saved), or ``save(form)`` committed and the poll list,
     or the form again with the reasons beside the fields (400)."""
     if form.validate_on_submit():
         if form.wants_preview:
-            return render_template("admin/poll_form.html", form=form, poll=poll, preview=True)
+            return render_template(
+                "admin/poll_form.html", form=form, poll=poll, preview=True, look=_look(poll)
+            )
         try:
             saved = save(form)
         except PollError as error:
@@ -47,7 +57,8 @@ def _editor(form: PollForm, poll, save, done: str):
                 flash(note, "warning")
             return redirect(url_for("admin.polls"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/poll_form.html", form=form, poll=poll, preview=False), status
+    page = render_template("admin/poll_form.html", form=form, poll=poll, preview=False, look=_look(poll))
+    return page, status
 
 
 @bp.route("/polls/new", methods=["GET", "POST"])
