@@ -1,7 +1,7 @@
 """API keys
 
 Revision ID: e8954290573a
-Revises: 466df7ae53c7
+Revises: 119116b330cf
 Create Date: 2026-12-06 18:08:00.125123
 
 """
@@ -12,7 +12,7 @@ import poll.database.column_types
 
 # revision identifiers, used by Alembic.
 revision = 'e8954290573a'
-down_revision = '466df7ae53c7'
+down_revision = '119116b330cf'
 branch_labels = None
 depends_on = None
 

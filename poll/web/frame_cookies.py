@@ -45,13 +45,20 @@ def is_api_path(path: str) -> bool:
     return len(parts) == 3 or (len(parts) == 4 and parts[2] == "embed")
 
 
+def is_look_path(path: str) -> bool:
+    """``/polls/<slug>/look.css``: the same for every reader, so it reads no cookie (no ``Vary: Cookie``
+    to keep it from shared caches)."""
+    parts = path.strip("/").split("/")
+    return len(parts) == 3 and parts[0] == "polls" and parts[2] == "look.css"
+
+
 # The JSON API for a newsroom's tools (poll.api): called with a key, never with a cookie, so it opens
 # no session: a moderator's logged-in session cannot even be read there.
 KEYED_API_PREFIX = "/api/v1/"
 
 
 def opens_no_session(path: str) -> bool:
-    return is_api_path(path) or path.startswith(KEYED_API_PREFIX)
+    return is_api_path(path) or is_look_path(path) or path.startswith(KEYED_API_PREFIX)
 
 
 def in_frame() -> bool:
