@@ -7,6 +7,7 @@ from flask import Flask
 
 from poll import admin
 from poll.accounts.audit import register_audit_guard
+from poll.api import init_api
 from poll.cli import Commands, register_commands
 from poll.config import (
     PASSWORD_HASH_METHOD,
@@ -18,7 +19,8 @@ from poll.config import (
 from poll.debate import views as debate_views
 from poll.debate.tagging_queue import init_tagging_queue
 from poll.extensions import csrf, db, init_limiter, login_manager, register_sqlite_pragmas
-from poll.polls import api, embed
+from poll.polls import api as polls_api
+from poll.polls import embed
 from poll.polls import views as poll_views
 from poll.voters.cookie import set_voter_cookie
 from poll.web.errors import register_error_handlers
@@ -101,7 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(debate_views.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(polls_api.bp)
+    init_api(app)
 
 
 def register_hooks(app: Flask) -> None:

@@ -302,8 +302,10 @@ def tagger_train_command(slug: str) -> None:
 
 def register_commands(app: Flask) -> None:
     from poll.alerts.cli import alerts_group
+    from poll.api.cli import apikey_group
 
     app.cli.add_command(alerts_group)
+    app.cli.add_command(apikey_group)
     app.cli.add_command(tagger_group)
     app.cli.add_command(export_command)
     app.cli.add_command(moderator_group)

@@ -132,6 +132,8 @@ class Config:
         # "Good point" marks (a toggle) per voter: enough to read and mark a whole debate, not to script it.
         self.MARK_LIMIT_PER_VOTER = environ.get("MARK_LIMIT_PER_VOTER", "30 per minute;300 per hour")
         self.QUEUE_PER_PAGE = 25
+        # Calls to the JSON API (/api/v1/) per key, reads and writes alike (docs/api.md).
+        self.API_LIMIT_PER_KEY = environ.get("API_LIMIT_PER_KEY", "120 per minute;3000 per hour")
         self.LOGIN_LIMIT_PER_IP = environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;100 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
         self.PROXY_COUNT = env_int(environ, "PROXY_COUNT", 0, minimum=0)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, event, or_, select
 from sqlalchemy.orm import Session
 
-from poll.database.models import AuditEntry, Comment, Moderator, VoterMute
+from poll.database.models import ApiKey, AuditEntry, Comment, Moderator, VoterMute
 from poll.extensions import db
 
 CLI_ACTOR = "command line"
@@ -17,8 +17,22 @@ class AuditLogIsAppendOnly(Exception):
     """Raised when code tries to change or remove an audit entry."""
 
 
+def acting_moderator(actor: Moderator | ApiKey | None) -> Moderator | None:
+    """The account behind an action, for columns such as ``Comment.moderated_by``: none for the
+    command line or an API key (the audit entry names the key)."""
+    return actor if isinstance(actor, Moderator) else None
+
+
+def actor_name(actor: Moderator | ApiKey | None) -> str:
+    if actor is None:
+        return CLI_ACTOR
+    if isinstance(actor, ApiKey):
+        return actor.audit_actor
+    return actor.username
+
+
 def record(
-    actor: Moderator | None,
+    actor: Moderator | ApiKey | None,
     action: str,
     target_type: str,
     target_id: object,
@@ -31,8 +45,8 @@ def record(
 ) -> AuditEntry:
     entry = AuditEntry(
         created_at=now,
-        moderator_id=actor.id if actor is not None else None,
-        actor=actor.username if actor is not None else CLI_ACTOR,
+        moderator_id=actor.id if isinstance(actor, Moderator) else None,
+        actor=actor_name(actor),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

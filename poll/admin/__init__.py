@@ -2,6 +2,7 @@
 
 from poll.admin import (
     alerts,
+    api_keys,
     audit_log,
     auth,
     blocked_words,
@@ -20,6 +21,7 @@ from poll.admin.blueprint import bp
 __all__ = [
     "bp",
     "alerts",
+    "api_keys",
     "digest_settings",
     "audit_log",
     "auth",

@@ -15,6 +15,7 @@ from poll.database.models import (
     COMMENT_PENDING,
     COMMENT_REJECTED,
     FLAG_MODERATOR,
+    ApiKey,
     Comment,
     CommentFlag,
     Moderator,
@@ -37,10 +38,12 @@ class ModerationError(ValueError):
     """An action that cannot be taken, with the reason in words."""
 
 
-def _set_status(comment: Comment, status: str, moderator: Moderator, now: datetime, action: str, reason: str):
+def _set_status(
+    comment: Comment, status: str, moderator: Moderator | ApiKey, now: datetime, action: str, reason: str
+):
     before = {"status": comment.status}
     comment.status = status
-    comment.moderated_by = moderator
+    comment.moderated_by = audit.acting_moderator(moderator)
     comment.moderated_at = now
     audit.record(
         moderator,
@@ -64,13 +67,13 @@ def _clean_reason(reason: str | None, required: bool) -> str:
     return reason
 
 
-def approve(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
+def approve(comment: Comment, moderator: Moderator | ApiKey, now: datetime, reason: str = "") -> None:
     # A rejection's reason no longer describes an approved comment (the audit log keeps it).
     comment.decision_reason = ""
     _set_status(comment, COMMENT_APPROVED, moderator, now, "comment.approve", _clean_reason(reason, False))
 
 
-def reject(comment: Comment, moderator: Moderator, now: datetime, reason: str) -> None:
+def reject(comment: Comment, moderator: Moderator | ApiKey, now: datetime, reason: str) -> None:
     """Reject with a reason, which its author is shown."""
     reason = _clean_reason(reason, True)
     comment.decision_reason = reason
@@ -146,7 +149,9 @@ def remove_rejection_reason(row: RejectionReason, actor: Moderator, now: datetim
     db.session.delete(row)
 
 
-def flag_for_second_look(comment: Comment, moderator: Moderator, now: datetime, reason: str = "") -> None:
+def flag_for_second_look(
+    comment: Comment, moderator: Moderator | ApiKey, now: datetime, reason: str = ""
+) -> None:
     reason = _clean_reason(reason, False)
     if FLAG_MODERATOR not in comment.flag_names:
         comment.flags.append(CommentFlag(flag=FLAG_MODERATOR))
@@ -168,7 +173,7 @@ def correct_stance(
     }
     comment.corrected_stance = stance
     refresh_tag_flags(comment)
-    comment.moderated_by = moderator
+    comment.moderated_by = audit.acting_moderator(moderator)
     comment.moderated_at = now
     audit.record(
         moderator,
@@ -193,7 +198,7 @@ class ModerationAction:
     label: str  # the button
     done: str  # "3 comments approved."
     button_style: str  # CSS modifier of the button
-    take: Callable[[Comment, Moderator, datetime, str], None]
+    take: Callable[[Comment, Moderator | ApiKey, datetime, str], None]
 
 
 ACTIONS = {

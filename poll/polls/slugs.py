@@ -13,6 +13,16 @@ from poll.polls.finding import poll_by_slug
 SLUG_MAX_LENGTH = 80
 # What a title made only of characters with no ASCII letter in them (Korean, emoji) becomes.
 FALLBACK_SLUG = "poll"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def slug_format_problem(slug: str) -> str | None:
+    """What is wrong with how an address is written (the editor's and the API's rule), or None."""
+    if not slug:
+        return "Please give the poll an address."
+    if not re.fullmatch(SLUG_PATTERN, slug):
+        return "Use lower-case letters, digits and single dashes, like my-poll-2026."
+    return None
 
 
 def slugify(text: str, max_length: int) -> str:

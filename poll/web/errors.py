@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from poll.extensions import db
 from poll.refusals import Refused
+from poll.web.frame_cookies import KEYED_API_PREFIX
 
 FRIENDLY_DESCRIPTIONS: dict[int, LazyString] = {
     400: lazy_gettext("The request could not be understood. Please go back and try again."),
@@ -40,7 +41,11 @@ def wants_json() -> bool:
 def render_error(code: int, title: str | LazyString, description: str | LazyString) -> Response:
     body: Response | str
     title, description = str(title), str(description)
-    if wants_json():
+    # The keyed API's errors have their own shape (poll.api.errors); these are the ones Flask answers
+    # before a request reaches its blueprint (an address no route matches, a method a route does not take).
+    if request.path.startswith(KEYED_API_PREFIX):
+        body = jsonify(code=code, status=title, message=description, errors={})
+    elif wants_json():
         body = jsonify(error=title, message=description)
     else:
         body = render_template("errors/error.html", code=code, title=title, description=description)

@@ -52,6 +52,15 @@ def is_look_path(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "polls" and parts[2] == "look.css"
 
 
+# The JSON API for a newsroom's tools (poll.api): called with a key, never with a cookie, so it opens
+# no session: a moderator's logged-in session cannot even be read there.
+KEYED_API_PREFIX = "/api/v1/"
+
+
+def opens_no_session(path: str) -> bool:
+    return is_api_path(path) or is_look_path(path) or path.startswith(KEYED_API_PREFIX)
+
+
 def in_frame() -> bool:
     return has_request_context() and is_frame_path(request.path)
 
@@ -79,7 +88,7 @@ class FrameAwareSessions(SecureCookieSessionInterface):
     serializer per request, a tenth of a results.json answer)."""
 
     def open_session(self, app: Flask, request: Request):
-        if is_api_path(request.path) or is_look_path(request.path):
+        if opens_no_session(request.path):
             return None
         return super().open_session(app, request)
 

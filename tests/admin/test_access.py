@@ -38,6 +38,9 @@ ADMIN_PAGES = [
     ("POST", "/admin/webhooks/1"),
     ("POST", "/admin/webhooks/1/rotate"),
     ("POST", "/admin/webhooks/1/remove"),
+    ("GET", "/admin/api-keys"),
+    ("POST", "/admin/api-keys"),
+    ("POST", "/admin/api-keys/1/revoke"),
 ]
 ALL_PAGES = MODERATOR_PAGES + ADMIN_PAGES + [("POST", "/admin/logout")]
 
@@ -101,6 +104,7 @@ def test_no_admin_form_cuts_what_is_typed(admin_client, debate_poll):
         "/admin/webhooks",
         "/admin/webhooks/1",
         "/admin/my-digest",
+        "/admin/api-keys",
     ]
     for page in pages:
         response = admin_client.get(page)

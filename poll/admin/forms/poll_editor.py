@@ -1,6 +1,5 @@
 """The poll editor: a poll's texts, choices, sides, schedule and embedding sites, with a preview."""
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,7 +28,7 @@ from poll.polls.side_mapping import (
     side_groups,
     sides_problems,
 )
-from poll.polls.slugs import SLUG_MAX_LENGTH, has_votes, slug_from_title, slug_problem
+from poll.polls.slugs import SLUG_MAX_LENGTH, has_votes, slug_format_problem, slug_from_title, slug_problem
 from poll.web.field_rules import (
     LimitWithoutCutting,
     no_format_characters,
@@ -37,9 +36,6 @@ from poll.web.field_rules import (
     single_value,
     strip_whitespace,
 )
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
 
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
 
@@ -220,11 +216,7 @@ class PollForm(FlaskForm):
             field.data = self.slug_suggested.data = slug_from_title(self.title.data)
             self.slug_derived = True
             return
-        if not typed:
-            raise ValidationError("Please give the poll an address.")
-        if not re.fullmatch(SLUG_PATTERN, typed):
-            raise ValidationError("Use lower-case letters, digits and single dashes, like my-poll-2026.")
-        problem = slug_problem(typed, self.poll)
+        problem = slug_format_problem(typed) or slug_problem(typed, self.poll)
         if problem:
             raise ValidationError(problem)
 
