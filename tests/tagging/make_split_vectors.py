@@ -20,6 +20,7 @@ from poll.tagging.features import comment_features, english_features
 from poll.tagging.language import detect_language
 from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
     STANCE_FILE,
@@ -38,6 +39,7 @@ FROZEN_TEST_SPLITS = (
     STANCE_HOLDOUT_FILE,
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
     MULTILINGUAL_FILE,
 )
 
@@ -62,7 +64,14 @@ def main() -> None:
     for name, (module, path, features) in ENCODERS.items():
         module.RECENT.vectors.clear()
         module.RECENT.size = 10**6
-        features(texts_for(name))
+        # The vectors stored for this very encoder are kept: a new split costs only its own strings.
+        if path.is_file():
+            strings, vectors, stored = load(name)
+            if stored == identity(module):
+                for text, vector in zip(strings, vectors, strict=True):
+                    module.RECENT.put(text, vector)
+        wanted = texts_for(name)
+        features(wanted)
         strings = list(module.RECENT.vectors)
         vectors = np.stack([module.RECENT.vectors[text] for text in strings]).astype(np.float32)
         np.savez_compressed(

@@ -29,6 +29,10 @@ STANCE_HOLDOUT_FILE = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
+# Round six: short replies to readers and harsh words about regimes (training), and a third frozen test
+# split of the same kinds by a writer of no training row.
+INCIVILITY_ROUND6_FILE = DATA_DIR / "incivility" / "incivility_round6.csv"
+INCIVILITY_HOLDOUT_3_FILE = DATA_DIR / "incivility" / "holdout_3.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
 # Round six: more insults and hard civil comments in the nine languages (the incivility head only).

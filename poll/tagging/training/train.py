@@ -2,6 +2,8 @@
 
     python -m poll.tagging.training.train            # the stance heads and the incivility head
     python -m poll.tagging.training.train --report   # also print test-split figures
+    python -m poll.tagging.training.train --only incivility --report   # refit the incivility head alone
+    python -m poll.tagging.training.train --vectors instance/vectors     # keep vectors for the next run
     python -m poll.tagging.training.train --curve data/second_topic/car_free_centre.csv
     python -m poll.tagging.training.train --poll SLUG   # a poll's own head (runs `flask tagger train SLUG`)
 
@@ -25,16 +27,19 @@ from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
 from poll.tagging.features import english_features
 from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
-from poll.tagging.heads import MODELS_DIR, LinearHead
+from poll.tagging.heads import MODELS_DIR, LinearHead, shipped_head
 from poll.tagging.poll_heads import learning_curve
-from poll.tagging.training import measure
+from poll.tagging.training import measure, vector_store
 from poll.tagging.training.datasets import (
     DATA_DIR,
     INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_MORE_FILE,
+    INCIVILITY_ROUND6_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
+    MULTILINGUAL_TRAIN_ROUND6_FILE,
     STANCE_ARGUMENT_FILES,
     STANCE_FILE,
     STANCE_HOLDOUT_FILE,
@@ -67,7 +72,7 @@ def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict
 
 
 HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE)
-HELD_OUT_INCIVILITY = (INCIVILITY_FILE, INCIVILITY_HOLDOUT_FILE)
+HELD_OUT_INCIVILITY = (INCIVILITY_FILE, INCIVILITY_HOLDOUT_FILE, INCIVILITY_HOLDOUT_3_FILE, MULTILINGUAL_FILE)
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
 # Languages besides English that the encoder reads and the multilingual set covers.
 OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
@@ -158,7 +163,13 @@ def train_incivility() -> LinearHead:
     and editorial snippets: without them anything off the topic ("What a
     lovely sunny day") did. The threshold is set on the incivility sets' own
     rows, out of fold."""
-    incivility_files = (INCIVILITY_FILE, INCIVILITY_MORE_FILE, MULTILINGUAL_TRAIN_FILE)
+    incivility_files = (
+        INCIVILITY_FILE,
+        INCIVILITY_MORE_FILE,
+        INCIVILITY_ROUND6_FILE,
+        MULTILINGUAL_TRAIN_FILE,
+        MULTILINGUAL_TRAIN_ROUND6_FILE,
+    )
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts()
@@ -194,7 +205,7 @@ def train_incivility() -> LinearHead:
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-5", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead("incivility-e5-6", INCIVILITY_LABELS, coef, bias, temperature, threshold)
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
@@ -253,14 +264,26 @@ def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHea
         labels = [row["stance"] for row in rows]
         for head in (stance, english_stance):
             head.card[key] = measure.stance_figures(head, head.features(_texts(rows)), labels, sure_from)
-    for key, path in (("test_split", INCIVILITY_FILE), ("holdout_2", INCIVILITY_HOLDOUT_FILE)):
+    report_incivility(stance, incivility, sure_from)
+    rows = rows_of(MULTILINGUAL_FILE, "test")
+    figures = measure.multilingual_figures(stance, incivility, rows, embed(_texts(rows)), sure_from)
+    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
+
+
+def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> None:
+    """The incivility head's figures on its frozen test splits and the multilingual one."""
+    splits = (
+        ("test_split", INCIVILITY_FILE),
+        ("holdout_2", INCIVILITY_HOLDOUT_FILE),
+        ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
+    )
+    for key, path in splits:
         rows = rows_of(path, "test")
         incivility.card[key] = measure.incivility_figures(
             incivility, incivility.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
         )
     rows = rows_of(MULTILINGUAL_FILE, "test")
     figures = measure.multilingual_figures(stance, incivility, rows, embed(_texts(rows)), sure_from)
-    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
     incivility.card["multilingual_test"] = {
         language: found["incivility"] for language, found in figures.items()
     }
@@ -270,6 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--report", action="store_true", help="also measure on the test split (chooses nothing)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("incivility",),
+        help="refit that head alone; the shipped stance heads stay as they are",
+    )
+    parser.add_argument(
+        "--vectors",
+        metavar="DIR",
+        type=Path,
+        help="read the encoders' vectors from DIR and write them back: a refit encodes only new strings",
     )
     parser.add_argument("--curve", metavar="FILE", help="only print macro-F1 after 20, 50, 100 rows of FILE")
     parser.add_argument(
@@ -285,11 +319,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.curve:
         print(learning_curve(Path(args.curve)))
         return 0
-    stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
-    stance.card["languages"] = choose_stance_languages(stance, incivility)
-    if args.report:
-        report(stance, english_stance, incivility)
-    heads = (("stance.json", stance), ("stance_en.json", english_stance), ("incivility.json", incivility))
+    if args.vectors:
+        print(f"vectors read from {args.vectors}: {vector_store.load(args.vectors)}")
+    if args.only == "incivility":
+        incivility = train_incivility()
+        stance = shipped_head("stance.json")
+        if args.report:
+            sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
+            report_incivility(stance, incivility, sure_from)
+        heads: tuple[tuple[str, LinearHead], ...] = (("incivility.json", incivility),)
+    else:
+        stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
+        stance.card["languages"] = choose_stance_languages(stance, incivility)
+        if args.report:
+            report(stance, english_stance, incivility)
+        heads = (("stance.json", stance), ("stance_en.json", english_stance), ("incivility.json", incivility))
+    if args.vectors:
+        print(f"vectors written to {args.vectors}: {vector_store.save(args.vectors)}")
     for filename, head in heads:
         head.save(MODELS_DIR / filename)
         print(f"{filename}: {head.name}, temperature {head.temperature}")
