@@ -145,7 +145,7 @@ def test_the_poll_page_draws_the_chart_and_its_table_where_results_are_public(ap
     assert "day by day from 2 Mar 2026 to 6 Mar 2026" in chart
     assert chart.count("<polyline") == 3
     assert "style=" not in chart
-    assert "<table" in chart and "<caption>" in chart
+    assert "<table" in chart and '<caption id="timeline-caption">' in chart
     # One row for each day on which votes came in (not the quiet days between).
     assert chart.count('<th scope="row">') == 3
     assert '<time datetime="2026-03-06T00:00:00+00:00">6 Mar 2026</time>' in chart
