@@ -239,3 +239,24 @@ def test_the_series_is_one_statement_on_each_engine(app):
     for dialect in (sqlite.dialect(), postgresql.dialect()):
         sql = str(timeline._SERIES_QUERY.compile(dialect=dialect))
         assert "GROUP BY" in sql and sql.count("SELECT") == 1
+
+
+def test_a_swap_that_leaves_the_tally_as_it_was_shows_after_the_longest_keep(app, public_poll, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(timeline, "monotonic", lambda: clock[0])
+    first, second = cast(app, public_poll, "a"), cast(app, public_poll, "b")
+    cast(app, public_poll, "b")
+    date_votes(app, public_poll, DAY_ONE, DAY_ONE + timedelta(days=2), DAY_ONE + timedelta(days=4))
+    reader = app.test_client()
+
+    def first_row() -> str:
+        chart = chart_of(reader.get(f"/polls/{public_poll}").get_data(as_text=True))
+        return chart.split('<th scope="row">', 1)[1].split("</tr>", 1)[0]
+
+    assert "100% · 1 vote</td><td>0% · 0 votes" in first_row()
+    first.post(f"/polls/{public_poll}/vote", data={"choice": "b"})
+    second.post(f"/polls/{public_poll}/vote", data={"choice": "a"})  # the tally is A 1, B 2 again
+    clock[0] += timeline.REFRESH_AFTER * 2
+    assert "100% · 1 vote</td><td>0% · 0 votes" in first_row()  # the same tally: kept
+    clock[0] += timeline.KEPT_AT_MOST
+    assert "0% · 0 votes</td><td>100% · 1 vote" in first_row()
