@@ -1,7 +1,7 @@
 """A poll's own language
 
 Revision ID: 1ec02e81d08a
-Revises: 466df7ae53c7
+Revises: 119116b330cf
 Create Date: 2026-12-06 18:29:57.785619
 
 """
@@ -12,7 +12,7 @@ import poll.database.column_types
 
 # revision identifiers, used by Alembic.
 revision = '1ec02e81d08a'
-down_revision = '466df7ae53c7'
+down_revision = '119116b330cf'
 branch_labels = None
 depends_on = None
 

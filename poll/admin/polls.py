@@ -1,6 +1,5 @@
 """Creating, editing, closing and featuring polls (admins)."""
 
-from collections import Counter
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,8 +17,9 @@ from poll.extensions import db
 from poll.polls import editing
 from poll.polls.editing import PollError
 from poll.polls.finding import all_polls
+from poll.polls.look_css import describe
+from poll.polls.looks import poll_look
 from poll.polls.vote_taking import poll_or_404
-from poll.tagging.poll_heads import MIN_POLL_ROWS
 
 
 @bp.get("/polls")
@@ -31,12 +31,20 @@ def _newsroom_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
 
 
+def _look(poll) -> str | None:
+    """The poll's look in a line (its own fields, else the site's), beside the link to change it."""
+    look = poll_look(poll.slug) if poll is not None else None
+    return describe(look) if look is not None else None
+
+
 def _editor(form: PollForm, poll, save, done: str):
     """The editor's answer: a preview (nothing saved), or ``save(form)`` committed and the poll list,
     or the form again with the reasons beside the fields (400)."""
     if form.validate_on_submit():
         if form.wants_preview:
-            return render_template("admin/poll_form.html", form=form, poll=poll, preview=True)
+            return render_template(
+                "admin/poll_form.html", form=form, poll=poll, preview=True, look=_look(poll)
+            )
         try:
             saved = save(form)
         except PollError as error:
@@ -49,7 +57,8 @@ def _editor(form: PollForm, poll, save, done: str):
                 flash(note, "warning")
             return redirect(url_for("admin.polls"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/poll_form.html", form=form, poll=poll, preview=False), status
+    page = render_template("admin/poll_form.html", form=form, poll=poll, preview=False, look=_look(poll))
+    return page, status
 
 
 @bp.route("/polls/new", methods=["GET", "POST"])
@@ -129,22 +138,16 @@ def poll_stance(slug: str):
             return redirect(url_for("admin.poll_stance", slug=slug))
     elif form.is_submitted():
         status = 400
-    rows = stance_heads.training_rows(poll)
-    return (
-        render_template(
-            "admin/poll_stance.html",
-            poll=poll,
-            form=form,
-            button=ButtonForm(),
-            shipped=stance_heads.uses_shipped_head(poll),
-            stored=stance_heads.stored_head(poll.id),
-            counts=Counter(stance for _, stance in rows),
-            total=len(rows),
-            minimum=MIN_POLL_ROWS,
-            side_of=stance_heads.side_of,
-        ),
-        status,
+    state = stance_heads.stance_model_state(poll)
+    page = render_template(
+        "admin/poll_stance.html",
+        poll=poll,
+        form=form,
+        button=ButtonForm(),
+        state=state,
+        side_of=stance_heads.side_of,
     )
+    return page, status
 
 
 @bp.post("/polls/<slug>/stance/train")

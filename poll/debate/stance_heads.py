@@ -8,6 +8,8 @@ example arguments per side and moderators have corrected a few comments:
 head from those rows, and the poll's new comments are tagged with it.
 """
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from poll.accounts import audit
@@ -15,6 +17,7 @@ from poll.database.models import Choice, Comment, Poll, PollStanceHead, StanceEx
 from poll.extensions import db
 from poll.tagging import NO_STANCE_HEAD, STANCES, LinearHead
 from poll.tagging.heads import HeadMismatch
+from poll.tagging.poll_heads import MIN_POLL_ROWS
 from poll.vocabulary import NEUTRAL
 
 SHIPPED_SIDES = ("military", "diplomacy")
@@ -108,6 +111,27 @@ def training_rows(poll: Poll) -> list[tuple[str, str]]:
         .order_by(Comment.id)
     ).all()
     return [(text, stance) for text, stance in (*examples, *corrected)]
+
+
+@dataclass(frozen=True)
+class StanceModelState:
+    """What the poll's stance page shows: the head that tags it, and the rows its own head learns from."""
+
+    shipped: bool
+    stored: PollStanceHead | None
+    counts: Counter
+    total: int
+    minimum: int = MIN_POLL_ROWS
+
+
+def stance_model_state(poll: Poll) -> StanceModelState:
+    rows = training_rows(poll)
+    return StanceModelState(
+        shipped=uses_shipped_head(poll),
+        stored=stored_head(poll.id),
+        counts=Counter(stance for _, stance in rows),
+        total=len(rows),
+    )
 
 
 def add_examples(poll: Poll, stance: str, lines: list[str], now: datetime, actor=None) -> int:

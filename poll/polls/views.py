@@ -1,6 +1,6 @@
 """The poll's own pages: the poll, voting and its results."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 
@@ -8,10 +8,13 @@ from poll.debate.appeals import UnpublishedCounts, unpublished_counts
 from poll.debate.forms import CommentForm
 from poll.polls.finding import featured_slug
 from poll.polls.forms import VoteForm
+from poll.polls.look_css import css_etag, look_css
+from poll.polls.looks import poll_look
 from poll.polls.results import ResultsSnapshot
 from poll.polls.timeline import TallySeries, page_series
 from poll.polls.vote_taking import (
     NEW_VOTERS_REFUSED,
+    NO_SUCH_POLL,
     PollPage,
     poll_page_of,
     snapshot_or_404,
@@ -81,6 +84,21 @@ def index():
 @bp.get("/polls/<slug>")
 def poll_page(slug: str):
     return render_poll(snapshot_or_404(slug, current_voter_id()))
+
+
+@bp.get("/polls/<slug>/look.css")
+def look_stylesheet(slug: str):
+    """The poll's look as custom properties (linked from its page, its debate and its card): the
+    same for everyone, kept a minute, then revalidated by its ETag."""
+    look = poll_look(slug)
+    if look is None:
+        abort(404, description=NO_SUCH_POLL)
+    css = look_css(look)
+    etag = css_etag(css)
+    response = Response(status=304) if etag in request.if_none_match else Response(css, mimetype="text/css")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @bp.errorhandler(RateLimitExceeded)

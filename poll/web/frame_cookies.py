@@ -45,6 +45,13 @@ def is_api_path(path: str) -> bool:
     return len(parts) == 3 or (len(parts) == 4 and parts[2] == "embed")
 
 
+def is_look_path(path: str) -> bool:
+    """``/polls/<slug>/look.css``: the same for every reader, so it reads no cookie (no ``Vary: Cookie``
+    to keep it from shared caches)."""
+    parts = path.strip("/").split("/")
+    return len(parts) == 3 and parts[0] == "polls" and parts[2] == "look.css"
+
+
 def in_frame() -> bool:
     return has_request_context() and is_frame_path(request.path)
 
@@ -72,7 +79,7 @@ class FrameAwareSessions(SecureCookieSessionInterface):
     serializer per request, a tenth of a results.json answer)."""
 
     def open_session(self, app: Flask, request: Request):
-        if is_api_path(request.path):
+        if is_api_path(request.path) or is_look_path(request.path):
             return None
         return super().open_session(app, request)
 

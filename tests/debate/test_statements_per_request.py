@@ -135,3 +135,39 @@ def test_a_comment_post(app, open_debate, busy, body, request, statements):
     client = voter_client(app, slug)
     post = lambda: client.post(f"/polls/{slug}/comments", data={"body": body})  # noqa: E731
     assert counted(statements, post) <= MOST_PER_DEBATE_REQUEST, statements
+
+
+def _a_published_comment(app, slug: str) -> int:
+    from sqlalchemy import select
+
+    from poll.database.models import Comment
+
+    with app.app_context():
+        return db.session.scalars(
+            select(Comment.id).where(Comment.parent_id.is_(None), Comment.status == COMMENT_APPROVED)
+        ).first()
+
+
+@pytest.mark.parametrize("voter", [False, True], ids=["reader", "voter"])
+def test_a_comments_page(app, busy_debate, voter, statements):
+    comment = _a_published_comment(app, busy_debate)
+    client = voter_client(app, busy_debate) if voter else app.test_client()
+    page = lambda: client.get(f"/polls/{busy_debate}/comments/{comment}")  # noqa: E731
+    assert counted(statements, page) <= MOST_PER_DEBATE_REQUEST, statements
+
+
+def test_a_reply_post(app, busy_debate, statements):
+    comment = _a_published_comment(app, busy_debate)
+    client = voter_client(app, busy_debate)
+    reply = lambda: client.post(  # noqa: E731
+        f"/polls/{busy_debate}/comments/{comment}/replies", data={"body": "Fair, but talks first."}
+    )
+    assert counted(statements, reply) <= MOST_PER_DEBATE_REQUEST, statements
+
+
+def test_marking_and_unmarking_a_good_point(app, busy_debate, statements):
+    comment = _a_published_comment(app, busy_debate)
+    client = voter_client(app, busy_debate)
+    mark = lambda: client.post(f"/polls/{busy_debate}/comments/{comment}/mark")  # noqa: E731
+    assert counted(statements, mark) <= MOST_PER_DEBATE_REQUEST, statements
+    assert counted(statements, mark) <= MOST_PER_DEBATE_REQUEST, statements  # the second post unmarks

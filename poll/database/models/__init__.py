@@ -4,4 +4,5 @@ name models of other modules), so ``from poll.database.models import Poll, Comme
 from poll.database.models.accounts import *  # noqa: F403
 from poll.database.models.alerts import *  # noqa: F403
 from poll.database.models.comments import *  # noqa: F403
+from poll.database.models.looks import *  # noqa: F403
 from poll.database.models.polls import *  # noqa: F403

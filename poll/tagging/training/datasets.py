@@ -31,6 +31,8 @@ INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
+# Round six: more insults and hard civil comments in the nine languages (the incivility head only).
+MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
 SPLITS = ("train", "dev", "test")
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.

@@ -1,5 +1,6 @@
 """The labelled data: frozen test splits, splits by source, sizes and balance."""
 
+import hashlib
 from collections import Counter
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 from poll.tagging.training.datasets import (
     DATA_DIR,
     INCIVILITY_FILE,
+    MULTILINGUAL_FILE,
+    MULTILINGUAL_TRAIN_FILE,
+    MULTILINGUAL_TRAIN_ROUND6_FILE,
     STANCE_FILE,
     read_csv,
     rows_of,
@@ -18,6 +22,7 @@ from poll.tagging.training.datasets import (
 SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
+INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -28,6 +33,10 @@ FROZEN_TEST_SPLITS = {
     # Round three: written by helpers who wrote no training rows, frozen before any fitting.
     STANCE_HOLDOUT_2: (450, "f2ed96cb360e41b1629c756d3f8a6c9bb671404223a7e035e1fe3680ebbdd56a"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
+    # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
+    INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
+    # Nine other languages, by two writers of no training row (unchanged since it was written, 2026-12-04).
+    MULTILINGUAL_FILE: (262, "a67dc2a70999199a319e90dbeec27a2e0ea28b19b1c7ab300fb75f018d5d309b"),
 }
 
 
@@ -97,3 +106,24 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
     from poll.tagging.training.datasets import STANCE_ARGUMENT_FILES
 
     assert sum(len(read_csv(path)) for path in STANCE_ARGUMENT_FILES) >= 4000
+
+
+def test_the_multilingual_test_splits_incivility_labels_are_frozen_too():
+    """The pin above covers text and stance; incivility is the label this split is read for most."""
+    digest = hashlib.sha256()
+    for row in rows_of(MULTILINGUAL_FILE, "test"):
+        digest.update(f"{row['text']}\t{row['stance']}\t{row['uncivil']}\n".encode())
+    assert digest.hexdigest() == "9dd33ecba199e6d66780b1c490554fa67d3a925f836ae8cc9318ec9511b3d46c"
+
+
+@pytest.mark.parametrize(
+    "path", [MULTILINGUAL_TRAIN_FILE, MULTILINGUAL_TRAIN_ROUND6_FILE], ids=lambda p: p.name
+)
+def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
+    measured = read_csv(MULTILINGUAL_FILE)
+    rows = read_csv(path)
+    assert {row["split"] for row in rows} == {"train"}
+    assert not {source_key(row["source"]) for row in rows} & {source_key(row["source"]) for row in measured}
+    assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
+    assert {row["uncivil"] for row in rows} == {"0", "1"}
+    assert {row["language"] for row in rows} == {"ko", "ja", "zh", "ar", "es", "fr", "de", "ru", "pt"}
