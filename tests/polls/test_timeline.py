@@ -195,6 +195,7 @@ def test_the_chart_is_in_the_readers_language(app, public_poll):
 
 def test_the_chart_follows_new_votes(app, public_poll, monkeypatch):
     monkeypatch.setattr(timeline, "REFRESH_AFTER", 0.0)
+    monkeypatch.setattr(timeline, "READS_APART", 0)
     spread_votes(app, public_poll)
     reader = app.test_client()
     assert "67% · 2 votes" in chart_of(reader.get(f"/polls/{public_poll}").get_data(as_text=True))
@@ -260,3 +261,23 @@ def test_a_swap_that_leaves_the_tally_as_it_was_shows_after_the_longest_keep(app
     assert "100% · 1 vote</td><td>0% · 0 votes" in first_row()  # the same tally: kept
     clock[0] += timeline.KEPT_AT_MOST
     assert "0% · 0 votes</td><td>100% · 1 vote" in first_row()
+
+
+def test_a_slow_read_waits_a_hundred_times_as_long_before_the_next(app, public_poll, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(timeline, "monotonic", lambda: clock[0])
+    read = timeline.tally_series
+
+    def one_second_read(poll):
+        clock[0] += 1.0
+        return read(poll)
+
+    monkeypatch.setattr(timeline, "tally_series", one_second_read)
+    spread_votes(app, public_poll)
+    reader = app.test_client()
+    reader.get(f"/polls/{public_poll}")
+    cast(app, public_poll, "c")
+    clock[0] += timeline.REFRESH_AFTER
+    assert "25% · 1 vote" not in chart_of(reader.get(f"/polls/{public_poll}").get_data(as_text=True))
+    clock[0] += timeline.READS_APART * 1.0 - timeline.REFRESH_AFTER
+    assert "25% · 1 vote" in chart_of(reader.get(f"/polls/{public_poll}").get_data(as_text=True))
