@@ -14,7 +14,7 @@ from poll.polls import editing
 from poll.polls.editing import PollError
 from poll.polls.finding import all_polls
 from poll.polls.results import tally_of
-from poll.polls.tally_series import tally_series
+from poll.polls.timeline import tally_series
 from poll.polls.vote_taking import poll_or_404
 
 
@@ -111,12 +111,24 @@ def feature_poll(slug: str):
 @bp.response(200, ResultsOut)
 @documented_errors()
 def poll_results(slug: str) -> dict | Response:
-    """The counted votes per choice, and each choice's running total per UTC day. Scope: any."""
+    """The counted votes per choice, and how they added up hour by hour or day by day. Scope: any."""
     poll = poll_or_404(slug)
     tally = tally_of([(choice.key, choice.label, choice.vote_count) for choice in poll.choices])
+    keys = [choice.key for choice in poll.choices]
+    series = tally_series(poll)
     return {
         "slug": poll.slug,
         "total": tally.total,
         "choices": [choice._asdict() for choice in tally.choices],
-        "series": tally_series(poll),
+        "series": {
+            "step": series.step,
+            "points": [
+                {
+                    "starts_at": point.starts_at,
+                    "totals": dict(zip(keys, point.votes, strict=True)),
+                    "total": point.total,
+                }
+                for point in series.points
+            ],
+        },
     }

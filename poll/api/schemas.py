@@ -155,20 +155,34 @@ class ChoiceResult(ma.Schema):
     percent = fields.Integer(required=True)
 
 
-class TallyDayOut(ma.Schema):
-    day = fields.String(required=True, metadata={"description": "A UTC day, YYYY-MM-DD"})
-    totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+class SeriesPointOut(ma.Schema):
+    starts_at = fields.AwareDateTime(required=True, metadata={"description": "The hour or day's start, UTC"})
+    totals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "Each choice's counted votes at the end of that hour or day"},
+    )
     total = fields.Integer(required=True)
+
+
+class SeriesOut(ma.Schema):
+    step = fields.String(
+        required=True,
+        validate=validate.OneOf(("hour", "day")),
+        metadata={"description": "hour while every vote falls within two days, then day"},
+    )
+    points = fields.List(fields.Nested(SeriesPointOut), required=True)
 
 
 class ResultsOut(ma.Schema):
     slug = fields.String(required=True)
     total = fields.Integer(required=True)
     choices = fields.List(fields.Nested(ChoiceResult), required=True)
-    series = fields.List(
-        fields.Nested(TallyDayOut),
+    series = fields.Nested(
+        SeriesOut,
         required=True,
-        metadata={"description": "Each choice's running total at the end of every UTC day with votes"},
+        metadata={"description": "How the tally moved: the series the poll page's chart draws"},
     )
 
 

@@ -19,6 +19,7 @@ from poll.debate.stance_heads import stance_head_from
 from poll.extensions import db
 from poll.polls.results import ResultsSnapshot, snapshot_of_poll
 from poll.polls.vote_taking import NO_SUCH_POLL
+from poll.web.languages import use_poll_language
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,5 @@ def participation_or_404(
     found = participation(slug, voter_id, now, with_stance_head=with_stance_head)
     if found is None:
         abort(404, description=NO_SUCH_POLL)
+    use_poll_language(found.poll.language)
     return found

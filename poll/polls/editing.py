@@ -13,6 +13,7 @@ from poll.polls.choice_plans import removed_with_votes
 from poll.polls.side_mapping import resolved_side
 from poll.polls.slugs import slug_problem
 from poll.refusals import Refused
+from poll.web.languages import LANGUAGES
 
 
 class PollError(Refused):
@@ -57,6 +58,7 @@ EDITABLE_FIELDS = (
     "results_visibility",
     "embed_origins",
     "results_note",
+    "language",
 )
 
 
@@ -91,6 +93,19 @@ def _check_schedule(opens_at: datetime, closes_at: datetime | None) -> None:
         raise PollError(problem, field="closes_at")
 
 
+def language_problem(language: str | None) -> str | None:
+    """Why ``language`` cannot be a poll's (None: the readers' browsers choose), in words, or None."""
+    if language is not None and language not in LANGUAGES:
+        return f"Choose one of the readers' languages: {', '.join(LANGUAGES)}."
+    return None
+
+
+def _check_language(language: str | None) -> None:
+    problem = language_problem(language)
+    if problem:
+        raise PollError(problem, field="language")
+
+
 def _check_slug_free(slug: str, poll: Poll | None) -> None:
     problem = slug_problem(slug, poll)
     if problem:
@@ -108,6 +123,7 @@ def add_poll(
     """Create a poll; ``sides`` and ``headings`` (by choice key) as in ``edit_poll``."""
     _check_slug_free(fields["slug"], None)
     _check_schedule(fields["opens_at"], fields.get("closes_at"))
+    _check_language(fields.get("language"))
     poll = create_poll(choices=choices, **fields)
     for choice in poll.choices:
         choice.side_heading = (headings or {}).get(choice.key, "")
@@ -132,6 +148,7 @@ def edit_poll(
     poll.map_sides, as on the stance page); ``headings`` gives the debate column headings by key."""
     _check_slug_free(fields["slug"], poll)
     _check_schedule(fields["opens_at"], fields.get("closes_at"))
+    _check_language(fields.get("language", poll.language))
     before = _snapshot(poll)
     for name, value in fields.items():
         setattr(poll, name, value)

@@ -108,6 +108,8 @@ class ResultsSnapshot(Schedule, ChoiceLookup, EmbedSites):
     tally: Tally
     # The debate's published threads (read for pages only: ``results_snapshot(for_page=True)``).
     comment_count: int = 0
+    # The language the poll is written in (None: the reader's browser chooses; poll.web.languages).
+    language: str | None = None
 
     @property
     def choices(self) -> tuple[ChoiceTally, ...]:
@@ -144,6 +146,7 @@ _SNAPSHOT_QUERY = poll_choices_and_my_vote(
     Poll.results_note,
     Poll.moderation_mode,
     Poll.embed_origins,
+    Poll.language,
     Choice.key,
     Choice.label,
     Choice.vote_count,
@@ -202,6 +205,7 @@ def results_snapshot(
         my_choice=next((row[at["key"]] for row in rows if row[at["my_vote_id"]] is not None), None),
         tally=_tally(rows, at),
         comment_count=poll[at["comment_count"]] if for_page else 0,
+        language=poll[at["language"]],
     )
 
 
@@ -221,4 +225,5 @@ def snapshot_of_poll(poll: Poll, my_choice: str | None) -> ResultsSnapshot:
         embed_origins=poll.embed_origins,
         my_choice=my_choice,
         tally=tally_of([(choice.key, choice.label, choice.vote_count) for choice in poll.choices]),
+        language=poll.language,
     )

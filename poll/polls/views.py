@@ -11,6 +11,7 @@ from poll.polls.forms import VoteForm
 from poll.polls.look_css import css_etag, look_css
 from poll.polls.looks import poll_look
 from poll.polls.results import ResultsSnapshot
+from poll.polls.timeline import TallySeries, page_series
 from poll.polls.vote_taking import (
     NEW_VOTERS_REFUSED,
     NO_SUCH_POLL,
@@ -35,16 +36,22 @@ def render_poll(snapshot: ResultsSnapshot, form: VoteForm | None = None, status:
     # ?choice= preselects an answer: the embed sends readers here when its frame cannot keep a vote.
     wanted = request.args.get("choice") if snapshot.choice_by_key(request.args.get("choice", "")) else None
     page_of = poll_page_of(snapshot, wanted)
+    # How the tally moved, where anyone may see the tally (kept per process: poll.polls.timeline).
+    timeline = page_series(page_of.snapshot) if page_of.public else None
     unpublished = unpublished_counts(snapshot.slug, current_voter_id())
     if unpublished:
-        return poll_page_html(page_of, form=form, unpublished=unpublished), status, AUTHORS_OWN_PAGE_HEADERS
+        html = poll_page_html(page_of, timeline, form=form, unpublished=unpublished)
+        return html, status, AUTHORS_OWN_PAGE_HEADERS
     if form is None and snapshot.my_choice is None and can_be_shared():
-        return shared_page(poll_page_html, page_of), status
-    return poll_page_html(page_of, form=form), status
+        return shared_page(poll_page_html, page_of, timeline), status
+    return poll_page_html(page_of, timeline, form=form), status
 
 
 def poll_page_html(
-    page: PollPage, form: VoteForm | None = None, unpublished: UnpublishedCounts | None = None
+    page: PollPage,
+    timeline: TallySeries | None = None,
+    form: VoteForm | None = None,
+    unpublished: UnpublishedCounts | None = None,
 ) -> str:
     snapshot, public = page.snapshot, page.public
     context = {
@@ -61,6 +68,7 @@ def poll_page_html(
         "live_interval": current_app.config["LIVE_RESULTS_INTERVAL_MS"],
         "comment_form_data": CommentForm(),
         "comment_count": page.snapshot.comment_count,
+        "timeline": timeline,
     }
     return render_template("polls/poll.html", **context)
 

@@ -19,14 +19,17 @@ from poll.polls.results import ResultsSnapshot, Tally, results_snapshot
 from poll.polls.voting import Ballot, VoteOutcome, ballot, cast_vote, require_open_for_votes
 from poll.voters.cookie import current_voter_id, ensure_voter_id
 from poll.voters.pseudonyms import ip_hash
+from poll.web.languages import use_poll_language
 
 NO_SUCH_POLL = lazy_gettext("There is no poll at this address. It may have been removed.")
 
 
 def poll_or_404(slug: str) -> Poll:
+    """The poll at ``slug``, whose page this request draws (in the poll's language)."""
     poll = poll_by_slug(slug)
     if poll is None:
         abort(404, description=NO_SUCH_POLL)
+    use_poll_language(poll.language)
     return poll
 
 
@@ -38,6 +41,7 @@ def snapshot_or_404(slug: str, voter_id: str | None, *, for_page: bool = True) -
         snapshot = results_snapshot(slug, voter_id, connection, for_page=for_page)
     if snapshot is None:
         abort(404, description=NO_SUCH_POLL)
+    use_poll_language(snapshot.language)
     return snapshot
 
 
@@ -122,6 +126,8 @@ def ballot_of_request() -> Ballot | None:
     per request, though the new-voter limit asks for it before the view does."""
     if "ballot" not in g:
         g.ballot = ballot((request.view_args or {}).get("slug", ""), current_voter_id())
+        if g.ballot is not None:
+            use_poll_language(g.ballot.language)
     return g.ballot
 
 

@@ -66,6 +66,8 @@ class Ballot(Schedule, ChoiceLookup):
     closes_at: datetime | None
     choices: tuple[BallotChoice, ...]
     has_my_vote: bool = False
+    # The language the poll is written in: a vote's message is in it (poll.web.languages).
+    language: str | None = None
 
 
 # One round trip through the driver's cursor: this read is behind every vote.
@@ -75,6 +77,7 @@ _BALLOT = PreparedQuery(
         Poll.slug,
         Poll.opens_at,
         Poll.closes_at,
+        Poll.language,
         Choice.id.label("choice_id"),
         Choice.key,
         Choice.label,
@@ -98,6 +101,7 @@ def ballot(slug: str, voter_id: str | None = None) -> Ballot | None:
             for row in rows
         ),
         has_my_vote=any(row[at["my_vote_id"]] is not None for row in rows),
+        language=poll[at["language"]],
     )
 
 

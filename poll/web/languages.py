@@ -1,15 +1,16 @@
 """The reader's language: which of the shipped catalogs a page is drawn in (docs/languages.md).
 
 ``?lang=xx`` wins, and the page's own links keep it (a URL default, so every ``url_for`` on a
-reader's page carries it); otherwise the browser's Accept-Language picks among the shipped
-languages; otherwise English. The moderators' pages (/admin) stay English.
+reader's page carries it); otherwise, on a poll's pages and card, the poll's own language (the one its
+editors write it in); otherwise the browser's Accept-Language picks among the shipped languages;
+otherwise English. The moderators' pages (/admin) stay English.
 """
 
 from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, has_request_context, request
-from flask_babel import get_locale, gettext, ngettext
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale, gettext, ngettext, refresh
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -44,10 +45,25 @@ def asked_locale() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector: ?lang=, then Accept-Language, then English."""
+    """Flask-Babel's locale selector: ?lang=, then the poll's language, then Accept-Language, then English."""
     if not has_request_context() or request.blueprint == "admin":
         return "en"
-    return asked_locale() or shipped_locale(request.accept_languages.best_match(OFFERED_TAGS)) or "en"
+    return (
+        asked_locale()
+        or g.get("poll_language")
+        or shipped_locale(request.accept_languages.best_match(OFFERED_TAGS))
+        or "en"
+    )
+
+
+def use_poll_language(language: str | None) -> None:
+    """This request's page is one of a poll's, written in ``language`` (None: the poll has none): called
+    where the poll is found, before any word of the page is drawn. A locale already picked (by an
+    earlier word) is picked again."""
+    locale = shipped_locale(language)
+    if g.get("poll_language") != locale:
+        g.poll_language = locale
+        refresh()
 
 
 def keep_lang(endpoint: str | None, values: dict) -> None:

@@ -51,10 +51,19 @@ def test_results_with_totals_over_time(app, client, read_key, make_poll):
     # The counters are the votes' own (poll.polls.voting keeps them); here only the series is read from votes.
     body = get(client, read_key, "/api/v1/polls/test-poll/results").get_json()
     assert [choice["key"] for choice in body["choices"]] == ["a", "b", "c"]
-    assert body["series"] == [
-        {"day": "2026-12-01", "totals": {"a": 1, "b": 0, "c": 0}, "total": 1},
-        {"day": "2026-12-02", "totals": {"a": 2, "b": 1, "c": 0}, "total": 3},
-    ]
+    # The poll page's series (poll.polls.timeline): votes a day apart are counted hour by hour.
+    series = body["series"]
+    assert series["step"] == "hour" and len(series["points"]) == 25
+    assert series["points"][0] == {
+        "starts_at": "2026-12-01T00:00:00+00:00",
+        "totals": {"a": 1, "b": 0, "c": 0},
+        "total": 1,
+    }
+    assert series["points"][-1] == {
+        "starts_at": "2026-12-02T00:00:00+00:00",
+        "totals": {"a": 2, "b": 1, "c": 0},
+        "total": 3,
+    }
 
 
 def test_results_count_real_votes(client, read_key, make_poll):
@@ -64,7 +73,7 @@ def test_results_count_real_votes(client, read_key, make_poll):
     body = get(client, read_key, "/api/v1/polls/test-poll/results").get_json()
     assert body["total"] == 1
     assert {choice["key"]: choice["votes"] for choice in body["choices"]} == {"a": 0, "b": 1, "c": 0}
-    assert body["series"][-1]["totals"]["b"] == 1
+    assert body["series"]["points"][-1]["totals"]["b"] == 1
 
 
 def test_comments_carry_tags_status_and_flags(client, read_key, make_comment, debate_poll):

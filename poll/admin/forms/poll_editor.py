@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -36,11 +37,19 @@ from poll.web.field_rules import (
     single_value,
     strip_whitespace,
 )
+from poll.web.languages import LANGUAGES
 
 MODERATION_LABELS = {"pre": "Pre-moderation: public once approved", "post": "Post-moderation: public at once"}
 
 
 VISIBILITY_LABELS = {"after_vote": "After voting", "always": "Always, even before voting"}
+
+
+# "" (kept as None): no language of its own, each reader's browser chooses, as before polls had one.
+LANGUAGE_LABELS = {"": "Not set: each reader's browser language"} | {
+    code: f"{Locale.parse(code).get_display_name('en')} ({Locale.parse(code).get_display_name()})"
+    for code in LANGUAGES
+}
 
 
 class PollForm(FlaskForm):
@@ -118,6 +127,17 @@ class PollForm(FlaskForm):
         choices=[SelectChoice(value, label) for value, label in VISIBILITY_LABELS.items()],
         validators=[single_value],
     )
+    language = SelectField(
+        "Language of the poll's texts",
+        default="",
+        choices=[SelectChoice(value, label) for value, label in LANGUAGE_LABELS.items()],
+        description=(
+            "The language you write the title, question and choices in: the poll's page, its debate and "
+            "its card are shown in it (buttons, dates, messages), unless the address asks for another "
+            "with ?lang=."
+        ),
+        validators=[single_value],
+    )
 
     embed_origins = TextAreaField(
         "Sites that may embed this poll, one per line (besides EMBED_ORIGINS)",
@@ -180,6 +200,7 @@ class PollForm(FlaskForm):
             return
         for name in ("title", "slug", "question", "summary", "moderation_mode", "results_visibility"):
             getattr(self, name).data = getattr(poll, name)
+        self.language.data = poll.language or ""
         self.embed_origins.data, self.results_note.data = poll.embed_origins, poll.results_note
         self.choices.data = "\n".join(choice.label for choice in poll.choices)
         self.opens_at.data = local_time(poll.opens_at, self.zone).replace(second=0, microsecond=0)
@@ -280,6 +301,7 @@ class PollForm(FlaskForm):
             "results_visibility": self.results_visibility.data,
             "embed_origins": "\n".join(self.parsed_embed_origins),
             "results_note": self.results_note.data or "",
+            "language": self.language.data or None,
         }
 
     def refuse(self, error: PollError) -> None:

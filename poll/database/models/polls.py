@@ -87,6 +87,10 @@ class Poll(Schedule, ChoiceLookup, EmbedSites, Model):
     results_note: Mapped[str] = mapped_column(
         String(200), default=DEFAULT_RESULTS_NOTE, server_default=DEFAULT_RESULTS_NOTE
     )
+    # The reader language its editors write its texts in (one of poll.web.languages.LANGUAGES): its
+    # pages and card are drawn in it unless ?lang= asks for another. None: each reader's browser
+    # chooses (Accept-Language), as for every poll made before polls had a language.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     choices: Mapped[list["Choice"]] = relationship(
         back_populates="poll", order_by="Choice.position", cascade="all, delete-orphan"
