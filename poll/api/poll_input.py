@@ -23,6 +23,7 @@ KEPT_ON_EDIT = (
     "closes_at",
     "moderation_mode",
     "results_visibility",
+    "language",
     "results_note",
 )
 

@@ -20,8 +20,10 @@ from poll.database.models import (
 )
 from poll.debate.moderation import STATUS_ANY, STATUS_OPEN
 from poll.polls.choice_plans import CHOICE_LABEL_MAX_LENGTH, MAX_CHOICES, MIN_CHOICES
+from poll.polls.editing import language_problem
 from poll.polls.embedding import MAX_EMBED_ORIGINS
 from poll.polls.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN, slug_format_problem
+from poll.web.languages import LANGUAGES
 
 # A choice's label: one line of visible text.
 ONE_LINE = (
@@ -47,6 +49,13 @@ class UtcDateTime(fields.AwareDateTime):
             return moment.astimezone(UTC)
         except (OverflowError, ValueError):
             raise ma.ValidationError("This time is out of range.") from None
+
+
+def check_language(language: str | None) -> None:
+    """The poll editor's rule (poll.polls.editing.language_problem), beside the field."""
+    problem = language_problem(language)
+    if problem:
+        raise ma.ValidationError(problem)
 
 
 def check_slug(slug: str) -> None:
@@ -80,6 +89,7 @@ class PollOut(ma.Schema):
     results_visibility = fields.String(required=True, metadata={"enum": list(RESULTS_VISIBILITY)})
     embed_origins = fields.List(fields.String(), attribute="embed_origin_list", required=True)
     results_note = fields.String(required=True)
+    language = fields.String(required=True, allow_none=True, metadata={"enum": [*LANGUAGES, None]})
     created_at = fields.AwareDateTime(required=True)
 
     def open_now(self, poll) -> bool:
@@ -132,6 +142,16 @@ def _poll_fields(creating: bool) -> dict:
             metadata={"description": "Sites whose pages may frame the poll, like https://news.example"},
         ),
         "results_note": FormRuleString(PollForm.results_note, **defaulted(DEFAULT_RESULTS_NOTE)),
+        "language": fields.String(
+            allow_none=True,
+            validate=check_language,
+            **defaulted(None),
+            metadata={
+                "description": "The language the poll is written in: its pages and card are drawn in it "
+                "unless ?lang= says otherwise; null lets each reader's browser choose",
+                "enum": [*LANGUAGES, None],
+            },
+        ),
     }
 
 

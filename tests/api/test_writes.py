@@ -87,6 +87,8 @@ def test_create_with_every_field(app, client, polls_key):
         ({"moderation_mode": "never"}, "moderation_mode", "Must be one of"),
         ({"embed_origins": ["ftp://news.example"]}, "embed_origins", "https"),
         ({"colour": "red"}, "colour", "Unknown field."),
+        ({"language": "xx"}, "language", "Choose one of the readers' languages"),
+        ({"language": 7}, "language", "Not a valid string."),
     ],
 )
 def test_bad_poll_input_is_422_with_the_fields_message(app, client, polls_key, change, field, words):
@@ -110,6 +112,24 @@ def test_a_body_that_is_no_poll_is_refused(client, polls_key, body):
         response = client.post("/api/v1/polls", headers=bearer(polls_key), json=body)
     assert response.status_code in (400, 422), response.get_data(as_text=True)
     assert set(response.get_json()) == {"code", "status", "message", "errors"}
+
+
+def test_a_polls_language_is_set_cleared_and_draws_its_page(app, client, polls_key):
+    created = client.post("/api/v1/polls", headers=bearer(polls_key), json={**NEW_POLL, "language": "ko"})
+    assert created.status_code == 201, created.get_json()
+    slug = created.get_json()["slug"]
+    assert created.get_json()["language"] == "ko"
+    page = client.application.test_client().get(f"/polls/{slug}")
+    assert page.status_code == 200 and '<html lang="ko"' in page.get_data(as_text=True)
+
+    cleared = client.patch(f"/api/v1/polls/{slug}", headers=bearer(polls_key), json={"language": None})
+    assert cleared.status_code == 200 and cleared.get_json()["language"] is None
+    page = client.application.test_client().get(f"/polls/{slug}")
+    assert '<html lang="en"' in page.get_data(as_text=True)
+    # A title edit leaves the language as it was.
+    client.patch(f"/api/v1/polls/{slug}", headers=bearer(polls_key), json={"language": "ar"})
+    edited = client.patch(f"/api/v1/polls/{slug}", headers=bearer(polls_key), json={"title": "Tram?"})
+    assert edited.get_json()["language"] == "ar"
 
 
 def test_a_taken_slug_is_409(client, polls_key, make_poll):
