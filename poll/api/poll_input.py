@@ -9,23 +9,13 @@ from poll.api.field_rules import form_field_check
 from poll.database.column_types import utcnow
 from poll.database.models import Poll
 from poll.polls.choice_plans import choices_problem, plan_choices
-from poll.polls.editing import PollError
+from poll.polls.editing import EDITABLE_FIELDS, PollError
 from poll.polls.embedding import EmbedSiteError, parse_origins
 from poll.polls.slugs import slug_from_title, slug_problem
 
-# The editor's fields the API leaves as they are stored when an edit does not name them.
-KEPT_ON_EDIT = (
-    "slug",
-    "title",
-    "question",
-    "summary",
-    "opens_at",
-    "closes_at",
-    "moderation_mode",
-    "results_visibility",
-    "language",
-    "results_note",
-)
+# The editor's fields the API leaves as they are stored when an edit does not name them (the sites that
+# may frame the poll are read from their own list form below).
+KEPT_ON_EDIT = tuple(name for name in EDITABLE_FIELDS if name != "embed_origins")
 
 
 def refuse(field: str, message: str, status: int = 422):
