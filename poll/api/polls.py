@@ -13,8 +13,8 @@ from poll.extensions import db
 from poll.polls import editing
 from poll.polls.editing import PollError
 from poll.polls.finding import all_polls
-from poll.polls.results import tally_of
-from poll.polls.timeline import tally_series
+from poll.polls.results import snapshot_of_poll
+from poll.polls.timeline import kept_series
 from poll.polls.vote_taking import poll_or_404
 
 
@@ -113,13 +113,14 @@ def feature_poll(slug: str):
 def poll_results(slug: str) -> dict | Response:
     """The counted votes per choice, and how they added up hour by hour or day by day. Scope: any."""
     poll = poll_or_404(slug)
-    tally = tally_of([(choice.key, choice.label, choice.vote_count) for choice in poll.choices])
+    snapshot = snapshot_of_poll(poll, my_choice=None)
     keys = [choice.key for choice in poll.choices]
-    series = tally_series(poll)
+    series = kept_series(snapshot)
     return {
         "slug": poll.slug,
-        "total": tally.total,
-        "choices": [choice._asdict() for choice in tally.choices],
+        "results_public": snapshot.results_are_public(utcnow()),
+        "total": snapshot.tally.total,
+        "choices": [choice._asdict() for choice in snapshot.tally.choices],
         "series": {
             "step": series.step,
             "points": [

@@ -197,6 +197,13 @@ class SeriesOut(ma.Schema):
 
 class ResultsOut(ma.Schema):
     slug = fields.String(required=True)
+    results_public = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether readers who have not voted may see these figures now (the poll shows "
+            "results before voting, or has closed): a tool that publishes them should wait until it is"
+        },
+    )
     total = fields.Integer(required=True)
     choices = fields.List(fields.Nested(ChoiceResult), required=True)
     series = fields.Nested(

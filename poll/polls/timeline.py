@@ -158,17 +158,23 @@ class _Kept:
     took: float  # seconds
 
 
+# A poll's address and its choices (keys and labels): a renamed poll, a new poll at an old address, or a
+# choice added or reworded is another series, never the one kept for the old.
+_CacheKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
 class SeriesCache:
     """Each poll's last series read, with the tally it was read beside."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._kept: OrderedDict[_CacheKey, _Kept] = OrderedDict()
         self._lock = Lock()
 
     def series(self, poll: ResultsSnapshot) -> TallySeries:
         now = monotonic()
+        key = (poll.slug, tuple((choice.key, choice.label) for choice in poll.choices))
         with self._lock:
-            kept = self._kept.get(poll.slug)
+            kept = self._kept.get(key)
         if kept is not None:
             age, spacing = now - kept.read_at, kept.took * READS_APART
             if age < max(KEPT_AT_MOST, spacing) and (
@@ -178,18 +184,24 @@ class SeriesCache:
         series = tally_series(poll)
         took = monotonic() - now
         with self._lock:
-            self._kept[poll.slug] = _Kept(poll.tally, now, series, took)
-            self._kept.move_to_end(poll.slug)
+            self._kept[key] = _Kept(poll.tally, now, series, took)
+            self._kept.move_to_end(key)
             while len(self._kept) > POLLS_KEPT:
                 self._kept.popitem(last=False)
         return series
 
 
-def page_series(poll: ResultsSnapshot) -> TallySeries | None:
-    """The series the poll page draws for ``poll`` (its results public), kept per process; None when
-    there is nothing to draw."""
+def kept_series(poll: ResultsSnapshot) -> TallySeries:
+    """``poll``'s series, kept per process as described above: the poll page's chart and the API's
+    results read it here, so a results board polling the API costs no more than readers do."""
     cache = current_app.extensions.get(EXTENSION)
     if cache is None:
         cache = current_app.extensions.setdefault(EXTENSION, SeriesCache())
-    series = cache.series(poll)
+    return cache.series(poll)
+
+
+def page_series(poll: ResultsSnapshot) -> TallySeries | None:
+    """The series the poll page draws for ``poll`` (its results public); None when there is nothing
+    to draw."""
+    series = kept_series(poll)
     return series if series.drawable else None

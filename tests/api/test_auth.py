@@ -183,3 +183,20 @@ class TestRateLimitSharedThroughRedis:
         finally:
             for key in redis_client.scan_iter(match=f"*api-test-{RUN}*"):
                 redis_client.delete(key)
+
+
+def test_every_write_operation_refuses_a_read_key(app, client, read_key, make_poll, make_comment):
+    """Walks the API's routes, so that a write operation added later without its scope fails here."""
+    make_poll()
+    comment = make_comment()
+    writes = [
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"})
+    ]
+    assert len(writes) >= 8
+    for method, rule in writes:
+        path = rule.replace("<slug>", "test-poll").replace("<id:comment_id>", str(comment))
+        response = client.open(path, method=method, headers=bearer(read_key), json={"reason": "x"})
+        assert response.status_code == 403, (method, path, response.get_json())

@@ -144,3 +144,32 @@ def test_cursor_paging_is_stable_while_comments_arrive(client, read_key, make_co
         cursor = page["next_cursor"]
     assert seen == first_ids[::-1]  # each once, none skipped, the newer one not slipped in
     assert newer in {c["id"] for c in get(client, read_key, "/api/v1/comments").get_json()["comments"]}
+
+
+def test_results_read_the_series_through_the_poll_pages_cache(app, client, read_key, make_poll, monkeypatch):
+    """A results board polling the API every few seconds costs one series read per new tally, as the poll
+    page does (poll.polls.timeline.SeriesCache), not a GROUP BY over every vote on every call."""
+    from poll.polls import timeline
+
+    make_poll()
+    reads = []
+    real = timeline.tally_series
+    monkeypatch.setattr(timeline, "tally_series", lambda poll: reads.append(poll.slug) or real(poll))
+    for _ in range(3):
+        assert get(client, read_key, "/api/v1/polls/test-poll/results").status_code == 200
+    assert reads == ["test-poll"]
+    voter = client.application.test_client()
+    assert voter.post("/polls/test-poll/vote", data={"choice": "a"}).status_code in (302, 303)
+    body = get(client, read_key, "/api/v1/polls/test-poll/results").get_json()
+    assert body["total"] == 1
+    # A new tally within REFRESH_AFTER of the last read is still drawn from the kept series (as on the page).
+    assert reads == ["test-poll"]
+
+
+@pytest.mark.parametrize(("visibility", "public"), [("always", True), ("after_vote", False)])
+def test_results_say_whether_readers_may_see_them_yet(app, client, read_key, make_poll, visibility, public):
+    make_poll()
+    with app.app_context():
+        poll_by_slug("test-poll").results_visibility = visibility
+        db.session.commit()
+    assert get(client, read_key, "/api/v1/polls/test-poll/results").get_json()["results_public"] is public
