@@ -53,6 +53,8 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_stored(app, admin_client):
         ({"name": "", "scope": "read"}, "Please give the key a name"),
         ({"name": "x" * 41, "scope": "read"}, "40 characters or fewer"),
         ({"name": "bad/name", "scope": "read"}, "Use letters, digits"),
+        ({"name": "café desk", "scope": "read"}, "Use letters, digits"),
+        ({"name": "desk\u202e", "scope": "read"}, "Use letters, digits"),
         ({"name": "ok", "scope": "admin"}, "Not a valid choice"),
     ],
 )

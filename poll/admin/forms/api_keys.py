@@ -3,16 +3,11 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import ValidationError
 
-from poll.database.models import API_KEY_NAME_MAX_LENGTH, SCOPE_MODERATE, SCOPE_POLLS, SCOPE_READ
-from poll.web.field_rules import (
-    LimitWithoutCutting,
-    no_format_characters,
-    plain_text,
-    single_value,
-    strip_whitespace,
-)
+from poll.accounts.api_keys import name_problem
+from poll.database.models import SCOPE_MODERATE, SCOPE_POLLS, SCOPE_READ
+from poll.web.field_rules import single_value, strip_whitespace
 
 SCOPE_LABELS = {
     SCOPE_READ: "read: polls, results and comments",
@@ -21,18 +16,19 @@ SCOPE_LABELS = {
 }
 
 
+def key_name_rule(name: str | None) -> None:
+    """The key rules' own (poll.accounts.api_keys.name_problem), so the page and `flask apikey` agree."""
+    problem = name_problem(name or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 class ApiKeyForm(FlaskForm):
     name = StringField(
         "Name",
         filters=[strip_whitespace],
         description="What uses it, such as the graphics desk's results board.",
-        validators=[
-            single_value,
-            DataRequired("Please give the key a name, such as the tool that will use it."),
-            LimitWithoutCutting(API_KEY_NAME_MAX_LENGTH, "name"),
-            plain_text,
-            no_format_characters,
-        ],
+        validators=[single_value, lambda form, field: key_name_rule(field.data)],
     )
     scope = SelectField(
         "Scope",
