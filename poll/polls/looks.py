@@ -7,7 +7,7 @@ from datetime import datetime
 from poll.accounts import audit
 from poll.database.models import Look, Poll
 from poll.extensions import db
-from poll.polls.look_css import EffectiveLook, contrast_problems
+from poll.polls.look_css import RADIUS_MAX, EffectiveLook, contrast_problems, parse_colour
 
 SITE_TARGET = "site"
 
@@ -67,13 +67,32 @@ def poll_look(slug: str) -> EffectiveLook | None:
 def check_look(own: LookFields, site: LookFields) -> None:
     """Refuse (LookError, beside the accent field it concerns) a look whose accents fail WCAG AA on
     their palette. Both palettes are checked whatever the scheme, so that a later change of scheme,
-    here or in the site's default, never shows an unchecked pair."""
+    here or in the site's default, never shows an unchecked pair. The values themselves are checked
+    here too, not only by the forms: look.css writes them as they are stored."""
+    _check_values(own)
     look = effective(own, site)
     problems = {
         "accent": contrast_problems(look.accent, dark=False),
         "accent_dark": contrast_problems(look.accent_dark, dark=True),
     }
     problems = {name: messages for name, messages in problems.items() if messages}
+    if problems:
+        raise LookError(problems)
+
+
+def _check_values(own: LookFields) -> None:
+    problems: dict[str, list[str]] = {}
+    for name in ("accent", "accent_dark"):
+        value = getattr(own, name)
+        if value is None:
+            continue
+        try:
+            if parse_colour(value) != value:
+                raise ValueError(f"Store the colour as #rrggbb in lower case, such as {parse_colour(value)}.")
+        except ValueError as error:
+            problems[name] = [str(error)]
+    if own.radius is not None and not 0 <= own.radius <= RADIUS_MAX:
+        problems["radius"] = [f"The radius is a whole number of pixels from 0 to {RADIUS_MAX}."]
     if problems:
         raise LookError(problems)
 

@@ -151,6 +151,32 @@ def test_a_look_failing_contrast_is_not_saved(app, make_poll):
     assert set(refused.value.problems) == {"accent"}
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        (LookFields(accent="darkred"), "accent"),
+        (LookFields(accent_dark="#FFF"), "accent_dark"),
+        (LookFields(accent="#1a4d8f;}body{"), "accent"),
+        (LookFields(radius=99), "radius"),
+        (LookFields(radius=-1), "radius"),
+    ],
+)
+def test_the_service_refuses_values_the_forms_would_not_pass(app, make_poll, fields, field):
+    """look.css writes what is stored: a caller other than the forms (a script, a later API) cannot
+    store a value the stylesheet cannot carry."""
+    slug = make_poll()
+    with app.app_context():
+        with pytest.raises(LookError) as refused:
+            save_look(poll_by_slug(slug), fields, None, utcnow())
+        assert field in refused.value.problems
+        db.session.rollback()
+    assert "darkred" not in client_css(app, slug)
+
+
+def client_css(app, slug: str) -> str:
+    return app.test_client().get(f"/polls/{slug}/look.css").get_data(as_text=True)
+
+
 def test_the_preview_scopes_the_look_to_one_element():
     css = look_css(EffectiveLook(accent="#7a1f1f"), ".look-preview")
     assert ":root" not in css
