@@ -14,6 +14,7 @@ the tall side rather than cutting off the links.
 
 import math
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 
 from poll.database.models import RESULTS_ALWAYS
@@ -58,8 +59,12 @@ LINKS = 0.5 * REM + 2 * HINT_LINE + 0.25 * REM
 
 
 def text_lines(text: str, chars_per_line: int) -> int:
-    """Lines ``text`` takes at ``chars_per_line`` (a long word breaks, as overflow-wrap: anywhere does)."""
-    return max(1, len(textwrap.wrap(text, chars_per_line)))
+    """Lines ``text`` takes at ``chars_per_line`` (a long word breaks, as overflow-wrap: anywhere does).
+    A Korean, Japanese or Chinese character (East Asian wide or full-width) is set about 1 em wide, twice
+    the average character the widths above assume, so it counts twice: a poll written in Korean gets a
+    frame tall enough for its lines."""
+    widened = "".join("xx" if unicodedata.east_asian_width(char) in "WF" else char for char in text)
+    return max(1, len(textwrap.wrap(widened, chars_per_line)))
 
 
 def results_height(labels: Sequence[str], note: str, mine: bool) -> float:

@@ -29,10 +29,25 @@ def labels(count: int, text: str = "Answer") -> list[str]:
         ("Yes", 20, 1),
         ("A stronger military response", 20, 2),  # wraps between words
         ("x" * 45, 20, 3),  # a word longer than a line breaks, as overflow-wrap: anywhere does
+        ("강" * 10, 20, 1),  # a Korean syllable is set about 1 em wide: ten fill a line of twenty
+        ("강" * 11, 20, 2),
+        ("より強い軍事的対応", 10, 2),  # Japanese: nine characters, eighteen average ones
+        ("外交 대화", 20, 1),  # wide characters and spaces together
     ],
 )
 def test_text_is_wrapped_between_words_and_within_a_long_one(text, chars, lines):
     assert text_lines(text, chars) == lines
+
+
+def test_a_poll_written_in_korean_gets_a_taller_frame_than_its_letter_count_says():
+    """A poll may be written in Korean, Japanese or Chinese (its own language): the frame counts their
+    characters at their width, so the card's links are not cut off."""
+    korean = embed_height(
+        "북한의 미사일 발사에 대해 더 강력한 군사적 대응이 필요할까요, 외교적 관여에 집중해야 할까요?",
+        ["더 강력한 군사적 대응이 필요하다", "외교적 관여에 집중해야 한다", "잘 모르겠다"],
+    )
+    same_length_latin = embed_height("x" * 52, ["x" * 17, "x" * 15, "x" * 6])
+    assert korean > same_length_latin
 
 
 def test_each_choice_makes_the_frame_taller():
