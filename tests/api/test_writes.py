@@ -246,3 +246,15 @@ def test_a_body_over_the_limit_is_413_in_the_apis_shape(client, polls_key):
     )
     assert response.status_code == 413
     assert set(response.get_json()) == {"code", "status", "message", "errors"}
+
+
+def test_the_longest_address_a_poll_may_have_is_audited_whole(app, client, polls_key, make_poll):
+    """Found by schemathesis on PostgreSQL: the audit entry's target held 60 characters, an address 80."""
+    make_poll()
+    longest = "a" * 39 + "-" + "b" * 40
+    assert len(longest) == 80
+    response = client.patch("/api/v1/polls/test-poll", headers=bearer(polls_key), json={"slug": longest})
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "poll.edit")).scalar_one()
+        assert entry.target_id == longest

@@ -90,7 +90,8 @@ class AuditEntry(Model):
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(40))
     target_type: Mapped[str] = mapped_column(String(20))
-    target_id: Mapped[str] = mapped_column(String(60))
+    # A poll's address (up to 80 characters), a row's id, a key's or a moderator's name.
+    target_id: Mapped[str] = mapped_column(String(100))
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
