@@ -14,7 +14,7 @@ from poll.database.models import LOOK_FONTS, LOOK_SCHEMES, Poll
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from poll.polls.look_css import look_css, parse_colour, parse_radius
-from poll.polls.looks import LookError, LookFields, check_look, effective, fields_of, save_look, stored_look
+from poll.polls.looks import LookError, LookFields, base_for, check_look, effective, save_look, stored_look
 from poll.polls.vote_taking import poll_or_404
 
 PREVIEW_SCOPE = ".look-preview"
@@ -34,7 +34,7 @@ def _look_page(poll: Poll | None):
     if form.validate_on_submit():
         try:
             if form.wants_preview:
-                check_look(form.look_fields(), LookFields() if site else fields_of(stored_look(None)))
+                check_look(form.look_fields(), base_for(poll))
             else:
                 save_look(poll, form.look_fields(), current_user, utcnow())
                 db.session.commit()
@@ -97,5 +97,4 @@ def look_preview():
         radius=_typed("radius", parse_radius),
         scheme=_typed("scheme", lambda text: text if text in LOOK_SCHEMES else None),
     )
-    site = fields_of(stored_look(None)) if poll is not None else LookFields()
-    return Response(look_css(effective(typed, site), PREVIEW_SCOPE), mimetype="text/css")
+    return Response(look_css(effective(typed, base_for(poll)), PREVIEW_SCOPE), mimetype="text/css")

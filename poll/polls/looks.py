@@ -64,6 +64,12 @@ def poll_look(slug: str) -> EffectiveLook | None:
     return effective(fields_of(row.Look), fields_of(stored_look(None)))
 
 
+def base_for(poll: Poll | None) -> LookFields:
+    """What a look's unset fields fall back to: the site's default under a poll's own look, the built-in
+    look under the site's default."""
+    return fields_of(stored_look(None)) if poll is not None else LookFields()
+
+
 def check_look(own: LookFields, site: LookFields) -> None:
     """Refuse (LookError, beside the accent field it concerns) a look whose accents fail WCAG AA on
     their palette. Both palettes are checked whatever the scheme, so that a later change of scheme,
@@ -99,8 +105,7 @@ def _check_values(own: LookFields) -> None:
 
 def save_look(poll: Poll | None, wanted: LookFields, actor, now: datetime) -> Look:
     """Save the poll's own look (``poll``) or the site's default (None), checked and audited."""
-    site = fields_of(stored_look(None))
-    check_look(wanted, LookFields() if poll is None else site)
+    check_look(wanted, base_for(poll))
     look = stored_look(poll.id if poll is not None else None)
     before = asdict(fields_of(look))
     if look is None:
