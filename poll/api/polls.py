@@ -119,8 +119,7 @@ def poll_results(slug: str) -> dict | Response:
     return {
         "slug": poll.slug,
         "results_public": snapshot.results_are_public(utcnow()),
-        "total": snapshot.tally.total,
-        "choices": [choice._asdict() for choice in snapshot.tally.choices],
+        **snapshot.tally.as_dict(),
         "series": {
             "step": series.step,
             "points": [
