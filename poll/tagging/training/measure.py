@@ -12,8 +12,26 @@ from collections import defaultdict
 import numpy as np
 
 from poll.tagging import metrics
+from poll.tagging.features import comment_features
 from poll.tagging.heads import LinearHead
+from poll.tagging.training.datasets import (
+    INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_FILE,
+    MULTILINGUAL_FILE,
+    STANCE_FILE,
+    STANCE_HOLDOUT_FILE,
+    rows_of,
+)
 from poll.vocabulary import STANCES as STANCE_LABELS
+
+# The frozen test splits each head's card reports, by the key the card gives them.
+STANCE_TEST_SPLITS = (("test_split", STANCE_FILE), ("holdout_2", STANCE_HOLDOUT_FILE))
+INCIVILITY_TEST_SPLITS = (
+    ("test_split", INCIVILITY_FILE),
+    ("holdout_2", INCIVILITY_HOLDOUT_FILE),
+    ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
+)
 
 
 def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], sure_from: float) -> dict:
@@ -56,3 +74,37 @@ def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[
         }
 
     return by_language(rows, features, measure)
+
+
+def _texts(rows: list[dict]) -> list[str]:
+    return [row["text"] for row in rows]
+
+
+def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
+    """Figures on every frozen test split, written into the heads' cards (chooses nothing).
+    A stance is shown as sure from the higher of the two stance heads' thresholds
+    (``poll.vocabulary.UNCERTAIN_BELOW``, one for every comment): that is the figure reported."""
+    sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
+    for key, path in STANCE_TEST_SPLITS:
+        rows = rows_of(path, "test")
+        labels = [row["stance"] for row in rows]
+        for head in (stance, english_stance):
+            head.card[key] = stance_figures(head, head.features(_texts(rows)), labels, sure_from)
+    figures = report_incivility(stance, incivility, sure_from)
+    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
+
+
+def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:
+    """The incivility head's figures on its frozen test splits and the multilingual one, written into its
+    card; returns the multilingual figures (both heads', per language) for ``report``."""
+    for key, path in INCIVILITY_TEST_SPLITS:
+        rows = rows_of(path, "test")
+        incivility.card[key] = incivility_figures(
+            incivility, incivility.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
+        )
+    rows = rows_of(MULTILINGUAL_FILE, "test")
+    figures = multilingual_figures(stance, incivility, rows, comment_features(_texts(rows)), sure_from)
+    incivility.card["multilingual_test"] = {
+        language: found["incivility"] for language, found in figures.items()
+    }
+    return figures

@@ -267,41 +267,6 @@ def choose_stance_languages(stance: LinearHead, incivility: LinearHead) -> list[
     return ["en", *chosen]
 
 
-def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
-    """Figures on every frozen test split, written into the heads' cards (chooses nothing).
-    A stance is shown as sure from the higher of the two stance heads' thresholds
-    (``poll.vocabulary.UNCERTAIN_BELOW``, one for every comment): that is the figure reported."""
-    sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
-    for key, path in (("test_split", STANCE_FILE), ("holdout_2", STANCE_HOLDOUT_FILE)):
-        rows = rows_of(path, "test")
-        labels = [row["stance"] for row in rows]
-        for head in (stance, english_stance):
-            head.card[key] = measure.stance_figures(head, head.features(_texts(rows)), labels, sure_from)
-    report_incivility(stance, incivility, sure_from)
-    rows = rows_of(MULTILINGUAL_FILE, "test")
-    figures = measure.multilingual_figures(stance, incivility, rows, embed(_texts(rows)), sure_from)
-    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
-
-
-def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> None:
-    """The incivility head's figures on its frozen test splits and the multilingual one."""
-    splits = (
-        ("test_split", INCIVILITY_FILE),
-        ("holdout_2", INCIVILITY_HOLDOUT_FILE),
-        ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
-    )
-    for key, path in splits:
-        rows = rows_of(path, "test")
-        incivility.card[key] = measure.incivility_figures(
-            incivility, incivility.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
-        )
-    rows = rows_of(MULTILINGUAL_FILE, "test")
-    figures = measure.multilingual_figures(stance, incivility, rows, embed(_texts(rows)), sure_from)
-    incivility.card["multilingual_test"] = {
-        language: found["incivility"] for language, found in figures.items()
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -339,13 +304,13 @@ def main(argv: list[str] | None = None) -> int:
         stance = shipped_head("stance.json")
         if args.report:
             sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
-            report_incivility(stance, incivility, sure_from)
+            measure.report_incivility(stance, incivility, sure_from)
         heads: tuple[tuple[str, LinearHead], ...] = (("incivility.json", incivility),)
     else:
         stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
         stance.card["languages"] = choose_stance_languages(stance, incivility)
         if args.report:
-            report(stance, english_stance, incivility)
+            measure.report(stance, english_stance, incivility)
         heads = (("stance.json", stance), ("stance_en.json", english_stance), ("incivility.json", incivility))
     if args.vectors:
         print(f"vectors written to {args.vectors}: {vector_store.save(args.vectors)}")
