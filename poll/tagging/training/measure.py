@@ -85,13 +85,23 @@ def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHea
     A stance is shown as sure from the higher of the two stance heads' thresholds
     (``poll.vocabulary.UNCERTAIN_BELOW``, one for every comment): that is the figure reported."""
     sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
+    for head in (stance, english_stance):
+        _report_stance(head, sure_from)
+    figures = report_incivility(stance, incivility, sure_from)
+    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
+
+
+def report_english_stance(stance: LinearHead, english_stance: LinearHead) -> None:
+    """The English head's figures on the stance test splits, refitted alone (the e5 head's threshold still
+    counts towards the one every comment is shown as sure from)."""
+    _report_stance(english_stance, max(stance.card["sure_from"], english_stance.card["sure_from"]))
+
+
+def _report_stance(head: LinearHead, sure_from: float) -> None:
     for key, path in STANCE_TEST_SPLITS:
         rows = rows_of(path, "test")
         labels = [row["stance"] for row in rows]
-        for head in (stance, english_stance):
-            head.card[key] = stance_figures(head, head.features(_texts(rows)), labels, sure_from)
-    figures = report_incivility(stance, incivility, sure_from)
-    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
+        head.card[key] = stance_figures(head, head.features(_texts(rows)), labels, sure_from)
 
 
 def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:

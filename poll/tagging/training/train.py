@@ -32,6 +32,7 @@ from poll.tagging.poll_heads import learning_curve
 from poll.tagging.training import measure, vector_store
 from poll.tagging.training.datasets import (
     DATA_DIR,
+    ENGLISH_STANCE_FILES,
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_FILE,
@@ -76,6 +77,7 @@ HELD_OUT_INCIVILITY = (INCIVILITY_FILE, INCIVILITY_HOLDOUT_FILE, INCIVILITY_HOLD
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
 # Languages besides English that the encoder reads and the multilingual set covers.
 OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
+ENGLISH_STANCE_HEAD = "stance-nk-mp-2"
 STANCE_LANGUAGE_MIN_F1 = 0.5  # on the multilingual dev split; below it a language's stance is "not tagged"
 
 
@@ -86,21 +88,32 @@ def _texts(rows: list[dict]) -> list[str]:
 def train_stance() -> LinearHead:
     """Over e5, every language: the stance of comments not in English."""
     return _fit_stance(
-        "stance-nk-e5-3", (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE), embed, MODEL_SHA256, ENCODER_NAME
+        "stance-nk-e5-3",
+        (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE),
+        STANCE_ARGUMENT_FILES,
+        embed,
+        MODEL_SHA256,
+        ENCODER_NAME,
     )
 
 
 def train_english_stance() -> LinearHead:
     """Over all-mpnet-base-v2, English rows only: the stance of English comments."""
     return _fit_stance(
-        "stance-nk-mp-1", STANCE_ARGUMENT_FILES, english_features, mpnet.WEIGHTS_SHA256, mpnet.ENCODER_NAME
+        ENGLISH_STANCE_HEAD,
+        ENGLISH_STANCE_FILES,
+        ENGLISH_STANCE_FILES,
+        english_features,
+        mpnet.WEIGHTS_SHA256,
+        mpnet.ENCODER_NAME,
     )
 
 
-def _fit_stance(name, stance_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
-    """C chosen on dev, refitted on train + dev; temperature and the sure threshold out of fold."""
+def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
+    """C chosen on dev (the English rows of ``dev_files``), refitted on train + dev; temperature and the
+    sure threshold out of fold."""
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
-    dev = fitting_rows(STANCE_ARGUMENT_FILES, ("dev",), HELD_OUT_STANCE)
+    dev = fitting_rows(dev_files, ("dev",), HELD_OUT_STANCE)
     train_x, dev_x = features_of(_texts(train)), features_of(_texts(dev))
     train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
     dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
@@ -274,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("incivility",),
-        help="refit that head alone; the shipped stance heads stay as they are",
+        choices=("incivility", "english-stance"),
+        help="refit that head alone; the other shipped heads stay as they are",
     )
     parser.add_argument(
         "--vectors",
@@ -306,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
             sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
             measure.report_incivility(stance, incivility, sure_from)
         heads: tuple[tuple[str, LinearHead], ...] = (("incivility.json", incivility),)
+    elif args.only == "english-stance":
+        english_stance = train_english_stance()
+        if args.report:
+            measure.report_english_stance(shipped_head("stance.json"), english_stance)
+        heads = (("stance_en.json", english_stance),)
     else:
         stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
         stance.card["languages"] = choose_stance_languages(stance, incivility)
