@@ -23,6 +23,7 @@ SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
+INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -35,6 +36,9 @@ FROZEN_TEST_SPLITS = {
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
+    # Round seven (2026-12-06): disguised insults, wished harm, put-downs, intimidation, and civil comments with
+    # the same surface; a writer (T8) of no training row, from pages no other set used.
+    INCIVILITY_HOLDOUT_4: (300, "71f02c84c89c4bf7c8bf40fad98c157672087896336c5a9557aaf7c8e195feaf"),
     # Nine other languages, by two writers of no training row (unchanged since it was written, 2026-12-04).
     MULTILINGUAL_FILE: (262, "a67dc2a70999199a319e90dbeec27a2e0ea28b19b1c7ab300fb75f018d5d309b"),
 }
