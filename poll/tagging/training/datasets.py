@@ -37,6 +37,10 @@ INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
 # split of the same kinds by a writer of no training row.
 INCIVILITY_ROUND6_FILE = DATA_DIR / "incivility" / "incivility_round6.csv"
 INCIVILITY_HOLDOUT_3_FILE = DATA_DIR / "incivility" / "holdout_3.csv"
+# Round seven: disguised insults, wished harm, put-downs and menace, beside civil comments with the same
+# surface (training), and a fourth frozen test split of the same kinds by a writer of no training row.
+INCIVILITY_ROUND7_FILE = DATA_DIR / "incivility" / "incivility_round7.csv"
+INCIVILITY_HOLDOUT_4_FILE = DATA_DIR / "incivility" / "holdout_4.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
 # Round six: more insults and hard civil comments in the nine languages (the incivility head only).

@@ -17,6 +17,7 @@ from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
     STANCE_FILE,
@@ -31,6 +32,7 @@ INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),
     ("holdout_2", INCIVILITY_HOLDOUT_FILE),
     ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
+    ("holdout_4", INCIVILITY_HOLDOUT_4_FILE),
 )
 
 

@@ -35,9 +35,11 @@ from poll.tagging.training.datasets import (
     ENGLISH_STANCE_FILES,
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_MORE_FILE,
     INCIVILITY_ROUND6_FILE,
+    INCIVILITY_ROUND7_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -73,7 +75,13 @@ def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict
 
 
 HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE)
-HELD_OUT_INCIVILITY = (INCIVILITY_FILE, INCIVILITY_HOLDOUT_FILE, INCIVILITY_HOLDOUT_3_FILE, MULTILINGUAL_FILE)
+HELD_OUT_INCIVILITY = (
+    INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_4_FILE,
+    MULTILINGUAL_FILE,
+)
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
 # Languages besides English that the encoder reads and the multilingual set covers.
 OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
@@ -180,6 +188,7 @@ def train_incivility() -> LinearHead:
         INCIVILITY_FILE,
         INCIVILITY_MORE_FILE,
         INCIVILITY_ROUND6_FILE,
+        INCIVILITY_ROUND7_FILE,
         MULTILINGUAL_TRAIN_FILE,
         MULTILINGUAL_TRAIN_ROUND6_FILE,
     )
@@ -218,7 +227,7 @@ def train_incivility() -> LinearHead:
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-6", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead("incivility-e5-7", INCIVILITY_LABELS, coef, bias, temperature, threshold)
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
