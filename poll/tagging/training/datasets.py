@@ -5,7 +5,8 @@ arguments, ``source`` is where each was argued, and ``split`` was assigned by
 source (no address in two splits) before anything was trained.
 stance/stance_round3.csv, stance_round4.csv and stance_round5.csv: more training
 rows (train and dev only), with the error class each was written for and its writer.
-stance/holdout_2.csv: a second frozen test split, by writers of no training row.
+stance/holdout_2.csv and holdout_3.csv: the second and third frozen test splits, by writers of no
+training row.
 incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
 (training) and holdout_2.csv (test, another writer) beside it.
 multilingual/comments.csv: comments in nine other languages, for measuring
@@ -30,6 +31,8 @@ STANCE_ARGUMENT_FILES = (STANCE_FILE, STANCE_MORE_FILE, STANCE_ROUND4_FILE)
 STANCE_ROUND5_FILE = DATA_DIR / "stance" / "stance_round5.csv"
 ENGLISH_STANCE_FILES = (*STANCE_ARGUMENT_FILES, STANCE_ROUND5_FILE)
 STANCE_HOLDOUT_FILE = DATA_DIR / "stance" / "holdout_2.csv"
+# A third frozen split (round five), by two writers of no training row, from pages no other set used.
+STANCE_HOLDOUT_3_FILE = DATA_DIR / "stance" / "holdout_3.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"

@@ -21,13 +21,18 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
     STANCE_FILE,
+    STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
     rows_of,
 )
 from poll.vocabulary import STANCES as STANCE_LABELS
 
 # The frozen test splits each head's card reports, by the key the card gives them.
-STANCE_TEST_SPLITS = (("test_split", STANCE_FILE), ("holdout_2", STANCE_HOLDOUT_FILE))
+STANCE_TEST_SPLITS = (
+    ("test_split", STANCE_FILE),
+    ("holdout_2", STANCE_HOLDOUT_FILE),
+    ("holdout_3", STANCE_HOLDOUT_3_FILE),
+)
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),
     ("holdout_2", INCIVILITY_HOLDOUT_FILE),

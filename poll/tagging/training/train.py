@@ -45,6 +45,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_TRAIN_ROUND6_FILE,
     STANCE_ARGUMENT_FILES,
     STANCE_FILE,
+    STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
     fitting_rows,
     off_topic_civil_texts,
@@ -74,7 +75,7 @@ def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict
     return best, scores
 
 
-HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE)
+HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE, STANCE_HOLDOUT_3_FILE)
 HELD_OUT_INCIVILITY = (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,

@@ -21,6 +21,7 @@ from poll.tagging.training.datasets import (
 
 SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
+STANCE_HOLDOUT_3 = DATA_DIR / "stance" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -33,6 +34,8 @@ FROZEN_TEST_SPLITS = {
     SECOND_TOPIC_FILE: (65, "18e35d8ad9230dce859cdc6dd490f248a5fb78d6606c18f466e35da88910165d"),
     # Round three: written by helpers who wrote no training rows, frozen before any fitting.
     STANCE_HOLDOUT_2: (450, "f2ed96cb360e41b1629c756d3f8a6c9bb671404223a7e035e1fe3680ebbdd56a"),
+    # Round five (2026-12-06): two writers (T9, T10) of no training row, pages no other set used.
+    STANCE_HOLDOUT_3: (480, "b82819f5b523511947f6284eae7da36f17e45837f32bf77d3e0d09aadb7003e5"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
@@ -89,14 +92,18 @@ def test_source_key_folds_spellings_of_one_page():
 
 
 def test_training_rounds_hold_no_test_row_and_no_test_page():
-    """Rounds three and four are training data only, written from pages no test split used."""
-    from poll.tagging.training.datasets import MULTILINGUAL_FILE, STANCE_ARGUMENT_FILES
+    """Rounds three to five are training data only, written from pages no test split used."""
+    from poll.tagging.training.datasets import ENGLISH_STANCE_FILES, MULTILINGUAL_FILE
 
     tested = {source_key(row["source"]) for row in rows_of(STANCE_FILE, "test")}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_2)}
+    tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_3)}
     tested |= {source_key(row["source"]) for row in read_csv(MULTILINGUAL_FILE)}
-    test_texts = {row["text"].casefold() for row in rows_of(STANCE_FILE, "test") + read_csv(STANCE_HOLDOUT_2)}
-    for path in STANCE_ARGUMENT_FILES[1:]:
+    test_texts = {
+        row["text"].casefold()
+        for row in rows_of(STANCE_FILE, "test") + read_csv(STANCE_HOLDOUT_2) + read_csv(STANCE_HOLDOUT_3)
+    }
+    for path in ENGLISH_STANCE_FILES[1:]:
         rows = read_csv(path)
         assert {row["split"] for row in rows} <= {"train", "dev"}, path.name
         assert not {source_key(row["source"]) for row in rows} & tested, path.name
@@ -131,3 +138,19 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
     assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
     assert {row["uncivil"] for row in rows} == {"0", "1"}
     assert {row["language"] for row in rows} == {"ko", "ja", "zh", "ar", "es", "fr", "de", "ru", "pt"}
+
+
+def test_round_seven_incivility_rows_share_no_page_or_text_with_a_test_split():
+    """Its writer's pages were checked against every test split's, and holdout_4 was written beside it."""
+    from poll.tagging.training.datasets import INCIVILITY_ROUND7_FILE
+
+    measured = [
+        row
+        for path in (INCIVILITY_HOLDOUT_2, INCIVILITY_HOLDOUT_3, INCIVILITY_HOLDOUT_4, MULTILINGUAL_FILE)
+        for row in read_csv(path)
+    ] + rows_of(STANCE_FILE, "test")
+    rows = read_csv(INCIVILITY_ROUND7_FILE)
+    assert {row["split"] for row in rows} == {"train"}
+    assert not {source_key(row["source"]) for row in rows} & {source_key(row["source"]) for row in measured}
+    assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
+    assert Counter(row["uncivil"] for row in rows)["1"] >= 150
