@@ -30,7 +30,14 @@ def test_flag_follows_a_corrected_tag(app, debate_poll):
     with app.app_context():
         poll = poll_by_slug(debate_poll)
         cast_vote(poll, poll.choice_by_key("diplomacy"), "v" * 32, utcnow())
-        comment = post_comment(poll, "v" * 32, "Strike their launch sites now.", "", "", utcnow())
+        comment = post_comment(
+            poll,
+            "v" * 32,
+            "Strike their launch sites now, and shoot down every missile they fire.",
+            "",
+            "",
+            utcnow(),
+        )
         assert comment.flag_names == [FLAG_STANCE_VOTE_MISMATCH]
         comment.stance = "diplomacy"
         refresh_tag_flags(comment)
