@@ -22,6 +22,7 @@ from poll.tagging.training.datasets import (
 SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 STANCE_HOLDOUT_3 = DATA_DIR / "stance" / "holdout_3.csv"
+STANCE_HOLDOUT_SHORT = DATA_DIR / "stance" / "holdout_short.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -36,6 +37,8 @@ FROZEN_TEST_SPLITS = {
     STANCE_HOLDOUT_2: (450, "f2ed96cb360e41b1629c756d3f8a6c9bb671404223a7e035e1fe3680ebbdd56a"),
     # Round five (2026-12-06): two writers (T9, T10) of no training row, pages no other set used.
     STANCE_HOLDOUT_3: (480, "b82819f5b523511947f6284eae7da36f17e45837f32bf77d3e0d09aadb7003e5"),
+    # Round five, short comments (20-90 characters): a writer (T11) of no training row.
+    STANCE_HOLDOUT_SHORT: (240, "7ea3015367790af6f8482274303fa9333d99bcb02ceed4b1c81d56b0235348a9"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
@@ -98,11 +101,13 @@ def test_training_rounds_hold_no_test_row_and_no_test_page():
     tested = {source_key(row["source"]) for row in rows_of(STANCE_FILE, "test")}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_2)}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_3)}
+    tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_SHORT)}
     tested |= {source_key(row["source"]) for row in read_csv(MULTILINGUAL_FILE)}
     test_texts = {
         row["text"].casefold()
-        for row in rows_of(STANCE_FILE, "test") + read_csv(STANCE_HOLDOUT_2) + read_csv(STANCE_HOLDOUT_3)
-    }
+        for path in (STANCE_HOLDOUT_2, STANCE_HOLDOUT_3, STANCE_HOLDOUT_SHORT)
+        for row in read_csv(path)
+    } | {row["text"].casefold() for row in rows_of(STANCE_FILE, "test")}
     for path in ENGLISH_STANCE_FILES[1:]:
         rows = read_csv(path)
         assert {row["split"] for row in rows} <= {"train", "dev"}, path.name
