@@ -23,6 +23,7 @@ from poll.tagging.training.datasets import (
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
+    STANCE_HOLDOUT_SHORT_FILE,
     rows_of,
 )
 from poll.vocabulary import STANCES as STANCE_LABELS
@@ -32,6 +33,7 @@ STANCE_TEST_SPLITS = (
     ("test_split", STANCE_FILE),
     ("holdout_2", STANCE_HOLDOUT_FILE),
     ("holdout_3", STANCE_HOLDOUT_3_FILE),
+    ("holdout_short", STANCE_HOLDOUT_SHORT_FILE),
 )
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),

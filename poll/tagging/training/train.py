@@ -47,6 +47,7 @@ from poll.tagging.training.datasets import (
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
+    STANCE_HOLDOUT_SHORT_FILE,
     fitting_rows,
     off_topic_civil_texts,
     rows_of,
@@ -75,7 +76,7 @@ def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict
     return best, scores
 
 
-HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE, STANCE_HOLDOUT_3_FILE)
+HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE, STANCE_HOLDOUT_3_FILE, STANCE_HOLDOUT_SHORT_FILE)
 HELD_OUT_INCIVILITY = (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,
