@@ -21,6 +21,7 @@ from poll.tagging.training.datasets import (
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
+    STANCE_HOLDOUT_SHORT_FILE,
     rows_of,
 )
 from poll.tagging.training.evaluate import evaluate, read_labelled
@@ -46,6 +47,13 @@ def test_stance_on_the_frozen_test_splits():
     assert second.total == 450 and second.macro_f1 >= 0.65, second
     third = evaluate(read_labelled(STANCE_HOLDOUT_3_FILE, "test"))
     assert third.total == 480 and third.macro_f1 >= 0.65, third
+
+
+def test_stance_on_short_comments():
+    """One-line comments (20-90 characters; 5 % of the fitted rows are under 80): measured 0.606 (mp-1:
+    0.585), sure on 25 % and right on 77 % of those: below the 90 % the threshold promises."""
+    short = evaluate(read_labelled(STANCE_HOLDOUT_SHORT_FILE, "test"))
+    assert short.total == 240 and short.macro_f1 >= 0.58, short
 
 
 def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_split():

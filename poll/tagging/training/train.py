@@ -39,7 +39,6 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_MORE_FILE,
     INCIVILITY_ROUND6_FILE,
-    INCIVILITY_ROUND7_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -190,7 +189,6 @@ def train_incivility() -> LinearHead:
         INCIVILITY_FILE,
         INCIVILITY_MORE_FILE,
         INCIVILITY_ROUND6_FILE,
-        INCIVILITY_ROUND7_FILE,
         MULTILINGUAL_TRAIN_FILE,
         MULTILINGUAL_TRAIN_ROUND6_FILE,
     )
@@ -229,7 +227,7 @@ def train_incivility() -> LinearHead:
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-7", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead("incivility-e5-6", INCIVILITY_LABELS, coef, bias, temperature, threshold)
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
