@@ -34,12 +34,13 @@ from poll.vocabulary import (
     sure_stance,
 )
 
-# The shipped heads: English comments' stance over all-mpnet-base-v2, the other
-# languages' over multilingual-e5-small; every comment's incivility over e5 (each
-# where its card says it was measured good enough).
+# The shipped heads: English comments' stance and incivility over all-mpnet-base-v2, the
+# other languages' over multilingual-e5-small (each where its card says it was measured
+# good enough). An English comment runs one encoder.
 STANCE_HEAD = "stance.json"
 ENGLISH_STANCE_HEAD = "stance_en.json"
 INCIVILITY_HEAD = "incivility.json"
+ENGLISH_INCIVILITY_HEAD = "incivility_en.json"
 ENGLISH = DEFAULT_LANGUAGE
 
 
@@ -49,9 +50,15 @@ def _heads_by_language(multilingual: str, english: str) -> dict[str, LinearHead]
     return heads | dict.fromkeys(tagged_languages(shipped_head(english)), shipped_head(english))
 
 
-def _version(stance_head_name: str) -> str:
+def _version(stance_head_name: str, language: str | None) -> str:
     """What tags are stored under: the heads' names and the sentiment analyser's."""
-    return f"{stance_head_name}+{shipped_head(INCIVILITY_HEAD).name}/vader-3.3.2"
+    return f"{stance_head_name}+{_incivility_head(language).name}/vader-3.3.2"
+
+
+def _incivility_head(language: str | None) -> LinearHead:
+    """The shipped incivility head that scores a comment in ``language``."""
+    name = ENGLISH_INCIVILITY_HEAD if language in (None, ENGLISH) else INCIVILITY_HEAD
+    return shipped_head(name)
 
 
 def __getattr__(name: str) -> str:
@@ -70,7 +77,7 @@ def shipped_versions() -> tuple[str, ...]:
 def incivility_threshold(language: str | None) -> tuple[str, float | None]:
     """The shipped incivility head's name and the score at or above which it
     calls a comment in ``language`` uncivil (what ``tag`` decides ``uncivil`` by)."""
-    head = shipped_head(INCIVILITY_HEAD)
+    head = _incivility_head(language)
     return head.name, head.threshold_for(language)
 
 
@@ -106,8 +113,8 @@ def version_with(stance_head: "LinearHead | str | None", language: str | None = 
     for a comment in ``language``."""
     if stance_head is None:
         name = ENGLISH_STANCE_HEAD if language in (None, ENGLISH) else STANCE_HEAD
-        return _version(shipped_head(name).name)
-    return _version(stance_head if isinstance(stance_head, str) else stance_head.name)
+        return _version(shipped_head(name).name, language)
+    return _version(stance_head if isinstance(stance_head, str) else stance_head.name, language)
 
 
 def tagged_languages(head: LinearHead) -> tuple[str, ...]:
@@ -129,9 +136,8 @@ def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) ->
     else:
         stance_heads = {}
     stance_probabilities = _probabilities(texts, languages, stance_heads)
-    incivility_head = shipped_head(INCIVILITY_HEAD)
     incivility_probabilities = _probabilities(
-        texts, languages, dict.fromkeys(tagged_languages(incivility_head), incivility_head)
+        texts, languages, _heads_by_language(INCIVILITY_HEAD, ENGLISH_INCIVILITY_HEAD)
     )
     result = []
     for index, text in enumerate(texts):

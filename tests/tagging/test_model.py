@@ -69,14 +69,12 @@ def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_spl
 @pytest.mark.parametrize(
     "path, caught, flagged",
     [
-        # measured 0.818 / 0.040 (incivility-e5-5: 0.891 / 0.080): round six's civil replies to readers
-        # raised the threshold, so fewer of this split's insults are caught; below the issue's 85 % here
-        (INCIVILITY_FILE, 0.80, 0.05),
-        (INCIVILITY_HOLDOUT_FILE, 0.90, 0.05),  # measured 0.907 / 0.022: civil readers addressing readers
-        (INCIVILITY_HOLDOUT_3_FILE, 0.95, 0.06),  # measured 0.983 / 0.050 (incivility-e5-5: 0.992 / 0.089)
-        # measured 0.820 / 0.267: civil comments with an insult's surface (asterisked swearing, harm wished on
-        # weapons, sharp replies) are flagged a quarter of the time; the model card says what was tried
-        (INCIVILITY_HOLDOUT_4_FILE, 0.80, 0.28),
+        # English comments are scored by incivility-mp-1 (mpnet); measured (incivility-e5-6 in brackets):
+        (INCIVILITY_FILE, 0.85, 0.03),  # 0.882 / 0.013 (0.818 / 0.040)
+        (INCIVILITY_HOLDOUT_FILE, 0.90, 0.03),  # 0.914 / 0.017 (0.907 / 0.022): readers addressing readers
+        (INCIVILITY_HOLDOUT_3_FILE, 0.95, 0.07),  # 0.975 / 0.050 (0.983 / 0.050): short replies, thanks
+        # 0.867 / 0.133 (0.820 / 0.267): civil comments with an insult's surface are still the hardest
+        (INCIVILITY_HOLDOUT_4_FILE, 0.85, 0.14),
     ],
     ids=["first-writer", "second-writer", "third-writer", "fourth-writer"],
 )
@@ -98,6 +96,23 @@ def test_incivility_in_nine_other_languages():
         np.array([found.uncivil for found in tags]), np.array([int(r["uncivil"]) for r in rows])
     )
     assert rates["caught"] >= 0.75 and rates["false_flags"] <= 0.10, rates
+
+
+def test_english_comments_are_scored_by_the_english_head_and_others_by_the_multilingual_one():
+    english = tag("Only a complete moron would still believe in talks. Go back to school, idiot.")
+    korean = tag("이 멍청한 놈아, 아무것도 모르면 조용히 해.")
+    assert english.uncivil and korean.uncivil
+    assert shipped_head("incivility_en.json").name in english.version
+    assert shipped_head("incivility.json").name in korean.version
+    assert shipped_head("incivility_en.json").card["languages"] == ["en"]
+
+
+def test_short_civil_comments_are_rarely_flagged():
+    """The 240 one-line comments of the short stance split are all civil: measured 5.0 % flagged
+    (incivility-e5-6: 7.9 %); short hawkish imperatives were what stopped an earlier mpnet head."""
+    rows = rows_of(STANCE_HOLDOUT_SHORT_FILE, "test")
+    flagged = [found.uncivil for found in tag_many([row["text"] for row in rows])]
+    assert sum(flagged) / len(rows) <= 0.06
 
 
 def test_civil_readers_who_address_another_reader_are_not_flagged():

@@ -113,6 +113,19 @@ def _report_stance(head: LinearHead, sure_from: float) -> None:
         head.card[key] = stance_figures(head, head.features(_texts(rows)), labels, sure_from)
 
 
+def report_english_incivility(head: LinearHead) -> None:
+    """The English incivility head's figures on the English incivility test splits, and the share of the
+    short stance split's comments (civil, 20-90 characters) it flags."""
+    for key, path in INCIVILITY_TEST_SPLITS:
+        rows = rows_of(path, "test")
+        head.card[key] = incivility_figures(
+            head, head.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
+        )
+    short = rows_of(STANCE_HOLDOUT_SHORT_FILE, "test")
+    flagged = incivility_figures(head, head.features(_texts(short)), [0] * len(short))
+    head.card["holdout_short_civil"] = {key: flagged[key] for key in ("rows", "false_flags")}
+
+
 def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:
     """The incivility head's figures on its frozen test splits and the multilingual one, written into its
     card; returns the multilingual figures (both heads', per language) for ``report``."""

@@ -39,6 +39,8 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_MORE_FILE,
     INCIVILITY_ROUND6_FILE,
+    INCIVILITY_ROUND7_FILE,
+    INCIVILITY_SHORT_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -47,6 +49,7 @@ from poll.tagging.training.datasets import (
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
+    contentless_civil_texts,
     fitting_rows,
     off_topic_civil_texts,
     rows_of,
@@ -87,6 +90,7 @@ SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (ou
 # Languages besides English that the encoder reads and the multilingual set covers.
 OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
 ENGLISH_STANCE_HEAD = "stance-nk-mp-2"
+ENGLISH_INCIVILITY_HEAD = "incivility-mp-1"
 STANCE_LANGUAGE_MIN_F1 = 0.5  # on the multilingual dev split; below it a language's stance is "not tagged"
 
 
@@ -178,13 +182,9 @@ def _figures(head: LinearHead, features, targets) -> dict:
 
 
 def train_incivility() -> LinearHead:
-    """Uncivil vs civil. The stance corpus's train and dev rows (restated public
-    arguments, often angry and full of war words, none abusive) join as civil
-    examples: without them short emphatic comments ("No more talks, respond
-    with force!") read as uncivil. So do a slice of the VADER paper's review
-    and editorial snippets: without them anything off the topic ("What a
-    lovely sunny day") did. The threshold is set on the incivility sets' own
-    rows, out of fold."""
+    """Uncivil vs civil over e5, every language (English comments take the mpnet head below).
+    The threshold is set on the incivility sets' own rows, out of fold; the other
+    languages' on the multilingual set's dev split."""
     incivility_files = (
         INCIVILITY_FILE,
         INCIVILITY_MORE_FILE,
@@ -192,10 +192,73 @@ def train_incivility() -> LinearHead:
         MULTILINGUAL_TRAIN_FILE,
         MULTILINGUAL_TRAIN_ROUND6_FILE,
     )
+    head, (positive, targets, other) = _fit_incivility(
+        "incivility-e5-6", incivility_files, embed, MODEL_SHA256, ENCODER_NAME
+    )
+    threshold_abroad = metrics.threshold_for_false_positive_rate(
+        positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
+    )
+    head.card["threshold_rule"] += (
+        f"; the other languages on the multilingual set's dev split, at most "
+        f"{MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged "
+        f"(their training rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
+    )
+    head.card["threshold_other_languages_out_of_fold"] = threshold_abroad
+    head.card["out_of_fold_other_languages"] = metrics.flag_rates(
+        positive[other] >= threshold_abroad, targets[other]
+    )
+    # Incivility is scored in every language the multilingual set measures: an
+    # insult in Korean must not sink to the bottom of the queue unscored.
+    head.card["languages"] = ["en", *OTHER_LANGUAGES]
+    # The other languages' threshold is set on the multilingual set's dev split, which readers' comments
+    # resemble more than the training rows do: its writers wrote no training row, and the training rows'
+    # civil comments were written to be hard (out of fold, 8 % of them flagged put the threshold where
+    # 3 % of the dev split's civil comments were: 78 % of its insults caught; 85 % at 7 % flagged).
+    dev = rows_of(MULTILINGUAL_FILE, "dev")
+    dev_scores = head.probabilities(head.features(_texts(dev)))[:, 1]
+    dev_targets = np.array([int(row["uncivil"]) for row in dev])
+    threshold_dev = metrics.threshold_for_false_positive_rate(
+        dev_scores, dev_targets, MAX_FALSE_FLAGS_OTHER_LANGUAGES
+    )
+    head.card["threshold_other_languages"] = threshold_dev
+    head.card["dev_other_languages"] = metrics.flag_rates(dev_scores >= threshold_dev, dev_targets)
+    return head
+
+
+def train_english_incivility() -> LinearHead:
+    """Uncivil vs civil over all-mpnet-base-v2 (which English comments run for their stance anyway),
+    English rows only, with round seven's look-alikes and J3's short comments: chosen by the rule in
+    data/README.md (fewer civil comments flagged on every English split, as many insults caught)."""
+    incivility_files = (
+        INCIVILITY_FILE,
+        INCIVILITY_MORE_FILE,
+        INCIVILITY_ROUND6_FILE,
+        INCIVILITY_ROUND7_FILE,
+        INCIVILITY_SHORT_FILE,
+    )
+    # Strings that say nothing join the civil rows: fitted without them, this head scored a blank
+    # comment or a run of "!" 0.96-0.99 (e5's head, 0.2-0.3).
+    head, _ = _fit_incivility(
+        ENGLISH_INCIVILITY_HEAD,
+        incivility_files,
+        english_features,
+        mpnet.WEIGHTS_SHA256,
+        mpnet.ENCODER_NAME,
+        contentless_civil_texts(),
+    )
+    return head
+
+
+def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder_name, contentless=()):
+    """The head and, out of fold, each row's calibrated score, label and whether it is in another
+    language. The stance corpus's train and dev rows (restated public arguments, often angry and full
+    of war words, none abusive) join as civil examples: without them short emphatic comments ("No more
+    talks, respond with force!") read as uncivil. So do a slice of the VADER paper's review and
+    editorial snippets: without them anything off the topic ("What a lovely sunny day") did."""
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
-    off_topic = off_topic_civil_texts()
-    features = embed(_texts(written) + _texts(arguments) + off_topic)
+    off_topic = off_topic_civil_texts() + list(contentless)
+    features = features_of(_texts(written) + _texts(arguments) + off_topic)
     targets = np.array([int(row["uncivil"]) for row in written] + [0] * (len(arguments) + len(off_topic)))
     groups = list(range(len(written))) + [row["source"] for row in arguments] + ["off-topic"] * len(off_topic)
     # English and the other languages get a threshold each: the same insult
@@ -223,51 +286,31 @@ def train_incivility() -> LinearHead:
     threshold = metrics.threshold_for_false_positive_rate(
         positive[english], targets[english], MAX_FALSE_FLAGS
     )
-    threshold_abroad = metrics.threshold_for_false_positive_rate(
-        positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
-    )
     coef, bias = fit_linear(features, targets, strength, weights)
-    head = LinearHead("incivility-e5-6", INCIVILITY_LABELS, coef, bias, temperature, threshold)
+    head = LinearHead(
+        name, INCIVILITY_LABELS, coef, bias, temperature, threshold, encoder_sha256=encoder_sha256
+    )
     head.card = {
         "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
         "trained": date.today().isoformat(),
-        "encoder": ENCODER_NAME,
-        "encoder_sha256": MODEL_SHA256,
+        "encoder": encoder_name,
+        "encoder_sha256": encoder_sha256,
         "data": {
             "files": [str(path.relative_to(DATA_DIR)) for path in incivility_files],
             "written_train": len(written),
             "civil_arguments_from_stance_train_and_dev": len(arguments),
-            "civil_off_topic_vader_snippets": len(off_topic),
+            "civil_off_topic_vader_snippets": len(off_topic) - len(contentless),
+            "civil_contentless_strings": len(contentless),
         },
         "regularisation_C": strength,
         "threshold_rule": (
             f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged; English out of "
-            f"fold on the English rows; the other languages on the multilingual set's dev split, at most "
-            f"{MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged "
-            f"(their training rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
+            f"fold on the English rows"
         ),
         "out_of_fold": metrics.flag_rates(positive[english] >= threshold, targets[english]),
-        "threshold_other_languages_out_of_fold": threshold_abroad,
-        "out_of_fold_other_languages": metrics.flag_rates(
-            positive[other] >= threshold_abroad, targets[other]
-        ),
-        # Incivility is scored in every language the multilingual set measures: an
-        # insult in Korean must not sink to the bottom of the queue unscored.
-        "languages": ["en", *OTHER_LANGUAGES],
+        "languages": ["en"],
     }
-    # The other languages' threshold is set on the multilingual set's dev split, which readers' comments
-    # resemble more than the training rows do: its writers wrote no training row, and the training rows'
-    # civil comments were written to be hard (out of fold, 8 % of them flagged put the threshold where
-    # 3 % of the dev split's civil comments were: 78 % of its insults caught; 85 % at 7 % flagged).
-    dev = rows_of(MULTILINGUAL_FILE, "dev")
-    dev_scores = head.probabilities(head.features(_texts(dev)))[:, 1]
-    dev_targets = np.array([int(row["uncivil"]) for row in dev])
-    threshold_dev = metrics.threshold_for_false_positive_rate(
-        dev_scores, dev_targets, MAX_FALSE_FLAGS_OTHER_LANGUAGES
-    )
-    head.card["threshold_other_languages"] = threshold_dev
-    head.card["dev_other_languages"] = metrics.flag_rates(dev_scores >= threshold_dev, dev_targets)
-    return head
+    return head, (positive, targets, other)
 
 
 def choose_stance_languages(stance: LinearHead, incivility: LinearHead) -> list[str]:
@@ -296,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("incivility", "english-stance"),
+        choices=("incivility", "english-stance", "english-incivility"),
         help="refit that head alone; the other shipped heads stay as they are",
     )
     parser.add_argument(
@@ -328,6 +371,11 @@ def main(argv: list[str] | None = None) -> int:
             sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
             measure.report_incivility(stance, incivility, sure_from)
         heads: tuple[tuple[str, LinearHead], ...] = (("incivility.json", incivility),)
+    elif args.only == "english-incivility":
+        english_incivility = train_english_incivility()
+        if args.report:
+            measure.report_english_incivility(english_incivility)
+        heads = (("incivility_en.json", english_incivility),)
     elif args.only == "english-stance":
         english_stance = train_english_stance()
         if args.report:
@@ -335,10 +383,17 @@ def main(argv: list[str] | None = None) -> int:
         heads = (("stance_en.json", english_stance),)
     else:
         stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
+        english_incivility = train_english_incivility()
         stance.card["languages"] = choose_stance_languages(stance, incivility)
         if args.report:
             measure.report(stance, english_stance, incivility)
-        heads = (("stance.json", stance), ("stance_en.json", english_stance), ("incivility.json", incivility))
+            measure.report_english_incivility(english_incivility)
+        heads = (
+            ("stance.json", stance),
+            ("stance_en.json", english_stance),
+            ("incivility.json", incivility),
+            ("incivility_en.json", english_incivility),
+        )
     if args.vectors:
         print(f"vectors written to {args.vectors}: {vector_store.save(args.vectors)}")
     for filename, head in heads:
