@@ -18,18 +18,8 @@ import numpy as np
 from poll.tagging import encoder, mpnet
 from poll.tagging.features import comment_features, english_features
 from poll.tagging.language import detect_language
-from poll.tagging.training.datasets import (
-    INCIVILITY_FILE,
-    INCIVILITY_HOLDOUT_3_FILE,
-    INCIVILITY_HOLDOUT_4_FILE,
-    INCIVILITY_HOLDOUT_FILE,
-    MULTILINGUAL_FILE,
-    STANCE_FILE,
-    STANCE_HOLDOUT_3_FILE,
-    STANCE_HOLDOUT_FILE,
-    STANCE_HOLDOUT_SHORT_FILE,
-    rows_of,
-)
+from poll.tagging.training.datasets import rows_of
+from poll.tagging.training.measure import FROZEN_TEST_FILES
 
 ENCODER_DIR = Path(__file__).resolve().parents[2] / "data" / "encoder"
 # Each encoder: its module, where its vectors are kept, and the features that ask it.
@@ -37,21 +27,10 @@ ENCODERS = {
     "e5": (encoder, ENCODER_DIR / "split_vectors.npz", comment_features),
     "mpnet": (mpnet, ENCODER_DIR / "split_vectors_mpnet.npz", english_features),
 }
-FROZEN_TEST_SPLITS = (
-    STANCE_FILE,
-    STANCE_HOLDOUT_FILE,
-    STANCE_HOLDOUT_3_FILE,
-    STANCE_HOLDOUT_SHORT_FILE,
-    INCIVILITY_FILE,
-    INCIVILITY_HOLDOUT_FILE,
-    INCIVILITY_HOLDOUT_3_FILE,
-    INCIVILITY_HOLDOUT_4_FILE,
-    MULTILINGUAL_FILE,
-)
 
 
 def split_texts() -> list[str]:
-    return [row["text"] for path in FROZEN_TEST_SPLITS for row in rows_of(path, "test")]
+    return [row["text"] for path in FROZEN_TEST_FILES for row in rows_of(path, "test")]
 
 
 def texts_for(name: str) -> list[str]:

@@ -41,6 +41,12 @@ INCIVILITY_TEST_SPLITS = (
     ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
     ("holdout_4", INCIVILITY_HOLDOUT_4_FILE),
 )
+# Every frozen test split the heads are measured on (tests/tagging/make_split_vectors.py stores its vectors).
+FROZEN_TEST_FILES = (
+    *(path for _, path in STANCE_TEST_SPLITS),
+    *(path for _, path in INCIVILITY_TEST_SPLITS),
+    MULTILINGUAL_FILE,
+)
 
 
 def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], sure_from: float) -> dict:
@@ -116,11 +122,7 @@ def _report_stance(head: LinearHead, sure_from: float) -> None:
 def report_english_incivility(head: LinearHead) -> None:
     """The English incivility head's figures on the English incivility test splits, and the share of the
     short stance split's comments (civil, 20-90 characters) it flags."""
-    for key, path in INCIVILITY_TEST_SPLITS:
-        rows = rows_of(path, "test")
-        head.card[key] = incivility_figures(
-            head, head.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
-        )
+    _report_incivility_splits(head)
     short = rows_of(STANCE_HOLDOUT_SHORT_FILE, "test")
     flagged = incivility_figures(head, head.features(_texts(short)), [0] * len(short))
     head.card["holdout_short_civil"] = {key: flagged[key] for key in ("rows", "false_flags")}
@@ -129,14 +131,18 @@ def report_english_incivility(head: LinearHead) -> None:
 def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:
     """The incivility head's figures on its frozen test splits and the multilingual one, written into its
     card; returns the multilingual figures (both heads', per language) for ``report``."""
-    for key, path in INCIVILITY_TEST_SPLITS:
-        rows = rows_of(path, "test")
-        incivility.card[key] = incivility_figures(
-            incivility, incivility.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
-        )
+    _report_incivility_splits(incivility)
     rows = rows_of(MULTILINGUAL_FILE, "test")
     figures = multilingual_figures(stance, incivility, rows, comment_features(_texts(rows)), sure_from)
     incivility.card["multilingual_test"] = {
         language: found["incivility"] for language, found in figures.items()
     }
     return figures
+
+
+def _report_incivility_splits(head: LinearHead) -> None:
+    for key, path in INCIVILITY_TEST_SPLITS:
+        rows = rows_of(path, "test")
+        head.card[key] = incivility_figures(
+            head, head.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
+        )
