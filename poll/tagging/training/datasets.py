@@ -10,8 +10,9 @@ training row.
 incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
 (training) and holdout_2.csv (test, another writer) beside it.
 multilingual/comments.csv: comments in nine other languages, for measuring
-only (dev for choices, test for figures); multilingual/train.csv: comments in
-the same languages by other writers, fitted on beside the English rows.
+only (dev for choices, test for figures); multilingual/train.csv, train_round6.csv
+and train_round8.csv: comments in the same languages by other writers, fitted on
+beside the English rows; multilingual/holdout_2.csv: a second frozen test split.
 """
 
 import csv
@@ -56,7 +57,22 @@ MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
 # Round six: more insults and hard civil comments in the nine languages (the incivility head only).
 MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
+# Round eight: about 80 more training rows per language (stance and incivility), and a second frozen
+# multilingual test split by writers of no training row (data/README.md, round eight).
+MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
+MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
+# Languages besides English that the e5 encoder reads and the multilingual sets cover.
+OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
 SPLITS = ("train", "dev", "test")
+# The test splits whose pages no head may be fitted on (a training row sharing a page with one is left out).
+HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE, STANCE_HOLDOUT_3_FILE, STANCE_HOLDOUT_SHORT_FILE)
+HELD_OUT_INCIVILITY = (
+    INCIVILITY_FILE,
+    INCIVILITY_HOLDOUT_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_4_FILE,
+    MULTILINGUAL_FILE,
+)
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.
 GROUNDTRUTH_DIR = Path(
@@ -68,6 +84,10 @@ OFF_TOPIC_FILES = ("amazonReviewSnippets_GroundTruth.txt", "nytEditorialSnippets
 def read_csv(path: Path) -> list[dict]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def texts(rows: list[dict]) -> list[str]:
+    return [row["text"] for row in rows]
 
 
 def rows_of(path: Path, *splits: str) -> list[dict]:

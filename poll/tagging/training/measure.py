@@ -25,6 +25,7 @@ from poll.tagging.training.datasets import (
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     rows_of,
+    texts,
 )
 from poll.vocabulary import STANCES as STANCE_LABELS
 
@@ -91,10 +92,6 @@ def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[
     return by_language(rows, features, measure)
 
 
-def _texts(rows: list[dict]) -> list[str]:
-    return [row["text"] for row in rows]
-
-
 def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
     """Figures on every frozen test split, written into the heads' cards (chooses nothing).
     A stance is shown as sure from the higher of the two stance heads' thresholds
@@ -116,7 +113,7 @@ def _report_stance(head: LinearHead, sure_from: float) -> None:
     for key, path in STANCE_TEST_SPLITS:
         rows = rows_of(path, "test")
         labels = [row["stance"] for row in rows]
-        head.card[key] = stance_figures(head, head.features(_texts(rows)), labels, sure_from)
+        head.card[key] = stance_figures(head, head.features(texts(rows)), labels, sure_from)
 
 
 def report_english_incivility(head: LinearHead) -> None:
@@ -124,7 +121,7 @@ def report_english_incivility(head: LinearHead) -> None:
     short stance split's comments (civil, 20-90 characters) it flags."""
     _report_incivility_splits(head)
     short = rows_of(STANCE_HOLDOUT_SHORT_FILE, "test")
-    flagged = incivility_figures(head, head.features(_texts(short)), [0] * len(short))
+    flagged = incivility_figures(head, head.features(texts(short)), [0] * len(short))
     head.card["holdout_short_civil"] = {key: flagged[key] for key in ("rows", "false_flags")}
 
 
@@ -133,7 +130,7 @@ def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: flo
     card; returns the multilingual figures (both heads', per language) for ``report``."""
     _report_incivility_splits(incivility)
     rows = rows_of(MULTILINGUAL_FILE, "test")
-    figures = multilingual_figures(stance, incivility, rows, comment_features(_texts(rows)), sure_from)
+    figures = multilingual_figures(stance, incivility, rows, comment_features(texts(rows)), sure_from)
     incivility.card["multilingual_test"] = {
         language: found["incivility"] for language, found in figures.items()
     }
@@ -144,5 +141,5 @@ def _report_incivility_splits(head: LinearHead) -> None:
     for key, path in INCIVILITY_TEST_SPLITS:
         rows = rows_of(path, "test")
         head.card[key] = incivility_figures(
-            head, head.features(_texts(rows)), [int(row["uncivil"]) for row in rows]
+            head, head.features(texts(rows)), [int(row["uncivil"]) for row in rows]
         )

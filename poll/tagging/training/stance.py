@@ -1,0 +1,147 @@
+"""Fitting the stance heads: English comments' over all-mpnet-base-v2, the other languages' over e5.
+
+Each head's regularisation strength is chosen on the dev split, then it is refitted on train + dev; its
+temperature and the "sure" threshold come from out-of-fold predictions grouped by source. No test split
+is read here (``measure`` reports them).
+"""
+
+from datetime import date
+
+import numpy as np
+
+from poll.tagging import metrics, mpnet
+from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
+from poll.tagging.features import comment_features as embed
+from poll.tagging.features import english_features
+from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
+from poll.tagging.heads import LinearHead
+from poll.tagging.training import measure
+from poll.tagging.training.datasets import (
+    DATA_DIR,
+    ENGLISH_STANCE_FILES,
+    HELD_OUT_STANCE,
+    MULTILINGUAL_FILE,
+    MULTILINGUAL_TRAIN_FILE,
+    OTHER_LANGUAGES,
+    STANCE_ARGUMENT_FILES,
+    fitting_rows,
+    rows_of,
+    texts,
+)
+from poll.tagging.training.measure import STANCE_LABELS
+
+SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
+ENGLISH_STANCE_HEAD = "stance-nk-mp-2"
+STANCE_LANGUAGE_MIN_F1 = 0.5  # on the multilingual dev split; below it a language's stance is "not tagged"
+
+
+def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict]:
+    scores = {}
+    for strength in STRENGTHS:
+        weights, bias = fit_linear(train_x, train_y, strength)
+        predicted = np.argmax(metrics.softmax(dev_x @ weights.T + bias), axis=1)
+        scores[strength] = metrics.report(dev_y, predicted, labels)["macro_f1"]
+    best = max(scores, key=lambda strength: (scores[strength], -strength))
+    return best, scores
+
+
+def train_stance() -> LinearHead:
+    """Over e5, every language: the stance of comments not in English."""
+    return _fit_stance(
+        "stance-nk-e5-3",
+        (*STANCE_ARGUMENT_FILES, MULTILINGUAL_TRAIN_FILE),
+        STANCE_ARGUMENT_FILES,
+        embed,
+        MODEL_SHA256,
+        ENCODER_NAME,
+    )
+
+
+def train_english_stance() -> LinearHead:
+    """Over all-mpnet-base-v2, English rows only: the stance of English comments."""
+    return _fit_stance(
+        ENGLISH_STANCE_HEAD,
+        ENGLISH_STANCE_FILES,
+        ENGLISH_STANCE_FILES,
+        english_features,
+        mpnet.WEIGHTS_SHA256,
+        mpnet.ENCODER_NAME,
+    )
+
+
+def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
+    """C chosen on dev (the English rows of ``dev_files``), refitted on train + dev; temperature and the
+    sure threshold out of fold."""
+    train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
+    dev = fitting_rows(dev_files, ("dev",), HELD_OUT_STANCE)
+    train_x, dev_x = features_of(texts(train)), features_of(texts(dev))
+    train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
+    dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
+    strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS)
+
+    features, targets = np.vstack([train_x, dev_x]), np.concatenate([train_y, dev_y])
+    groups = [row["source"] for row in train + dev]
+    logits = out_of_fold_logits(features, targets, groups, strength)
+    temperature = fit_temperature(logits, targets)
+    out_of_fold = metrics.softmax(logits / temperature)
+    sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
+    weights, bias = fit_linear(features, targets, strength)
+    head = LinearHead(name, STANCE_LABELS, weights, bias, temperature, encoder_sha256=encoder_sha256)
+    head.card = {
+        "task": "stance of a comment on the North Korea poll (and parallel conflicts)",
+        "trained": date.today().isoformat(),
+        "encoder": encoder_name,
+        "encoder_sha256": encoder_sha256,
+        "data": {
+            "files": [str(path.relative_to(DATA_DIR)) for path in stance_files],
+            "train": len(train),
+            "dev": len(dev),
+        },
+        "regularisation_C": strength,
+        "dev_macro_f1_by_C": {str(key): round(value, 3) for key, value in scores.items()},
+        "dev_split_from_train_only": _figures(
+            head_from(train_x, train_y, strength, temperature), dev_x, dev_y
+        ),
+        "sure_from": sure_from,
+        "sure_rule": (
+            f"lowest confidence with out-of-fold stances right {SURE_PRECISION:.0%} of the time "
+            "(the 95 % Wilson lower bound, not the point estimate)"
+        ),
+        "sure_out_of_fold": metrics.sure_figures(out_of_fold, targets, sure_from, STANCE_LABELS),
+        "languages": ["en"],
+    }
+    return head
+
+
+def head_from(features, targets, strength, temperature) -> LinearHead:
+    weights, bias = fit_linear(features, targets, strength)
+    return LinearHead("candidate", STANCE_LABELS, weights, bias, temperature)
+
+
+def _figures(head: LinearHead, features, targets) -> dict:
+    probabilities = head.probabilities(features)
+    predicted = np.argmax(probabilities, axis=1)
+    figures = metrics.report(targets, predicted, head.labels)
+    figures["expected_calibration_error"] = round(
+        metrics.expected_calibration_error(probabilities, targets), 3
+    )
+    return figures
+
+
+def choose_stance_languages(stance: LinearHead, incivility: LinearHead) -> list[str]:
+    """English, and each other language whose stance reaches STANCE_LANGUAGE_MIN_F1
+    on the multilingual dev split (its test split is only reported)."""
+    dev = rows_of(MULTILINGUAL_FILE, "dev")
+    figures = measure.multilingual_figures(
+        stance, incivility, dev, embed(texts(dev)), stance.card["sure_from"]
+    )
+    stance.card["multilingual_dev"] = {
+        language: {"rows": found["stance"]["rows"], "macro_f1": found["stance"]["macro_f1"]}
+        for language, found in figures.items()
+    }
+    chosen = [
+        language
+        for language in OTHER_LANGUAGES
+        if language in figures and figures[language]["stance"]["macro_f1"] >= STANCE_LANGUAGE_MIN_F1
+    ]
+    return ["en", *chosen]
