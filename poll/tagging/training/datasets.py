@@ -61,17 +61,29 @@ MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
 # multilingual test split by writers of no training row (data/README.md, round eight).
 MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
 MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
+MULTILINGUAL_TRAIN_FILES = (
+    MULTILINGUAL_TRAIN_FILE,
+    MULTILINGUAL_TRAIN_ROUND6_FILE,
+    MULTILINGUAL_TRAIN_ROUND8_FILE,
+)
 # Languages besides English that the e5 encoder reads and the multilingual sets cover.
 OTHER_LANGUAGES = ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh")
 SPLITS = ("train", "dev", "test")
 # The test splits whose pages no head may be fitted on (a training row sharing a page with one is left out).
-HELD_OUT_STANCE = (STANCE_FILE, STANCE_HOLDOUT_FILE, STANCE_HOLDOUT_3_FILE, STANCE_HOLDOUT_SHORT_FILE)
+MULTILINGUAL_TEST_FILES = (MULTILINGUAL_FILE, MULTILINGUAL_HOLDOUT_FILE)
+HELD_OUT_STANCE = (
+    STANCE_FILE,
+    STANCE_HOLDOUT_FILE,
+    STANCE_HOLDOUT_3_FILE,
+    STANCE_HOLDOUT_SHORT_FILE,
+    *MULTILINGUAL_TEST_FILES,
+)
 HELD_OUT_INCIVILITY = (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
-    MULTILINGUAL_FILE,
+    *MULTILINGUAL_TEST_FILES,
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.
