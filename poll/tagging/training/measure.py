@@ -20,6 +20,7 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
+    MULTILINGUAL_HOLDOUT_FILE,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
@@ -42,11 +43,16 @@ INCIVILITY_TEST_SPLITS = (
     ("holdout_3", INCIVILITY_HOLDOUT_3_FILE),
     ("holdout_4", INCIVILITY_HOLDOUT_4_FILE),
 )
+# The other languages' frozen test splits: the card gives each per language and pooled ("all").
+MULTILINGUAL_TEST_SPLITS = (
+    ("multilingual_test", MULTILINGUAL_FILE),
+    ("multilingual_holdout_2", MULTILINGUAL_HOLDOUT_FILE),
+)
 # Every frozen test split the heads are measured on (tests/tagging/make_split_vectors.py stores its vectors).
 FROZEN_TEST_FILES = (
     *(path for _, path in STANCE_TEST_SPLITS),
     *(path for _, path in INCIVILITY_TEST_SPLITS),
-    MULTILINGUAL_FILE,
+    *(path for _, path in MULTILINGUAL_TEST_SPLITS),
 )
 
 
@@ -62,19 +68,25 @@ def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], s
 
 
 def incivility_figures(
-    head: LinearHead, features: np.ndarray, uncivil: list[int], language: str = "en"
+    head: LinearHead, features: np.ndarray, uncivil: list[int], languages: list[str] | None = None
 ) -> dict:
+    """Insults caught and civil comments flagged, each row at its language's threshold (English's when
+    ``languages`` is not given)."""
     probability = head.probabilities(features)[:, 1]
-    flagged = probability >= head.threshold_for(language)
+    thresholds = [head.threshold_for(language) for language in languages or ["en"] * len(uncivil)]
+    flagged = probability >= np.array(thresholds, dtype=float)
     return {"rows": len(uncivil), **metrics.flag_rates(flagged, np.array(uncivil))}
 
 
 def by_language(rows: list[dict], features: np.ndarray, measure) -> dict:
-    """``measure(row_indices)`` for each language of ``rows`` (column ``language``)."""
+    """``measure(row_indices)`` for each language of ``rows`` (column ``language``), and for all of
+    them pooled (``all``)."""
     groups: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
         groups[row["language"]].append(index)
-    return {language: measure(np.array(indices)) for language, indices in sorted(groups.items())}
+    figures = {language: measure(np.array(indices)) for language, indices in sorted(groups.items())}
+    figures["all"] = measure(np.arange(len(rows)))
+    return figures
 
 
 def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[dict], features, sure_from):
@@ -85,7 +97,10 @@ def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[
         return {
             "stance": stance_figures(stance, features[indices], [row["stance"] for row in chosen], sure_from),
             "incivility": incivility_figures(
-                incivility, features[indices], [int(row["uncivil"]) for row in chosen], chosen[0]["language"]
+                incivility,
+                features[indices],
+                [int(row["uncivil"]) for row in chosen],
+                [row["language"] for row in chosen],
             ),
         }
 
@@ -99,8 +114,8 @@ def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHea
     sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
     for head in (stance, english_stance):
         _report_stance(head, sure_from)
-    figures = report_incivility(stance, incivility, sure_from)
-    stance.card["multilingual_test"] = {language: found["stance"] for language, found in figures.items()}
+    for key, figures in report_incivility(stance, incivility, sure_from).items():
+        stance.card[key] = {language: found["stance"] for language, found in figures.items()}
 
 
 def report_english_stance(stance: LinearHead, english_stance: LinearHead) -> None:
@@ -126,15 +141,15 @@ def report_english_incivility(head: LinearHead) -> None:
 
 
 def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:
-    """The incivility head's figures on its frozen test splits and the multilingual one, written into its
-    card; returns the multilingual figures (both heads', per language) for ``report``."""
+    """The incivility head's figures on its frozen test splits and the multilingual ones, written into its
+    card; returns the multilingual figures (both heads', per language and pooled) by split, for ``report``."""
     _report_incivility_splits(incivility)
-    rows = rows_of(MULTILINGUAL_FILE, "test")
-    figures = multilingual_figures(stance, incivility, rows, comment_features(texts(rows)), sure_from)
-    incivility.card["multilingual_test"] = {
-        language: found["incivility"] for language, found in figures.items()
-    }
-    return figures
+    found = {}
+    for key, path in MULTILINGUAL_TEST_SPLITS:
+        rows = rows_of(path, "test")
+        found[key] = multilingual_figures(stance, incivility, rows, comment_features(texts(rows)), sure_from)
+        incivility.card[key] = {language: each["incivility"] for language, each in found[key].items()}
+    return found
 
 
 def _report_incivility_splits(head: LinearHead) -> None:

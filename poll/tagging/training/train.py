@@ -3,6 +3,7 @@
     python -m poll.tagging.training.train            # the stance heads and the incivility heads
     python -m poll.tagging.training.train --report   # also print test-split figures
     python -m poll.tagging.training.train --only incivility --report   # refit the e5 incivility head alone
+    python -m poll.tagging.training.train --only stance --report       # the e5 stance head alone
     python -m poll.tagging.training.train --vectors instance/vectors     # keep vectors for the next run
     python -m poll.tagging.training.train --curve data/second_topic/car_free_centre.csv
     python -m poll.tagging.training.train --poll SLUG   # a poll's own head (runs `flask tagger train SLUG`)
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("incivility", "english-stance", "english-incivility"),
+        choices=("stance", "incivility", "english-stance", "english-incivility"),
         help="refit that head alone; the other shipped heads stay as they are",
     )
     parser.add_argument(
@@ -55,13 +56,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.vectors:
         print(f"vectors read from {args.vectors}: {vector_store.load(args.vectors)}")
-    if args.only == "incivility":
+    if args.only == "stance":
+        stance, incivility = train_stance(), shipped_head("incivility.json")
+        stance.card["languages"] = choose_stance_languages(stance, incivility)
+        if args.report:
+            measure.report(stance, shipped_head("stance_en.json"), incivility)
+        heads: tuple[tuple[str, LinearHead], ...] = (("stance.json", stance),)
+    elif args.only == "incivility":
         incivility = train_incivility()
         stance = shipped_head("stance.json")
         if args.report:
             sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
             measure.report_incivility(stance, incivility, sure_from)
-        heads: tuple[tuple[str, LinearHead], ...] = (("incivility.json", incivility),)
+        heads = (("incivility.json", incivility),)
     elif args.only == "english-incivility":
         english_incivility = train_english_incivility()
         if args.report:
