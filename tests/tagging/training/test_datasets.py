@@ -172,16 +172,16 @@ def test_no_fitted_multilingual_row_shares_a_page_or_text_with_the_second_multil
     )
 
 
-def test_round_seven_incivility_rows_share_no_page_or_text_with_a_test_split():
-    """Its writer's pages were checked against every test split's, and holdout_4 was written beside it."""
-    from poll.tagging.training.datasets import INCIVILITY_ROUND7_FILE
-
+@pytest.mark.parametrize("round_file", ["incivility_round7.csv", "incivility_round8.csv"])
+def test_round_seven_and_eight_incivility_rows_share_no_page_or_text_with_a_test_split(round_file):
+    """Their writers' pages were checked against every test split's (holdout_4 was written beside round
+    seven)."""
     measured = [
         row
         for path in (INCIVILITY_HOLDOUT_2, INCIVILITY_HOLDOUT_3, INCIVILITY_HOLDOUT_4, MULTILINGUAL_FILE)
         for row in read_csv(path)
     ] + rows_of(STANCE_FILE, "test")
-    rows = read_csv(INCIVILITY_ROUND7_FILE)
+    rows = read_csv(DATA_DIR / "incivility" / round_file)
     assert {row["split"] for row in rows} == {"train"}
     assert not {source_key(row["source"]) for row in rows} & {source_key(row["source"]) for row in measured}
     assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
