@@ -61,10 +61,16 @@ def threshold_for_false_positive_rate(scores: np.ndarray, targets: np.ndarray, m
 
 
 def flag_rates(flagged: np.ndarray, targets: np.ndarray) -> dict:
+    """Share of uncivil rows flagged ("caught") and of civil ones ("false_flags"); None where a set
+    holds no row of that kind (a split of civil comments only has nothing to catch)."""
     flagged, targets = np.asarray(flagged, dtype=bool), np.asarray(targets)
+
+    def share(chosen: np.ndarray) -> float | None:
+        return round(float(chosen.mean()), 3) if chosen.size else None
+
     return {
-        "caught": round(float(flagged[targets == 1].mean()), 3),
-        "false_flags": round(float(flagged[targets == 0].mean()), 3),
+        "caught": share(flagged[targets == 1]),
+        "false_flags": share(flagged[targets == 0]),
         "uncivil": int((targets == 1).sum()),
         "civil": int((targets == 0).sum()),
     }

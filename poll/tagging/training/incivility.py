@@ -22,7 +22,6 @@ from poll.tagging.training.datasets import (
     INCIVILITY_MORE_FILE,
     INCIVILITY_ROUND6_FILE,
     INCIVILITY_ROUND7_FILE,
-    INCIVILITY_ROUND8_FILE,
     INCIVILITY_SHORT_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILES,
@@ -46,7 +45,7 @@ MAX_FALSE_FLAGS_OTHER_LANGUAGES = 0.08
 # English written rows, and kept as it was when round eight tripled them (its rule changed nothing else).
 OTHER_LANGUAGE_WEIGHT = 4.0
 
-ENGLISH_INCIVILITY_HEAD = "incivility-mp-2"
+ENGLISH_INCIVILITY_HEAD = "incivility-mp-1"
 
 
 def train_incivility() -> LinearHead:
@@ -101,7 +100,6 @@ def train_english_incivility() -> LinearHead:
         INCIVILITY_MORE_FILE,
         INCIVILITY_ROUND6_FILE,
         INCIVILITY_ROUND7_FILE,
-        INCIVILITY_ROUND8_FILE,
         INCIVILITY_SHORT_FILE,
     )
     # Strings that say nothing join the civil rows: fitted without them, this head scored a blank
