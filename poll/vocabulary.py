@@ -50,11 +50,20 @@ def reads_as_no_position(label: str) -> bool:
     return any(parts) and all(part in NO_POSITION_LABELS for part in parts if part)
 
 
-# Below this calibrated probability the tagger's stance is "uncertain": the queue
-# says so, and neither filters nor the stance/vote mismatch flag use it. Training
-# chooses it out of fold so that sure stances are right at least 90 % of the
-# time, and writes it into the stance head's card; a test holds the two equal.
+# Below these calibrated probabilities the tagger's stance is "uncertain": the queue says so, and
+# neither filters nor the stance/vote mismatch flag use it. Each stance head's training chooses its own
+# out of fold, so that its sure stances are right at least 90 % of the time, and writes it into the
+# head's card; a test holds them equal. English comments (and those stored before languages were
+# detected, all English then) are read by the English head, the other languages by the multilingual one.
 UNCERTAIN_BELOW = 0.8336
+UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
+ENGLISH = "en"
+
+
+def uncertain_below(language: str | None) -> float:
+    """The confidence from which the stance of a comment in ``language`` is shown as sure."""
+    return UNCERTAIN_BELOW if language in (None, ENGLISH) else UNCERTAIN_BELOW_OTHER_LANGUAGES
+
 
 # A stance cue reads "<phrase>[ (note)] → <side>": the words, and the side they count for.
 CUE_POINTS_TO = " \u2192 "
@@ -73,11 +82,11 @@ def language_name(code: str | None) -> str | None:
     return LANGUAGE_NAMES.get(code, code) if code is not None else None
 
 
-def sure_stance(corrected: str | None, stance: str, confidence: float) -> str | None:
+def sure_stance(corrected: str | None, stance: str, confidence: float, language: str | None) -> str | None:
     """A moderator's stance, else the tagger's where it is sure (None: nobody is sure)."""
     if corrected:
         return corrected
-    return stance if stance != UNKNOWN and confidence >= UNCERTAIN_BELOW else None
+    return stance if stance != UNKNOWN and confidence >= uncertain_below(language) else None
 
 
 def cues_supporting(cues: list[str] | tuple[str, ...], stance: str) -> list[str]:

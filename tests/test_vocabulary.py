@@ -4,7 +4,13 @@ import pytest
 
 from poll.database.models import FLAG_STANCE_VOTE_MISMATCH
 from poll.debate.flags import flags_for_tags
-from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, reads_as_no_position, sure_stance
+from poll.vocabulary import (
+    UNCERTAIN_BELOW,
+    UNCERTAIN_BELOW_OTHER_LANGUAGES,
+    UNKNOWN,
+    reads_as_no_position,
+    sure_stance,
+)
 
 SURE = min(UNCERTAIN_BELOW + 0.01, 1.0)
 UNSURE = UNCERTAIN_BELOW - 0.01
@@ -23,12 +29,27 @@ UNSURE = UNCERTAIN_BELOW - 0.01
     ],
 )
 def test_sure_stance(corrected, stance, confidence, expected):
-    assert sure_stance(corrected, stance, confidence) == expected
+    assert sure_stance(corrected, stance, confidence, "en") == expected
+
+
+@pytest.mark.parametrize(
+    "language, confidence, expected",
+    [
+        ("ko", UNCERTAIN_BELOW_OTHER_LANGUAGES, "military"),
+        ("ko", UNCERTAIN_BELOW_OTHER_LANGUAGES - 0.01, None),
+        ("de", UNCERTAIN_BELOW, None),  # sure in English, not in German: another head, another threshold
+        ("en", UNCERTAIN_BELOW, "military"),
+        (None, UNCERTAIN_BELOW, "military"),  # stored before languages were detected: English
+    ],
+)
+def test_each_language_is_sure_from_its_own_heads_threshold(language, confidence, expected):
+    assert UNCERTAIN_BELOW < UNCERTAIN_BELOW_OTHER_LANGUAGES
+    assert sure_stance(None, "military", confidence, language) == expected
 
 
 def test_an_unsure_guess_never_flags_a_reader_as_arguing_against_their_vote():
-    unsure = sure_stance(None, "military", UNSURE)
-    sure = sure_stance(None, "military", SURE)
+    unsure = sure_stance(None, "military", UNSURE, "en")
+    sure = sure_stance(None, "military", SURE, "en")
     assert flags_for_tags(False, unsure, "diplomacy") == set()
     assert flags_for_tags(False, sure, "diplomacy") == {FLAG_STANCE_VOTE_MISMATCH}
     assert flags_for_tags(False, sure, "military") == set()

@@ -158,7 +158,7 @@ def retag(rows) -> Counter:
         sides = sides_of[poll.id]
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
-        stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence)
+        stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence, tags.language)
         wanted_flags[comment_id] = flags_for_tags(tags.uncivil, stance, vote, sides)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance

@@ -29,6 +29,7 @@ from poll.vocabulary import (
     STANCES,
     UNCERTAIN,
     UNCERTAIN_BELOW,
+    UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
     language_name,
     sure_stance,
@@ -101,7 +102,7 @@ class Tags(NamedTuple):
 
     @property
     def sure_stance(self) -> str | None:
-        return sure_stance(None, self.stance, self.stance_confidence)
+        return sure_stance(None, self.stance, self.stance_confidence, self.language)
 
 
 # Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".
@@ -200,6 +201,7 @@ __all__ = [
     "UNKNOWN",
     "UNCERTAIN",
     "UNCERTAIN_BELOW",
+    "UNCERTAIN_BELOW_OTHER_LANGUAGES",
     "sure_stance",
     "Tags",
     "TAGGER_VERSION",

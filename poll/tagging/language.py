@@ -10,7 +10,9 @@ the reverse only leaves a foreign comment with English-model tags.
 import unicodedata
 from functools import cache
 
-DEFAULT_LANGUAGE = "en"
+from poll.vocabulary import ENGLISH
+
+DEFAULT_LANGUAGE = ENGLISH
 MIN_LETTERS = 20  # fewer letters than this in Latin script: too little to tell
 MIN_PROBABILITY = 0.60
 

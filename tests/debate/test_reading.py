@@ -197,19 +197,26 @@ def test_unknown_side_is_refused(ctx, car_free):
 
 
 def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
+    """Each language at its own head's threshold: a confidence sure in English can be unsure in Korean."""
     from poll.database.models import Comment
-    from poll.vocabulary import UNCERTAIN_BELOW
+    from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES
 
+    between = (UNCERTAIN_BELOW + UNCERTAIN_BELOW_OTHER_LANGUAGES) / 2
     poll = poll_by_slug(article)
     cases = {
-        "sure guess": (None, "military", UNCERTAIN_BELOW + 0.01),
-        "unsure guess": (None, "military", UNCERTAIN_BELOW - 0.01),
-        "confirmed": ("military", "military", 0.1),
-        "untagged": (None, "unknown", 0.0),
+        "sure guess": (None, "military", UNCERTAIN_BELOW + 0.01, "en"),
+        "unsure guess": (None, "military", UNCERTAIN_BELOW - 0.01, "en"),
+        "stored before languages": (None, "military", between, None),
+        "english, between": (None, "diplomacy", between, "en"),
+        "korean, between": (None, "diplomacy", between, "ko"),
+        "korean, sure": (None, "neutral", UNCERTAIN_BELOW_OTHER_LANGUAGES, "ko"),
+        "confirmed": ("military", "military", 0.1, "ko"),
+        "untagged": (None, "unknown", 0.0, "nl"),
     }
-    for n, (body, (corrected, stance, confidence)) in enumerate(cases.items()):
+    for n, (body, (corrected, stance, confidence, language)) in enumerate(cases.items()):
         posted = comment(poll, n, body)
         posted.corrected_stance, posted.stance, posted.stance_confidence = corrected, stance, confidence
+        posted.language = language
     db.session.flush()
     in_sql = dict(db.session.execute(db.select(Comment.body, Comment.sure_stance)).tuples().all())
     in_python = {c.body: c.sure_stance for c in db.session.execute(db.select(Comment)).scalars()}
@@ -219,6 +226,10 @@ def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
         == {
             "sure guess": "military",
             "unsure guess": None,
+            "stored before languages": "military",
+            "english, between": "diplomacy",
+            "korean, between": None,
+            "korean, sure": "neutral",
             "confirmed": "military",
             "untagged": None,
         }

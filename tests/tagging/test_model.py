@@ -25,7 +25,7 @@ from poll.tagging.training.datasets import (
     rows_of,
 )
 from poll.tagging.training.evaluate import evaluate, read_labelled
-from poll.vocabulary import UNCERTAIN_BELOW
+from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES
 
 # Each figure encodes hundreds of labelled rows: tens of seconds.
 pytestmark = pytest.mark.slow
@@ -140,15 +140,29 @@ def test_incivility_is_not_sentiment(text, uncivil):
     assert tag(text).uncivil is uncivil
 
 
-def test_a_language_the_stance_head_was_not_measured_good_enough_in_is_not_tagged_but_is_scored():
-    """German stance fell below the bar on the multilingual dev split (see the card);
-    its incivility is still scored, so an insult in German is not presumed civil."""
-    assert "de" not in shipped_head("stance.json").card["languages"]
-    assert "de" in shipped_head("incivility.json").card["languages"]
+def test_every_measured_language_passes_the_stance_gate_and_german_gets_a_stance():
+    """The gate reads each language's out-of-fold macro-F1 on its own training rows (0.55-0.69 for the
+    nine); German, shut out by nine dev rows until round eight, now gets a stance."""
+    card = shipped_head("stance.json").card
+    for language in ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh"):
+        assert card["out_of_fold_by_language"][language]["macro_f1"] >= 0.5, language
+        assert language in card["languages"]
     found = tag("Die Raketenstarts sind eine Provokation. Trotzdem brauchen wir Gespräche mit Pjöngjang.")
-    assert (found.stance, found.stance_confidence) == (UNKNOWN, 0.0)
-    assert found.incivility is not None
     assert (found.language, found.language_name) == ("de", "German")
+    assert found.stance in ("military", "diplomacy", "neutral") and found.incivility is not None
+
+
+def test_stance_in_nine_other_languages():
+    """stance-nk-e5-4, on the second multilingual split (320 rows by two writers of no training row):
+    measured 0.704 pooled from the head (stance-nk-e5-3: 0.606), each language from 0.63 (Russian) to
+    0.79 (French); 0.702 through tag(), where nine short Latin-script rows are read as English. On the
+    first multilingual split's test rows 0.653 (0.582)."""
+    from poll.tagging.training.datasets import MULTILINGUAL_HOLDOUT_FILE
+
+    for path, least in ((MULTILINGUAL_HOLDOUT_FILE, 0.68), (MULTILINGUAL_FILE, 0.62)):
+        rows = read_labelled(path, "test")
+        result = evaluate(rows)
+        assert result.total == len(rows) and result.macro_f1 >= least, (path.name, result)
 
 
 def test_a_korean_comment_gets_a_stance_and_an_incivility_score():
@@ -237,11 +251,11 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
         encoder_module.model_file()
 
 
-def test_the_uncertain_threshold_is_the_one_training_chose():
-    """vocabulary holds it so that the models need not load a head; the cards are the source. One
-    threshold for every comment, the stricter of the two stance heads'."""
-    chosen = [shipped_head(name).card["sure_from"] for name in ("stance.json", "stance_en.json")]
-    assert max(chosen) == UNCERTAIN_BELOW
+def test_the_uncertain_thresholds_are_the_ones_training_chose():
+    """vocabulary holds them so that the models need not load a head; the cards are the source. Each
+    stance head's own, for the comments it reads."""
+    assert shipped_head("stance_en.json").card["sure_from"] == UNCERTAIN_BELOW
+    assert shipped_head("stance.json").card["sure_from"] == UNCERTAIN_BELOW_OTHER_LANGUAGES
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,21 @@ from sqlalchemy import (
     case,
     false,
     func,
+    or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from poll.database.column_types import UTCDateTime, utcnow
 from poll.extensions import Model
-from poll.vocabulary import UNCERTAIN_BELOW, UNKNOWN, language_name, sure_stance
+from poll.vocabulary import (
+    ENGLISH,
+    UNCERTAIN_BELOW,
+    UNCERTAIN_BELOW_OTHER_LANGUAGES,
+    UNKNOWN,
+    language_name,
+    sure_stance,
+)
 
 COMMENT_PENDING = "pending"
 COMMENT_APPROVED = "approved"
@@ -133,14 +141,19 @@ class Comment(Model):
     def sure_stance(self) -> str | None:
         """The stance a moderator set or confirmed, else the tagger's where it is
         sure: what filters and the mismatch flag read (None: nobody is sure)."""
-        return sure_stance(self.corrected_stance, self.stance, self.stance_confidence)
+        return sure_stance(self.corrected_stance, self.stance, self.stance_confidence, self.language)
 
     @sure_stance.inplace.expression
     @classmethod
     def _sure_stance_expression(cls):
+        # vocabulary.uncertain_below, in SQL.
+        threshold = case(
+            (or_(cls.language.is_(None), cls.language == ENGLISH), UNCERTAIN_BELOW),
+            else_=UNCERTAIN_BELOW_OTHER_LANGUAGES,
+        )
         return func.coalesce(
             cls.corrected_stance,
-            case((and_(cls.stance != UNKNOWN, cls.stance_confidence >= UNCERTAIN_BELOW), cls.stance)),
+            case((and_(cls.stance != UNKNOWN, cls.stance_confidence >= threshold), cls.stance)),
         )
 
     @property

@@ -108,23 +108,21 @@ def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[
 
 
 def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
-    """Figures on every frozen test split, written into the heads' cards (chooses nothing).
-    A stance is shown as sure from the higher of the two stance heads' thresholds
-    (``poll.vocabulary.UNCERTAIN_BELOW``, one for every comment): that is the figure reported."""
-    sure_from = max(stance.card["sure_from"], english_stance.card["sure_from"])
+    """Figures on every frozen test split, written into the heads' cards (chooses nothing). Each stance
+    head's stances are counted as sure from its own threshold (``poll.vocabulary.uncertain_below``)."""
     for head in (stance, english_stance):
-        _report_stance(head, sure_from)
-    for key, figures in report_incivility(stance, incivility, sure_from).items():
+        _report_stance(head)
+    for key, figures in report_incivility(stance, incivility).items():
         stance.card[key] = {language: found["stance"] for language, found in figures.items()}
 
 
-def report_english_stance(stance: LinearHead, english_stance: LinearHead) -> None:
-    """The English head's figures on the stance test splits, refitted alone (the e5 head's threshold still
-    counts towards the one every comment is shown as sure from)."""
-    _report_stance(english_stance, max(stance.card["sure_from"], english_stance.card["sure_from"]))
+def report_english_stance(english_stance: LinearHead) -> None:
+    """The English head's figures on the stance test splits, refitted alone."""
+    _report_stance(english_stance)
 
 
-def _report_stance(head: LinearHead, sure_from: float) -> None:
+def _report_stance(head: LinearHead) -> None:
+    sure_from = head.card["sure_from"]
     for key, path in STANCE_TEST_SPLITS:
         rows = rows_of(path, "test")
         labels = [row["stance"] for row in rows]
@@ -140,14 +138,15 @@ def report_english_incivility(head: LinearHead) -> None:
     head.card["holdout_short_civil"] = {key: flagged[key] for key in ("rows", "false_flags")}
 
 
-def report_incivility(stance: LinearHead, incivility: LinearHead, sure_from: float) -> dict:
+def report_incivility(stance: LinearHead, incivility: LinearHead) -> dict:
     """The incivility head's figures on its frozen test splits and the multilingual ones, written into its
     card; returns the multilingual figures (both heads', per language and pooled) by split, for ``report``."""
     _report_incivility_splits(incivility)
     found = {}
     for key, path in MULTILINGUAL_TEST_SPLITS:
         rows = rows_of(path, "test")
-        found[key] = multilingual_figures(stance, incivility, rows, comment_features(texts(rows)), sure_from)
+        features = comment_features(texts(rows))
+        found[key] = multilingual_figures(stance, incivility, rows, features, stance.card["sure_from"])
         incivility.card[key] = {language: each["incivility"] for language, each in found[key].items()}
     return found
 

@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         incivility = train_incivility()
         stance = shipped_head("stance.json")
         if args.report:
-            sure_from = max(stance.card["sure_from"], shipped_head("stance_en.json").card["sure_from"])
-            measure.report_incivility(stance, incivility, sure_from)
+            measure.report_incivility(stance, incivility)
         heads = (("incivility.json", incivility),)
     elif args.only == "english-incivility":
         english_incivility = train_english_incivility()
@@ -77,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.only == "english-stance":
         english_stance = train_english_stance()
         if args.report:
-            measure.report_english_stance(shipped_head("stance.json"), english_stance)
+            measure.report_english_stance(english_stance)
         heads = (("stance_en.json", english_stance),)
     else:
         stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
