@@ -11,6 +11,7 @@ from poll.tagging.training.datasets import (
     HELD_OUT_STANCE,
     INCIVILITY_FILE,
     MULTILINGUAL_FILE,
+    MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
     STANCE_FILE,
@@ -53,6 +54,8 @@ FROZEN_TEST_SPLITS = {
     # Round eight (2026-12-07): the nine languages again, 32-40 rows each, by two writers (MX1, MX2) of no
     # training row, from pages no other set used; pinned before any head read it.
     MULTILINGUAL_HOLDOUT_FILE: (320, "cb1771ab387b65593ee361418a591fdcc21a73a14acb749a24bce78ff2cc419a"),
+    # A third (2026-12-07): 29-30 rows a language by MX3 and MX4, writers of no training row.
+    MULTILINGUAL_HOLDOUT_3_FILE: (269, "35a296f3ce563d368b67705d74d993e2d1fa86000adcf6dc81ef882e57b2f2b6"),
 }
 
 
@@ -135,6 +138,7 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
     [
         (MULTILINGUAL_FILE, "9dd33ecba199e6d66780b1c490554fa67d3a925f836ae8cc9318ec9511b3d46c"),
         (MULTILINGUAL_HOLDOUT_FILE, "9d7025e7b1912f2ffca246e7f0b04ed26e5057eb5fb1f2de26238691dac23cd0"),
+        (MULTILINGUAL_HOLDOUT_3_FILE, "b5ff2551bbe65cb9d5c875450d19ce744e5cf5c52c9fc1a348c942f136217030"),
     ],
     ids=lambda value: getattr(value, "name", "pin"),
 )
