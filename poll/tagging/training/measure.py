@@ -20,6 +20,7 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
+    MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
@@ -47,6 +48,7 @@ INCIVILITY_TEST_SPLITS = (
 MULTILINGUAL_TEST_SPLITS = (
     ("multilingual_test", MULTILINGUAL_FILE),
     ("multilingual_holdout_2", MULTILINGUAL_HOLDOUT_FILE),
+    ("multilingual_holdout_3", MULTILINGUAL_HOLDOUT_3_FILE),
 )
 # Every frozen test split the heads are measured on (tests/tagging/make_split_vectors.py stores its vectors).
 FROZEN_TEST_FILES = (
