@@ -181,7 +181,7 @@ def _probabilities(
     for head in {id(head): head for head in heads.values()}.values():
         indices = [index for index, code in enumerate(languages) if heads.get(code or "") is head]
         if indices:
-            rows = head.probabilities(head.features([texts[index] for index in indices]))
+            rows = head.probabilities_of([texts[index] for index in indices])
             found |= {index: (head, row) for index, row in zip(indices, rows, strict=True)}
     return found
 

@@ -35,6 +35,10 @@ class LinearHead:
     threshold: float | None = None  # binary heads: probability of labels[1] that decides
     card: dict = field(default_factory=dict)
     encoder_sha256: str = encoder.MODEL_SHA256
+    # Comments shorter than ``short_below`` characters are read at ``short_temperature``: a head fitted
+    # on longer rows is overconfident about one-liners (the English stance head's card has the figures).
+    short_below: int | None = None
+    short_temperature: float | None = None
 
     def features(self, texts: list[str]) -> np.ndarray:
         """What this head reads of ``texts``: the features over its own encoder."""
@@ -44,9 +48,17 @@ class LinearHead:
             else comment_features(texts)
         )
 
-    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities, one row per embedding, columns in ``labels`` order."""
-        logits = (embeddings @ self.weights.T + self.bias) / self.temperature
+    def probabilities_of(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities of ``texts``, each at the temperature for its length."""
+        return self.probabilities(self.features(texts), [len(text) for text in texts])
+
+    def probabilities(self, embeddings: np.ndarray, lengths: list[int] | None = None) -> np.ndarray:
+        """Calibrated probabilities, one row per embedding, columns in ``labels`` order; with the texts'
+        ``lengths``, short ones at the short temperature where the head has one."""
+        temperature = np.full((len(embeddings), 1), self.temperature)
+        if lengths is not None and self.short_below is not None and self.short_temperature is not None:
+            temperature[np.array(lengths) < self.short_below] = self.short_temperature
+        logits = (embeddings @ self.weights.T + self.bias) / temperature
         if len(self.labels) == 2 and self.weights.shape[0] == 1:
             positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.stack([1.0 - positive, positive], axis=1)
@@ -62,6 +74,11 @@ class LinearHead:
             "encoder_sha256": self.encoder_sha256,
             "temperature": self.temperature,
             "threshold": self.threshold,
+            **(
+                {"short_below": self.short_below, "short_temperature": self.short_temperature}
+                if self.short_temperature is not None
+                else {}
+            ),
             "card": self.card,
             "bias": [round(float(value), 7) for value in self.bias],
             "weights": [[round(float(value), 7) for value in row] for row in self.weights],
@@ -80,6 +97,8 @@ class LinearHead:
             threshold=data.get("threshold"),
             card=data.get("card", {}),
             encoder_sha256=data["encoder_sha256"],
+            short_below=data.get("short_below"),
+            short_temperature=data.get("short_temperature"),
         )
 
     def threshold_for(self, language: str | None) -> float | None:

@@ -58,9 +58,17 @@ FROZEN_TEST_FILES = (
 )
 
 
-def stance_figures(head: LinearHead, features: np.ndarray, stances: list[str], sure_from: float) -> dict:
+def stance_figures(
+    head: LinearHead,
+    features: np.ndarray,
+    stances: list[str],
+    sure_from: float,
+    lengths: list[int] | None = None,
+) -> dict:
+    """With the texts' ``lengths``, short comments are read as the tagger reads them (the head's short
+    temperature)."""
     targets = np.array([STANCE_LABELS.index(stance) for stance in stances])
-    probabilities = head.probabilities(features)
+    probabilities = head.probabilities(features, lengths)
     figures = {"rows": len(stances), **metrics.report(targets, probabilities.argmax(axis=1), STANCE_LABELS)}
     figures["expected_calibration_error"] = round(
         metrics.expected_calibration_error(probabilities, targets), 3
@@ -128,7 +136,8 @@ def _report_stance(head: LinearHead) -> None:
     for key, path in STANCE_TEST_SPLITS:
         rows = rows_of(path, "test")
         labels = [row["stance"] for row in rows]
-        head.card[key] = stance_figures(head, head.features(texts(rows)), labels, sure_from)
+        lengths = [len(text) for text in texts(rows)]
+        head.card[key] = stance_figures(head, head.features(texts(rows)), labels, sure_from, lengths)
 
 
 def report_english_incivility(head: LinearHead) -> None:
