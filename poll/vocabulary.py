@@ -54,15 +54,22 @@ def reads_as_no_position(label: str) -> bool:
 # neither filters nor the stance/vote mismatch flag use it. Each stance head's training chooses its own
 # out of fold, so that its sure stances are right at least 90 % of the time, and writes it into the
 # head's card; a test holds them equal. English comments (and those stored before languages were
-# detected, all English then) are read by the English head, the other languages by the multilingual one.
+# detected, all English then) are read by the English head, the other languages by the multilingual one;
+# a poll's own head, which reads English and has no threshold of its own, takes the English one.
 UNCERTAIN_BELOW = 0.8336
 UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
 ENGLISH = "en"
 
 
+def is_english(language: str | None) -> bool:
+    """Whether the English heads read a comment in ``language`` (None: stored before languages were
+    detected, when every comment was read as English)."""
+    return language in (None, ENGLISH)
+
+
 def uncertain_below(language: str | None) -> float:
     """The confidence from which the stance of a comment in ``language`` is shown as sure."""
-    return UNCERTAIN_BELOW if language in (None, ENGLISH) else UNCERTAIN_BELOW_OTHER_LANGUAGES
+    return UNCERTAIN_BELOW if is_english(language) else UNCERTAIN_BELOW_OTHER_LANGUAGES
 
 
 # A stance cue reads "<phrase>[ (note)] → <side>": the words, and the side they count for.

@@ -136,7 +136,11 @@ def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, ru
     from poll.polls.finding import poll_by_slug
 
     bodies_votes_and_old_flags = [
-        ("Strike their launch sites now, and shoot down every missile they fire.", "diplomacy", []),
+        (
+            "Talks have failed for thirty years. Shoot down every missile they fire and hit the launch pads before the next one.",
+            "diplomacy",
+            [],
+        ),
         ("Keep negotiating, talks are the only way.", "diplomacy", [FLAG_STANCE_VOTE_MISMATCH, FLAG_LINK]),
         ("These people are animals and should be wiped off the map.", None, []),
         ("Thanks for the update.", "military", [FLAG_UNCIVIL, FLAG_MODERATOR]),

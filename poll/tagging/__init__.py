@@ -25,12 +25,14 @@ from poll.tagging.language import detect_language as detect_language
 from poll.tagging.sentiment import classify_sentiment
 from poll.tagging.stance import classify_stance
 from poll.vocabulary import (
+    ENGLISH,
     SENTIMENTS,
     STANCES,
     UNCERTAIN,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
+    is_english,
     language_name,
     sure_stance,
 )
@@ -42,7 +44,6 @@ STANCE_HEAD = "stance.json"
 ENGLISH_STANCE_HEAD = "stance_en.json"
 INCIVILITY_HEAD = "incivility.json"
 ENGLISH_INCIVILITY_HEAD = "incivility_en.json"
-ENGLISH = DEFAULT_LANGUAGE
 
 
 def _heads_by_language(multilingual: str, english: str) -> dict[str, LinearHead]:
@@ -58,7 +59,7 @@ def _version(stance_head_name: str, language: str | None) -> str:
 
 def _incivility_head(language: str | None) -> LinearHead:
     """The shipped incivility head that scores a comment in ``language``."""
-    name = ENGLISH_INCIVILITY_HEAD if language in (None, ENGLISH) else INCIVILITY_HEAD
+    name = ENGLISH_INCIVILITY_HEAD if is_english(language) else INCIVILITY_HEAD
     return shipped_head(name)
 
 
@@ -113,7 +114,7 @@ def version_with(stance_head: "LinearHead | str | None", language: str | None = 
     """The version string of tags made with ``stance_head`` (None: the shipped heads)
     for a comment in ``language``."""
     if stance_head is None:
-        name = ENGLISH_STANCE_HEAD if language in (None, ENGLISH) else STANCE_HEAD
+        name = ENGLISH_STANCE_HEAD if is_english(language) else STANCE_HEAD
         return _version(shipped_head(name).name, language)
     return _version(stance_head if isinstance(stance_head, str) else stance_head.name, language)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from poll.tagging import encoder, mpnet
 from poll.tagging.features import comment_features, english_features
+from poll.vocabulary import is_english
 
 MODELS_DIR = Path(__file__).parent / "models"
 # The encoders a head may read, by the SHA-256 of their weights: e5 (every
@@ -55,7 +56,7 @@ class LinearHead:
     def probabilities(self, embeddings: np.ndarray, lengths: list[int] | None = None) -> np.ndarray:
         """Calibrated probabilities, one row per embedding, columns in ``labels`` order; with the texts'
         ``lengths``, short ones at the short temperature where the head has one."""
-        temperature = np.full((len(embeddings), 1), self.temperature)
+        temperature = np.full((len(embeddings), 1), self.temperature, dtype=embeddings.dtype)
         if lengths is not None and self.short_below is not None and self.short_temperature is not None:
             temperature[np.array(lengths) < self.short_below] = self.short_temperature
         logits = (embeddings @ self.weights.T + self.bias) / temperature
@@ -97,14 +98,16 @@ class LinearHead:
             threshold=data.get("threshold"),
             card=data.get("card", {}),
             encoder_sha256=data["encoder_sha256"],
-            short_below=data.get("short_below"),
-            short_temperature=data.get("short_temperature"),
+            short_below=int(data["short_below"]) if data.get("short_below") is not None else None,
+            short_temperature=(
+                float(data["short_temperature"]) if data.get("short_temperature") is not None else None
+            ),
         )
 
     def threshold_for(self, language: str | None) -> float | None:
         """The decision threshold for a comment in ``language``: English's, or
         the one set on the other languages where the card has one."""
-        if language in (None, "en"):
+        if is_english(language):
             return self.threshold
         return self.card.get("threshold_other_languages", self.threshold)
 

@@ -114,7 +114,9 @@ def test_the_stance_vote_mismatch_flag_follows_a_correction_and_outlives_retag(
         poll = poll_by_slug(debate_poll)
         cast_vote(poll, poll.choice_by_key("diplomacy"), "v" * 32, utcnow())
         db.session.commit()
-    tagged_military = make_comment("Strike their launch sites now, and shoot down every missile they fire.")
+    tagged_military = make_comment(
+        "Talks have failed for thirty years. Shoot down every missile they fire and hit the launch pads before the next one."
+    )
     neutral = make_comment("How many missiles were fired?")
     assert comment(app, tagged_military).flag_names == [FLAG_STANCE_VOTE_MISMATCH]
     assert comment(app, neutral).flag_names == []

@@ -33,7 +33,7 @@ def test_flag_follows_a_corrected_tag(app, debate_poll):
         comment = post_comment(
             poll,
             "v" * 32,
-            "Strike their launch sites now, and shoot down every missile they fire.",
+            "Talks have failed for thirty years. Shoot down every missile they fire and hit the launch pads before the next one.",
             "",
             "",
             utcnow(),

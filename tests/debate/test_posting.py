@@ -86,7 +86,9 @@ def test_comment_on_postmoderated_poll_is_public_under_its_authors_vote(app, cli
     assert "has not voted" in page
 
 
+# The English head is sure of few one-liners (those under 90 characters are read at a cooler temperature).
 HAWKISH = (
+    "Talks have failed for thirty years. Shoot down every missile they fire and hit the launch pads before the next one.",
     "Only a stronger military response will stop these launches.",
     "Shoot down every missile they fire and strike the launch sites.",
     "Deterrence means force: more carriers, more interceptors, and strikes if they fire again.",

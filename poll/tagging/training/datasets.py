@@ -12,7 +12,8 @@ incivility/incivility.csv: ``text,uncivil,kind,split``; incivility_round3.csv
 multilingual/comments.csv: comments in nine other languages, for measuring
 only (dev for choices, test for figures); multilingual/train.csv, train_round6.csv
 and train_round8.csv: comments in the same languages by other writers, fitted on
-beside the English rows; multilingual/holdout_2.csv: a second frozen test split.
+beside the English rows; multilingual/holdout_2.csv and holdout_3.csv: the second and third frozen test
+splits.
 """
 
 import csv
@@ -59,10 +60,11 @@ INCIVILITY_ROUND8_FILE = DATA_DIR / "incivility" / "incivility_round8.csv"
 INCIVILITY_SHORT_FILE = DATA_DIR / "incivility" / "short_civil_round6.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
-# Round six: more insults and hard civil comments in the nine languages (the incivility head only).
+# Round six: more insults and hard civil comments in the nine languages (both e5 heads since round eight).
 MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
-# Round eight: about 80 more training rows per language (stance and incivility), and a second frozen
-# multilingual test split by writers of no training row (data/README.md, round eight).
+# Round eight: about 65 more training rows per language, fitted by the e5 stance head only (the incivility
+# head fitted with them was not shipped), and a second frozen multilingual test split by writers of no
+# training row (data/README.md, round eight).
 MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
 MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
 # A third, by two more writers of no training row, ordered when the rule read on the second was missed

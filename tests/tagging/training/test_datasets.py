@@ -10,6 +10,8 @@ from poll.tagging.training.datasets import (
     HELD_OUT_INCIVILITY,
     HELD_OUT_STANCE,
     INCIVILITY_FILE,
+    INCIVILITY_ROUND7_FILE,
+    INCIVILITY_ROUND8_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
@@ -161,10 +163,13 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
     assert {row["language"] for row in rows} == {"ko", "ja", "zh", "ar", "es", "fr", "de", "ru", "pt"}
 
 
-def test_no_fitted_multilingual_row_shares_a_page_or_text_with_the_second_multilingual_split():
+@pytest.mark.parametrize(
+    "split", [MULTILINGUAL_HOLDOUT_FILE, MULTILINGUAL_HOLDOUT_3_FILE], ids=lambda p: p.name
+)
+def test_no_fitted_multilingual_row_shares_a_page_or_text_with_a_later_multilingual_split(split):
     """Five pages of the earlier training rows are also pages of multilingual/holdout_2.csv (its writers
     checked addresses without their query strings); the heads leave those rows out of fitting."""
-    tested = read_csv(MULTILINGUAL_HOLDOUT_FILE)
+    tested = read_csv(split)
     pages = {source_key(row["source"]) for row in tested}
     written = {row["text"].casefold() for row in tested}
     for held_out in (HELD_OUT_STANCE, HELD_OUT_INCIVILITY):
@@ -176,7 +181,7 @@ def test_no_fitted_multilingual_row_shares_a_page_or_text_with_the_second_multil
     )
 
 
-@pytest.mark.parametrize("round_file", ["incivility_round7.csv", "incivility_round8.csv"])
+@pytest.mark.parametrize("round_file", [INCIVILITY_ROUND7_FILE, INCIVILITY_ROUND8_FILE], ids=lambda p: p.name)
 def test_round_seven_and_eight_incivility_rows_share_no_page_or_text_with_a_test_split(round_file):
     """Their writers' pages were checked against every test split's (holdout_4 was written beside round
     seven)."""
@@ -185,7 +190,7 @@ def test_round_seven_and_eight_incivility_rows_share_no_page_or_text_with_a_test
         for path in (INCIVILITY_HOLDOUT_2, INCIVILITY_HOLDOUT_3, INCIVILITY_HOLDOUT_4, MULTILINGUAL_FILE)
         for row in read_csv(path)
     ] + rows_of(STANCE_FILE, "test")
-    rows = read_csv(DATA_DIR / "incivility" / round_file)
+    rows = read_csv(round_file)
     assert {row["split"] for row in rows} == {"train"}
     assert not {source_key(row["source"]) for row in rows} & {source_key(row["source"]) for row in measured}
     assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
