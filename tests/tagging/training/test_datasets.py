@@ -106,8 +106,13 @@ def test_source_key_folds_spellings_of_one_page():
 
 
 def test_training_rounds_hold_no_test_row_and_no_test_page():
-    """Rounds three to five are training data only, written from pages no test split used."""
-    from poll.tagging.training.datasets import ENGLISH_STANCE_FILES, MULTILINGUAL_FILE, STANCE_SHORT_FILE
+    """Rounds three to six are training data only, written from pages no test split used."""
+    from poll.tagging.training.datasets import (
+        ENGLISH_STANCE_FILES,
+        MULTILINGUAL_FILE,
+        STANCE_ROUND6_FILE,
+        STANCE_SHORT_FILE,
+    )
 
     tested = {source_key(row["source"]) for row in rows_of(STANCE_FILE, "test")}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_2)}
@@ -119,7 +124,7 @@ def test_training_rounds_hold_no_test_row_and_no_test_page():
         for path in (STANCE_HOLDOUT_2, STANCE_HOLDOUT_3, STANCE_HOLDOUT_SHORT)
         for row in read_csv(path)
     } | {row["text"].casefold() for row in rows_of(STANCE_FILE, "test")}
-    for path in (*ENGLISH_STANCE_FILES[1:], STANCE_SHORT_FILE):
+    for path in (*ENGLISH_STANCE_FILES[1:], STANCE_ROUND6_FILE, STANCE_SHORT_FILE):
         rows = read_csv(path)
         assert {row["split"] for row in rows} <= {"train", "dev"}, path.name
         assert not {source_key(row["source"]) for row in rows} & tested, path.name
