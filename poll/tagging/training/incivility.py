@@ -4,8 +4,6 @@ Uncivil against civil; the threshold is the highest recall with at most a set sh
 flagged, out of fold for English, and for the other languages on the multilingual set's dev split.
 """
 
-from datetime import date
-
 import numpy as np
 
 from poll.tagging import metrics, mpnet
@@ -14,8 +12,8 @@ from poll.tagging.features import comment_features as embed
 from poll.tagging.features import english_features
 from poll.tagging.fitting import STRENGTHS, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
+from poll.tagging.training.cards import card_header
 from poll.tagging.training.datasets import (
-    DATA_DIR,
     HELD_OUT_INCIVILITY,
     HELD_OUT_STANCE,
     INCIVILITY_FILE,
@@ -164,18 +162,19 @@ def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder
     head = LinearHead(
         name, INCIVILITY_LABELS, coef, bias, temperature, threshold, encoder_sha256=encoder_sha256
     )
-    head.card = {
-        "task": "incivility: insults, slurs, dehumanising language, threats, harassment",
-        "trained": date.today().isoformat(),
-        "encoder": encoder_name,
-        "encoder_sha256": encoder_sha256,
-        "data": {
-            "files": [str(path.relative_to(DATA_DIR)) for path in incivility_files],
-            "written_train": len(written),
-            "civil_arguments_from_stance_train_and_dev": len(arguments),
-            "civil_off_topic_vader_snippets": len(off_topic) - len(contentless),
-            "civil_contentless_strings": len(contentless),
-        },
+    head.card = card_header(
+        "incivility: insults, slurs, dehumanising language, threats, harassment",
+        encoder_name,
+        encoder_sha256,
+        incivility_files,
+    )
+    head.card["data"] |= {
+        "written_train": len(written),
+        "civil_arguments_from_stance_train_and_dev": len(arguments),
+        "civil_off_topic_vader_snippets": len(off_topic) - len(contentless),
+        "civil_contentless_strings": len(contentless),
+    }
+    head.card |= {
         "regularisation_C": strength,
         "threshold_rule": (
             f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged; English out of "

@@ -5,8 +5,6 @@ temperature and the "sure" threshold come from out-of-fold predictions grouped b
 is read here (``measure`` reports them).
 """
 
-from datetime import date
-
 import numpy as np
 
 from poll.tagging import metrics, mpnet
@@ -16,6 +14,7 @@ from poll.tagging.features import english_features
 from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training import measure
+from poll.tagging.training.cards import card_header
 from poll.tagging.training.datasets import (
     DATA_DIR,
     ENGLISH_STANCE_FILES,
@@ -110,16 +109,14 @@ def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, enco
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
     weights, bias = fit_linear(features, targets, strength)
     head = LinearHead(name, STANCE_LABELS, weights, bias, temperature, encoder_sha256=encoder_sha256)
-    head.card = {
-        "task": "stance of a comment on the North Korea poll (and parallel conflicts)",
-        "trained": date.today().isoformat(),
-        "encoder": encoder_name,
-        "encoder_sha256": encoder_sha256,
-        "data": {
-            "files": [str(path.relative_to(DATA_DIR)) for path in stance_files],
-            "train": len(train),
-            "dev": len(dev),
-        },
+    head.card = card_header(
+        "stance of a comment on the North Korea poll (and parallel conflicts)",
+        encoder_name,
+        encoder_sha256,
+        stance_files,
+    )
+    head.card["data"] |= {"train": len(train), "dev": len(dev)}
+    head.card |= {
         "regularisation_C": strength,
         "dev_macro_f1_by_C": {str(key): round(value, 3) for key, value in scores.items()},
         "dev_split_from_train_only": _figures(
