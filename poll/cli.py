@@ -22,7 +22,6 @@ from poll.exports.rows import KINDS, ExportError, build_request, describe, expor
 from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.finding import poll_by_slug
-from poll.tagging import shipped_versions, tag
 from poll.voters import retention
 
 
@@ -47,6 +46,8 @@ def tag_command(text: str) -> None:
         text = sys.stdin.read()
     if not text.strip():
         raise click.UsageError("Give some text to tag.")
+    from poll.tagging import tag  # the encoders load for this command, not in the web app that registers it
+
     click.echo(json.dumps(tag(text).as_dict(), ensure_ascii=False, indent=2))
 
 
@@ -61,6 +62,8 @@ def retag_command(slug: str | None, everything: bool, batch_size: int) -> None:
     Without --all only comments tagged by another tagger version are touched,
     so an interrupted run simply continues where it stopped when run again.
     """
+    from poll.tagging import shipped_versions
+
     conditions = []
     if slug is not None:
         poll = poll_by_slug(slug)

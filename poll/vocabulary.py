@@ -6,6 +6,7 @@ names without loading numpy or a model.
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 MILITARY = "military"
 DIPLOMACY = "diplomacy"
@@ -100,3 +101,34 @@ def cues_supporting(cues: list[str] | tuple[str, ...], stance: str) -> list[str]
     """The cues that count for ``stance``: the lexicon's cues explain, and one
     for the other side would read as evidence against the stance shown."""
     return [cue for cue in cues if cue.rpartition(CUE_POINTS_TO)[2] == stance]
+
+
+class Tags(NamedTuple):
+    """One comment's tags, as ``poll.tagging.tag`` gives them and the debate stores them."""
+
+    stance: str
+    stance_confidence: float
+    cues: tuple[str, ...]
+    sentiment: str
+    compound: float
+    incivility: float | None
+    uncivil: bool
+    language: str | None
+    version: str
+
+    def as_dict(self) -> dict:
+        return {**self._asdict(), "cues": list(self.cues)}
+
+    @property
+    def language_name(self) -> str | None:
+        return language_name(self.language)
+
+    @property
+    def sure_stance(self) -> str | None:
+        return sure_stance(None, self.stance, self.stance_confidence, self.language)
+
+
+# Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".
+NO_STANCE_HEAD = "no-stance-head"
+# The fewest labelled rows a poll's own stance head is fitted from (its page says how many are missing).
+MIN_POLL_ROWS = 6

@@ -36,7 +36,7 @@ from poll.debate.flags import (
 from poll.debate.stance_heads import poll_sides, stance_head_for
 from poll.extensions import db
 from poll.refusals import Refused
-from poll.tagging import UNKNOWN, Tags, sure_stance, tag_many
+from poll.vocabulary import UNKNOWN, Tags, sure_stance
 
 TAGGING_INLINE = "inline"
 Item = TypeVar("Item")
@@ -130,6 +130,8 @@ def retag_query():
 def tags_for(poll: Poll, bodies: list[str], stance_head=READ_HERE) -> list[Tags]:
     """The one way comments are tagged, with their poll's own stance head: on posting, by the
     worker, and by ``flask retag`` (``stance_head``: the poll's, if the caller has read it)."""
+    from poll.tagging import tag_many  # the encoders load where comments are tagged, not in every web worker
+
     return tag_many(bodies, stance_head_for(poll) if stance_head is READ_HERE else stance_head)
 
 

@@ -15,10 +15,7 @@ from datetime import datetime
 from poll.accounts import audit
 from poll.database.models import Choice, Comment, Poll, PollStanceHead, StanceExample
 from poll.extensions import db
-from poll.tagging import NO_STANCE_HEAD, STANCES, LinearHead
-from poll.tagging.heads import HeadMismatch
-from poll.tagging.poll_heads import MIN_POLL_ROWS
-from poll.vocabulary import NEUTRAL
+from poll.vocabulary import MIN_POLL_ROWS, NEUTRAL, NO_STANCE_HEAD, STANCES
 
 SHIPPED_SIDES = ("military", "diplomacy")
 
@@ -89,6 +86,9 @@ def stance_head_for(poll: Poll):
 def stance_head_from(poll: Poll, stored: dict | None):
     """``stance_head_for`` from the poll's stored head (its JSON), already read (None: it has none)."""
     if stored is not None:
+        # The tagger (numpy) is imported where a head is read, never by a page that only shows one.
+        from poll.tagging.heads import HeadMismatch, LinearHead
+
         try:
             return LinearHead.from_json(stored)
         except HeadMismatch:

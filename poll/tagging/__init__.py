@@ -15,7 +15,6 @@ incivility score rather than a confident guess.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
 
@@ -26,14 +25,15 @@ from poll.tagging.sentiment import classify_sentiment
 from poll.tagging.stance import classify_stance
 from poll.vocabulary import (
     ENGLISH,
+    NO_STANCE_HEAD,
     SENTIMENTS,
     STANCES,
     UNCERTAIN,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
+    Tags,
     is_english,
-    language_name,
     sure_stance,
 )
 
@@ -81,33 +81,6 @@ def incivility_threshold(language: str | None) -> tuple[str, float | None]:
     calls a comment in ``language`` uncivil (what ``tag`` decides ``uncivil`` by)."""
     head = _incivility_head(language)
     return head.name, head.threshold_for(language)
-
-
-class Tags(NamedTuple):
-    stance: str
-    stance_confidence: float
-    cues: tuple[str, ...]
-    sentiment: str
-    compound: float
-    incivility: float | None
-    uncivil: bool
-    language: str | None
-    version: str
-
-    def as_dict(self) -> dict:
-        return {**self._asdict(), "cues": list(self.cues)}
-
-    @property
-    def language_name(self) -> str | None:
-        return language_name(self.language)
-
-    @property
-    def sure_stance(self) -> str | None:
-        return sure_stance(None, self.stance, self.stance_confidence, self.language)
-
-
-# Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".
-NO_STANCE_HEAD = "no-stance-head"
 
 
 def version_with(stance_head: "LinearHead | str | None", language: str | None = ENGLISH) -> str:

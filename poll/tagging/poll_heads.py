@@ -14,9 +14,9 @@ from poll.tagging.features import comment_features as embed
 from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import rows_of
+from poll.vocabulary import MIN_POLL_ROWS
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
-MIN_POLL_ROWS = 6
 CALIBRATE_FROM_ROWS = 40  # fewer rows than this: too few out-of-fold predictions to fit a temperature
 
 

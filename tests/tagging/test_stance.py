@@ -1,5 +1,6 @@
 """The stance rules (the explainer behind ``cues``) and the tagger, tested without an app."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,5 +87,20 @@ def test_tagging_imports_neither_flask_nor_the_database():
     )
     completed = subprocess.run(
         [sys.executable, "-c", code, str(POLL_PACKAGE)], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.slow
+def test_the_web_app_imports_neither_the_tagger_nor_numpy(tmp_path):
+    """A web worker serves pages; the encoders, the heads and numpy load where comments are tagged (the
+    tagging worker, TAGGING=inline, `flask tag`), not when the app is imported."""
+    code = (
+        "import sys, wsgi; loaded = [m for m in ('poll.tagging', 'numpy') if m in sys.modules];"
+        "print(loaded); sys.exit(1 if loaded else 0)"
+    )
+    environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}", "SECRET_KEY": "k" * 32}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], cwd=POLL_PACKAGE.parent, env=environ, capture_output=True, text=True
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
