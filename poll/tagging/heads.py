@@ -49,6 +49,10 @@ class LinearHead:
             else comment_features(texts)
         )
 
+    def logits(self, embeddings: np.ndarray) -> np.ndarray:
+        """Uncalibrated scores, one row per embedding (what the temperatures divide)."""
+        return embeddings @ self.weights.T + self.bias
+
     def probabilities_of(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities of ``texts``, each at the temperature for its length."""
         return self.probabilities(self.features(texts), [len(text) for text in texts])
@@ -59,7 +63,7 @@ class LinearHead:
         temperature = np.full((len(embeddings), 1), self.temperature, dtype=embeddings.dtype)
         if lengths is not None and self.short_below is not None and self.short_temperature is not None:
             temperature[np.array(lengths) < self.short_below] = self.short_temperature
-        logits = (embeddings @ self.weights.T + self.bias) / temperature
+        logits = self.logits(embeddings) / temperature
         if len(self.labels) == 2 and self.weights.shape[0] == 1:
             positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.stack([1.0 - positive, positive], axis=1)

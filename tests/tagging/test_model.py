@@ -156,13 +156,13 @@ def test_every_measured_language_passes_the_stance_gate_and_german_gets_a_stance
     nine); German, shut out by nine dev rows until round eight, now gets a stance."""
     from poll.tagging.training.stance import STANCE_LANGUAGE_MIN_F1, choose_stance_languages
 
-    # Copies: the gate writes the dev split's figures into the card it is given.
-    stance, incivility = copy.deepcopy(shipped_head("stance.json")), shipped_head("incivility.json")
+    # A copy: the gate writes the dev split's figures into the card it is given.
+    stance = copy.deepcopy(shipped_head("stance.json"))
     for language in ("ar", "de", "es", "fr", "ja", "ko", "pt", "ru", "zh"):
         assert stance.card["out_of_fold_by_language"][language]["macro_f1"] >= STANCE_LANGUAGE_MIN_F1, (
             language
         )
-    assert choose_stance_languages(stance, incivility) == stance.card["languages"]
+    assert choose_stance_languages(stance) == stance.card["languages"]
     found = tag("Die Raketenstarts sind eine Provokation. Trotzdem brauchen wir Gespräche mit Pjöngjang.")
     assert (found.language, found.language_name) == ("de", "German")
     assert found.stance in ("military", "diplomacy", "neutral") and found.incivility is not None

@@ -22,6 +22,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from poll.vocabulary import ENGLISH
+
 DATA_DIR = Path(__file__).resolve().parents[3] / "data"
 STANCE_FILE = DATA_DIR / "stance" / "stance.csv"
 STANCE_MORE_FILE = DATA_DIR / "stance" / "stance_round3.csv"
@@ -113,6 +115,11 @@ def read_csv(path: Path) -> list[dict]:
 
 def texts(rows: list[dict]) -> list[str]:
     return [row["text"] for row in rows]
+
+
+def language_of(row: dict) -> str:
+    """A labelled row's language: its ``language`` column, or English (the English sets have none)."""
+    return row.get("language") or ENGLISH
 
 
 def rows_of(path: Path, *splits: str) -> list[dict]:

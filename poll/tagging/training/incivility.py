@@ -28,6 +28,7 @@ from poll.tagging.training.datasets import (
     STANCE_ARGUMENT_FILES,
     contentless_civil_texts,
     fitting_rows,
+    language_of,
     off_topic_civil_texts,
     rows_of,
     texts,
@@ -137,7 +138,7 @@ def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder
     # scores lower once it crosses a language, so one threshold set on both
     # would trade English recall for false flags abroad.
     # The written rows' languages ("" for the civil arguments and snippets, which no threshold reads).
-    language = np.array([row.get("language", "en") for row in written] + [""] * (len(targets) - len(written)))
+    language = np.array([language_of(row) for row in written] + [""] * (len(targets) - len(written)))
     english, other = language == "en", ~np.isin(language, ("en", ""))
     weights = np.where(other, OTHER_LANGUAGE_WEIGHT, 1.0)
     best = None

@@ -19,16 +19,16 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
-    MULTILINGUAL_FILE,
-    MULTILINGUAL_HOLDOUT_3_FILE,
-    MULTILINGUAL_HOLDOUT_FILE,
+    MULTILINGUAL_TEST_FILES,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
+    language_of,
     rows_of,
     texts,
 )
+from poll.vocabulary import ENGLISH
 from poll.vocabulary import STANCES as STANCE_LABELS
 
 # The frozen test splits each head's card reports, by the key the card gives them.
@@ -45,10 +45,12 @@ INCIVILITY_TEST_SPLITS = (
     ("holdout_4", INCIVILITY_HOLDOUT_4_FILE),
 )
 # The other languages' frozen test splits: the card gives each per language and pooled ("all").
-MULTILINGUAL_TEST_SPLITS = (
-    ("multilingual_test", MULTILINGUAL_FILE),
-    ("multilingual_holdout_2", MULTILINGUAL_HOLDOUT_FILE),
-    ("multilingual_holdout_3", MULTILINGUAL_HOLDOUT_3_FILE),
+MULTILINGUAL_TEST_SPLITS = tuple(
+    zip(
+        ("multilingual_test", "multilingual_holdout_2", "multilingual_holdout_3"),
+        MULTILINGUAL_TEST_FILES,
+        strict=True,
+    )
 )
 # Every frozen test split the heads are measured on (tests/tagging/make_split_vectors.py stores its vectors).
 FROZEN_TEST_FILES = (
@@ -83,7 +85,7 @@ def incivility_figures(
     """Insults caught and civil comments flagged, each row at its language's threshold (English's when
     ``languages`` is not given)."""
     probability = head.probabilities(features)[:, 1]
-    thresholds = [head.threshold_for(language) for language in languages or ["en"] * len(uncivil)]
+    thresholds = [head.threshold_for(language) for language in languages or [ENGLISH] * len(uncivil)]
     flagged = probability >= np.array(thresholds, dtype=float)
     return {"rows": len(uncivil), **metrics.flag_rates(flagged, np.array(uncivil))}
 
@@ -93,7 +95,7 @@ def by_language(rows: list[dict], features: np.ndarray, measure) -> dict:
     them pooled (``all``)."""
     groups: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
-        groups[row["language"]].append(index)
+        groups[language_of(row)].append(index)
     figures = {language: measure(np.array(indices)) for language, indices in sorted(groups.items())}
     figures["all"] = measure(np.arange(len(rows)))
     return figures

@@ -25,10 +25,12 @@ from poll.tagging.training.datasets import (
     STANCE_ARGUMENT_FILES,
     STANCE_SHORT_FILE,
     fitting_rows,
+    language_of,
     rows_of,
     texts,
 )
 from poll.tagging.training.measure import STANCE_LABELS
+from poll.vocabulary import ENGLISH
 
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
 ENGLISH_STANCE_HEAD = "stance-nk-mp-2.1"  # mp-2's weights, with the short temperature
@@ -81,7 +83,7 @@ def fit_short_temperature(head: LinearHead) -> None:
     short stance rows no head is fitted on: the head's own temperature, fitted on rows of 80-220
     characters, left one-liners overconfident (data/README.md has the rule that shipped it)."""
     rows = [row for row in rows_of(STANCE_SHORT_FILE) if len(row["text"]) < SHORT_COMMENT_BELOW]
-    logits = head.features(texts(rows)) @ head.weights.T + head.bias
+    logits = head.logits(head.features(texts(rows)))
     targets = encode_labels([row["stance"] for row in rows], STANCE_LABELS)
     head.short_below = SHORT_COMMENT_BELOW
     head.short_temperature = fit_temperature(logits, targets)
@@ -136,7 +138,7 @@ def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, enco
 
 def _by_language(probabilities: np.ndarray, targets: np.ndarray, rows: list[dict]) -> dict:
     """Out-of-fold macro-F1 of each language's rows (English rows have no ``language`` column)."""
-    languages = np.array([row.get("language") or "en" for row in rows])
+    languages = np.array([language_of(row) for row in rows])
     figures = {}
     for language in sorted(set(languages)):
         chosen = languages == language
@@ -161,21 +163,24 @@ def _figures(head: LinearHead, features, targets) -> dict:
     return figures
 
 
-def choose_stance_languages(stance: LinearHead, incivility: LinearHead) -> list[str]:
+def choose_stance_languages(stance: LinearHead) -> list[str]:
     """English, and each other language whose out-of-fold stance reaches STANCE_LANGUAGE_MIN_F1; the
     multilingual dev split's figures are written beside it (they choose nothing: too few rows)."""
     dev = rows_of(MULTILINGUAL_FILE, "dev")
-    figures = measure.multilingual_figures(
-        stance, incivility, dev, embed(texts(dev)), stance.card["sure_from"]
-    )
-    stance.card["multilingual_dev"] = {
-        language: {"rows": found["stance"]["rows"], "macro_f1": found["stance"]["macro_f1"]}
-        for language, found in figures.items()
-    }
+    features, sure_from = embed(texts(dev)), stance.card["sure_from"]
+
+    def dev_figures(indices) -> dict:
+        labels = [dev[index]["stance"] for index in indices]
+        return {
+            "rows": len(labels),
+            "macro_f1": measure.stance_figures(stance, features[indices], labels, sure_from)["macro_f1"],
+        }
+
+    stance.card["multilingual_dev"] = measure.by_language(dev, features, dev_figures)
     out_of_fold = stance.card["out_of_fold_by_language"]
     chosen = [
         language
         for language in OTHER_LANGUAGES
         if language in out_of_fold and out_of_fold[language]["macro_f1"] >= STANCE_LANGUAGE_MIN_F1
     ]
-    return ["en", *chosen]
+    return [ENGLISH, *chosen]

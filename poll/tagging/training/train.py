@@ -57,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.vectors:
         print(f"vectors read from {args.vectors}: {vector_store.load(args.vectors)}")
     if args.only == "stance":
-        stance, incivility = train_stance(), shipped_head("incivility.json")
-        stance.card["languages"] = choose_stance_languages(stance, incivility)
+        stance = train_stance()
+        stance.card["languages"] = choose_stance_languages(stance)
         if args.report:
-            measure.report(stance, shipped_head("stance_en.json"), incivility)
+            measure.report(stance, shipped_head("stance_en.json"), shipped_head("incivility.json"))
         heads: tuple[tuple[str, LinearHead], ...] = (("stance.json", stance),)
     elif args.only == "incivility":
         incivility = train_incivility()
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         stance, english_stance, incivility = train_stance(), train_english_stance(), train_incivility()
         english_incivility = train_english_incivility()
-        stance.card["languages"] = choose_stance_languages(stance, incivility)
+        stance.card["languages"] = choose_stance_languages(stance)
         if args.report:
             measure.report(stance, english_stance, incivility)
             measure.report_english_incivility(english_incivility)
