@@ -22,6 +22,10 @@ from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.editing import create_poll
+from tests.url_builders import compile_each_builder_once
+
+# Half of building an app is werkzeug compiling each route's URL builders; every test builds one.
+compile_each_builder_once()
 
 
 def worker_database_url(server_url: str | None, worker: str | None) -> str | None:
