@@ -1,9 +1,12 @@
-"""Database look-ups for assertions after requests."""
+"""What several test modules share: database look-ups for assertions after requests, requests, and parts
+of pages."""
 
+from markupsafe import escape
 from sqlalchemy import func
 
-from poll.database.models import Choice, Poll, Vote
+from poll.database.models import Choice, Comment, Poll, Vote
 from poll.extensions import db
+from poll.polls.finding import poll_by_slug
 
 
 def set_poll(app, slug: str, **fields) -> None:
@@ -57,3 +60,34 @@ def threads_by_side(html: str) -> dict[str, str]:
         side, thread = chunk.split('"', 1)
         found[side] = found.get(side, "") + thread
     return found
+
+
+def comments_of(app, slug=None) -> list[Comment]:
+    with app.app_context():
+        query = db.select(Comment).order_by(Comment.id)
+        if slug:
+            query = query.where(Comment.poll_id == poll_by_slug(slug).id)
+        rows = db.session.execute(query).scalars().all()
+        for comment in rows:
+            _ = comment.flag_names, comment.author_choice
+        db.session.expunge_all()
+        return rows
+
+
+def post(client, slug, body, name="", **extra):
+    return client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": name, **extra})
+
+
+def voter_id_of(app, client, slug) -> str:
+    """The voter id behind ``client``'s cookie (it votes to get one)."""
+    client.post(f"/polls/{slug}/vote", data={"choice": "diplomacy"})
+    with app.app_context():
+        return db.session.execute(db.select(Vote.voter_id).order_by(Vote.id.desc())).scalars().first()
+
+
+def my_section(page: str) -> str:
+    return page.split('id="awaiting-review"')[1].split("</section>")[0]
+
+
+def textarea_holds(page: str, text: str) -> bool:
+    return f">\r\n{escape(text)}</textarea>" in page or f">{escape(text)}</textarea>" in page

@@ -1,5 +1,6 @@
 """The author's view of their comments and their one appeal, without HTTP."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,8 +14,9 @@ from poll.database.models import (
     FLAG_APPEAL,
     AuditEntry,
     Comment,
+    Moderator,
 )
-from poll.debate import appeals
+from poll.debate import appeals, moderation
 from poll.debate.appeals import (
     ALREADY_APPEALED,
     APPEAL_ACTION,
@@ -30,6 +32,7 @@ from poll.debate.appeals import (
 from poll.debate.comments import CommentsClosedError
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
+from tests.helpers import comments_of, my_section, post, voter_id_of
 
 AUTHOR = "a" * 32
 SOMEONE_ELSE = "b" * 32
@@ -196,3 +199,147 @@ def test_unpublished_counts_tell_rejected_and_waiting_apart_as_the_list_does(app
         assert not unpublished_counts(debate_poll, None)
         assert not unpublished_counts("no-such-poll", AUTHOR)
         assert unpublished_counts(debate_poll, SOMEONE_ELSE) == UnpublishedCounts(rejected=1)
+
+
+# Through the debate page ---------------------------------------------------------------
+
+
+def reject_as_moderator(app, comment_id: int, reason: str) -> None:
+    with app.app_context():
+        moderator = db.session.execute(db.select(Moderator).filter_by(username="mo")).scalar_one()
+        moderation.reject(db.session.get(Comment, comment_id), moderator, utcnow(), reason)
+        db.session.commit()
+
+
+def appeals_logged(app) -> int:
+    with app.app_context():
+        query = db.select(db.func.count()).select_from(AuditEntry).filter_by(action="comment.appeal")
+        return db.session.scalar(query)
+
+
+def my_item(page: str, comment_id: int) -> str:
+    """One comment in the author's list."""
+    return my_section(page).split(f'id="my-comment-{comment_id}"')[1].split('<li class="my-comment')[0]
+
+
+@pytest.fixture
+def three_of_mine(app, client, debate_poll, accounts):
+    """The author's published comment, one rejected with a reason, one rejected without."""
+    for body in ("Talks published.", "Strikes rejected with a reason.", "Talks rejected without one."):
+        assert post(client, debate_poll, body).status_code == 302
+    published, with_reason, without = (c.id for c in comments_of(app))
+    with app.app_context():
+        db.session.get(Comment, published).status = "approved"
+        db.session.commit()
+    reject_as_moderator(app, with_reason, "Personal attack <on> a reader")
+    with app.app_context():
+        db.session.get(Comment, without).status = "rejected"
+        db.session.commit()
+    return published, with_reason, without
+
+
+def test_the_author_sees_each_comment_with_its_status_and_the_reason(app, client, debate_poll, three_of_mine):
+    published, with_reason, without = three_of_mine
+    page = client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
+    items = {cid: my_item(page, cid) for cid in three_of_mine}
+    assert "Published" in items[published] and "appeal" not in items[published]
+    assert "Rejected" in items[with_reason] and "Personal attack &lt;on&gt; a reader" in items[with_reason]
+    assert "Rejected" in items[without] and "No reason given" in items[without]
+    assert all(f"/comments/{cid}/appeal" in items[cid] for cid in (with_reason, without))
+    stranger = app.test_client().get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
+    assert 'id="awaiting-review"' not in stranger and "Personal attack" not in stranger
+    assert "rejected without one" not in stranger
+
+
+def test_the_author_appeals_a_rejection_once(app, client, debate_poll, three_of_mine, moderator_client):
+    _, with_reason, _ = three_of_mine
+    url = f"/polls/{debate_poll}/comments/{with_reason}/appeal"
+    response = client.post(url, data={"note": "  I quoted the article, not a reader.  "})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/debate#my-comment-{with_reason}")
+    with app.app_context():
+        comment = db.session.get(Comment, with_reason)
+        assert comment.status == "pending" and FLAG_APPEAL in comment.flag_names
+        assert comment.appeal_note == "I quoted the article, not a reader."
+        logged = db.session.execute(
+            db.select(AuditEntry.action, AuditEntry.reason).where(AuditEntry.target_id == str(with_reason))
+        ).all()
+    assert logged == [
+        ("comment.reject", "Personal attack <on> a reader"),
+        ("comment.appeal", "I quoted the article, not a reader."),
+    ]
+    item = my_item(client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True), with_reason)
+    assert "Appeal awaiting review" in item and "I quoted the article" in item and "<form" not in item
+    queue = moderator_client.get("/admin/", query_string={"flag": FLAG_APPEAL}).get_data(as_text=True)
+    assert "Strikes rejected with a reason." in queue
+
+    second = client.post(url, data={"note": "Once more."})
+    assert second.status_code == 409 and "appealed" in second.get_data(as_text=True)
+    reject_as_moderator(app, with_reason, "Still an attack.")
+    third = client.post(url, data={"note": "And again."})
+    assert third.status_code == 409
+    with app.app_context():
+        comment = db.session.get(Comment, with_reason)
+        assert comment.status == "rejected" and comment.appeal_note == "I quoted the article, not a reader."
+
+
+@pytest.mark.parametrize(
+    "note, message",
+    [
+        ("", "Please say in a few words"),
+        ("   \n ", "Please say in a few words"),
+        ("n" * 501, "500 characters or fewer"),
+        (["one", "two"], "only once"),
+        ("Bell \x07", "control characters"),
+    ],
+    ids=["empty", "whitespace", "too-long", "repeated", "control"],
+)
+def test_a_bad_appeal_note_is_refused_beside_the_field_and_kept(
+    app, client, debate_poll, three_of_mine, note, message
+):
+    _, with_reason, _ = three_of_mine
+    response = client.post(f"/polls/{debate_poll}/comments/{with_reason}/appeal", data={"note": note})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    item = my_item(page, with_reason)
+    assert message in item and f'id="appeal-note-{with_reason}-errors"' in item
+    if note == "n" * 501:
+        assert "n" * 501 in item and "it has 501, 1 too many" in item
+    assert "maxlength" not in item and 'data-limit="500"' in item  # nothing a paste could lose
+    with app.app_context():
+        comment = db.session.get(Comment, with_reason)
+        assert comment.status == "rejected" and comment.appealed_at is None and comment.appeal_note == ""
+        assert appeals_logged(app) == 0
+
+
+def test_appeals_only_for_the_authors_own_rejected_comment(app, client, debate_poll, three_of_mine):
+    published, with_reason, _ = three_of_mine
+
+    def appeal(who, comment_id):
+        return who.post(f"/polls/{debate_poll}/comments/{comment_id}/appeal", data={"note": "Please."})
+
+    stranger = app.test_client()
+    voter_id_of(app, stranger, debate_poll)
+    assert appeal(stranger, with_reason).status_code == 404  # someone else's comment
+    assert appeal(app.test_client(), with_reason).status_code == 404  # no cookie at all
+    assert appeal(client, 4242).status_code == 404  # forged id
+    assert appeal(client, 2**64).status_code == 404
+    assert client.post(f"/polls/{debate_poll}/comments/abc/appeal", data={"note": "x"}).status_code == 404
+    assert client.post(f"/polls/nope/comments/{with_reason}/appeal", data={"note": "x"}).status_code == 404
+    assert appeal(client, published).status_code == 409  # not rejected
+    assert client.get(f"/polls/{debate_poll}/comments/{with_reason}/appeal").status_code == 405
+    with app.app_context():
+        assert db.session.get(Comment, with_reason).appealed_at is None
+        assert db.session.get(Comment, published).status == "approved"
+    assert appeals_logged(app) == 0
+
+
+def test_a_closed_polls_comments_cannot_be_appealed(app, client, debate_poll, three_of_mine):
+    _, with_reason, _ = three_of_mine
+    with app.app_context():
+        poll_by_slug(debate_poll).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.post(f"/polls/{debate_poll}/comments/{with_reason}/appeal", data={"note": "Please."})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Comment, with_reason).appealed_at is None

@@ -6,10 +6,11 @@ import pytest
 
 from poll.accounts import moderators
 from poll.database.column_types import utcnow
-from poll.database.models import AuditEntry, Moderator
+from poll.database.models import AuditEntry, Moderator, VoterMute
 from poll.debate import mutes
 from poll.debate.mutes import MuteError
 from poll.extensions import db
+from tests.helpers import comments_of, post, textarea_holds, voter_id_of
 
 VOTER = "a" * 64
 OTHER = "b" * 64
@@ -89,3 +90,40 @@ def test_a_voter_already_muted_is_not_muted_twice(ctx):
     with pytest.raises(MuteError, match="already muted"):
         mutes.mute(VOTER, "More spam", now + timedelta(days=30), ctx, now)
     assert len(mutes.active_mutes(now)) == 1
+
+
+# At the debate's form ------------------------------------------------------------------
+
+
+def test_a_muted_voter_is_refused_beside_the_form_with_the_text_kept(app, client, open_debate):
+    voter_id = voter_id_of(app, client, open_debate)
+    until = utcnow() + timedelta(days=1)
+    with app.app_context():
+        db.session.add(VoterMute(voter_id=voter_id, reason="Insults.", expires_at=until))
+        db.session.commit()
+    response = post(client, open_debate, "Talks <please>.")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    form = page.split('id="comment-form"')[1].split("</form>")[0]
+    assert f"until {until:%-d %B %Y, %H:%M} UTC" in form and textarea_holds(form, "Talks <please>.")
+    assert comments_of(app) == []
+    assert post(app.test_client(), open_debate, "Someone else is not muted.").status_code == 302
+    with app.app_context():
+        db.session.execute(db.update(VoterMute).values(lifted_at=utcnow()))
+        db.session.commit()
+    assert post(client, open_debate, "Talks again.").status_code == 302
+
+
+def test_a_muted_voter_reads_the_mute_on_the_form_before_typing(app, client, open_debate):
+    voter_id = voter_id_of(app, client, open_debate)
+    form_before = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "paused comments from this browser" not in form_before
+    until = utcnow() + timedelta(days=1)
+    with app.app_context():
+        db.session.add(VoterMute(voter_id=voter_id, reason="Insults.", expires_at=until))
+        db.session.commit()
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    form = page.split('id="comment-form"')[1].split("</form>")[0]
+    assert "A moderator has paused comments from this browser until" in form
+    other = app.test_client().get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "paused comments from this browser" not in other

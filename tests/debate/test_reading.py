@@ -2,7 +2,7 @@
 
 import pytest
 
-from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING
+from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, Comment
 from poll.debate.comments import DebateRequestError
 from poll.debate.marks import mark_counts
 from poll.debate.reading import (
@@ -20,6 +20,7 @@ from poll.debate.sides import side_order
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, set_unsure_neutral, vote
+from tests.helpers import post, threads_by_side
 
 
 def test_a_poll_without_a_stance_model_groups_by_vote(ctx, car_free):
@@ -234,3 +235,46 @@ def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
             "untagged": None,
         }
     )
+
+
+# On the debate page --------------------------------------------------------------------
+
+
+def test_newest_first_and_shown_in_steps(app, client, open_debate):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    for number in range(5):
+        post(client, open_debate, f"Talks round {number} would help.")
+    with app.app_context():  # one column, whatever the tagger made of them: this is about paging
+        db.session.execute(db.update(Comment).values(corrected_stance="diplomacy"))
+        db.session.commit()
+    reader = app.test_client()  # not the author, whose own comments are all listed for them
+    first = reader.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert first.index("round 4") < first.index("round 3")
+    assert "round 2" not in first and "shown=4" in first
+    more = reader.get(f"/polls/{open_debate}/debate?shown=4").get_data(as_text=True)
+    assert more.index("round 4") < more.index("round 1") and "round 0" not in more
+    everything = reader.get(f"/polls/{open_debate}/debate?shown=6").get_data(as_text=True)
+    assert "round 0" in everything and "shown=8" not in everything
+
+
+@pytest.mark.parametrize(
+    "shown, rounds",
+    [("abc", 2), ("-4", 2), ("0", 2), ("1.5", 2), ("9e99", 2), ("\u00b2", 2), ("3", 3), ("99999999999", 5)],
+)
+def test_an_odd_count_of_threads_shown_is_read_as_the_nearest_sensible_one(
+    app, client, open_debate, shown, rounds
+):
+    """Not a number: the first step; below a step: one step; above the most: all there are."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    for number in range(5):
+        post(client, open_debate, f"Talks round {number} would help.")
+    page = app.test_client().get(f"/polls/{open_debate}/debate", query_string={"shown": shown})
+    assert page.status_code == 200
+    listed = [number for number in range(5) if f"round {number} would" in page.get_data(as_text=True)]
+    assert listed == list(range(5 - rounds, 5))
+
+
+def test_a_comment_the_tagger_cannot_read_is_shown_with_the_other_views(client, open_debate):
+    post(client, open_debate, "북한과의 대화가 필요합니다. 군사적 대응은 너무 위험합니다.")
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "북한과의 대화가 필요합니다." in threads_by_side(page)["neutral"]

@@ -2,12 +2,13 @@
 each side's pick."""
 
 from poll.database.column_types import utcnow
-from poll.database.models import RESULTS_AFTER_VOTE
+from poll.database.models import RESULTS_AFTER_VOTE, Comment
 from poll.debate.sides import side_order
 from poll.debate.split import NOT_VOTED, debate_split
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, vote, voter
+from tests.helpers import post, threads_by_side
 
 
 def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, article):
@@ -60,3 +61,21 @@ def test_the_split_counts_nothing_until_a_moderator_checks_a_side(ctx, car_free)
     assert (split.checked, split.published) == (0, 1)
     assert all(row.total == 0 for row in split.rows)
     assert "No comment's side has been checked by a moderator yet" in split.note
+
+
+# On the debate page --------------------------------------------------------------------
+
+
+def test_a_moderators_stance_is_counted_in_the_split_but_never_moves_a_comment(app, client, open_debate):
+    post(client, open_debate, "How many missiles were fired?")
+    post(client, open_debate, "Another question, from the same reader.")
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "No comment&#39;s side has been checked by a moderator yet" in page
+    with app.app_context():
+        comment = db.session.execute(db.select(Comment).order_by(Comment.id)).scalars().first()
+        comment.corrected_stance = "military"
+        db.session.commit()
+    page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
+    assert "How many missiles" in threads_by_side(page)["neutral"]
+    split = page.split('id="split-heading"', 1)[1]
+    assert "Counts the 1 of 2 published comments whose side a moderator has checked" in split
