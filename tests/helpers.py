@@ -7,6 +7,7 @@ from sqlalchemy import func
 from poll.database.models import Choice, Comment, Poll, Vote
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
+from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
 
 
 def set_poll(app, slug: str, **fields) -> None:
@@ -91,3 +92,17 @@ def my_section(page: str) -> str:
 
 def textarea_holds(page: str, text: str) -> bool:
     return f">\r\n{escape(text)}</textarea>" in page or f">{escape(text)}</textarea>" in page
+
+
+def reader(app, token: str):
+    """A browser with its own voter cookie (token: 32 characters)."""
+    client = app.test_client()
+    with app.app_context():
+        client.set_cookie(VOTER_COOKIE, sign_voter_token(token))
+    return client
+
+
+def say(client, slug, body, name=""):
+    response = client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": name})
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("comment-", 1)[1])

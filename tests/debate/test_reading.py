@@ -1,5 +1,7 @@
 """Reading the debate: threads filed by vote, interleaving, sorts, replies and a comment's page."""
 
+import re
+
 import pytest
 
 from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, Comment
@@ -20,7 +22,8 @@ from poll.debate.sides import side_order
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, set_unsure_neutral, vote
-from tests.helpers import post, threads_by_side
+from tests.debate.building import voter as token
+from tests.helpers import post, reader, say, threads_by_side
 
 
 def test_a_poll_without_a_stance_model_groups_by_vote(ctx, car_free):
@@ -278,3 +281,14 @@ def test_a_comment_the_tagger_cannot_read_is_shown_with_the_other_views(client, 
     post(client, open_debate, "북한과의 대화가 필요합니다. 군사적 대응은 너무 위험합니다.")
     page = client.get(f"/polls/{open_debate}/debate").get_data(as_text=True)
     assert "북한과의 대화가 필요합니다." in threads_by_side(page)["neutral"]
+
+
+def test_show_more_loads_the_next_comments_and_keeps_the_place(app, article):
+    app.config["COMMENTS_PER_PAGE"] = 2
+    author = reader(app, token(1))
+    ids = [say(author, article, f"Point number {n}.") for n in range(3)]
+    page = app.test_client().get(f"/polls/{article}/debate?sort=replies").get_data(as_text=True)
+    link = re.search(r'href="([^"]*shown=4[^"]*)"', page).group(1)
+    assert "sort=replies" in link and link.endswith(f"#comment-{ids[1]}")
+    more = app.test_client().get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert all(f"Point number {n}." in more for n in range(3)) and "shown=6" not in more

@@ -2,10 +2,14 @@
 
 import pytest
 
+from poll.database.column_types import utcnow
 from poll.database.models import Comment
+from poll.debate.comments import post_comment
 from poll.extensions import db
+from poll.polls.finding import poll_by_slug
 from tests.conftest import csrf_token_from
-from tests.helpers import comments_of, my_section, post, textarea_holds
+from tests.debate.building import voter as token
+from tests.helpers import comments_of, my_section, post, reader, say, textarea_holds
 
 
 def test_a_refused_comment_comes_back_in_the_form_beside_its_message(client, open_debate):
@@ -122,3 +126,78 @@ class TestCommentLimit:
         # The refused post did not count either: the next one is refused the same way, not later.
         assert post(client, open_debate, "Talks four.").status_code == 429
         assert [c.body for c in comments_of(app)] == ["Talks one.", "Talks two."]
+
+
+# Replies and marks ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ({"body": ""}, "Please write a comment"),
+        ({"body": "x" * 2001}, "2,000 characters or fewer"),
+        ({"body": "Fine", "display_name": "n" * 51}, "50 characters or fewer"),
+        ({"body": "Bell \x07"}, "control characters"),
+    ],
+    ids=["empty", "too-long", "long-name", "control"],
+)
+def test_a_bad_reply_comes_back_in_its_open_form(app, article, data, words):
+    parent = say(reader(app, token(1)), article, "Top level.")
+    response = reader(app, token(2)).post(f"/polls/{article}/comments/{parent}/replies", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    form = page.split(f'id="reply-{parent}"', 1)[1].split("</form>", 1)[0]
+    assert words in form
+    assert '<details class="reply-box" open>' in page
+    typed = data["body"][:40].replace("\x07", "")
+    assert typed in form  # what was typed is kept
+
+
+class TestReplyLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "COMMENT_LIMIT_PER_VOTER": "2 per minute"}
+
+    def test_replies_are_rate_limited_and_the_text_comes_back(self, app, article):
+        parent = say(reader(app, token(1)), article, "Reply to me.")
+        replier = reader(app, token(2))
+        url = f"/polls/{article}/comments/{parent}/replies"
+        statuses = [replier.post(url, data={"body": f"Reply {n}"}).status_code for n in range(2)]
+        refused = replier.post(url, data={"body": "One too many."})
+        assert statuses == [302, 302] and refused.status_code == 429
+        form = refused.get_data(as_text=True).split(f'id="reply-{parent}"', 1)[1].split("</form>", 1)[0]
+        assert "One too many." in form and "You can post again in about" in form
+
+    def test_comments_and_replies_share_one_limit(self, app, article):
+        parent = say(reader(app, token(1)), article, "Reply to me.")
+        poster = reader(app, token(2))
+        assert poster.post(f"/polls/{article}/comments", data={"body": "A comment."}).status_code == 302
+        url = f"/polls/{article}/comments/{parent}/replies"
+        assert poster.post(url, data={"body": "A reply."}).status_code == 302
+        assert poster.post(url, data={"body": "A second reply."}).status_code == 429
+        assert poster.post(f"/polls/{article}/comments", data={"body": "Another."}).status_code == 429
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_marks_and_replies_need_the_forms_token(self, app, article):
+        with app.app_context():
+            parent = post_comment(poll_by_slug(article), "a" * 32, "Top.", "", "", utcnow())
+            db.session.commit()
+            parent_id = parent.id
+        client = reader(app, token(2))
+        assert client.post(f"/polls/{article}/comments/{parent_id}/mark").status_code == 400
+        refused = client.post(f"/polls/{article}/comments/{parent_id}/replies", data={"body": "Kept text."})
+        assert refused.status_code == 400
+        refused_form = (
+            refused.get_data(as_text=True).split(f'id="reply-{parent_id}"', 1)[1].split("</form>", 1)[0]
+        )
+        assert "Kept text." in refused_form and "please post it again" in refused_form
+        page = client.get(f"/polls/{article}/debate").get_data(as_text=True)
+        reply_form = page.split(f'id="reply-{parent_id}"', 1)[1].split("</form>", 1)[0]
+        assert 'name="csrf_token"' in reply_form
+        with app.app_context():
+            assert db.session.execute(db.select(db.func.count()).select_from(Comment)).scalar() == 1

@@ -2,13 +2,14 @@
 each side's pick."""
 
 from poll.database.column_types import utcnow
-from poll.database.models import RESULTS_AFTER_VOTE, Comment
+from poll.database.models import COMMENT_APPROVED, RESULTS_AFTER_VOTE, Comment
 from poll.debate.sides import side_order
 from poll.debate.split import NOT_VOTED, debate_split
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from tests.debate.building import TODAY, comment, mark, vote, voter
-from tests.helpers import post, threads_by_side
+from tests.debate.building import voter as token
+from tests.helpers import post, reader, say, threads_by_side
 
 
 def test_the_split_counts_votes_by_stance_and_picks_from_the_other_side(ctx, article):
@@ -79,3 +80,32 @@ def test_a_moderators_stance_is_counted_in_the_split_but_never_moves_a_comment(a
     assert "How many missiles" in threads_by_side(page)["neutral"]
     split = page.split('id="split-heading"', 1)[1]
     assert "Counts the 1 of 2 published comments whose side a moderator has checked" in split
+
+
+def test_the_split_shows_the_tally_only_to_those_who_may_see_it(app, debate_poll, make_comment):
+    comment_id = make_comment("Talks are the way forward.", status=COMMENT_APPROVED)
+    with app.app_context():
+        db.session.get(Comment, comment_id).corrected_stance = "diplomacy"  # checked by a moderator
+        db.session.commit()
+    stranger = app.test_client().get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
+    assert "How the debate splits" in stranger and "Results so far" not in stranger
+    assert "The tally shows here once you have voted." in stranger
+    voter_client = reader(app, token(5))
+    voter_client.post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
+    page = voter_client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
+    assert "Results so far" in page and "Checked comments by the commenter" in page
+    table = page.split('class="split__table"', 1)[1].split("</table>", 1)[0]
+    assert "Has not voted" in table and "<td>1</td>" in table
+
+
+def test_the_split_picks_a_good_point_from_the_other_side(app, article):
+    dove = reader(app, token(1))
+    dove.post(f"/polls/{article}/vote", data={"choice": "diplomacy"})
+    target = say(dove, article, "Talks bought us quiet years.")
+    hawk = reader(app, token(2))
+    hawk.post(f"/polls/{article}/vote", data={"choice": "military"})
+    hawk.post(f"/polls/{article}/comments/{target}/mark")
+    page = app.test_client().get(f"/polls/{article}/debate").get_data(as_text=True)
+    aside = page.split('id="split-heading"', 1)[1]
+    assert "Those who voted &ldquo;Military&rdquo; found this a good point:" in aside
+    assert "Talks bought us quiet years." in aside.split("Military&rdquo;", 1)[1].split("</li>", 1)[0]

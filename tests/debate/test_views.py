@@ -1,21 +1,16 @@
-"""The debate page: sides from the poll, tabs and sorts, replies, good points, permalinks, the split."""
+"""The debate's pages: sides, tabs, sorts and times, replies, a comment's own page, what the routes refuse."""
 
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from poll.database.column_types import utcnow
-from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, MODERATION_POST, Comment, CommentMark
+from poll.database.models import COMMENT_APPROVED, COMMENT_PENDING, MODERATION_POST, Comment
 from poll.debate.comments import post_comment
-from poll.debate.marks import toggle_mark
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
-from poll.polls.voting import cast_vote
-from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
-from poll.voters.pseudonyms import voter_id_for
-from tests.helpers import threads_by_side
+from tests.debate.building import voter as token
+from tests.helpers import reader, say, threads_by_side
 
 
 @pytest.fixture
@@ -29,42 +24,12 @@ def car_free(make_poll):
     )
 
 
-def reader(app, token: str):
-    """A browser with its own voter cookie (token: 32 characters)."""
-    client = app.test_client()
-    with app.app_context():
-        client.set_cookie(VOTER_COOKIE, sign_voter_token(token))
-    return client
-
-
-def token(n: int) -> str:
-    return f"{n:032d}"
-
-
-def voter(app, n: int) -> str:
-    with app.app_context():
-        return voter_id_for(token(n))
-
-
 def stored(app, comment_id: int) -> Comment:
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         _ = comment.author_choice
         db.session.expunge_all()
         return comment
-
-
-def marks_of(app, comment_id: int) -> int:
-    with app.app_context():
-        return db.session.execute(
-            db.select(db.func.count()).select_from(CommentMark).where(CommentMark.comment_id == comment_id)
-        ).scalar()
-
-
-def say(client, slug, body, name=""):
-    response = client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": name})
-    assert response.status_code == 302
-    return int(response.headers["Location"].rsplit("comment-", 1)[1])
 
 
 def test_a_yes_no_poll_shows_its_own_sides_and_files_a_yes_under_yes(app, car_free):
@@ -150,7 +115,7 @@ def test_times_are_relative_with_the_exact_utc_time(app, car_free):
     assert match and match.group(1).startswith(str(utcnow().year))
 
 
-# Replies ---------------------------------------------------------------------
+# Replies, and what the reply and mark routes refuse --------------------------
 
 
 def test_a_reply_shows_under_its_parent_and_records_the_vote(app, article):
@@ -212,28 +177,6 @@ def test_replies_to_replies_other_polls_and_unpublished_comments_are_refused(app
         assert db.session.execute(db.select(db.func.count()).select_from(Comment)).scalar() == 4
 
 
-@pytest.mark.parametrize(
-    "data, words",
-    [
-        ({"body": ""}, "Please write a comment"),
-        ({"body": "x" * 2001}, "2,000 characters or fewer"),
-        ({"body": "Fine", "display_name": "n" * 51}, "50 characters or fewer"),
-        ({"body": "Bell \x07"}, "control characters"),
-    ],
-    ids=["empty", "too-long", "long-name", "control"],
-)
-def test_a_bad_reply_comes_back_in_its_open_form(app, article, data, words):
-    parent = say(reader(app, token(1)), article, "Top level.")
-    response = reader(app, token(2)).post(f"/polls/{article}/comments/{parent}/replies", data=data)
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    form = page.split(f'id="reply-{parent}"', 1)[1].split("</form>", 1)[0]
-    assert words in form
-    assert '<details class="reply-box" open>' in page
-    typed = data["body"][:40].replace("\x07", "")
-    assert typed in form  # what was typed is kept
-
-
 def test_replies_are_refused_on_a_closed_poll(app, article):
     parent = say(reader(app, token(1)), article, "Top level.")
     with app.app_context():
@@ -252,53 +195,6 @@ def test_no_reply_or_mark_route_for_a_bad_poll_or_id(client, article):
     assert client.get(f"/polls/{article}/comments/1/mark").status_code == 405
 
 
-# Good points -----------------------------------------------------------------
-
-
-def test_marking_toggles_and_shows_the_count(app, article):
-    target = say(reader(app, token(1)), article, "Sanctions and talks together.")
-    marker = reader(app, token(2))
-    marker.post(f"/polls/{article}/vote", data={"choice": "military"})
-    page = marker.get(f"/polls/{article}/debate").get_data(as_text=True)
-    assert 'aria-pressed="false">Good point' in page
-    response = marker.post(f"/polls/{article}/comments/{target}/mark", data={"sort": "valued", "shown": "40"})
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"#comment-{target}")
-    assert "sort=valued" in response.headers["Location"] and "shown=40" in response.headers["Location"]
-    assert marks_of(app, target) == 1
-    page = marker.get(f"/polls/{article}/debate").get_data(as_text=True)
-    assert 'aria-pressed="true">Good point' in page and "1 good point" in page
-    marker.post(f"/polls/{article}/comments/{target}/mark")
-    assert marks_of(app, target) == 0
-
-
-def test_marks_count_across_sides_on_the_page(app, article):
-    author = reader(app, token(1))
-    author.post(f"/polls/{article}/vote", data={"choice": "military"})
-    target = say(author, article, "Deterrence and a hotline.")
-    for n, choice in ((2, "military"), (3, "diplomacy")):
-        client = reader(app, token(n))
-        client.post(f"/polls/{article}/vote", data={"choice": choice})
-        client.post(f"/polls/{article}/comments/{target}/mark")
-    page = app.test_client().get(f"/polls/{article}/debate").get_data(as_text=True)
-    assert "2 good points, 1 from voters of another side" in page
-
-
-def test_own_comments_and_non_voters_cannot_mark(app, article):
-    author = reader(app, token(1))
-    author.post(f"/polls/{article}/vote", data={"choice": "military"})
-    target = say(author, article, "My own point.")
-    response = author.post(f"/polls/{article}/comments/{target}/mark")
-    assert response.status_code == 403 and "your own comment" in response.get_data(as_text=True)
-    assert 'aria-pressed="false">Good point' not in author.get(f"/polls/{article}/debate").get_data(
-        as_text=True
-    )
-    stranger = app.test_client()
-    response = stranger.post(f"/polls/{article}/comments/{target}/mark")
-    assert response.status_code == 403 and "Vote in the poll first" in response.get_data(as_text=True)
-    assert marks_of(app, target) == 0
-
-
 def test_unpublished_or_unknown_comments_cannot_be_marked(app, article, car_free):
     marker = reader(app, token(2))
     marker.post(f"/polls/{article}/vote", data={"choice": "military"})
@@ -309,123 +205,7 @@ def test_unpublished_or_unknown_comments_cannot_be_marked(app, article, car_free
         assert "no such published comment" in response.get_data(as_text=True)
 
 
-def test_fifty_voters_marking_at_once_give_exactly_fifty(app, article):
-    target = say(reader(app, token(999)), article, "One comment, fifty marks.")
-    with app.app_context():
-        poll = poll_by_slug(article)
-        for n in range(50):
-            cast_vote(poll, poll.choice_by_key("diplomacy"), voter_id_for(token(n)), utcnow())
-        db.session.commit()
-    start = threading.Barrier(50)
-
-    def mark(n: int) -> bool:
-        with app.app_context():
-            start.wait(timeout=30)
-            marked = toggle_mark(poll_by_slug(article), target, voter_id_for(token(n)), utcnow())
-            db.session.commit()
-            return marked
-
-    with ThreadPoolExecutor(max_workers=50) as pool:
-        results = list(pool.map(mark, range(50)))
-    assert results == [True] * 50
-    assert marks_of(app, target) == 50
-
-
-def test_the_same_voter_marking_twice_at_once_is_never_counted_twice(app, article):
-    target = say(reader(app, token(999)), article, "Double click.")
-    with app.app_context():
-        poll = poll_by_slug(article)
-        cast_vote(poll, poll.choice_by_key("military"), voter_id_for(token(1)), utcnow())
-        db.session.commit()
-    start = threading.Barrier(10)
-
-    def mark(_):
-        with app.app_context():
-            start.wait(timeout=30)
-            toggle_mark(poll_by_slug(article), target, voter_id_for(token(1)), utcnow())
-            db.session.commit()
-
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        list(pool.map(mark, range(10)))
-    assert marks_of(app, target) in (0, 1)
-
-
-class TestMarkLimit:
-    @pytest.fixture
-    def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "MARK_LIMIT_PER_VOTER": "3 per minute"}
-
-    def test_marks_are_rate_limited_per_voter(self, app, article):
-        target = say(reader(app, token(1)), article, "Click me a lot.")
-        marker = reader(app, token(2))
-        marker.post(f"/polls/{article}/vote", data={"choice": "military"})
-        statuses = [marker.post(f"/polls/{article}/comments/{target}/mark").status_code for _ in range(4)]
-        assert statuses == [302, 302, 302, 429]
-        assert marks_of(app, target) == 1
-        other = reader(app, token(3))
-        other.post(f"/polls/{article}/vote", data={"choice": "military"})
-        assert other.post(f"/polls/{article}/comments/{target}/mark").status_code == 302
-
-    def test_a_refused_mark_issues_no_voter_cookie(self, app, article):
-        """#27 item 16: the limit's key no longer makes a voter of a browser that may not mark."""
-        target = say(reader(app, token(1)), article, "Mark me.")
-        stranger = app.test_client()
-        response = stranger.post(f"/polls/{article}/comments/{target}/mark")
-        assert response.status_code == 403
-        assert not any(header.startswith("voter=") for header in response.headers.getlist("Set-Cookie"))
-
-
-class TestReplyLimit:
-    @pytest.fixture
-    def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "COMMENT_LIMIT_PER_VOTER": "2 per minute"}
-
-    def test_replies_are_rate_limited_and_the_text_comes_back(self, app, article):
-        parent = say(reader(app, token(1)), article, "Reply to me.")
-        replier = reader(app, token(2))
-        url = f"/polls/{article}/comments/{parent}/replies"
-        statuses = [replier.post(url, data={"body": f"Reply {n}"}).status_code for n in range(2)]
-        refused = replier.post(url, data={"body": "One too many."})
-        assert statuses == [302, 302] and refused.status_code == 429
-        form = refused.get_data(as_text=True).split(f'id="reply-{parent}"', 1)[1].split("</form>", 1)[0]
-        assert "One too many." in form and "You can post again in about" in form
-
-    def test_comments_and_replies_share_one_limit(self, app, article):
-        parent = say(reader(app, token(1)), article, "Reply to me.")
-        poster = reader(app, token(2))
-        assert poster.post(f"/polls/{article}/comments", data={"body": "A comment."}).status_code == 302
-        url = f"/polls/{article}/comments/{parent}/replies"
-        assert poster.post(url, data={"body": "A reply."}).status_code == 302
-        assert poster.post(url, data={"body": "A second reply."}).status_code == 429
-        assert poster.post(f"/polls/{article}/comments", data={"body": "Another."}).status_code == 429
-
-
-class TestCsrf:
-    @pytest.fixture
-    def app_config(self):
-        return {"WTF_CSRF_ENABLED": True}
-
-    def test_marks_and_replies_need_the_forms_token(self, app, article):
-        with app.app_context():
-            parent = post_comment(poll_by_slug(article), "a" * 32, "Top.", "", "", utcnow())
-            db.session.commit()
-            parent_id = parent.id
-        client = reader(app, token(2))
-        assert client.post(f"/polls/{article}/comments/{parent_id}/mark").status_code == 400
-        refused = client.post(f"/polls/{article}/comments/{parent_id}/replies", data={"body": "Kept text."})
-        assert refused.status_code == 400
-        refused_form = (
-            refused.get_data(as_text=True).split(f'id="reply-{parent_id}"', 1)[1].split("</form>", 1)[0]
-        )
-        assert "Kept text." in refused_form and "please post it again" in refused_form
-        page = client.get(f"/polls/{article}/debate").get_data(as_text=True)
-        reply_form = page.split(f'id="reply-{parent_id}"', 1)[1].split("</form>", 1)[0]
-        assert 'name="csrf_token"' in reply_form
-        with app.app_context():
-            assert db.session.execute(db.select(db.func.count()).select_from(Comment)).scalar() == 1
-
-
-# Permalinks, show more, the split ---------------------------------------------
+# Permalinks ------------------------------------------------------------------
 
 
 def test_a_comment_has_its_own_page(app, article):
@@ -461,46 +241,6 @@ def test_permalinks_of_unpublished_foreign_or_unknown_comments_are_404(app, arti
     assert client.get("/polls/no-such/comments/1").status_code == 404
 
 
-def test_show_more_loads_the_next_comments_and_keeps_the_place(app, article):
-    app.config["COMMENTS_PER_PAGE"] = 2
-    author = reader(app, token(1))
-    ids = [say(author, article, f"Point number {n}.") for n in range(3)]
-    page = app.test_client().get(f"/polls/{article}/debate?sort=replies").get_data(as_text=True)
-    link = re.search(r'href="([^"]*shown=4[^"]*)"', page).group(1)
-    assert "sort=replies" in link and link.endswith(f"#comment-{ids[1]}")
-    more = app.test_client().get(link.replace("&amp;", "&")).get_data(as_text=True)
-    assert all(f"Point number {n}." in more for n in range(3)) and "shown=6" not in more
-
-
-def test_the_split_shows_the_tally_only_to_those_who_may_see_it(app, debate_poll, make_comment):
-    comment_id = make_comment("Talks are the way forward.", status=COMMENT_APPROVED)
-    with app.app_context():
-        db.session.get(Comment, comment_id).corrected_stance = "diplomacy"  # checked by a moderator
-        db.session.commit()
-    stranger = app.test_client().get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
-    assert "How the debate splits" in stranger and "Results so far" not in stranger
-    assert "The tally shows here once you have voted." in stranger
-    voter_client = reader(app, token(5))
-    voter_client.post(f"/polls/{debate_poll}/vote", data={"choice": "diplomacy"})
-    page = voter_client.get(f"/polls/{debate_poll}/debate").get_data(as_text=True)
-    assert "Results so far" in page and "Checked comments by the commenter" in page
-    table = page.split('class="split__table"', 1)[1].split("</table>", 1)[0]
-    assert "Has not voted" in table and "<td>1</td>" in table
-
-
-def test_the_split_picks_a_good_point_from_the_other_side(app, article):
-    dove = reader(app, token(1))
-    dove.post(f"/polls/{article}/vote", data={"choice": "diplomacy"})
-    target = say(dove, article, "Talks bought us quiet years.")
-    hawk = reader(app, token(2))
-    hawk.post(f"/polls/{article}/vote", data={"choice": "military"})
-    hawk.post(f"/polls/{article}/comments/{target}/mark")
-    page = app.test_client().get(f"/polls/{article}/debate").get_data(as_text=True)
-    aside = page.split('id="split-heading"', 1)[1]
-    assert "Those who voted &ldquo;Military&rdquo; found this a good point:" in aside
-    assert "Talks bought us quiet years." in aside.split("Military&rdquo;", 1)[1].split("</li>", 1)[0]
-
-
 def test_pages_carry_no_inline_script_or_style(app, article):
     author = reader(app, token(1))
     parent = say(author, article, "Top.")
@@ -508,14 +248,3 @@ def test_pages_carry_no_inline_script_or_style(app, article):
     for path in (f"/polls/{article}/debate", f"/polls/{article}/comments/{parent}"):
         page = app.test_client().get(path).get_data(as_text=True)
         assert " style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
-
-
-@pytest.mark.parametrize("field", ["back", "shown"])
-def test_a_number_that_only_looks_like_digits_sends_the_reader_back_safely(app, article, field):
-    """'²'.isdigit() is true but int('²') fails: the mark is kept and the reader returns to the debate."""
-    target = say(reader(app, token(1)), article, "Mark me.")
-    marker = reader(app, token(2))
-    marker.post(f"/polls/{article}/vote", data={"choice": "military"})
-    response = marker.post(f"/polls/{article}/comments/{target}/mark", data={field: "²"})
-    assert response.status_code == 302 and f"/polls/{article}/debate" in response.headers["Location"]
-    assert marks_of(app, target) == 1
