@@ -1,10 +1,12 @@
 """What several test modules share: database look-ups for assertions after requests, requests, and parts
 of pages."""
 
+import re
+
 from markupsafe import escape
 from sqlalchemy import func
 
-from poll.database.models import Choice, Comment, Poll, Vote
+from poll.database.models import AuditEntry, Choice, Comment, Poll, Vote
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
@@ -63,6 +65,9 @@ def threads_by_side(html: str) -> dict[str, str]:
     return found
 
 
+# The debate, through its pages ---------------------------------------------------------------
+
+
 def comments_of(app, slug=None) -> list[Comment]:
     with app.app_context():
         query = db.select(Comment).order_by(Comment.id)
@@ -106,3 +111,40 @@ def say(client, slug, body, name=""):
     response = client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": name})
     assert response.status_code == 302
     return int(response.headers["Location"].rsplit("comment-", 1)[1])
+
+
+# The poll editor: a form that saves, and what the editor's tests read back ---------------------
+
+GOOD = {
+    "slug": "sanctions-2026",
+    "title": "Sanctions: tighter or looser?",
+    "question": "Should sanctions on Pyongyang be tightened?",
+    "summary": "First paragraph.\n\nSecond paragraph.",
+    "choices": "Tighten them\nEase them\nUndecided",
+    "opens_at": "2026-01-01T09:00",
+    "closes_at": "",
+    "moderation_mode": "post",
+    "results_visibility": "always",
+}
+
+
+def stored(app, slug):
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        if poll is not None:
+            _ = [choice.vote_count for choice in poll.choices]  # deferred: loaded while attached
+            db.session.expunge_all()
+        return poll
+
+
+def actions(app):
+    with app.app_context():
+        return list(
+            db.session.execute(db.select(AuditEntry.action).where(AuditEntry.action.like("poll.%"))).scalars()
+        )
+
+
+def error_beside(page: str, field_id: str, message: str) -> bool:
+    """Whether ``message`` is in the error list shown with the field ``field_id``."""
+    match = re.search(rf'<ul class="field-errors" id="{re.escape(field_id)}-errors">(.*?)</ul>', page, re.S)
+    return match is not None and str(escape(message)) in match.group(1)

@@ -5,7 +5,7 @@ import pytest
 
 from poll.database.models import AuditEntry, Poll
 from poll.extensions import db
-from tests.admin.test_polls import GOOD, actions, error_beside, stored
+from tests.helpers import GOOD, actions, error_beside, stored
 
 
 def test_a_new_poll_is_saved_with_its_language_and_its_page_is_in_it(app, admin_client, client):

@@ -11,7 +11,7 @@ from poll.exports.rows import build_request
 from poll.extensions import db
 from poll.polls.editing import PollError
 from poll.polls.newsroom_time import utc_from_local
-from tests.admin.test_polls import GOOD
+from tests.helpers import GOOD
 
 
 def test_a_time_past_what_a_date_holds_in_utc_is_a_clear_error():
