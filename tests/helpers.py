@@ -1,5 +1,4 @@
-"""What several test modules share: database look-ups for assertions after requests, requests, and parts
-of pages."""
+"""What several test modules share: requests, parts of pages, and look-ups for assertions after them."""
 
 import re
 
@@ -148,3 +147,14 @@ def error_beside(page: str, field_id: str, message: str) -> bool:
     """Whether ``message`` is in the error list shown with the field ``field_id``."""
     match = re.search(rf'<ul class="field-errors" id="{re.escape(field_id)}-errors">(.*?)</ul>', page, re.S)
     return match is not None and str(escape(message)) in match.group(1)
+
+
+# The moderation queue ------------------------------------------------------------------------
+
+
+def comment(app, comment_id) -> Comment:
+    with app.app_context():
+        row = db.session.get(Comment, comment_id)
+        _ = row.flag_names, row.moderated_by
+        db.session.expunge_all()
+        return row
