@@ -158,3 +158,22 @@ def comment(app, comment_id) -> Comment:
         _ = row.flag_names, row.moderated_by
         db.session.expunge_all()
         return row
+
+
+# Ballot stuffing: votes from one address -------------------------------------------------------
+
+BURST_ADDRESS = "198.51.100.7"
+
+
+def vote(client, slug, choice="military", address=BURST_ADDRESS):
+    return client.post(
+        f"/polls/{slug}/vote", data={"choice": choice}, environ_overrides={"REMOTE_ADDR": address}
+    )
+
+
+def statuses(app, slug) -> dict[str, int]:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Vote.status, func.count()).join(Poll).where(Poll.slug == slug).group_by(Vote.status)
+        ).all()
+        return dict(rows)
