@@ -73,6 +73,23 @@ def uncertain_below(language: str | None) -> float:
     return UNCERTAIN_BELOW if is_english(language) else UNCERTAIN_BELOW_OTHER_LANGUAGES
 
 
+class IncivilityDecision(NamedTuple):
+    head: str  # the incivility head's name, as it appears in a comment's tagger_version
+    uncivil_from: float  # the score from which that head calls a comment uncivil
+
+
+# The shipped incivility heads and their thresholds, for the moderators' labels: held here, as the sure
+# thresholds are, so that drawing the queue never loads a head (numpy and the weights). The heads' cards
+# are the source, and the tagger decides by them; a test holds the two equal.
+INCIVILITY_ENGLISH = IncivilityDecision("incivility-mp-1", 0.618065)
+INCIVILITY_OTHER_LANGUAGES = IncivilityDecision("incivility-e5-6", 0.725403)
+
+
+def incivility_decision(language: str | None) -> IncivilityDecision:
+    """The head that scores a comment in ``language`` for incivility, and its threshold there."""
+    return INCIVILITY_ENGLISH if is_english(language) else INCIVILITY_OTHER_LANGUAGES
+
+
 # A stance cue reads "<phrase>[ (note)] → <side>": the words, and the side they count for.
 CUE_POINTS_TO = " \u2192 "
 

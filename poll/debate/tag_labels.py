@@ -5,7 +5,7 @@ as what it is, VADER's tone (a lexicon's reading of the words, not of civility).
 from typing import NamedTuple
 
 from poll.database.models import Comment
-from poll.vocabulary import cues_supporting
+from poll.vocabulary import cues_supporting, incivility_decision
 
 
 class IncivilityLabel(NamedTuple):
@@ -20,10 +20,8 @@ def incivility_label(comment: Comment) -> IncivilityLabel:
     if comment.incivility is None:
         return IncivilityLabel("incivility: not scored", "language not scored: read it", True)
     word = "uncivil" if comment.uncivil else "civil"
-    from poll.tagging import incivility_threshold  # the queue's first label loads the heads, once
-
-    head, threshold = incivility_threshold(comment.language)
-    if threshold is None or head not in comment.tagger_version:
+    head, threshold = incivility_decision(comment.language)
+    if head not in comment.tagger_version:
         meaning = "0 civil to 1 uncivil"  # scored by an earlier head, whose threshold is not at hand
     else:
         meaning = f"0 civil to 1 uncivil; uncivil from {threshold:.2f}"

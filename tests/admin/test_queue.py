@@ -195,7 +195,7 @@ def test_queue_tags_read_as_scores_with_cues_for_the_stance_shown_and_vaders_ton
     card = page[page.index(f'id="queue-{rude}"') :]
     card = card[: card.index("</dl>")]
     assert '<span class="tag tag--uncivil">uncivil: 0.93</span>' in card
-    # An English comment: the English head's threshold (poll.tagging.incivility_threshold reads it).
+    # An English comment: the English head's threshold (poll.vocabulary.incivility_decision holds it).
     assert f"uncivil from {shipped_head('incivility_en.json').threshold:.2f}" in card
     assert "talk \u2192 diplomacy" in card and "bomb" not in card
     assert "<dt>tone (VADER):</dt><dd>positive +0.49</dd>" in card and "Sentiment" not in card

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from poll.tagging import TAGGER_VERSION, UNKNOWN, mpnet, shipped_versions, tag, tag_many
+from poll.tagging import TAGGER_VERSION, UNKNOWN, incivility_threshold, mpnet, shipped_versions, tag, tag_many
 from poll.tagging import encoder as encoder_module
 from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
 from poll.tagging.heads import LinearHead, shipped_head
@@ -26,7 +26,7 @@ from poll.tagging.training.datasets import (
     rows_of,
 )
 from poll.tagging.training.evaluate import evaluate, read_labelled
-from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES
+from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES, incivility_decision
 
 # Each figure encodes hundreds of labelled rows: tens of seconds.
 pytestmark = pytest.mark.slow
@@ -265,6 +265,13 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_models)
     with pytest.raises(EncoderUnavailable, match="make install"):
         encoder_module.model_file()
+
+
+@pytest.mark.parametrize("language", ["en", None, "ko", "es"])
+def test_the_moderators_incivility_thresholds_are_the_ones_the_tagger_decides_by(language):
+    """vocabulary holds each incivility head's name and threshold so that the queue need not load a
+    head; the tagger decides by the heads' cards."""
+    assert tuple(incivility_decision(language)) == incivility_threshold(language)
 
 
 def test_the_uncertain_thresholds_are_the_ones_training_chose():

@@ -94,9 +94,15 @@ def test_tagging_imports_neither_flask_nor_the_database():
 @pytest.mark.slow
 def test_the_web_app_imports_neither_the_tagger_nor_numpy(tmp_path):
     """A web worker serves pages; the encoders, the heads and numpy load where comments are tagged (the
-    tagging worker, TAGGING=inline, `flask tag`), not when the app is imported."""
+    tagging worker, TAGGING=inline, `flask tag`), not when the app is imported, nor when the queue draws
+    a comment's incivility against its head's threshold."""
     code = (
-        "import sys, wsgi; loaded = [m for m in ('poll.tagging', 'numpy') if m in sys.modules];"
+        "import sys, wsgi; from poll.database.models import Comment;"
+        "from poll.debate.tag_labels import incivility_label;"
+        "label = incivility_label(Comment(incivility=0.9, uncivil=True, language='ko',"
+        " tagger_version='stance-nk-e5-4+incivility-e5-6/vader-3.3.2'));"
+        "assert 'uncivil from' in label.meaning, label;"
+        "loaded = [m for m in ('poll.tagging', 'numpy') if m in sys.modules];"
         "print(loaded); sys.exit(1 if loaded else 0)"
     )
     environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}", "SECRET_KEY": "k" * 32}
