@@ -4,6 +4,8 @@ Shared by the shipped heads (``train``) and a poll's own head (``poll_heads``).
 scikit-learn is imported only when something is fitted.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from poll.tagging import metrics
@@ -26,8 +28,58 @@ def fit_linear(
     return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
 
 
-def out_of_fold_logits(features, targets, groups, strength: float, weights=None) -> np.ndarray:
-    """Each row's logits from a model that never saw its source."""
+class Network(NamedTuple):
+    """One hidden layer of ReLU units, then a linear layer: what ``fit_network`` returns."""
+
+    hidden_weights: np.ndarray  # (units, dimensions)
+    hidden_bias: np.ndarray  # (units,)
+    weights: np.ndarray  # (labels, units); one row for two labels
+    bias: np.ndarray
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(features @ self.hidden_weights.T + self.hidden_bias, 0.0)
+        return hidden @ self.weights.T + self.bias
+
+
+HIDDEN_UNITS = 256
+NETWORK_STRENGTHS = (0.01, 1.0, 10.0)  # L2 penalty (scikit-learn's alpha): larger is simpler
+NETWORK_EPOCHS = 80
+
+
+def fit_network(features: np.ndarray, targets: np.ndarray, strength: float, weights=None) -> Network:
+    """A one-hidden-layer network (scikit-learn's MLPClassifier, Adam), classes balanced as
+    ``fit_linear`` balances them. The features are standardised while fitting, and the standardisation is
+    folded into the first layer, so the tagger applies it to raw features."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    mean, scale = features.mean(axis=0), features.std(axis=0) + 1e-6
+    balanced = compute_sample_weight("balanced", targets) * (1.0 if weights is None else weights)
+    model = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN_UNITS,),
+        alpha=strength,
+        max_iter=NETWORK_EPOCHS,
+        batch_size=128,
+        random_state=SEED,
+    )
+    with warnings.catch_warnings():  # a fixed number of epochs, not convergence, is the stopping rule
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit((features - mean) / scale, targets, sample_weight=balanced)
+    (first, second), (first_bias, second_bias) = model.coefs_, model.intercepts_
+    return Network(
+        (first / scale[:, None]).T.astype(np.float32),
+        (first_bias - (mean / scale) @ first).astype(np.float32),
+        second.T.astype(np.float32),
+        second_bias.astype(np.float32),
+    )
+
+
+def out_of_fold_logits(features, targets, groups, strength: float, weights=None, network=False) -> np.ndarray:
+    """Each row's logits from a model that never saw its source (a linear head, or with ``network`` a
+    one-hidden-layer network)."""
     from sklearn.model_selection import GroupKFold
 
     folds = GroupKFold(n_splits=FOLDS)
@@ -35,6 +87,10 @@ def out_of_fold_logits(features, targets, groups, strength: float, weights=None)
     logits = np.zeros((len(targets), 1 if width == 2 else width))
     for train_index, held_index in folds.split(features, targets, groups):
         fold_weights = None if weights is None else weights[train_index]
+        if network:
+            fitted = fit_network(features[train_index], targets[train_index], strength, fold_weights)
+            logits[held_index] = fitted.logits(features[held_index])
+            continue
         coef, bias = fit_linear(features[train_index], targets[train_index], strength, fold_weights)
         logits[held_index] = features[held_index] @ coef.T + bias
     return logits

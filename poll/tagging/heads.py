@@ -1,10 +1,12 @@
-"""Linear heads over sentence embeddings, stored as small JSON files.
+"""Heads over sentence embeddings, stored as JSON files.
 
-A head is a multinomial logistic regression (weights and bias per label)
-with a temperature that calibrates its probabilities; ``python -m
-poll.tagging.training.train`` fits them. Reading one needs numpy only.
+A head is a multinomial logistic regression (weights and bias per label), over the embeddings or over a
+hidden layer of ReLU units, with a temperature that calibrates its probabilities; ``python -m
+poll.tagging.training.train`` fits them. A hidden layer's weights are too many for JSON: they sit beside
+it in a ``.npz`` file whose SHA-256 the JSON holds and loading checks. Reading one needs numpy only.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,7 +25,8 @@ ENCODERS = {encoder.MODEL_SHA256: encoder.ENCODER_NAME, mpnet.WEIGHTS_SHA256: mp
 
 
 class HeadMismatch(ValueError):
-    """A head trained on another encoder than the one installed."""
+    """A head trained on another encoder than the one installed, or whose hidden layer's file is not the
+    one it was saved with."""
 
 
 @dataclass
@@ -36,21 +39,29 @@ class LinearHead:
     threshold: float | None = None  # binary heads: probability of labels[1] that decides
     card: dict = field(default_factory=dict)
     encoder_sha256: str = encoder.MODEL_SHA256
+    # A second encoder whose features follow the first's (the English stance head reads mpnet's and e5's:
+    # two encoders trained apart err apart), where the head reads two.
+    second_encoder_sha256: str | None = None
     # Comments shorter than ``short_below`` characters are read at ``short_temperature``: a head fitted
     # on longer rows is overconfident about one-liners (the English stance head's card has the figures).
     short_below: int | None = None
     short_temperature: float | None = None
+    # A hidden layer of ReLU units between the embeddings and ``weights``, where the head has one.
+    hidden_weights: np.ndarray | None = None  # (units, dimensions)
+    hidden_bias: np.ndarray | None = None  # (units,)
 
     def features(self, texts: list[str]) -> np.ndarray:
-        """What this head reads of ``texts``: the features over its own encoder."""
-        return (
-            english_features(texts)
-            if self.encoder_sha256 == mpnet.WEIGHTS_SHA256
-            else comment_features(texts)
-        )
+        """What this head reads of ``texts``: the features over its encoder, and its second one's after
+        them where it has one."""
+        first = _features_over(self.encoder_sha256, texts)
+        if self.second_encoder_sha256 is None:
+            return first
+        return np.hstack([first, _features_over(self.second_encoder_sha256, texts)])
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         """Uncalibrated scores, one row per embedding (what the temperatures divide)."""
+        if self.hidden_weights is not None:
+            embeddings = np.maximum(embeddings @ self.hidden_weights.T + self.hidden_bias, 0.0)
         return embeddings @ self.weights.T + self.bias
 
     def probabilities_of(self, texts: list[str]) -> np.ndarray:
@@ -77,6 +88,14 @@ class LinearHead:
             "labels": list(self.labels),
             "encoder": ENCODERS[self.encoder_sha256],
             "encoder_sha256": self.encoder_sha256,
+            **(
+                {
+                    "second_encoder": ENCODERS[self.second_encoder_sha256],
+                    "second_encoder_sha256": self.second_encoder_sha256,
+                }
+                if self.second_encoder_sha256 is not None
+                else {}
+            ),
             "temperature": self.temperature,
             "threshold": self.threshold,
             **(
@@ -84,16 +103,40 @@ class LinearHead:
                 if self.short_temperature is not None
                 else {}
             ),
+            **(
+                {
+                    "hidden_layer": {
+                        "file": self.hidden_layer_file,
+                        "units": len(self.hidden_bias),
+                        "sha256": self.hidden_layer_sha256(),
+                    }
+                }
+                if self.hidden_weights is not None and self.hidden_bias is not None
+                else {}
+            ),
             "card": self.card,
             "bias": [round(float(value), 7) for value in self.bias],
             "weights": [[round(float(value), 7) for value in row] for row in self.weights],
         }
 
+    @property
+    def hidden_layer_file(self) -> str:
+        return f"{self.name}.hidden.npz"
+
+    def hidden_layer_sha256(self) -> str:
+        """SHA-256 of the hidden layer's weights and bias as float32 (what loading checks)."""
+        digest = hashlib.sha256()
+        for array in (self.hidden_weights, self.hidden_bias):
+            digest.update(np.ascontiguousarray(array, dtype="<f4").tobytes())
+        return digest.hexdigest()
+
     @classmethod
-    def from_json(cls, data: dict) -> "LinearHead":
-        if data.get("encoder_sha256") not in ENCODERS:
+    def from_json(cls, data: dict, directory: Path = MODELS_DIR) -> "LinearHead":
+        """The head ``data`` describes; a hidden layer is read from its file in ``directory``."""
+        second = data.get("second_encoder_sha256")
+        if data.get("encoder_sha256") not in ENCODERS or (second is not None and second not in ENCODERS):
             raise HeadMismatch(f"head {data.get('name')!r} was trained on an encoder not installed")
-        return cls(
+        head = cls(
             name=data["name"],
             labels=tuple(data["labels"]),
             weights=np.asarray(data["weights"], dtype=np.float32),
@@ -102,11 +145,22 @@ class LinearHead:
             threshold=data.get("threshold"),
             card=data.get("card", {}),
             encoder_sha256=data["encoder_sha256"],
+            second_encoder_sha256=second,
             short_below=int(data["short_below"]) if data.get("short_below") is not None else None,
             short_temperature=(
                 float(data["short_temperature"]) if data.get("short_temperature") is not None else None
             ),
         )
+        if "hidden_layer" in data:
+            layer = data["hidden_layer"]
+            with np.load(directory / Path(layer["file"]).name, allow_pickle=False) as stored:
+                head.hidden_weights = stored["weights"].astype(np.float32)
+                head.hidden_bias = stored["bias"].astype(np.float32)
+            if head.hidden_layer_sha256() != layer["sha256"]:
+                raise HeadMismatch(
+                    f"head {head.name!r}: its hidden layer's file is not the one it was saved with"
+                )
+        return head
 
     def threshold_for(self, language: str | None) -> float | None:
         """The decision threshold for a comment in ``language``: English's, or
@@ -116,7 +170,14 @@ class LinearHead:
         return self.card.get("threshold_other_languages", self.threshold)
 
     def save(self, path: Path) -> None:
+        """The JSON at ``path``, and the hidden layer's file beside it where the head has one."""
+        if self.hidden_weights is not None and self.hidden_bias is not None:
+            np.savez(path.parent / self.hidden_layer_file, weights=self.hidden_weights, bias=self.hidden_bias)
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def _features_over(encoder_sha256: str, texts: list[str]) -> np.ndarray:
+    return english_features(texts) if encoder_sha256 == mpnet.WEIGHTS_SHA256 else comment_features(texts)
 
 
 @cache

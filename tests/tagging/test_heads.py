@@ -1,0 +1,91 @@
+"""A head with a hidden layer, or reading two encoders: what is saved is what is read back, and a
+hidden layer's file that is not the one saved is refused."""
+
+import json
+
+import numpy as np
+import pytest
+
+from poll.tagging import encoder, mpnet
+from poll.tagging.heads import HeadMismatch, LinearHead
+
+RNG = np.random.default_rng(20261207)
+
+
+def layered_head() -> LinearHead:
+    return LinearHead(
+        "layered-1",
+        ("military", "diplomacy", "neutral"),
+        RNG.normal(size=(3, 8)).astype(np.float32),
+        RNG.normal(size=3).astype(np.float32),
+        1.3,
+        hidden_weights=RNG.normal(size=(8, 5)).astype(np.float32),
+        hidden_bias=RNG.normal(size=8).astype(np.float32),
+    )
+
+
+def test_the_hidden_layer_is_a_relu_layer_before_the_linear_one():
+    head = layered_head()
+    features = RNG.normal(size=(4, 5)).astype(np.float32)
+    hidden = np.maximum(features @ head.hidden_weights.T + head.hidden_bias, 0)
+    assert np.allclose(head.logits(features), hidden @ head.weights.T + head.bias, atol=1e-5)
+    assert np.allclose(head.probabilities(features).sum(axis=1), 1.0)
+
+
+def test_a_hidden_layer_is_saved_beside_the_json_and_read_back(tmp_path):
+    head = layered_head()
+    head.save(tmp_path / "stance.json")
+    stored = json.loads((tmp_path / "stance.json").read_text())
+    assert stored["hidden_layer"] == {
+        "file": "layered-1.hidden.npz",
+        "units": 8,
+        "sha256": head.hidden_layer_sha256(),
+    }
+    assert (tmp_path / "layered-1.hidden.npz").is_file()
+    again = LinearHead.from_json(stored, tmp_path)
+    features = RNG.normal(size=(6, 5)).astype(np.float32)
+    assert np.allclose(again.probabilities(features), head.probabilities(features), atol=1e-6)
+
+
+def test_a_hidden_layer_file_that_is_not_the_one_saved_is_refused(tmp_path):
+    head = layered_head()
+    head.save(tmp_path / "stance.json")
+    stored = json.loads((tmp_path / "stance.json").read_text())
+    tampered = head.hidden_weights.copy()
+    tampered[0, 0] += 0.5
+    np.savez(tmp_path / "layered-1.hidden.npz", weights=tampered, bias=head.hidden_bias)
+    with pytest.raises(HeadMismatch, match="hidden layer"):
+        LinearHead.from_json(stored, tmp_path)
+
+
+def test_a_head_reading_two_encoders_names_both_and_refuses_one_not_installed():
+    head = LinearHead(
+        "paired",
+        ("a", "b"),
+        np.zeros((1, 4), dtype=np.float32),
+        np.zeros(1, dtype=np.float32),
+        encoder_sha256=mpnet.WEIGHTS_SHA256,
+        second_encoder_sha256=encoder.MODEL_SHA256,
+    )
+    stored = head.to_json()
+    assert (stored["encoder"], stored["second_encoder"]) == (mpnet.ENCODER_NAME, encoder.ENCODER_NAME)
+    assert LinearHead.from_json(stored).second_encoder_sha256 == encoder.MODEL_SHA256
+    with pytest.raises(HeadMismatch, match="an encoder not installed"):
+        LinearHead.from_json({**stored, "second_encoder_sha256": "0" * 64})
+
+
+def test_a_head_reading_two_encoders_reads_each_ones_features_in_order(monkeypatch):
+    """mpnet's features first, then e5's: the order the head was fitted on."""
+    from poll.tagging import heads
+
+    monkeypatch.setattr(heads, "english_features", lambda texts: np.full((len(texts), 2), 1.0))
+    monkeypatch.setattr(heads, "comment_features", lambda texts: np.full((len(texts), 3), 2.0))
+    head = LinearHead(
+        "paired",
+        ("a", "b"),
+        np.zeros((1, 5), dtype=np.float32),
+        np.zeros(1, dtype=np.float32),
+        encoder_sha256=mpnet.WEIGHTS_SHA256,
+        second_encoder_sha256=encoder.MODEL_SHA256,
+    )
+    assert head.features(["one", "two"]).tolist() == [[1, 1, 2, 2, 2]] * 2
