@@ -11,7 +11,17 @@ from poll.tagging import metrics, mpnet
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
 from poll.tagging.features import english_features
-from poll.tagging.fitting import STRENGTHS, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
+from poll.tagging.fitting import (
+    HIDDEN_UNITS,
+    NETWORK_EPOCHS,
+    NETWORK_STRENGTHS,
+    STRENGTHS,
+    encode_labels,
+    fit_linear,
+    fit_network,
+    fit_temperature,
+    out_of_fold_logits,
+)
 from poll.tagging.heads import LinearHead
 from poll.tagging.training import measure
 from poll.tagging.training.cards import card_header
@@ -33,7 +43,7 @@ from poll.tagging.training.measure import STANCE_LABELS
 from poll.vocabulary import ENGLISH
 
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
-ENGLISH_STANCE_HEAD = "stance-nk-mp-2.1"  # mp-2's weights, with the short temperature
+ENGLISH_STANCE_HEAD = "stance-nk-mp-5"  # rule C (data/README.md): mpnet and e5, a hidden layer
 # Out of fold on a language's own training rows (grouped by page); below it, that language's comments get
 # no stance ("not tagged"). Until round eight the gate read the multilingual dev split, 9-21 rows a
 # language: German was shut out on nine.
@@ -41,13 +51,16 @@ STANCE_LANGUAGE_MIN_F1 = 0.5
 SHORT_COMMENT_BELOW = 90  # characters: the short stance rows are 20-90, every other stance set 80-220
 
 
-def choose_strength(train_x, train_y, dev_x, dev_y, labels) -> tuple[float, dict]:
+def choose_strength(train_x, train_y, dev_x, dev_y, labels, network=False) -> tuple[float, dict]:
+    """The regularisation with the best dev macro-F1 (ties: the simpler head): a linear head's C, or with
+    ``network`` the hidden layer's L2 strength."""
     scores = {}
-    for strength in STRENGTHS:
-        weights, bias = fit_linear(train_x, train_y, strength)
-        predicted = np.argmax(metrics.softmax(dev_x @ weights.T + bias), axis=1)
+    for strength in NETWORK_STRENGTHS if network else STRENGTHS:
+        head = head_from(train_x, train_y, strength, 1.0, network)
+        predicted = np.argmax(head.logits(dev_x), axis=1)
         scores[strength] = metrics.report(dev_y, predicted, labels)["macro_f1"]
-    best = max(scores, key=lambda strength: (scores[strength], -strength))
+    simpler = 1 if network else -1  # a larger L2 strength, a smaller C
+    best = max(scores, key=lambda strength: (scores[strength], simpler * strength))
     return best, scores
 
 
@@ -64,18 +77,25 @@ def train_stance() -> LinearHead:
 
 
 def train_english_stance() -> LinearHead:
-    """Over all-mpnet-base-v2, English rows only: the stance of English comments, with a temperature of
-    its own for short ones."""
+    """Over all-mpnet-base-v2's features and e5's side by side, through a hidden layer, English rows only
+    (chosen by rule C in data/README.md): the stance of English comments, with a temperature of its own
+    for short ones."""
     head = _fit_stance(
         ENGLISH_STANCE_HEAD,
         ENGLISH_STANCE_FILES,
         ENGLISH_STANCE_FILES,
-        english_features,
+        paired_features,
         mpnet.WEIGHTS_SHA256,
-        mpnet.ENCODER_NAME,
+        f"{mpnet.ENCODER_NAME}, then {ENCODER_NAME}",
+        second_encoder_sha256=MODEL_SHA256,
     )
     fit_short_temperature(head)
     return head
+
+
+def paired_features(texts: list[str]) -> np.ndarray:
+    """mpnet's features of ``texts``, then e5's (what the English stance head reads)."""
+    return np.hstack([english_features(texts), embed(texts)])
 
 
 def fit_short_temperature(head: LinearHead) -> None:
@@ -93,24 +113,28 @@ def fit_short_temperature(head: LinearHead) -> None:
     )
 
 
-def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
+def _fit_stance(
+    name, stance_files, dev_files, features_of, encoder_sha256, encoder_name, second_encoder_sha256=None
+) -> LinearHead:
     """C chosen on dev (the English rows of ``dev_files``), refitted on train + dev; temperature and the
-    sure threshold out of fold."""
+    sure threshold out of fold. With a ``second_encoder_sha256`` (``features_of`` reads both encoders)
+    the head has a hidden layer, whose L2 strength dev chooses instead of C."""
+    network = second_encoder_sha256 is not None
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
     dev = fitting_rows(dev_files, ("dev",), HELD_OUT_STANCE)
     train_x, dev_x = features_of(texts(train)), features_of(texts(dev))
     train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
     dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
-    strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS)
+    strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS, network)
 
     features, targets = np.vstack([train_x, dev_x]), np.concatenate([train_y, dev_y])
     groups = [row["source"] for row in train + dev]
-    logits = out_of_fold_logits(features, targets, groups, strength)
+    logits = out_of_fold_logits(features, targets, groups, strength, network=network)
     temperature = fit_temperature(logits, targets)
     out_of_fold = metrics.softmax(logits / temperature)
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
-    weights, bias = fit_linear(features, targets, strength)
-    head = LinearHead(name, STANCE_LABELS, weights, bias, temperature, encoder_sha256=encoder_sha256)
+    head = head_from(features, targets, strength, temperature, network)
+    head.name, head.encoder_sha256, head.second_encoder_sha256 = name, encoder_sha256, second_encoder_sha256
     head.card = card_header(
         "stance of a comment on the North Korea poll (and parallel conflicts)",
         encoder_name,
@@ -118,11 +142,19 @@ def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, enco
         stance_files,
     )
     head.card["data"] |= {"train": len(train), "dev": len(dev)}
+    setting = "hidden_layer_L2" if network else "regularisation_C"
+    if network:
+        head.card["model"] = (
+            f"one hidden layer of {HIDDEN_UNITS} ReLU units, then softmax (scikit-learn MLPClassifier, "
+            f"Adam, {NETWORK_EPOCHS} epochs, classes balanced)"
+        )
     head.card |= {
-        "regularisation_C": strength,
-        "dev_macro_f1_by_C": {str(key): round(value, 3) for key, value in scores.items()},
+        setting: strength,
+        f"dev_macro_f1_by_{setting.rpartition('_')[2]}": {
+            str(key): round(value, 3) for key, value in scores.items()
+        },
         "dev_split_from_train_only": _figures(
-            head_from(train_x, train_y, strength, temperature), dev_x, dev_y
+            head_from(train_x, train_y, strength, temperature, network), dev_x, dev_y
         ),
         "sure_from": sure_from,
         "sure_rule": (
@@ -148,9 +180,21 @@ def _by_language(probabilities: np.ndarray, targets: np.ndarray, rows: list[dict
     return figures
 
 
-def head_from(features, targets, strength, temperature) -> LinearHead:
-    weights, bias = fit_linear(features, targets, strength)
-    return LinearHead("candidate", STANCE_LABELS, weights, bias, temperature)
+def head_from(features, targets, strength, temperature, network=False) -> LinearHead:
+    """A stance head fitted on ``features``: linear (C ``strength``) or with a hidden layer (L2 strength)."""
+    if not network:
+        weights, bias = fit_linear(features, targets, strength)
+        return LinearHead("candidate", STANCE_LABELS, weights, bias, temperature)
+    fitted = fit_network(features, targets, strength)
+    return LinearHead(
+        "candidate",
+        STANCE_LABELS,
+        fitted.weights,
+        fitted.bias,
+        temperature,
+        hidden_weights=fitted.hidden_weights,
+        hidden_bias=fitted.hidden_bias,
+    )
 
 
 def _figures(head: LinearHead, features, targets) -> dict:
