@@ -97,9 +97,11 @@ def out_of_fold_logits(features, targets, groups, strength: float, weights=None,
 
 
 def fit_temperature(logits: np.ndarray, targets: np.ndarray) -> float:
-    """The temperature that minimises the negative log-likelihood (a grid is enough)."""
+    """The temperature that minimises the negative log-likelihood (a grid is enough). The grid reaches
+    10: a head with a hidden layer is far more overconfident than a linear one, and one-liners read by it
+    were best at 5.7, where a grid ending at 4 stopped."""
     best, best_loss = 1.0, np.inf
-    for temperature in np.arange(0.3, 4.01, 0.05):
+    for temperature in np.arange(0.3, 10.01, 0.05):
         loss = metrics.log_loss(metrics.softmax(logits / temperature), targets)
         if loss < best_loss:
             best, best_loss = float(temperature), loss

@@ -39,9 +39,6 @@ class LinearHead:
     threshold: float | None = None  # binary heads: probability of labels[1] that decides
     card: dict = field(default_factory=dict)
     encoder_sha256: str = encoder.MODEL_SHA256
-    # A second encoder whose features follow the first's (the English stance head reads mpnet's and e5's:
-    # two encoders trained apart err apart), where the head reads two.
-    second_encoder_sha256: str | None = None
     # Comments shorter than ``short_below`` characters are read at ``short_temperature``: a head fitted
     # on longer rows is overconfident about one-liners (the English stance head's card has the figures).
     short_below: int | None = None
@@ -51,12 +48,12 @@ class LinearHead:
     hidden_bias: np.ndarray | None = None  # (units,)
 
     def features(self, texts: list[str]) -> np.ndarray:
-        """What this head reads of ``texts``: the features over its encoder, and its second one's after
-        them where it has one."""
-        first = _features_over(self.encoder_sha256, texts)
-        if self.second_encoder_sha256 is None:
-            return first
-        return np.hstack([first, _features_over(self.second_encoder_sha256, texts)])
+        """What this head reads of ``texts``: the features over its own encoder."""
+        return (
+            english_features(texts)
+            if self.encoder_sha256 == mpnet.WEIGHTS_SHA256
+            else comment_features(texts)
+        )
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         """Uncalibrated scores, one row per embedding (what the temperatures divide)."""
@@ -88,14 +85,6 @@ class LinearHead:
             "labels": list(self.labels),
             "encoder": ENCODERS[self.encoder_sha256],
             "encoder_sha256": self.encoder_sha256,
-            **(
-                {
-                    "second_encoder": ENCODERS[self.second_encoder_sha256],
-                    "second_encoder_sha256": self.second_encoder_sha256,
-                }
-                if self.second_encoder_sha256 is not None
-                else {}
-            ),
             "temperature": self.temperature,
             "threshold": self.threshold,
             **(
@@ -133,8 +122,7 @@ class LinearHead:
     @classmethod
     def from_json(cls, data: dict, directory: Path = MODELS_DIR) -> "LinearHead":
         """The head ``data`` describes; a hidden layer is read from its file in ``directory``."""
-        second = data.get("second_encoder_sha256")
-        if data.get("encoder_sha256") not in ENCODERS or (second is not None and second not in ENCODERS):
+        if data.get("encoder_sha256") not in ENCODERS:
             raise HeadMismatch(f"head {data.get('name')!r} was trained on an encoder not installed")
         head = cls(
             name=data["name"],
@@ -145,7 +133,6 @@ class LinearHead:
             threshold=data.get("threshold"),
             card=data.get("card", {}),
             encoder_sha256=data["encoder_sha256"],
-            second_encoder_sha256=second,
             short_below=int(data["short_below"]) if data.get("short_below") is not None else None,
             short_temperature=(
                 float(data["short_temperature"]) if data.get("short_temperature") is not None else None
@@ -174,10 +161,6 @@ class LinearHead:
         if self.hidden_weights is not None and self.hidden_bias is not None:
             np.savez(path.parent / self.hidden_layer_file, weights=self.hidden_weights, bias=self.hidden_bias)
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
-
-
-def _features_over(encoder_sha256: str, texts: list[str]) -> np.ndarray:
-    return english_features(texts) if encoder_sha256 == mpnet.WEIGHTS_SHA256 else comment_features(texts)
 
 
 @cache

@@ -1,12 +1,11 @@
-"""A head with a hidden layer, or reading two encoders: what is saved is what is read back, and a
-hidden layer's file that is not the one saved is refused."""
+"""A head with a hidden layer: what is saved is what is read back, and a hidden layer's file that is
+not the one saved is refused."""
 
 import json
 
 import numpy as np
 import pytest
 
-from poll.tagging import encoder, mpnet
 from poll.tagging.heads import HeadMismatch, LinearHead
 
 RNG = np.random.default_rng(20261207)
@@ -56,36 +55,3 @@ def test_a_hidden_layer_file_that_is_not_the_one_saved_is_refused(tmp_path):
     np.savez(tmp_path / "layered-1.hidden.npz", weights=tampered, bias=head.hidden_bias)
     with pytest.raises(HeadMismatch, match="hidden layer"):
         LinearHead.from_json(stored, tmp_path)
-
-
-def test_a_head_reading_two_encoders_names_both_and_refuses_one_not_installed():
-    head = LinearHead(
-        "paired",
-        ("a", "b"),
-        np.zeros((1, 4), dtype=np.float32),
-        np.zeros(1, dtype=np.float32),
-        encoder_sha256=mpnet.WEIGHTS_SHA256,
-        second_encoder_sha256=encoder.MODEL_SHA256,
-    )
-    stored = head.to_json()
-    assert (stored["encoder"], stored["second_encoder"]) == (mpnet.ENCODER_NAME, encoder.ENCODER_NAME)
-    assert LinearHead.from_json(stored).second_encoder_sha256 == encoder.MODEL_SHA256
-    with pytest.raises(HeadMismatch, match="an encoder not installed"):
-        LinearHead.from_json({**stored, "second_encoder_sha256": "0" * 64})
-
-
-def test_a_head_reading_two_encoders_reads_each_ones_features_in_order(monkeypatch):
-    """mpnet's features first, then e5's: the order the head was fitted on."""
-    from poll.tagging import heads
-
-    monkeypatch.setattr(heads, "english_features", lambda texts: np.full((len(texts), 2), 1.0))
-    monkeypatch.setattr(heads, "comment_features", lambda texts: np.full((len(texts), 3), 2.0))
-    head = LinearHead(
-        "paired",
-        ("a", "b"),
-        np.zeros((1, 5), dtype=np.float32),
-        np.zeros(1, dtype=np.float32),
-        encoder_sha256=mpnet.WEIGHTS_SHA256,
-        second_encoder_sha256=encoder.MODEL_SHA256,
-    )
-    assert head.features(["one", "two"]).tolist() == [[1, 1, 2, 2, 2]] * 2

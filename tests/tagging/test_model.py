@@ -35,31 +35,31 @@ REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "e5_refer
 
 
 def test_stance_on_the_frozen_test_splits():
-    """Never tuned on: the English head (all-mpnet-base-v2, round five's rows) was chosen on dev and fitted
-    on train + dev. Measured: 0.688 on the first split, 0.667 on the second and 0.676 on the third (each
-    by writers of no training row); the head it replaced, 0.708, 0.622 and 0.628 (the model card says how
-    the choice was made)."""
+    """Never tuned on: the English head (all-mpnet-base-v2 through a hidden layer, round five's rows) was
+    chosen on dev and fitted on train + dev. Measured: 0.710 on the first split, 0.671 on the second and
+    0.701 on the third (each by writers of no training row); the linear head it replaced, 0.688, 0.667 and
+    0.676 (the model card says how the choice was made)."""
     result = evaluate(read_labelled(STANCE_FILE, "test"))
     assert result.total >= 300
-    assert result.macro_f1 >= 0.67, result
+    assert result.macro_f1 >= 0.69, result
     assert min(result.per_label_f1.values()) >= 0.65, result
     assert result.calibration_error <= 0.08, result
     second = evaluate(read_labelled(STANCE_HOLDOUT_FILE, "test"))
     assert second.total == 450 and second.macro_f1 >= 0.65, second
     third = evaluate(read_labelled(STANCE_HOLDOUT_3_FILE, "test"))
-    assert third.total == 480 and third.macro_f1 >= 0.65, third
+    assert third.total == 480 and third.macro_f1 >= 0.68, third
 
 
 def test_stance_on_short_comments():
-    """One-line comments (20-90 characters; 5 % of the fitted rows are under 80): measured 0.606 (mp-1:
-    0.585)."""
+    """One-line comments (20-90 characters; 5 % of the fitted rows are under 80): measured 0.658 (mp-2.1:
+    0.606)."""
     short = evaluate(read_labelled(STANCE_HOLDOUT_SHORT_FILE, "test"))
-    assert short.total == 240 and short.macro_f1 >= 0.58, short
+    assert short.total == 240 and short.macro_f1 >= 0.63, short
 
 
 def test_a_short_comments_stance_shown_as_sure_is_right_nine_times_in_ten():
-    """Read at the short temperature (fitted on R5S's short rows, no test row): measured 17 of 18 right,
-    7.5 % of the split shown as sure; at the long rows' temperature it was 47 of 61 (77 %)."""
+    """Read at the short temperature (fitted on R5S's short rows, no test row): measured 32 of 33 right,
+    14 % of the split shown as sure; at 4.0, where the temperature grid used to end, 82 % at 32 %."""
     rows = rows_of(STANCE_HOLDOUT_SHORT_FILE, "test")
     tags = tag_many([row["text"] for row in rows])
     sure = [(found.stance, row["stance"]) for found, row in zip(tags, rows, strict=True) if found.sure_stance]
@@ -68,12 +68,12 @@ def test_a_short_comments_stance_shown_as_sure_is_right_nine_times_in_ten():
 
 
 def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_split():
-    """The threshold was chosen out of fold; measured here 0.96 precision at 20 % coverage (0.91 at 21 % on
-    the third split, 0.86 at 16 % on the second)."""
+    """The threshold was chosen out of fold; measured here 0.94 precision at 31 % coverage (0.91 at 34 % on
+    the third split, 0.87 at 28 % on the second)."""
     rows = rows_of(STANCE_FILE, "test")
     tags = tag_many([row["text"] for row in rows])
     sure = [(found.stance, row["stance"]) for found, row in zip(tags, rows, strict=True) if found.sure_stance]
-    assert len(sure) >= 0.12 * len(rows)
+    assert len(sure) >= 0.25 * len(rows)
     assert sum(given == truth for given, truth in sure) / len(sure) >= 0.90
 
 
@@ -352,3 +352,20 @@ def test_the_stored_split_vectors_are_the_encoders(name):
     assert cosine.min() > 0.999
     # Every split text it reads is there (the segments too, as the features asked for them when written).
     assert set(texts_for(name)) <= set(strings)
+
+
+def test_tagging_runs_numpy_on_one_blas_thread_and_gives_the_threads_back(monkeypatch):
+    """A hidden layer's product wakes numpy's BLAS threads, which then spin on the cores mpnet needs."""
+    from threadpoolctl import threadpool_info
+
+    import poll.tagging as tagging
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    monkeypatch.setattr(tagging, "_tag_many", lambda texts, head: seen.append(blas_threads()) or [])
+    assert tag_many(["one comment"]) == []
+    assert seen == [{1}]
+    assert blas_threads() == before

@@ -43,7 +43,7 @@ from poll.tagging.training.measure import STANCE_LABELS
 from poll.vocabulary import ENGLISH
 
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
-ENGLISH_STANCE_HEAD = "stance-nk-mp-5"  # rule C (data/README.md): mpnet and e5, a hidden layer
+ENGLISH_STANCE_HEAD = "stance-nk-mp-6"  # rule B (data/README.md): mpnet through a hidden layer
 # Out of fold on a language's own training rows (grouped by page); below it, that language's comments get
 # no stance ("not tagged"). Until round eight the gate read the multilingual dev split, 9-21 rows a
 # language: German was shut out on nine.
@@ -77,25 +77,19 @@ def train_stance() -> LinearHead:
 
 
 def train_english_stance() -> LinearHead:
-    """Over all-mpnet-base-v2's features and e5's side by side, through a hidden layer, English rows only
-    (chosen by rule C in data/README.md): the stance of English comments, with a temperature of its own
-    for short ones."""
+    """Over all-mpnet-base-v2, English rows only, through a hidden layer (rule B in data/README.md): the
+    stance of English comments, with a temperature of its own for short ones."""
     head = _fit_stance(
         ENGLISH_STANCE_HEAD,
         ENGLISH_STANCE_FILES,
         ENGLISH_STANCE_FILES,
-        paired_features,
+        english_features,
         mpnet.WEIGHTS_SHA256,
-        f"{mpnet.ENCODER_NAME}, then {ENCODER_NAME}",
-        second_encoder_sha256=MODEL_SHA256,
+        mpnet.ENCODER_NAME,
+        network=True,
     )
     fit_short_temperature(head)
     return head
-
-
-def paired_features(texts: list[str]) -> np.ndarray:
-    """mpnet's features of ``texts``, then e5's (what the English stance head reads)."""
-    return np.hstack([english_features(texts), embed(texts)])
 
 
 def fit_short_temperature(head: LinearHead) -> None:
@@ -114,12 +108,11 @@ def fit_short_temperature(head: LinearHead) -> None:
 
 
 def _fit_stance(
-    name, stance_files, dev_files, features_of, encoder_sha256, encoder_name, second_encoder_sha256=None
+    name, stance_files, dev_files, features_of, encoder_sha256, encoder_name, network=False
 ) -> LinearHead:
     """C chosen on dev (the English rows of ``dev_files``), refitted on train + dev; temperature and the
-    sure threshold out of fold. With a ``second_encoder_sha256`` (``features_of`` reads both encoders)
-    the head has a hidden layer, whose L2 strength dev chooses instead of C."""
-    network = second_encoder_sha256 is not None
+    sure threshold out of fold. With ``network`` the head has a hidden layer, whose L2 strength dev
+    chooses instead of C."""
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
     dev = fitting_rows(dev_files, ("dev",), HELD_OUT_STANCE)
     train_x, dev_x = features_of(texts(train)), features_of(texts(dev))
@@ -134,7 +127,7 @@ def _fit_stance(
     out_of_fold = metrics.softmax(logits / temperature)
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
     head = head_from(features, targets, strength, temperature, network)
-    head.name, head.encoder_sha256, head.second_encoder_sha256 = name, encoder_sha256, second_encoder_sha256
+    head.name, head.encoder_sha256 = name, encoder_sha256
     head.card = card_header(
         "stance of a comment on the North Korea poll (and parallel conflicts)",
         encoder_name,
