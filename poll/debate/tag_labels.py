@@ -20,11 +20,16 @@ def incivility_label(comment: Comment) -> IncivilityLabel:
     if comment.incivility is None:
         return IncivilityLabel("incivility: not scored", "language not scored: read it", True)
     word = "uncivil" if comment.uncivil else "civil"
-    head, threshold = incivility_decision(comment.language)
-    if head not in comment.tagger_version:
+    decision = incivility_decision(comment.language)
+    if decision.head not in comment.tagger_version:
         meaning = "0 civil to 1 uncivil"  # scored by an earlier head, whose threshold is not at hand
     else:
-        meaning = f"0 civil to 1 uncivil; uncivil from {threshold:.2f}"
+        meaning = f"0 civil to 1 uncivil; uncivil from {decision.uncivil_from:.2f}"
+        if decision.civil_flagged is not None:
+            meaning += (
+                f"; in this language about {decision.civil_flagged:.0%} of civil comments score "
+                "as high: read it before acting"
+            )
     return IncivilityLabel(f"{word}: {comment.incivility:.2f}", meaning, comment.uncivil)
 
 

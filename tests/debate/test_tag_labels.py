@@ -52,6 +52,18 @@ def test_incivility_reads_as_a_score_with_its_threshold(fields, text, meaning, n
     assert meaning in label.meaning
 
 
+def test_another_languages_label_says_how_often_its_civil_comments_score_as_high():
+    """The other languages' head flags about a quarter of civil comments (model card): their label says
+    so; an English comment's does not."""
+    korean = incivility_label(
+        comment(incivility=0.8, uncivil=True, language="ko", tagger_version=version_with(None, "ko"))
+    )
+    assert "about 28% of civil comments score as high: read it before acting" in korean.meaning
+    assert korean.needs_look
+    english = incivility_label(comment(incivility=0.8, uncivil=True))
+    assert "civil comments score as high" not in english.meaning
+
+
 def test_a_score_from_an_earlier_head_does_not_claim_todays_threshold():
     label = incivility_label(
         comment(incivility=0.5, uncivil=True, tagger_version="old+incivility-e5-1/vader")
