@@ -7,6 +7,7 @@ from poll.database.column_types import utcnow
 from poll.database.models import Comment, Moderator
 from poll.debate.mutes import lift, mute
 from poll.extensions import db
+from poll.tagging import version_with
 from tests.browser.test_moderation_in_browser import log_in
 from tests.browser.test_queue_keyboard_in_browser import LAPTOP_1366, PHONE_390
 
@@ -41,6 +42,29 @@ def test_queue_tags_lead_with_incivility_and_show_tone_as_secondary(
     tone_size, tone_weight = tone.locator("dd").evaluate(style)
     assert tone_size < badge_size and int(tone_weight) < int(badge_weight)
     screenshots(page, f"queue-tags-{size(viewport)}")
+    page.context.close()
+
+
+@SIZES
+def test_another_languages_incivility_warns_the_moderator_and_fits_the_card(
+    app, browser, live_server, accounts, make_comment, screenshots, viewport
+):
+    """The other languages' head flags about a quarter of civil comments: the label says so, and the longer
+    label wraps inside the card on a phone instead of widening the page."""
+    korean = make_comment("이 정도면 정부가 제대로 대응해야 하는 거 아닌가요? 말로만 규탄하지 말고.")
+    with app.app_context():
+        row = db.session.get(Comment, korean)
+        row.language, row.tagger_version = "ko", version_with(None, "ko")
+        row.incivility, row.uncivil = 0.81, True
+        db.session.commit()
+    page = browser.new_context(viewport=viewport).new_page()
+    log_in(page, live_server, "mo")
+    label = page.locator(f"#queue-{korean} .tags__incivility")
+    assert "about 28% of civil comments score as high: read it before acting" in label.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    card, box = page.locator(f"#queue-{korean}").bounding_box(), label.bounding_box()
+    assert card and box and box["x"] + box["width"] <= card["x"] + card["width"] + 1
+    screenshots(page, f"queue-tags-korean-{size(viewport)}")
     page.context.close()
 
 
