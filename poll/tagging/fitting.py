@@ -1,7 +1,8 @@
-"""Fitting linear heads: logistic regression, out-of-fold logits, temperature.
+"""Fitting heads: logistic regression, a one-hidden-layer network, out-of-fold logits, temperature.
 
-Shared by the shipped heads (``train``) and a poll's own head (``poll_heads``).
-scikit-learn is imported only when something is fitted.
+Shared by the shipped heads (``train``) and a poll's own head (``poll_heads``); the tagger's heads run a
+network through ``Network.logits``, the forward pass fitting uses. scikit-learn is imported only when
+something is fitted.
 """
 
 from typing import NamedTuple

@@ -16,6 +16,7 @@ import numpy as np
 
 from poll.tagging import encoder, mpnet
 from poll.tagging.features import comment_features, english_features
+from poll.tagging.fitting import Network
 from poll.vocabulary import is_english
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -56,9 +57,11 @@ class LinearHead:
         )
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
-        """Uncalibrated scores, one row per embedding (what the temperatures divide)."""
-        if self.hidden_weights is not None:
-            embeddings = np.maximum(embeddings @ self.hidden_weights.T + self.hidden_bias, 0.0)
+        """Uncalibrated scores, one row per embedding (what the temperatures divide); through the hidden
+        layer where the head has one, by the network's own forward pass."""
+        if self.hidden_weights is not None and self.hidden_bias is not None:
+            network = Network(self.hidden_weights, self.hidden_bias, self.weights, self.bias)
+            return network.logits(embeddings)
         return embeddings @ self.weights.T + self.bias
 
     def probabilities_of(self, texts: list[str]) -> np.ndarray:
