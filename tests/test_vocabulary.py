@@ -1,13 +1,17 @@
-"""The sure-stance rule: a moderator's stance, else the tagger's only where it is sure."""
+"""The sure-stance rule: a moderator's stance, else the tagger's only where it is sure; and the
+vocabulary's copies of the heads' thresholds, which the cards are the source of."""
 
 import pytest
 
 from poll.database.models import FLAG_STANCE_VOTE_MISMATCH
 from poll.debate.flags import flags_for_tags
+from poll.tagging import incivility_threshold
+from poll.tagging.heads import shipped_head
 from poll.vocabulary import (
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
+    incivility_decision,
     reads_as_no_position,
     sure_stance,
 )
@@ -108,3 +112,17 @@ def test_labels_that_take_no_position(label):
 )
 def test_labels_that_take_a_position(label):
     assert not reads_as_no_position(label)
+
+
+@pytest.mark.parametrize("language", ["en", None, "ko", "es"])
+def test_the_moderators_incivility_thresholds_are_the_ones_the_tagger_decides_by(language):
+    """vocabulary holds each incivility head's name and threshold so that the queue need not load a
+    head; the tagger decides by the heads' cards."""
+    assert tuple(incivility_decision(language))[:2] == incivility_threshold(language)
+
+
+def test_the_uncertain_thresholds_are_the_ones_training_chose():
+    """vocabulary holds them so that the models need not load a head; the cards are the source. Each
+    stance head's own, for the comments it reads."""
+    assert shipped_head("stance_en.json").card["sure_from"] == UNCERTAIN_BELOW
+    assert shipped_head("stance.json").card["sure_from"] == UNCERTAIN_BELOW_OTHER_LANGUAGES

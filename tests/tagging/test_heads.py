@@ -1,11 +1,12 @@
-"""A head with a hidden layer: what is saved is what is read back, and a hidden layer's file that is
-not the one saved is refused."""
+"""A head with a hidden layer: what is saved is what is read back, a hidden layer's file that is not
+the one saved is refused, and tagging holds numpy to one BLAS thread for it."""
 
 import json
 
 import numpy as np
 import pytest
 
+from poll.tagging import tag_many
 from poll.tagging.heads import HeadMismatch, LinearHead
 
 RNG = np.random.default_rng(20261207)
@@ -55,3 +56,20 @@ def test_a_hidden_layer_file_that_is_not_the_one_saved_is_refused(tmp_path):
     np.savez(tmp_path / "layered-1.hidden.npz", weights=tampered, bias=head.hidden_bias)
     with pytest.raises(HeadMismatch, match="hidden layer"):
         LinearHead.from_json(stored, tmp_path)
+
+
+def test_tagging_runs_numpy_on_one_blas_thread_and_gives_the_threads_back(monkeypatch):
+    """A hidden layer's product wakes numpy's BLAS threads, which then spin on the cores mpnet needs."""
+    from threadpoolctl import threadpool_info
+
+    import poll.tagging as tagging
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    monkeypatch.setattr(tagging, "_tag_many", lambda texts, head: seen.append(blas_threads()) or [])
+    assert tag_many(["one comment"]) == []
+    assert seen == [{1}]
+    assert blas_threads() == before

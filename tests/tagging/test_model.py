@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from poll.tagging import TAGGER_VERSION, UNKNOWN, incivility_threshold, mpnet, shipped_versions, tag, tag_many
+from poll.tagging import TAGGER_VERSION, UNKNOWN, mpnet, shipped_versions, tag, tag_many
 from poll.tagging import encoder as encoder_module
 from poll.tagging.encoder import Encoder, EncoderUnavailable, embed
 from poll.tagging.heads import LinearHead, shipped_head
@@ -26,7 +26,6 @@ from poll.tagging.training.datasets import (
     rows_of,
 )
 from poll.tagging.training.evaluate import evaluate, read_labelled
-from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES, incivility_decision
 
 # Each figure encodes hundreds of labelled rows: tens of seconds.
 pytestmark = pytest.mark.slow
@@ -267,20 +266,6 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
         encoder_module.model_file()
 
 
-@pytest.mark.parametrize("language", ["en", None, "ko", "es"])
-def test_the_moderators_incivility_thresholds_are_the_ones_the_tagger_decides_by(language):
-    """vocabulary holds each incivility head's name and threshold so that the queue need not load a
-    head; the tagger decides by the heads' cards."""
-    assert tuple(incivility_decision(language))[:2] == incivility_threshold(language)
-
-
-def test_the_uncertain_thresholds_are_the_ones_training_chose():
-    """vocabulary holds them so that the models need not load a head; the cards are the source. Each
-    stance head's own, for the comments it reads."""
-    assert shipped_head("stance_en.json").card["sure_from"] == UNCERTAIN_BELOW
-    assert shipped_head("stance.json").card["sure_from"] == UNCERTAIN_BELOW_OTHER_LANGUAGES
-
-
 @pytest.mark.parametrize(
     "filename, encoder_sha256",
     [
@@ -352,20 +337,3 @@ def test_the_stored_split_vectors_are_the_encoders(name):
     assert cosine.min() > 0.999
     # Every split text it reads is there (the segments too, as the features asked for them when written).
     assert set(texts_for(name)) <= set(strings)
-
-
-def test_tagging_runs_numpy_on_one_blas_thread_and_gives_the_threads_back(monkeypatch):
-    """A hidden layer's product wakes numpy's BLAS threads, which then spin on the cores mpnet needs."""
-    from threadpoolctl import threadpool_info
-
-    import poll.tagging as tagging
-
-    def blas_threads() -> set[int]:
-        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
-
-    before = blas_threads()
-    seen = []
-    monkeypatch.setattr(tagging, "_tag_many", lambda texts, head: seen.append(blas_threads()) or [])
-    assert tag_many(["one comment"]) == []
-    assert seen == [{1}]
-    assert blas_threads() == before
