@@ -153,12 +153,11 @@ class LinearHead:
         return head
 
     def threshold_for(self, language: str | None) -> float | None:
-        """The decision threshold for a comment in ``language``: English's; else that language's own
-        where the card has one, else the one set on the other languages together, where it has that."""
+        """The decision threshold for a comment in ``language``: English's, or
+        the one set on the other languages where the card has one."""
         if is_english(language):
             return self.threshold
-        own = self.card.get("threshold_per_language", {}).get(language)
-        return own if own is not None else self.card.get("threshold_other_languages", self.threshold)
+        return self.card.get("threshold_other_languages", self.threshold)
 
     def save(self, path: Path) -> None:
         """The JSON at ``path``, and the hidden layer's file beside it where the head has one."""

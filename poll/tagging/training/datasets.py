@@ -72,9 +72,9 @@ MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
 # head fitted with them was not shipped), and a second frozen multilingual test split by writers of no
 # training row (data/README.md, round eight).
 MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
-# Round nine: about 145 rows per language by writers of no test row, fitted by no head: with round eight's
-# rows (which the shipped incivility head was not fitted on either) they set each language's incivility
-# threshold (data/README.md, round nine).
+# Round nine: 145 rows per language (hard civil kinds and insults) by writers of no test row. Written to set
+# each language's own incivility threshold, which its rule did not ship (data/README.md, round nine); the
+# commit that added them set those thresholds.
 MULTILINGUAL_CALIBRATION_ROUND9_FILE = DATA_DIR / "multilingual" / "calibration_round9.csv"
 MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
 # A third, by two more writers of no training row, ordered when the rule read on the second was missed

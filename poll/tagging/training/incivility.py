@@ -21,11 +21,9 @@ from poll.tagging.training.datasets import (
     INCIVILITY_ROUND6_FILE,
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_SHORT_FILE,
-    MULTILINGUAL_CALIBRATION_ROUND9_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
-    MULTILINGUAL_TRAIN_ROUND8_FILE,
     OTHER_LANGUAGES,
     STANCE_ARGUMENT_FILES,
     contentless_civil_texts,
@@ -100,33 +98,6 @@ def train_incivility() -> LinearHead:
     head.card["threshold_other_languages"] = threshold_dev
     head.card["dev_other_languages"] = metrics.flag_rates(dev_scores >= threshold_dev, dev_targets)
     return head
-
-
-# Rows no incivility head was fitted on, which set each other language's threshold (round nine).
-CALIBRATION_FILES = (MULTILINGUAL_TRAIN_ROUND8_FILE, MULTILINGUAL_CALIBRATION_ROUND9_FILE)
-
-
-def set_language_thresholds(head: LinearHead) -> None:
-    """Each other language's own threshold on ``head``: the lowest at which at most
-    ``MAX_FALSE_FLAGS_OTHER_LANGUAGES`` of that language's civil calibration rows are flagged (one
-    threshold for nine languages flagged 42 % of Korean civil comments and 28 % pooled)."""
-    rows = fitting_rows(CALIBRATION_FILES, (), HELD_OUT_INCIVILITY)
-    scores = head.probabilities(head.features(texts(rows)))[:, 1]
-    targets = np.array([int(row["uncivil"]) for row in rows])
-    languages = np.array([row["language"] for row in rows])
-    thresholds, rates = {}, {}
-    for language in OTHER_LANGUAGES:
-        own = languages == language
-        thresholds[language] = metrics.threshold_for_false_positive_rate(
-            scores[own], targets[own], MAX_FALSE_FLAGS_OTHER_LANGUAGES
-        )
-        rates[language] = metrics.flag_rates(scores[own] >= thresholds[language], targets[own])
-    head.card["threshold_per_language"] = thresholds
-    head.card["calibration_per_language"] = rates
-    head.card["threshold_rule"] += (
-        f"; then each other language's own, at most {MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} of its civil rows "
-        "flagged among rows no head was fitted on (multilingual round eight and round nine)"
-    )
 
 
 def train_english_incivility() -> LinearHead:

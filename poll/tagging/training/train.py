@@ -4,7 +4,6 @@
     python -m poll.tagging.training.train --report   # also print test-split figures
     python -m poll.tagging.training.train --only incivility --report   # refit the e5 incivility head alone
     python -m poll.tagging.training.train --only stance --report       # the e5 stance head alone
-    python -m poll.tagging.training.train --only incivility-thresholds   # each language's own threshold
     python -m poll.tagging.training.train --vectors instance/vectors     # keep vectors for the next run
     python -m poll.tagging.training.train --curve data/second_topic/car_free_centre.csv
     python -m poll.tagging.training.train --poll SLUG   # a poll's own head (runs `flask tagger train SLUG`)
@@ -15,18 +14,13 @@ model card (data sizes, per-class figures, confusion matrix, date, encoder and i
 """
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from poll.tagging.heads import MODELS_DIR, LinearHead, shipped_head
 from poll.tagging.poll_heads import learning_curve
 from poll.tagging.training import measure, vector_store
-from poll.tagging.training.incivility import (
-    set_language_thresholds,
-    train_english_incivility,
-    train_incivility,
-)
+from poll.tagging.training.incivility import train_english_incivility, train_incivility
 from poll.tagging.training.stance import choose_stance_languages, train_english_stance, train_stance
 
 
@@ -37,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("stance", "incivility", "incivility-thresholds", "english-stance", "english-incivility"),
+        choices=("stance", "incivility", "english-stance", "english-incivility"),
         help="refit that head alone; the other shipped heads stay as they are",
     )
     parser.add_argument(
@@ -73,14 +67,6 @@ def main(argv: list[str] | None = None) -> int:
         stance = shipped_head("stance.json")
         if args.report:
             measure.report_incivility(stance, incivility)
-        heads = (("incivility.json", incivility),)
-    elif args.only == "incivility-thresholds":
-        # The shipped head's weights, each other language's threshold set again (data/README.md, round nine).
-        shipped = json.loads((MODELS_DIR / "incivility.json").read_text(encoding="utf-8"))
-        incivility = LinearHead.from_json(shipped)
-        set_language_thresholds(incivility)
-        if args.report:
-            measure.report_incivility(shipped_head("stance.json"), incivility)
         heads = (("incivility.json", incivility),)
     elif args.only == "english-incivility":
         english_incivility = train_english_incivility()
