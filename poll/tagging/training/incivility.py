@@ -21,9 +21,11 @@ from poll.tagging.training.datasets import (
     INCIVILITY_ROUND6_FILE,
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_SHORT_FILE,
+    MULTILINGUAL_CALIBRATION_ROUND9_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
+    MULTILINGUAL_TRAIN_ROUND8_FILE,
     OTHER_LANGUAGES,
     STANCE_ARGUMENT_FILES,
     contentless_civil_texts,
@@ -53,7 +55,7 @@ ENGLISH_INCIVILITY_HEAD = "incivility-mp-1"
 # CPUs, its exact bytes).
 # A hidden layer in its place (incivility-e5-9, rule D) flagged more civil comments on the fresh fourth
 # multilingual split and caught fewer insults: the commit that recorded it fitted it.
-INCIVILITY_HEAD = "incivility-e5-6"
+INCIVILITY_HEAD = "incivility-e5-10"
 
 
 def train_incivility() -> LinearHead:
@@ -66,6 +68,8 @@ def train_incivility() -> LinearHead:
         INCIVILITY_ROUND6_FILE,
         MULTILINGUAL_TRAIN_FILE,
         MULTILINGUAL_TRAIN_ROUND6_FILE,
+        MULTILINGUAL_TRAIN_ROUND8_FILE,
+        MULTILINGUAL_CALIBRATION_ROUND9_FILE,
     )
     head, (positive, targets, other) = _fit_incivility(
         INCIVILITY_HEAD, incivility_files, embed, MODEL_SHA256, ENCODER_NAME
