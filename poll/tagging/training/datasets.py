@@ -83,6 +83,9 @@ MULTILINGUAL_HOLDOUT_3_FILE = DATA_DIR / "multilingual" / "holdout_3.csv"
 # A fourth, by two more writers of no row, ordered before a head with a hidden layer was fitted: the first
 # three had each been read for several candidates (data/README.md, D).
 MULTILINGUAL_HOLDOUT_4_FILE = DATA_DIR / "multilingual" / "holdout_4.csv"
+# A fifth, by two more writers of no row, ordered before round ten's candidate was judged: the first four had
+# each been read for several (data/README.md, round ten).
+MULTILINGUAL_HOLDOUT_5_FILE = DATA_DIR / "multilingual" / "holdout_5.csv"
 MULTILINGUAL_TRAIN_FILES = (
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -97,6 +100,7 @@ MULTILINGUAL_TEST_FILES = (
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_4_FILE,
+    MULTILINGUAL_HOLDOUT_5_FILE,
 )
 HELD_OUT_STANCE = (
     STANCE_FILE,

@@ -47,7 +47,13 @@ INCIVILITY_TEST_SPLITS = (
 # The other languages' frozen test splits: the card gives each per language and pooled ("all").
 MULTILINGUAL_TEST_SPLITS = tuple(
     zip(
-        ("multilingual_test", "multilingual_holdout_2", "multilingual_holdout_3", "multilingual_holdout_4"),
+        (
+            "multilingual_test",
+            "multilingual_holdout_2",
+            "multilingual_holdout_3",
+            "multilingual_holdout_4",
+            "multilingual_holdout_5",
+        ),
         MULTILINGUAL_TEST_FILES,
         strict=True,
     )

@@ -12,9 +12,11 @@ from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_ROUND8_FILE,
+    MULTILINGUAL_CALIBRATION_ROUND9_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_4_FILE,
+    MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
     STANCE_FILE,
@@ -62,6 +64,9 @@ FROZEN_TEST_SPLITS = {
     # A fourth (2026-12-07): 25-30 rows a language by MX5 and MX6, writers of no row, from pages no other
     # set used; pinned before the candidate its rule names (data/README.md, D) was fitted.
     MULTILINGUAL_HOLDOUT_4_FILE: (263, "9e733831ccc483ebc418664c94ba97a45af3c5f030dfcda0e1fe55f76052d00c"),
+    # A fifth (2026-12-07): 30 rows a language by MX7 and MX8, writers of no other row, from pages no other
+    # set used; pinned before the candidate its rule names (data/README.md, round ten) read it.
+    MULTILINGUAL_HOLDOUT_5_FILE: (270, "55ef813b2ac3414bf688af370ac12ac2d50e889e507e82537af18039b545a73b"),
 }
 
 
@@ -151,6 +156,7 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
         (MULTILINGUAL_HOLDOUT_FILE, "9d7025e7b1912f2ffca246e7f0b04ed26e5057eb5fb1f2de26238691dac23cd0"),
         (MULTILINGUAL_HOLDOUT_3_FILE, "b5ff2551bbe65cb9d5c875450d19ce744e5cf5c52c9fc1a348c942f136217030"),
         (MULTILINGUAL_HOLDOUT_4_FILE, "1435a32bbd73e35ae85ab8b5bfad1eb8885103ddf0e8c7df3ea46ea876d0513b"),
+        (MULTILINGUAL_HOLDOUT_5_FILE, "1f6d73fdb517558455780086c4b76ca53eb61c9cb1f0d982513ebf5e967232e1"),
     ],
     ids=lambda value: getattr(value, "name", "pin"),
 )
@@ -175,7 +181,12 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
 
 @pytest.mark.parametrize(
     "split",
-    [MULTILINGUAL_HOLDOUT_FILE, MULTILINGUAL_HOLDOUT_3_FILE, MULTILINGUAL_HOLDOUT_4_FILE],
+    [
+        MULTILINGUAL_HOLDOUT_FILE,
+        MULTILINGUAL_HOLDOUT_3_FILE,
+        MULTILINGUAL_HOLDOUT_4_FILE,
+        MULTILINGUAL_HOLDOUT_5_FILE,
+    ],
     ids=lambda p: p.name,
 )
 def test_no_fitted_multilingual_row_shares_a_page_or_text_with_a_later_multilingual_split(split):
@@ -207,3 +218,16 @@ def test_round_seven_and_eight_incivility_rows_share_no_page_or_text_with_a_test
     assert not {source_key(row["source"]) for row in rows} & {source_key(row["source"]) for row in measured}
     assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in measured}
     assert Counter(row["uncivil"] for row in rows)["1"] >= 150
+
+
+def test_round_nine_shares_no_page_or_text_with_any_test_split():
+    """Its writers were given every page the data sets used; fitted by the other languages' incivility
+    head, it must hold no page or comment of a split that head is judged on."""
+    rows = read_csv(MULTILINGUAL_CALIBRATION_ROUND9_FILE)
+    assert len(rows) == 1305 and {row["split"] for row in rows} == {"train"}
+    assert {row["uncivil"] for row in rows} == {"0", "1"}
+    tested = [row for path in HELD_OUT_INCIVILITY for row in read_csv(path)]
+    assert not {source_key(row["source"]) for row in rows} & {
+        source_key(row["source"]) for row in tested if row.get("source", "").startswith("http")
+    }
+    assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in tested}
