@@ -7,7 +7,10 @@ from poll.database.models import FLAG_STANCE_VOTE_MISMATCH
 from poll.debate.flags import flags_for_tags
 from poll.tagging import incivility_threshold
 from poll.tagging.heads import shipped_head
+from poll.tagging.training.datasets import OTHER_LANGUAGES
 from poll.vocabulary import (
+    CIVIL_FLAGGED_BY_LANGUAGE,
+    CIVIL_FLAGGED_SPLITS,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
@@ -119,6 +122,22 @@ def test_the_moderators_incivility_thresholds_are_the_ones_the_tagger_decides_by
     """vocabulary holds each incivility head's name and threshold so that the queue need not load a
     head; the tagger decides by the heads' cards."""
     assert tuple(incivility_decision(language))[:2] == incivility_threshold(language)
+
+
+def test_each_languages_share_of_civil_comments_flagged_is_the_cards():
+    """The moderators' label says how often the other languages' head flags a civil comment in the
+    comment's language: the share its card measured, pooled over the splits the vocabulary names."""
+    card = shipped_head("incivility.json").card
+
+    def pooled(language: str) -> float:
+        figures = [card[split][language] for split in CIVIL_FLAGGED_SPLITS]
+        flagged = sum(round(each["false_flags"] * each["civil"]) for each in figures)
+        return round(flagged / sum(each["civil"] for each in figures), 2)
+
+    assert {language: pooled(language) for language in (*OTHER_LANGUAGES, "all")} == CIVIL_FLAGGED_BY_LANGUAGE
+    assert incivility_decision("ko").civil_flagged == CIVIL_FLAGGED_BY_LANGUAGE["ko"]
+    assert incivility_decision("it").civil_flagged == CIVIL_FLAGGED_BY_LANGUAGE["all"]
+    assert incivility_decision("en").civil_flagged is None
 
 
 def test_the_uncertain_thresholds_are_the_ones_training_chose():

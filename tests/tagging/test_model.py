@@ -19,6 +19,7 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
+    MULTILINGUAL_HOLDOUT_5_FILE,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
@@ -79,7 +80,7 @@ def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_spl
 @pytest.mark.parametrize(
     "path, caught, flagged",
     [
-        # English comments are scored by incivility-mp-1 (mpnet); measured (incivility-e5-6 in brackets):
+        # English comments are scored by incivility-mp-1 (mpnet); measured (the e5 head, e5-6, in brackets):
         (INCIVILITY_FILE, 0.85, 0.03),  # 0.882 / 0.013 (0.818 / 0.040)
         (INCIVILITY_HOLDOUT_FILE, 0.90, 0.03),  # 0.914 / 0.017 (0.907 / 0.022): readers addressing readers
         (INCIVILITY_HOLDOUT_3_FILE, 0.95, 0.07),  # 0.975 / 0.050 (0.983 / 0.050): short replies, thanks
@@ -95,17 +96,25 @@ def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
     assert rates["caught"] >= caught and rates["false_flags"] <= flagged, rates
 
 
-def test_incivility_in_nine_other_languages():
-    """Fitted on English and other writers' rows in these languages; measured on
-    the multilingual test split: 61 of 79 insults caught (77 %), 16 of 183 civil flagged (9 %), at the
-    threshold set on its dev split (incivility-e5-5: 58 and 3, at a threshold set out of fold)."""
-    rows = rows_of(MULTILINGUAL_FILE, "test")
+@pytest.mark.parametrize(
+    "path, caught, flagged",
+    [
+        # Fitted on English and other writers' rows in these languages, at the threshold set on the first
+        # split's dev rows; measured 0.835 / 0.087 (incivility-e5-6: 0.772 / 0.087).
+        (MULTILINGUAL_FILE, 0.80, 0.10),
+        # Written after round ten's rule, by two writers of no other row: 0.756 / 0.083 (e5-6: 0.711 / 0.100).
+        (MULTILINGUAL_HOLDOUT_5_FILE, 0.72, 0.09),
+    ],
+    ids=["first-split", "fifth-split"],
+)
+def test_incivility_in_nine_other_languages(path, caught, flagged):
+    rows = rows_of(path, "test")
     tags = tag_many([row["text"] for row in rows])
     assert all(found.incivility is not None for found in tags)
     rates = flag_rates(
         np.array([found.uncivil for found in tags]), np.array([int(r["uncivil"]) for r in rows])
     )
-    assert rates["caught"] >= 0.75 and rates["false_flags"] <= 0.10, rates
+    assert rates["caught"] >= caught and rates["false_flags"] <= flagged, rates
 
 
 def test_english_comments_are_scored_by_the_english_head_and_others_by_the_multilingual_one():
