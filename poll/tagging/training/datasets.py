@@ -68,14 +68,15 @@ MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
 MULTILINGUAL_TRAIN_FILE = DATA_DIR / "multilingual" / "train.csv"
 # Round six: more insults and hard civil comments in the nine languages (both e5 heads since round eight).
 MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
-# Round eight: about 65 more training rows per language, fitted by the e5 stance head only (the incivility
-# head fitted with them was not shipped), and a second frozen multilingual test split by writers of no
+# Round eight: about 65 more training rows per language (fitted by the e5 stance head since round eight and
+# by the e5 incivility head since round ten), and a second frozen multilingual test split by writers of no
 # training row (data/README.md, round eight).
 MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
-# Round nine: 145 rows per language (hard civil kinds and insults) by writers of no test row. Written to set
-# each language's own incivility threshold, which its rule did not ship (data/README.md, round nine); the
-# commit that added them set those thresholds.
-MULTILINGUAL_CALIBRATION_ROUND9_FILE = DATA_DIR / "multilingual" / "calibration_round9.csv"
+# Round nine: 145 rows per language (hard civil kinds and insults) by writers of no test row, written (as
+# calibration_round9.csv) to set each language's own incivility threshold, which its rule did not ship;
+# fitted by the e5 incivility head since round ten, their stance labelled by helpers who wrote none of them
+# in round eleven (data/README.md).
+MULTILINGUAL_TRAIN_ROUND9_FILE = DATA_DIR / "multilingual" / "train_round9.csv"
 MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
 # A third, by two more writers of no training row, ordered when the rule read on the second was missed
 # by its absolute cap (data/README.md, round eight).

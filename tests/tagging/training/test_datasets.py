@@ -12,13 +12,13 @@ from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_ROUND8_FILE,
-    MULTILINGUAL_CALIBRATION_ROUND9_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_4_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
+    MULTILINGUAL_TRAIN_ROUND9_FILE,
     STANCE_FILE,
     fitting_rows,
     read_csv,
@@ -223,7 +223,7 @@ def test_round_seven_and_eight_incivility_rows_share_no_page_or_text_with_a_test
 def test_round_nine_shares_no_page_or_text_with_any_test_split():
     """Its writers were given every page the data sets used; fitted by the other languages' incivility
     head, it must hold no page or comment of a split that head is judged on."""
-    rows = read_csv(MULTILINGUAL_CALIBRATION_ROUND9_FILE)
+    rows = read_csv(MULTILINGUAL_TRAIN_ROUND9_FILE)
     assert len(rows) == 1305 and {row["split"] for row in rows} == {"train"}
     assert {row["uncivil"] for row in rows} == {"0", "1"}
     tested = [row for path in HELD_OUT_INCIVILITY for row in read_csv(path)]
