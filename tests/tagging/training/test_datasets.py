@@ -32,6 +32,7 @@ SECOND_TOPIC_FILE = DATA_DIR / "second_topic" / "car_free_centre.csv"
 STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 STANCE_HOLDOUT_3 = DATA_DIR / "stance" / "holdout_3.csv"
 STANCE_HOLDOUT_SHORT = DATA_DIR / "stance" / "holdout_short.csv"
+STANCE_HOLDOUT_4 = DATA_DIR / "stance" / "holdout_4.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -48,6 +49,9 @@ FROZEN_TEST_SPLITS = {
     STANCE_HOLDOUT_3: (480, "b82819f5b523511947f6284eae7da36f17e45837f32bf77d3e0d09aadb7003e5"),
     # Round five, short comments (20-90 characters): a writer (T11) of no training row.
     STANCE_HOLDOUT_SHORT: (240, "7ea3015367790af6f8482274303fa9333d99bcb02ceed4b1c81d56b0235348a9"),
+    # Rule E (2026-12-07): two writers (T12, T13) of no other row, pages no other set used, 50 of each stance
+    # each; pinned before any head read it.
+    STANCE_HOLDOUT_4: (300, "e5c072ea7c104a80fa6562607e77d444eaaa2b42d1a604ef910be9def6df970e"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
@@ -127,10 +131,11 @@ def test_training_rounds_hold_no_test_row_and_no_test_page():
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_2)}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_3)}
     tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_SHORT)}
+    tested |= {source_key(row["source"]) for row in read_csv(STANCE_HOLDOUT_4)}
     tested |= {source_key(row["source"]) for row in read_csv(MULTILINGUAL_FILE)}
     test_texts = {
         row["text"].casefold()
-        for path in (STANCE_HOLDOUT_2, STANCE_HOLDOUT_3, STANCE_HOLDOUT_SHORT)
+        for path in (STANCE_HOLDOUT_2, STANCE_HOLDOUT_3, STANCE_HOLDOUT_SHORT, STANCE_HOLDOUT_4)
         for row in read_csv(path)
     } | {row["text"].casefold() for row in rows_of(STANCE_FILE, "test")}
     for path in (*ENGLISH_STANCE_FILES[1:], STANCE_ROUND6_FILE, STANCE_SHORT_FILE):
