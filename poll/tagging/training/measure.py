@@ -22,6 +22,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_TEST_FILES,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
+    STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     language_of,
@@ -37,6 +38,7 @@ STANCE_TEST_SPLITS = (
     ("holdout_2", STANCE_HOLDOUT_FILE),
     ("holdout_3", STANCE_HOLDOUT_3_FILE),
     ("holdout_short", STANCE_HOLDOUT_SHORT_FILE),
+    ("holdout_4", STANCE_HOLDOUT_4_FILE),
 )
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),
