@@ -77,8 +77,9 @@ MULTILINGUAL_TRAIN_ROUND6_FILE = DATA_DIR / "multilingual" / "train_round6.csv"
 MULTILINGUAL_TRAIN_ROUND8_FILE = DATA_DIR / "multilingual" / "train_round8.csv"
 # Round nine: 145 rows per language (hard civil kinds and insults) by writers of no test row, written (as
 # calibration_round9.csv) to set each language's own incivility threshold, which its rule did not ship;
-# fitted by the e5 incivility head since round ten, their stance labelled by helpers who wrote none of them
-# in round eleven (data/README.md).
+# fitted by the e5 incivility head since round ten. Their stance, labelled in round eleven by helpers who
+# wrote none of them, is fitted by no head: the stance head fitted with them scored lower on the fifth
+# multilingual split, and its rule (data/README.md) said no.
 MULTILINGUAL_TRAIN_ROUND9_FILE = DATA_DIR / "multilingual" / "train_round9.csv"
 MULTILINGUAL_HOLDOUT_FILE = DATA_DIR / "multilingual" / "holdout_2.csv"
 # A third, by two more writers of no training row, ordered when the rule read on the second was missed
