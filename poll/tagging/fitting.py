@@ -45,29 +45,12 @@ class Network(NamedTuple):
 HIDDEN_UNITS = 256
 NETWORK_STRENGTHS = (0.01, 1.0, 10.0)  # L2 penalty (scikit-learn's alpha): larger is simpler
 NETWORK_EPOCHS = 80
-# Random starts a network is fitted from, its logits averaged (rule E in data/README.md).
-NETWORK_STARTS = 5
 
 
-def fit_network(
-    features: np.ndarray, targets: np.ndarray, strength: float, weights=None, starts: int = NETWORK_STARTS
-) -> Network:
+def fit_network(features: np.ndarray, targets: np.ndarray, strength: float, weights=None) -> Network:
     """A one-hidden-layer network (scikit-learn's MLPClassifier, Adam), classes balanced as
-    ``fit_linear`` balances them, fitted from ``starts`` random starts whose logits are averaged. The
-    average of networks of one hidden layer is itself one: their hidden layers side by side, each output
-    weight divided by their number; so the tagger runs one forward pass whatever the number. The
-    features are standardised while fitting, and the standardisation is folded into the first layer, so
-    the tagger applies it to raw features."""
-    fitted = [_fit_one_network(features, targets, strength, weights, SEED + start) for start in range(starts)]
-    return Network(
-        np.concatenate([network.hidden_weights for network in fitted]),
-        np.concatenate([network.hidden_bias for network in fitted]),
-        (np.concatenate([network.weights for network in fitted], axis=1) / starts).astype(np.float32),
-        (np.mean([network.bias for network in fitted], axis=0)).astype(np.float32),
-    )
-
-
-def _fit_one_network(features, targets, strength: float, weights, seed: int) -> Network:
+    ``fit_linear`` balances them. The features are standardised while fitting, and the standardisation is
+    folded into the first layer, so the tagger applies it to raw features."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -81,7 +64,7 @@ def _fit_one_network(features, targets, strength: float, weights, seed: int) -> 
         alpha=strength,
         max_iter=NETWORK_EPOCHS,
         batch_size=128,
-        random_state=seed,
+        random_state=SEED,
     )
     with warnings.catch_warnings():  # a fixed number of epochs, not convergence, is the stopping rule
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -2,14 +2,7 @@
 
 import numpy as np
 
-from poll.tagging.fitting import (
-    HIDDEN_UNITS,
-    NETWORK_EPOCHS,
-    NETWORK_STARTS,
-    SEED,
-    fit_network,
-    out_of_fold_logits,
-)
+from poll.tagging.fitting import HIDDEN_UNITS, NETWORK_EPOCHS, SEED, fit_network, out_of_fold_logits
 from poll.tagging.metrics import softmax
 
 
@@ -29,7 +22,7 @@ def test_the_network_reads_raw_features_as_scikit_learn_read_standardised_ones()
     from sklearn.utils.class_weight import compute_sample_weight
 
     features, targets = toy()
-    network = fit_network(features, targets, 1.0, starts=1)
+    network = fit_network(features, targets, 1.0)
     mean, scale = features.mean(axis=0), features.std(axis=0) + 1e-6
     model = MLPClassifier(
         hidden_layer_sizes=(HIDDEN_UNITS,),
@@ -48,25 +41,8 @@ def test_two_labels_give_one_logit_as_the_linear_heads_do():
     features, targets = toy()
     binary = (targets == 0).astype(int)
     network = fit_network(features, binary, 1.0)
-    assert network.weights.shape == (1, HIDDEN_UNITS * NETWORK_STARTS)
+    assert network.weights.shape == (1, 256)
     assert network.logits(features).shape == (len(binary), 1)
-
-
-def test_several_starts_are_one_network_whose_logits_are_their_average():
-    """Fitted from several random starts, the network is their hidden layers side by side: its logits
-    are the mean of the logits each start's network gives alone."""
-    features, targets = toy()
-    averaged = fit_network(features, targets, 1.0, starts=3)
-    alone = [fit_network(features, targets, 1.0, starts=1)]
-    assert averaged.hidden_weights.shape == (3 * HIDDEN_UNITS, 6)
-    assert np.allclose(averaged.hidden_weights[:HIDDEN_UNITS], alone[0].hidden_weights)
-    # The other starts, fitted as fit_network fits them, from the next seeds.
-    from poll.tagging import fitting
-
-    alone += [fitting._fit_one_network(features, targets, 1.0, None, SEED + start) for start in (1, 2)]
-    expected = np.mean([network.logits(features) for network in alone], axis=0)
-    assert np.allclose(averaged.logits(features), expected, atol=1e-4)
-    assert not np.allclose(alone[0].logits(features), expected, atol=1e-2)
 
 
 def test_out_of_fold_network_logits_never_saw_their_rows_source():
