@@ -112,3 +112,39 @@ def test_the_paths_are_described_when_first_asked_for_and_once(app, client):
     first = client.get("/api/v1/openapi.json").get_json()
     assert client.get("/api/v1/openapi.json").get_json() == first
     assert len(first["paths"]) == 11 and [tag["name"] for tag in first["tags"]] == ["api_v1"]
+
+
+def test_the_default_responses_wait_for_the_description_and_are_flask_smorests_own(app, client):
+    """KeyedApi registers flask-smorest's default response of each status when the description is first
+    asked for (a private method, noted beside the pin); they must be the very ones a stock Api registers
+    when its app is made."""
+    from flask import Flask
+    from flask_smorest import Api
+
+    from poll.api import KeyedApi
+
+    def responses(components) -> dict:
+        return components.responses_lazy | components.responses
+
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    assert responses(api.spec.components) == {}
+    client.get("/api/v1/openapi.json")
+
+    class StockApi(Api):
+        ERROR_SCHEMA = KeyedApi.ERROR_SCHEMA
+
+    stock_app = Flask(__name__)
+    stock_app.config |= {"API_TITLE": "t", "API_VERSION": "1", "OPENAPI_VERSION": "3.1.0"}
+    stock = StockApi(stock_app)
+    assert len(responses(stock.spec.components)) > 60
+    assert responses(api.spec.components) == responses(stock.spec.components)
+
+
+def test_the_api_answers_its_own_errors_in_json_and_leaves_the_pages_html_ones_to_the_app(client):
+    """flask-smorest registers an app-wide handler answering every HTTP error in JSON; create_app
+    registers the app's own after it (poll.web.errors), which answers the API's in JSON and every
+    other page's in HTML."""
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.content_type.startswith("text/html")
+    call = client.get("/api/v1/no-such-thing")
+    assert call.status_code == 404 and call.get_json()["message"] == "There is nothing at this address."
