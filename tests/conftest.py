@@ -22,6 +22,7 @@ from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.editing import create_poll
+from tests.engines import PROCESS_SQLITE_FILE, share_the_process_databases_engine
 from tests.url_builders import compile_each_builder_once
 
 # Half of building an app is werkzeug compiling each route's URL builders; every test builds one.
@@ -51,6 +52,9 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 TEST_DATABASE_URL = worker_database_url(SERVER_DATABASE_URL, XDIST_WORKER)
 if TEST_DATABASE_URL:  # processes the tests start (workers, commands) use the same database
     os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
+PROCESS_DATABASE_URL = TEST_DATABASE_URL or f"sqlite:///{PROCESS_SQLITE_FILE}"
+# A statement is compiled once per test process, not once per test (tests/engines.py).
+share_the_process_databases_engine(PROCESS_DATABASE_URL)
 
 
 def tool_missing(message: str):
@@ -108,8 +112,9 @@ PROCESS_TASK_QUEUE = Path(tempfile.mkdtemp(prefix="debate-poll-tasks-")) / "task
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    return TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def database_url():
+    """This test process's database, emptied for each test (``create_tables``)."""
+    return PROCESS_DATABASE_URL
 
 
 def make_app(database_url: str, environ: dict | None = None, **overrides):
@@ -173,7 +178,12 @@ def create_tables(app) -> None:
             db.session.remove()
             db.engine.dispose()
             target = Path(db.engine.url.database)
-            for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            # Unlinked, not written over: a connection an earlier test left open keeps its own file.
+            for leftover in (
+                target,
+                target.with_name(target.name + "-wal"),
+                target.with_name(target.name + "-shm"),
+            ):
                 leftover.unlink(missing_ok=True)
             shutil.copyfile(sqlite_template(), target)
             return
