@@ -98,14 +98,16 @@ lint: install-dev
 	$(BIN)/ruff format --check poll tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/mypy
 
-## Chromium (browser tests), npm (axe-core for the accessibility tests) and nginx (its shipped server
-## block is checked), from Debian's packages when missing (needs root). `make test` then fails, never
-## skips, where one is still missing (REQUIRE_TEST_TOOLS).
+## Chromium (browser tests) with fonts for Korean, Japanese and Chinese (the site is translated into
+## them; without, Chromium draws their words as boxes), npm (axe-core for the accessibility tests) and
+## nginx (its shipped server block is checked), from Debian's packages when missing (needs root).
+## `make test` then fails, never skips, where one is still missing (REQUIRE_TEST_TOOLS).
 test-tools:
 	@missing=""; \
 	for tool in chromium npm nginx; do \
 		PATH="$$PATH:/usr/sbin" command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
 	done; \
+	fc-list :lang=ko family 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing from Debian's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

@@ -66,3 +66,35 @@ def test_the_arabic_debate_and_card_mirror_too(new_page, live_server, debate_pol
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert "lang=ar" in page.get_by_role("link", name="الاستطلاع كاملًا").get_attribute("href")
     screenshots(page, "embed-ar-390")
+
+
+# Each distinct character of the element's text drawn alone, in the element's own font, as pixels. A
+# font that lacks the script draws every character as the same empty box ("tofu").
+DRAW_EACH_CHARACTER = """(element) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 64;
+    const context = canvas.getContext("2d");
+    context.font = getComputedStyle(element).font;
+    const characters = [...new Set(element.textContent.replace(/[\\s\\p{P}\\p{N}\\p{Script=Latin}]/gu, ""))];
+    return characters.map((character) => {
+        context.clearRect(0, 0, 64, 64);
+        context.fillText(character, 4, 48);
+        return context.getImageData(0, 0, 64, 64).data.join(",");
+    });
+}"""
+
+
+@pytest.mark.parametrize("language", ["ko", "ja", "zh_Hans"])
+def test_korean_japanese_and_chinese_words_are_drawn_as_letters_not_boxes(
+    new_page, live_server, debate_poll, screenshots, language
+):
+    """The test browser has fonts for the scripts the site is translated into (`make test-tools` installs
+    Debian's fonts-noto-cjk): without them every character is the same box, and a screenshot of the page
+    in these languages, or of a comment written in them, shows nothing a person can check."""
+    page = new_page(viewport=PHONE_390)
+    page.goto(f"{live_server}/polls/{debate_poll}?lang={language}")
+    button = page.locator(".vote-form button[type=submit]")
+    drawn = button.evaluate(DRAW_EACH_CHARACTER)
+    assert len(drawn) >= 2, button.inner_text()
+    assert len(set(drawn)) == len(drawn), f"{button.inner_text()!r} is drawn as boxes: no font for it"
+    screenshots(page, f"poll-{language}-390")
