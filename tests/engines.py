@@ -2,11 +2,11 @@
 
 Every test builds an app, and each app's engine would compile every statement it runs afresh:
 SQLAlchemy caches compiled statements per engine, and compiling was about a sixth of the quick loop.
-The apps of one test process that use its database (``process_database_url``) with the same engine
-options share one engine, so a statement is compiled once per process. Each test still starts on an
-empty database (tests/conftest.py disposes of the engine's connections, then copies the empty schema over
-the file or empties the tables) and disposes of the connections when it ends. Any other database a test
-uses gets an engine of its own, as served.
+The apps of one test process that use its database (``PROCESS_DATABASE_URL`` in tests/conftest.py)
+with the same engine options share one engine, so a statement is compiled once per process. Each test
+still starts on an empty database (tests/conftest.py disposes of the engine's connections, then copies
+the empty schema to a fresh file, or empties the tables on PostgreSQL) and disposes of the connections
+when it ends. Any other database a test uses gets an engine of its own, as served.
 
 ``SQLAlchemy._make_engine`` is Flask-SQLAlchemy's private API, noted beside its pin in pyproject.toml.
 """
