@@ -22,7 +22,7 @@ from poll.database.column_types import utcnow
 from poll.extensions import db
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.editing import create_poll
-from tests.engines import PROCESS_SQLITE_FILE, share_the_process_databases_engine
+from tests.engines import share_the_process_databases_engine
 from tests.url_builders import compile_each_builder_once
 
 # Half of building an app is werkzeug compiling each route's URL builders; every test builds one.
@@ -52,6 +52,9 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 TEST_DATABASE_URL = worker_database_url(SERVER_DATABASE_URL, XDIST_WORKER)
 if TEST_DATABASE_URL:  # processes the tests start (workers, commands) use the same database
     os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
+# This test process's database: its PostgreSQL one, else one SQLite file (a fresh copy of the empty
+# schema for each test, create_tables).
+PROCESS_SQLITE_FILE = Path(tempfile.mkdtemp(prefix="debate-poll-database-")) / "test.sqlite3"
 PROCESS_DATABASE_URL = TEST_DATABASE_URL or f"sqlite:///{PROCESS_SQLITE_FILE}"
 # A statement is compiled once per test process, not once per test (tests/engines.py).
 share_the_process_databases_engine(PROCESS_DATABASE_URL)

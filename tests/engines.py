@@ -11,14 +11,10 @@ when it ends. Any other database a test uses gets an engine of its own, as serve
 ``SQLAlchemy._make_engine`` is Flask-SQLAlchemy's private API, noted beside its pin in pyproject.toml.
 """
 
-import tempfile
-from pathlib import Path
-
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
 
-PROCESS_SQLITE_FILE = Path(tempfile.mkdtemp(prefix="debate-poll-database-")) / "test.sqlite3"
 _shared: dict[str, Engine] = {}
 
 
