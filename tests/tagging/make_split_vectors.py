@@ -1,5 +1,5 @@
 """Write data/encoder/split_vectors.npz and split_vectors_mpnet.npz: each encoder's vector for every
-string the tagger embeds with it when it reads the frozen test splits (each comment, and its sentences
+string the tagger embeds with it when it reads the frozen test splits and the multilingual dev split (each comment, and its sentences
 and clauses; mpnet reads only the English ones), so that the tests measuring the model on those splits
 read the vectors instead of encoding ~8,000 strings (6 CPU-minutes) on every run. tests/tagging/conftest.py loads them into the encoder's cache of recent vectors (exactly
 what a re-tag run would have there) and a test encodes a sample again to check they are still the
@@ -18,7 +18,7 @@ import numpy as np
 from poll.tagging import encoder, mpnet
 from poll.tagging.features import comment_features, english_features
 from poll.tagging.language import detect_language
-from poll.tagging.training.datasets import rows_of
+from poll.tagging.training.datasets import MULTILINGUAL_FILE, rows_of
 from poll.tagging.training.measure import FROZEN_TEST_FILES
 
 ENCODER_DIR = Path(__file__).resolve().parents[2] / "data" / "encoder"
@@ -30,7 +30,10 @@ ENCODERS = {
 
 
 def split_texts() -> list[str]:
-    return [row["text"] for path in FROZEN_TEST_FILES for row in rows_of(path, "test")]
+    """The frozen test splits' comments, and the multilingual dev split's, which the stance language
+    gate measures (test_model.py checks the gate; encoding them took it 25 s)."""
+    frozen = [row["text"] for path in FROZEN_TEST_FILES for row in rows_of(path, "test")]
+    return frozen + [row["text"] for row in rows_of(MULTILINGUAL_FILE, "dev")]
 
 
 def texts_for(name: str) -> list[str]:
@@ -50,14 +53,20 @@ def main() -> None:
         module.RECENT.vectors.clear()
         module.RECENT.size = 10**6
         # The vectors stored for this very encoder are kept: a new split costs only its own strings.
+        kept: list[str] = []
         if path.is_file():
             strings, vectors, stored = load(name)
             if stored == identity(module):
+                kept = strings
                 for text, vector in zip(strings, vectors, strict=True):
                     module.RECENT.put(text, vector)
         wanted = texts_for(name)
         features(wanted)
         strings = list(module.RECENT.vectors)
+        if set(strings) == set(kept):
+            # Written again, the same vectors would still be a new 20 MB blob in git.
+            print(f"{path} already holds every vector")
+            continue
         vectors = np.stack([module.RECENT.vectors[text] for text in strings]).astype(np.float32)
         np.savez_compressed(
             path,
