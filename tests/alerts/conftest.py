@@ -2,7 +2,6 @@
 loopback servers (an HTTP receiver, an SMTP server) to send to."""
 
 import json
-import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,6 +11,7 @@ from poll.alerts.tasks import alert_queue
 from poll.database.column_types import utcnow
 from poll.database.models import WebhookEndpoint
 from poll.extensions import db
+from tests.serving import serving_thread
 
 # Retries without waiting: run_queue moves the clock on instead (WEBHOOK_RETRY_DELAY stays above 0 so
 # that a retry is a scheduled task, as it is in production).
@@ -72,7 +72,7 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = serving_thread(self.server)
 
     @property
     def url(self) -> str:

@@ -6,7 +6,6 @@ Chromium comes from the ``chromium`` apt package (never ``playwright install``).
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.browser.cross_site import (  # noqa: F401 (fixtures)
     tls_server_context,
 )
 from tests.conftest import tool_missing
+from tests.serving import served
 
 # The cross-site embed harness (HTTPS test sites, a Chromium that blocks third-party cookies): imported
 # here so that any browser test can ask for its fixtures.
@@ -48,12 +48,8 @@ def app_config():
 @pytest.fixture
 def live_server(app):
     """The app served over real HTTP on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,6 @@ import json
 import shutil
 import ssl
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -45,6 +44,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.serving import served
 
 POLL_SITE = "poll.test"
 NEWS_SITE = "news.test"
@@ -110,15 +111,8 @@ def server_ssl_context(certificate: Certificate) -> ssl.SSLContext:
 @contextmanager
 def serving_https(app: WsgiApp, ssl_context: ssl.SSLContext) -> Iterator[int]:
     """``app`` served over HTTPS on a free loopback port (yielded) until the block ends."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=ssl_context)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served(make_server("127.0.0.1", 0, app, threaded=True, ssl_context=ssl_context)) as server:
         yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def page_app(pages: dict[str, str]) -> WsgiApp:

@@ -10,13 +10,13 @@ the test client does not, so the tests below set it as those servers do.
 
 import io
 import socket
-import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from poll.database.models import Comment
 from poll.extensions import db
+from tests import serving
 
 LIMIT = 64 * 1024
 OVER_LIMIT = b"body=" + b"a" * (100 * 1024)
@@ -108,12 +108,8 @@ def send_chunked(port: int, path: str, body: bytes) -> bytes:
 
 @pytest.fixture
 def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    thread.join()
+    with serving.served(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+        yield server.server_port
 
 
 @pytest.mark.parametrize("path", ["/polls/{slug}/comments", "/polls/{slug}/results.json"])
