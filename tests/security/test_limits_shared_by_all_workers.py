@@ -23,11 +23,9 @@ LOGIN_LIMIT = 3
 MODERATOR, PASSWORD = "ada", "correct horse battery"
 
 
-@pytest.fixture
-def server_env(tmp_path):
-    """A migrated, seeded SQLite database with one moderator; settings of the
-    served app only (the shell's are overridden)."""
-    env = {
+def app_settings(tmp_path) -> dict:
+    """Settings of the served app only (the shell's are overridden)."""
+    return {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'poll.sqlite3'}",
         "SECRET_KEY": secrets.token_hex(32),
         "PROXY_COUNT": "0",
@@ -36,6 +34,12 @@ def server_env(tmp_path):
         "VOTE_LIMIT_PER_IP": f"{VOTE_LIMIT} per day",
         "LOGIN_LIMIT_PER_ACCOUNT": f"{LOGIN_LIMIT} per day",
     }
+
+
+@pytest.fixture
+def server_env(tmp_path):
+    """app_settings over a migrated, seeded SQLite database with one moderator."""
+    env = app_settings(tmp_path)
     prepare_database(env)
     subprocess.run(
         [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "moderator", "add", MODERATOR],
@@ -50,12 +54,14 @@ def server_env(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_workers_with_memory_storage_refuse_to_start_and_say_what_to_set(server_env):
-    server = AppServer(server_env, workers=2)
+def test_two_workers_with_memory_storage_refuse_to_start_and_say_what_to_set(tmp_path):
+    # Refused before any worker starts: no database is needed to find out.
+    settings = app_settings(tmp_path)
+    server = AppServer(settings, workers=2)
     started = subprocess.run(
         server.command(free_port()),
         cwd=ROOT,
-        env={**os.environ, **server_env},
+        env={**os.environ, **settings},
         capture_output=True,
         text=True,
         timeout=60,
