@@ -153,9 +153,19 @@ def app_config():
     return {}
 
 
-# Server databases whose tables this process has built: later tests empty them
-# (TRUNCATE, ~10 ms) instead of dropping and creating them again (~80 ms on PostgreSQL).
-BUILT_SERVER_DATABASES: set[str] = set()
+# Server databases whose tables this process has built, each with the statements that empty them:
+# later tests run those (~17 ms) instead of dropping and creating the tables again (~80 ms). DELETE
+# and restarted sequences, not TRUNCATE, which takes ~115 ms for 21 tables however few rows they hold.
+BUILT_SERVER_DATABASES: dict[str, str] = {}
+
+
+def emptying_statements() -> str:
+    """Every table's rows deleted, children first, and every sequence started again (ids from 1)."""
+    deletes = [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]
+    sequences = db.session.execute(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+    ).scalars()
+    return "; ".join([*deletes, *(f'ALTER SEQUENCE "{name}" RESTART' for name in sequences)])
 
 
 # An empty SQLite database with every table, built once per test process: each test's database file
@@ -192,17 +202,17 @@ def create_tables(app) -> None:
             return
         url = db.engine.url.render_as_string(hide_password=False)
         if db.engine.dialect.name == "postgresql" and url in BUILT_SERVER_DATABASES:
-            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
             try:
-                db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                db.session.connection().exec_driver_sql(BUILT_SERVER_DATABASES[url])
                 db.session.commit()
                 return
-            except ProgrammingError:  # a test dropped tables itself: build them again
+            except ProgrammingError:  # a test dropped tables or sequences itself: build them again
                 db.session.rollback()
         db.drop_all()
         db.create_all()
         if db.engine.dialect.name == "postgresql":
-            BUILT_SERVER_DATABASES.add(url)
+            BUILT_SERVER_DATABASES[url] = emptying_statements()
+            db.session.commit()
 
 
 def drop_tables(app) -> None:
