@@ -1,4 +1,5 @@
-"""The vote and the poll page against Django's polls tutorial, in the same run (issue #27 item 2).
+"""The vote, the poll page and the results against Django's polls tutorial, in the same run (issue #27
+item 2; the results since issue #28).
 
 Django's tutorial (``bench/django_tutorial``: startproject's middleware, the tutorial's views, an
 F() update per vote) under plain gunicorn, sync workers; Debate Poll under the project's own
@@ -6,7 +7,9 @@ gunicorn.conf.py (gevent workers), then, for comparison, under the serving model
 passed over: gthread with 8 threads (the last release) and plain sync workers. Two processes each,
 wrk at BENCH_CONNECTIONS (16) connections, best of BENCH_TRIALS alternating runs. Every vote of ours
 is a new browser's first vote (CSRF token, voter cookie), rate limits lifted and shared in Redis as
-two workers need; Django's vote is the tutorial's, one CSRF token for every request.
+two workers need; Django's vote is the tutorial's, one CSRF token for every request. Results: Django's
+results page against our results.json read by a reader who has voted (the poll shows results after a
+vote; the poll page draws the same figures).
 
     python -m bench.versus_django          # SQLite files in a temporary folder
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python -m bench.versus_django
@@ -18,6 +21,7 @@ import os
 import re
 import secrets
 import subprocess
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -36,7 +40,7 @@ from .common import (
     fastest,
     run_wrk,
 )
-from .http_load import CONNECTIONS, SECONDS, TRIALS, VOTE_SCRIPT, mint_voters
+from .http_load import CONNECTIONS, RESULTS_SCRIPT, SECONDS, TRIALS, VOTE_SCRIPT, mint_voters
 from .load_harness import REDIS_URL
 
 VOTERS_PER_RUN = int(os.environ.get("BENCH_VOTERS_PER_RUN", "25000"))
@@ -99,13 +103,32 @@ def django_csrf(base_url: str, question: int) -> tuple[str, str]:
     return cookie, token
 
 
+def cast_vote(base_url: str, voter: list[str]) -> None:
+    """One vote by ``voter`` ([session cookie, voter cookie, CSRF token]), so that it may see the results."""
+    url = f"{base_url}/polls/{DEBATE_POLL_SLUG}/vote"
+    body = f"csrf_token={voter[2]}&choice=diplomacy".encode()
+    cookie = {"Cookie": f"session={voter[0]}; voter={voter[1]}"}
+    request = urllib.request.Request(url, data=body, headers=cookie)  # noqa: S310 (loopback only)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:  # the redirect to the results: the vote is stored
+            raise
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def row(name: str, result: LoadResult, django: LoadResult, target: float | None = None) -> str:
     ratio = result.requests_per_second / django.requests_per_second
     verdict = ""
     if target is not None:
         verdict = "  ok" if ratio >= target and result.p99_ms <= P99_TARGET_MS else "  BELOW target"
     return (
-        f"{name:<46} {result.requests_per_second:>7.0f} req/s  p99 {result.p99_ms:>6.1f} ms  "
+        f"{name:<62} {result.requests_per_second:>7.0f} req/s  p99 {result.p99_ms:>6.1f} ms  "
         f"{ratio:>5.2f}x Django  (bad {result.bad_responses}, errors {result.socket_errors}, "
         f"timeouts {result.timeouts}){verdict}"
     )
@@ -128,11 +151,19 @@ def main() -> None:
     app = create_app()
     voters_file = workdir / "voters.tsv"
     runs_needed = len(SERVING_MODELS) * (TRIALS + 1)
-    mint_voters(app, VOTERS_PER_RUN * runs_needed, voters_file)
+    # One voter more than the runs use: the reader of results.json, who votes first (cast_vote).
+    mint_voters(app, VOTERS_PER_RUN * runs_needed + 1, voters_file)
+    reader = voters_file.read_text().rstrip("\n").rsplit("\n", 1)[1].split("\t")
     vote_script = workdir / "vote.lua"
     vote_script.write_text(VOTE_SCRIPT)
     django_script = workdir / "django-vote.lua"
     django_script.write_text(DJANGO_VOTE_SCRIPT)
+    results_script = workdir / "results.lua"
+    results_script.write_text(RESULTS_SCRIPT)
+    results_reader = {
+        "BENCH_RESULTS_PATH": f"/polls/{DEBATE_POLL_SLUG}/results.json",
+        "BENCH_VOTER_COOKIE": reader[1],
+    }
     os.environ["BENCH_VOTERS_FILE"] = str(voters_file)
     os.environ["BENCH_VOTE_PATH"] = f"/polls/{DEBATE_POLL_SLUG}/vote"
 
@@ -155,12 +186,16 @@ def main() -> None:
         django_page = fastest(
             run_wrk(django_url + f"/polls/{question}/", SECONDS, CONNECTIONS) for _ in range(TRIALS)
         )
+        django_results = fastest(
+            run_wrk(django_url + f"/polls/{question}/results/", SECONDS, CONNECTIONS) for _ in range(TRIALS)
+        )
     finally:
         django.stop()
 
     rows = [
         row("Django tutorial: POST vote (sync, 2 workers)", django_votes, django_votes),
         row("Django tutorial: GET detail page", django_page, django_page),
+        row("Django tutorial: GET results page", django_results, django_results),
     ]
     next_voter = 0
     for name, (config, extra_args) in SERVING_MODELS.items():
@@ -179,11 +214,16 @@ def main() -> None:
             page = fastest(
                 run_wrk(base_url + f"/polls/{DEBATE_POLL_SLUG}", SECONDS, CONNECTIONS) for _ in range(TRIALS)
             )
+            cast_vote(base_url, reader)
+            results = fastest(
+                run_wrk(base_url, SECONDS, CONNECTIONS, results_script, results_reader) for _ in range(TRIALS)
+            )
         finally:
             server.stop()
         target = VOTE_TARGET if config is None and not extra_args else None
         rows.append(row(f"POST vote, {name}", best_votes, django_votes, target))
         rows.append(row(f"GET poll page, {name}", page, django_page))
+        rows.append(row(f"GET results.json (a voter's), {name}", results, django_results))
 
     print()
     for line in rows:
