@@ -151,9 +151,11 @@ def main() -> None:
     app = create_app()
     voters_file = workdir / "voters.tsv"
     runs_needed = len(SERVING_MODELS) * (TRIALS + 1)
-    # One voter more than the runs use: the reader of results.json, who votes first (cast_vote).
-    mint_voters(app, VOTERS_PER_RUN * runs_needed + 1, voters_file)
-    reader = voters_file.read_text().rstrip("\n").rsplit("\n", 1)[1].split("\t")
+    mint_voters(app, VOTERS_PER_RUN * runs_needed, voters_file)
+    # The reader of results.json, a voter of its own who votes first (cast_vote).
+    reader_file = workdir / "reader.tsv"
+    mint_voters(app, 1, reader_file)
+    reader = reader_file.read_text().rstrip("\n").split("\t")
     vote_script = workdir / "vote.lua"
     vote_script.write_text(VOTE_SCRIPT)
     django_script = workdir / "django-vote.lua"

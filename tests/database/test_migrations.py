@@ -44,10 +44,14 @@ def app_with_migrations(database_url: str):
     return app
 
 
-def test_there_is_exactly_one_head():
+def migration_heads() -> list[str]:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+    return ScriptDirectory.from_config(config).get_heads()
+
+
+def test_there_is_exactly_one_head():
+    assert len(migration_heads()) == 1
 
 
 def test_upgrade_on_empty_database_matches_the_models(empty_database_url):
@@ -157,9 +161,7 @@ def test_the_app_starts_without_alembic_and_flask_db_still_works(tmp_path):
     # At the head (read here rather than by a fourth command, 2-3 s each).
     with sqlite3.connect(tmp_path / "cli.sqlite3") as stored:
         [(revision,)] = stored.execute("SELECT version_num FROM alembic_version").fetchall()
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    assert [revision] == ScriptDirectory.from_config(config).get_heads()
+    assert [revision] == migration_heads()
 
 
 def test_counters_move_into_slots_exactly_and_back_on_downgrade(empty_database_url):

@@ -1,7 +1,8 @@
 """Write data/encoder/split_vectors.npz and split_vectors_mpnet.npz: each encoder's vector for every
-string the tagger embeds with it when it reads the frozen test splits and the multilingual dev split (each comment, and its sentences
-and clauses; mpnet reads only the English ones), so that the tests measuring the model on those splits
-read the vectors instead of encoding ~8,000 strings (6 CPU-minutes) on every run. tests/tagging/conftest.py loads them into the encoder's cache of recent vectors (exactly
+string the tagger embeds with it when it reads the frozen test splits and the multilingual dev split
+(each comment, and its sentences and clauses; mpnet reads only the English ones), so that the tests
+measuring the model on those splits read the vectors instead of encoding ~8,000 strings (6 CPU-minutes)
+on every run. tests/tagging/conftest.py loads them into the encoder's cache of recent vectors (exactly
 what a re-tag run would have there) and a test encodes a sample again to check they are still the
 encoder's. Strings the file lacks (a split or the segmenting changed) are encoded as usual.
 
