@@ -48,6 +48,9 @@ STANCE_HOLDOUT_SHORT_FILE = DATA_DIR / "stance" / "holdout_short.csv"
 # A fourth (2026-12-07), by two writers of no other row (T12, T13), from pages no other set used: ordered
 # before rule E's candidate was fitted, the second and third having been read for A, B and C.
 STANCE_HOLDOUT_4_FILE = DATA_DIR / "stance" / "holdout_4.csv"
+# A fifth (2026-12-07), by two writers of no other row (T14, T15), from pages no other set used: ordered
+# before rule F's candidate was fitted.
+STANCE_HOLDOUT_5_FILE = DATA_DIR / "stance" / "holdout_5.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
@@ -113,6 +116,7 @@ HELD_OUT_STANCE = (
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     STANCE_HOLDOUT_4_FILE,
+    STANCE_HOLDOUT_5_FILE,
     *MULTILINGUAL_TEST_FILES,
 )
 HELD_OUT_INCIVILITY = (

@@ -33,6 +33,7 @@ STANCE_HOLDOUT_2 = DATA_DIR / "stance" / "holdout_2.csv"
 STANCE_HOLDOUT_3 = DATA_DIR / "stance" / "holdout_3.csv"
 STANCE_HOLDOUT_SHORT = DATA_DIR / "stance" / "holdout_short.csv"
 STANCE_HOLDOUT_4 = DATA_DIR / "stance" / "holdout_4.csv"
+STANCE_HOLDOUT_5 = DATA_DIR / "stance" / "holdout_5.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -52,6 +53,9 @@ FROZEN_TEST_SPLITS = {
     # Rule E (2026-12-07): two writers (T12, T13) of no other row, pages no other set used, 50 of each stance
     # each; pinned before any head read it.
     STANCE_HOLDOUT_4: (300, "e5c072ea7c104a80fa6562607e77d444eaaa2b42d1a604ef910be9def6df970e"),
+    # Rule F (2026-12-07): two writers (T14, T15) of no other row, pages no other set used, 50 of each stance
+    # each; pinned before any head read it.
+    STANCE_HOLDOUT_5: (300, "d3cf3be6d4888603df9e10a45268fc2be728ff45c591298b68bfc63ea0c6ab70"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
