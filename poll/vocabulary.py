@@ -57,7 +57,7 @@ def reads_as_no_position(label: str) -> bool:
 # head's card; a test holds them equal. English comments (and those stored before languages were
 # detected, all English then) are read by the English head, the other languages by the multilingual one;
 # a poll's own head, which reads English and has no threshold of its own, takes the English one.
-UNCERTAIN_BELOW = 0.8131
+UNCERTAIN_BELOW = 0.8135
 UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
 ENGLISH = "en"
 

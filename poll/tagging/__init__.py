@@ -26,6 +26,7 @@ from poll.tagging.sentiment import classify_sentiment
 from poll.tagging.stance import classify_stance
 from poll.vocabulary import (
     ENGLISH,
+    NEUTRAL,
     NO_STANCE_HEAD,
     SENTIMENTS,
     STANCES,
@@ -133,7 +134,11 @@ def _tag_many(texts: list[str], stance_head: "LinearHead | str | None") -> list[
             incivility = round(float(found[1]), 4)
             threshold = scoring.threshold_for(languages[index])
             uncivil = threshold is not None and incivility >= threshold
-        if index in stance_probabilities:
+        if index in stance_probabilities and not any(character.isalnum() for character in text):
+            # No word to argue with (blank, punctuation, control characters): a head would still answer
+            # (mp-8 read "" as diplomacy at 0.66), but nothing here takes a side.
+            stance, confidence = NEUTRAL, 1.0
+        elif index in stance_probabilities:
             head, found = stance_probabilities[index]
             best = int(found.argmax())
             stance = head.labels[best]

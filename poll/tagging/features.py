@@ -49,3 +49,9 @@ def comment_features(texts: list[str], embed: Embed = encoder.embed) -> np.ndarr
 def english_features(texts: list[str]) -> np.ndarray:
     """The same features over all-mpnet-base-v2, which the English stance head reads."""
     return comment_features(texts, mpnet.embed)
+
+
+def english_stance_features(texts: list[str]) -> np.ndarray:
+    """The same features over mpnet's stance branch (rule F in data/README.md), which the English stance
+    head reads."""
+    return comment_features(texts, mpnet.embed_stance)

@@ -15,14 +15,19 @@ from pathlib import Path
 import numpy as np
 
 from poll.tagging import encoder, mpnet
-from poll.tagging.features import comment_features, english_features
+from poll.tagging.features import comment_features, english_features, english_stance_features
 from poll.tagging.fitting import Network
 from poll.vocabulary import is_english
 
 MODELS_DIR = Path(__file__).parent / "models"
 # The encoders a head may read, by the SHA-256 of their weights: e5 (every
-# language) and mpnet (English).
-ENCODERS = {encoder.MODEL_SHA256: encoder.ENCODER_NAME, mpnet.WEIGHTS_SHA256: mpnet.ENCODER_NAME}
+# language), mpnet (English) and mpnet's stance branch (English stance).
+ENCODERS = {
+    encoder.MODEL_SHA256: encoder.ENCODER_NAME,
+    mpnet.WEIGHTS_SHA256: mpnet.ENCODER_NAME,
+    mpnet.BRANCH_SHA256: mpnet.BRANCH_NAME,
+}
+FEATURES = {mpnet.WEIGHTS_SHA256: english_features, mpnet.BRANCH_SHA256: english_stance_features}
 
 
 class HeadMismatch(ValueError):
@@ -50,11 +55,7 @@ class LinearHead:
 
     def features(self, texts: list[str]) -> np.ndarray:
         """What this head reads of ``texts``: the features over its own encoder."""
-        return (
-            english_features(texts)
-            if self.encoder_sha256 == mpnet.WEIGHTS_SHA256
-            else comment_features(texts)
-        )
+        return FEATURES.get(self.encoder_sha256, comment_features)(texts)
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         """Uncalibrated scores, one row per embedding (what the temperatures divide); through the hidden

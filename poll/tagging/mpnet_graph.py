@@ -31,11 +31,15 @@ from pathlib import Path
 import numpy as np
 
 from poll.tagging import mpnet
-from poll.tagging.encoder import EncoderUnavailable, sha256_of
+from poll.tagging.encoder import EncoderUnavailable, checked, sha256_of
 
 HEADS, HEAD_SIZE = 12, 64
 LAYERS = 12
 LAYER_NORM_EPSILON = 1e-5
+# The stance branch (rule F in data/README.md): the top layers run a second time from the same input,
+# each linear map with a low-rank path beside it (+ ADAPTER_SCALE x down then up) and layer norms of its own.
+BRANCH_LAYERS = 4
+ADAPTER_SCALE = 2.0
 
 
 def _part_files() -> list[Path]:
@@ -72,15 +76,19 @@ def packaged_files() -> dict[str, bytes]:
     return found
 
 
-def graph(weights: dict[str, np.ndarray]):
-    """The ONNX model: token ids, positions, padding mask and relative buckets in, last hidden state out."""
+def graph(weights: dict[str, np.ndarray], branch: dict[str, np.ndarray] | None = None):
+    """The ONNX model: token ids, positions, padding mask and relative buckets in, last hidden state out;
+    with ``branch`` (the stance branch's adapters, ``stance_branch``), the branch's last hidden state too."""
     from onnx import TensorProto, helper, numpy_helper
 
     nodes: list = []
     initializers: list = []
+    named: set[str] = set()
 
     def constant(name: str, array: np.ndarray) -> str:
-        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        if name not in named:  # the branch reads the frozen layers' weights: one copy of each
+            named.add(name)
+            initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
         return name
 
     def node(operator: str, inputs: list[str], **attributes) -> str:
@@ -88,15 +96,20 @@ def graph(weights: dict[str, np.ndarray]):
         nodes.append(helper.make_node(operator, inputs, [output], name=output, **attributes))
         return output
 
-    def linear(x: str, prefix: str) -> str:
+    def linear(x: str, prefix: str, adapters: dict[str, np.ndarray] | None = None) -> str:
+        """x W^T + b, and with ``adapters`` (the branch) + scale (x down^T) up^T: the low-rank path beside
+        mpnet's own weights, which both paths share (merged, the branch's copies would cost 110 MB)."""
         weight = constant(prefix + ".weight_t", weights[prefix + ".weight"].T)
-        return node(
-            "Add", [node("MatMul", [x, weight]), constant(prefix + ".bias", weights[prefix + ".bias"])]
-        )
+        y = node("Add", [node("MatMul", [x, weight]), constant(prefix + ".bias", weights[prefix + ".bias"])])
+        if adapters is None:
+            return y
+        down = constant("stance." + prefix + ".down_t", adapters[prefix + ".down"].T)
+        up = constant("stance." + prefix + ".up_t", (ADAPTER_SCALE * adapters[prefix + ".up"]).T)
+        return node("Add", [y, node("MatMul", [node("MatMul", [x, down]), up])])
 
-    def layer_norm(x: str, prefix: str) -> str:
-        scale = constant(prefix + ".weight", weights[prefix + ".weight"])
-        shift = constant(prefix + ".bias", weights[prefix + ".bias"])
+    def layer_norm(x: str, prefix: str, source: dict[str, np.ndarray] = weights, tag: str = "") -> str:
+        scale = constant(tag + prefix + ".weight", source[prefix + ".weight"])
+        shift = constant(tag + prefix + ".bias", source[prefix + ".bias"])
         return node("LayerNormalization", [x, scale, shift], axis=-1, epsilon=LAYER_NORM_EPSILON)
 
     def scalar(name: str, value: float) -> str:
@@ -122,28 +135,42 @@ def graph(weights: dict[str, np.ndarray]):
     bias = node("Add", [by_pair, padding])
     scale = scalar("scale", 1 / np.sqrt(HEAD_SIZE))
 
-    def heads_of(x: str, prefix: str, perm: list[int]) -> str:
-        return node("Transpose", [node("Reshape", [linear(x, prefix), split_heads])], perm=perm)
+    def heads_of(x: str, prefix: str, perm: list[int], adapters: dict[str, np.ndarray] | None) -> str:
+        return node("Transpose", [node("Reshape", [linear(x, prefix, adapters), split_heads])], perm=perm)
 
-    for index in range(LAYERS):
+    def transformer_layer(x: str, index: int, adapters: dict[str, np.ndarray] | None = None) -> str:
+        """Layer ``index``; with ``adapters``, the stance branch's copy (low-rank paths, own layer norms)."""
         layer = f"encoder.layer.{index}"
-        query = heads_of(x, layer + ".attention.attn.q", [0, 2, 1, 3])
-        key = heads_of(x, layer + ".attention.attn.k", [0, 2, 3, 1])
-        value = heads_of(x, layer + ".attention.attn.v", [0, 2, 1, 3])
+        norms, tag = (weights, "") if adapters is None else (adapters, "stance.")
+        query = heads_of(x, layer + ".attention.attn.q", [0, 2, 1, 3], adapters)
+        key = heads_of(x, layer + ".attention.attn.k", [0, 2, 3, 1], adapters)
+        value = heads_of(x, layer + ".attention.attn.v", [0, 2, 1, 3], adapters)
         scores = node("Add", [node("Mul", [node("MatMul", [query, key]), scale]), bias])
         context = node("MatMul", [node("Softmax", [scores], axis=-1), value])
         context = node("Reshape", [node("Transpose", [context], perm=[0, 2, 1, 3]), merge_heads])
-        attended = node("Add", [linear(context, layer + ".attention.attn.o"), x])
-        attended = layer_norm(attended, layer + ".attention.LayerNorm")
-        inner = linear(attended, layer + ".intermediate.dense")
+        attended = node("Add", [linear(context, layer + ".attention.attn.o", adapters), x])
+        attended = layer_norm(attended, layer + ".attention.LayerNorm", norms, tag)
+        inner = linear(attended, layer + ".intermediate.dense", adapters)
         # GELU, the exact form: x/2 (1 + erf(x / sqrt 2))
-        erf = node("Erf", [node("Mul", [inner, scalar(f"root_half_{index}", 1 / np.sqrt(2))])])
+        erf = node("Erf", [node("Mul", [inner, scalar(f"{tag}root_half_{index}", 1 / np.sqrt(2))])])
         inner = node("Mul", [node("Mul", [inner, half]), node("Add", [erf, one])])
-        x = layer_norm(
-            node("Add", [linear(inner, layer + ".output.dense"), attended]), layer + ".output.LayerNorm"
-        )
+        output = node("Add", [linear(inner, layer + ".output.dense", adapters), attended])
+        return layer_norm(output, layer + ".output.LayerNorm", norms, tag)
 
-    nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"], name="last_hidden_state"))
+    branch_from = LAYERS - BRANCH_LAYERS
+    for index in range(LAYERS):
+        if index == branch_from:
+            shared = x
+        x = transformer_layer(x, index)
+    outputs = [("last_hidden_state", x)]
+    if branch is not None:
+        stance = shared
+        for index in range(branch_from, LAYERS):
+            stance = transformer_layer(stance, index, branch)
+        outputs.append(("stance_hidden_state", stance))
+
+    for name, value in outputs:
+        nodes.append(helper.make_node("Identity", [value], [name], name=name))
     ids = ["batch", "tokens"]
     onnx_graph = helper.make_graph(
         nodes,
@@ -154,7 +181,10 @@ def graph(weights: dict[str, np.ndarray]):
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ids),
             helper.make_tensor_value_info("buckets", TensorProto.INT64, ["tokens", "tokens"]),
         ],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, [*ids, HEADS * HEAD_SIZE])],
+        [
+            helper.make_tensor_value_info(name, TensorProto.FLOAT, [*ids, HEADS * HEAD_SIZE])
+            for name, _ in outputs
+        ],
         initializers,
     )
     model = helper.make_model(
@@ -169,8 +199,10 @@ def build(target: Path = mpnet.MODEL_DIR) -> Path:
     import onnx
     from safetensors.numpy import load
 
+    with np.load(checked(mpnet.BRANCH_FILE, mpnet.BRANCH_SHA256), allow_pickle=False) as stored:
+        branch = {name: stored[name] for name in stored.files}
     files = packaged_files()
-    model = graph(load(files["model.safetensors"]))
+    model = graph(load(files["model.safetensors"]), branch)
     onnx.checker.check_model(model)
     target.mkdir(parents=True, exist_ok=True)
     (target / mpnet.TOKENIZER_FILE).write_bytes(files["tokenizer.json"])

@@ -130,7 +130,7 @@ def test_comment_records_the_authors_vote_and_flags_a_mismatch_only_when_the_tag
 
 
 def test_an_unsure_stance_never_flags_a_mismatch(app, client, open_debate):
-    unsure = "No more talks, respond with force!"
+    unsure = "Talks again? Sure, why not, I guess."
     reading = tag(unsure)
     assert reading.sure_stance is None and reading.stance in ("military", "diplomacy")  # below the threshold
     other_side = "diplomacy" if reading.stance == "military" else "military"

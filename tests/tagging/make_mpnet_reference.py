@@ -9,10 +9,17 @@ graph already built (for the weights' path):
     /tmp/reference/bin/python -m tests.tagging.make_mpnet_reference
 
 Run it only when the English encoder changes on purpose (and fit the English stance head again).
+
+    .venv-finetune/bin/python -m tests.tagging.make_mpnet_reference --branch
+
+writes data/encoder/mpnet_branch_reference.json instead: the stance branch's vectors for the same texts,
+from the PyTorch branch that was fitted (poll/tagging/training/stance_branch.py) with the shipped
+adapters loaded. Run it when the adapters change.
 """
 
 import io
 import json
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -21,6 +28,7 @@ from poll.tagging import mpnet
 from poll.tagging.mpnet_graph import _part_files
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "mpnet_reference.json"
+BRANCH_REFERENCE = REFERENCE.with_name("mpnet_branch_reference.json")
 TEXTS = [
     "North Korea fired two ballistic missiles into the sea this morning.",
     "Talks are the only way out; every strike would get Seoul shelled.",
@@ -65,5 +73,31 @@ def main() -> None:
     print(f"{len(TEXTS)} reference vectors written to {REFERENCE}")
 
 
+def main_branch() -> None:
+    import numpy as np
+    import torch
+
+    from poll.tagging.encoder import checked
+    from poll.tagging.training import stance_branch
+
+    bottom, branch, tokenizer = stance_branch.packaged_modules()
+    with np.load(checked(mpnet.BRANCH_FILE, mpnet.BRANCH_SHA256), allow_pickle=False) as stored:
+        stance_branch.load_adapters(branch, {name: stored[name] for name in stored.files})
+    vectors = stance_branch.embedder(branch, stance_branch.BottomStates(bottom, tokenizer))(TEXTS)
+    BRANCH_REFERENCE.write_text(
+        json.dumps(
+            {
+                "reference": f"poll/tagging/training/stance_branch.py, torch {torch.__version__}",
+                "branch_sha256": mpnet.BRANCH_SHA256,
+                "texts": TEXTS,
+                "vectors": [[round(float(value), 6) for value in row] for row in vectors],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"{len(TEXTS)} reference vectors written to {BRANCH_REFERENCE}")
+
+
 if __name__ == "__main__":
-    main()
+    main_branch() if "--branch" in sys.argv[1:] else main()

@@ -44,8 +44,8 @@ def texts_for(name: str) -> list[str]:
 
 
 def identity(module) -> list[str]:
-    """[encoder name, weights' SHA-256]."""
-    sha256 = module.MODEL_SHA256 if module is encoder else module.WEIGHTS_SHA256
+    """[encoder name, SHA-256]: e5's weights', mpnet's graph's (the frozen encoder and the stance branch)."""
+    sha256 = module.MODEL_SHA256 if module is encoder else module.GRAPH_SHA256
     return [module.ENCODER_NAME, sha256]
 
 

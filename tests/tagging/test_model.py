@@ -279,7 +279,7 @@ def test_a_missing_model_package_says_how_to_install_it(monkeypatch):
     "filename, encoder_sha256",
     [
         ("stance.json", encoder_module.MODEL_SHA256),
-        ("stance_en.json", mpnet.WEIGHTS_SHA256),
+        ("stance_en.json", mpnet.BRANCH_SHA256),
         ("incivility.json", encoder_module.MODEL_SHA256),
     ],
 )

@@ -10,9 +10,13 @@ import pytest
 from poll.tagging import mpnet
 from poll.tagging.encoder import EncoderUnavailable
 from poll.tagging.mpnet import MpnetEncoder, relative_buckets
-from poll.tagging.mpnet_graph import packaged_files
+from poll.tagging.mpnet_graph import (
+    build,
+    packaged_files,
+)
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "encoder" / "mpnet_reference.json"
+BRANCH_REFERENCE = REFERENCE.with_name("mpnet_branch_reference.json")
 
 
 def test_the_built_graph_gives_the_reference_implementations_vectors():
@@ -20,7 +24,7 @@ def test_the_built_graph_gives_the_reference_implementations_vectors():
     the graph is ours, so every operator is checked here: short, padded, one-token and long inputs."""
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     assert reference["encoder_sha256"] == mpnet.WEIGHTS_SHA256
-    ours = mpnet.shared_encoder().embed(reference["texts"])
+    ours = mpnet.shared_encoder().embed(reference["texts"])[:, : mpnet.DIMENSIONS]
     cosine = (ours * np.asarray(reference["vectors"])).sum(axis=1)
     assert cosine.min() >= 0.9999, cosine
 
@@ -28,7 +32,7 @@ def test_the_built_graph_gives_the_reference_implementations_vectors():
 def test_one_at_a_time_equals_in_a_padded_batch():
     texts = ["Talks, now.", "Shoot the next missile down before it reaches anyone's coast. Enough talk."]
     encoder = mpnet.shared_encoder()
-    alone = np.vstack([encoder.embed([text]) for text in texts])
+    alone = np.vstack([encoder.embed([text]) for text in texts])  # both outputs: frozen and branch
     assert np.allclose(encoder.embed(texts), alone, atol=1e-5)
 
 
@@ -61,3 +65,25 @@ def test_the_packaged_weights_are_checked_before_anything_is_built(monkeypatch):
     monkeypatch.setattr(mpnet, "WEIGHTS_SHA256", "0" * 64)
     with pytest.raises(EncoderUnavailable, match="model.safetensors has SHA-256"):
         packaged_files()
+
+
+def test_the_built_graph_gives_the_stance_branchs_vectors_as_it_was_fitted():
+    """tests/tagging/make_mpnet_reference.py --branch wrote them with the PyTorch branch that was fitted
+    (poll/tagging/training/stance_branch.py); the graph is ours (a second pass through the top layers with
+    the adapters' low-rank paths beside mpnet's weights), so this checks the graph against the fit."""
+    reference = json.loads(BRANCH_REFERENCE.read_text(encoding="utf-8"))
+    assert reference["branch_sha256"] == mpnet.BRANCH_SHA256
+    ours = mpnet.shared_encoder().embed(reference["texts"])[:, mpnet.DIMENSIONS :]
+    cosine = (ours * np.asarray(reference["vectors"])).sum(axis=1)
+    assert cosine.min() >= 0.9999, cosine
+
+
+def test_a_tampered_branch_is_refused_before_anything_is_built(monkeypatch, tmp_path):
+    tampered = tmp_path / "branch.npz"
+    stored = bytearray(mpnet.BRANCH_FILE.read_bytes())
+    stored[len(stored) // 2] ^= 0xFF  # one byte of one adapter's weights
+    tampered.write_bytes(bytes(stored))
+    monkeypatch.setattr(mpnet, "BRANCH_FILE", tampered)
+    with pytest.raises(EncoderUnavailable, match="SHA-256"):
+        build(tmp_path / "graph")
+    assert not (tmp_path / "graph").exists()

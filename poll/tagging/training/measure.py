@@ -23,6 +23,7 @@ from poll.tagging.training.datasets import (
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_4_FILE,
+    STANCE_HOLDOUT_5_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     language_of,
@@ -39,6 +40,7 @@ STANCE_TEST_SPLITS = (
     ("holdout_3", STANCE_HOLDOUT_3_FILE),
     ("holdout_short", STANCE_HOLDOUT_SHORT_FILE),
     ("holdout_4", STANCE_HOLDOUT_4_FILE),
+    ("holdout_5", STANCE_HOLDOUT_5_FILE),
 )
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),

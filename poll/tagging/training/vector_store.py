@@ -15,12 +15,13 @@ import numpy as np
 from poll.tagging import encoder, mpnet
 from poll.tagging.encoder import RecentVectors
 
-# (file stem, the module's in-process store, the weights' hash that names the vectors)
+# (file stem, the module's in-process store, the hash that names the vectors: e5's weights; mpnet's
+# graph, whose vectors are the frozen encoder's and the stance branch's side by side)
 STORES = (
     ("e5", encoder.RECENT, encoder.MODEL_SHA256),
-    ("mpnet", mpnet.RECENT, mpnet.WEIGHTS_SHA256),
+    ("mpnet", mpnet.RECENT, mpnet.GRAPH_SHA256),
 )
-ROOM = 200_000  # strings per encoder kept in memory while training (e5: 384 floats each)
+ROOM = 200_000  # strings per encoder kept in memory while training (e5: 384 floats each, mpnet 1,536)
 
 
 def _path(directory: Path, stem: str, sha256: str) -> Path:
