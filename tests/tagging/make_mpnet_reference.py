@@ -58,19 +58,8 @@ def main() -> None:
             hidden = model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).float()
             vectors = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
-    REFERENCE.write_text(
-        json.dumps(
-            {
-                "reference": f"transformers {__import__('transformers').__version__}, torch {torch.__version__}",
-                "encoder_sha256": mpnet.WEIGHTS_SHA256,
-                "texts": TEXTS,
-                "vectors": [[round(float(value), 6) for value in row] for row in vectors],
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    print(f"{len(TEXTS)} reference vectors written to {REFERENCE}")
+    reference = f"transformers {__import__('transformers').__version__}, torch {torch.__version__}"
+    write(REFERENCE, {"reference": reference, "encoder_sha256": mpnet.WEIGHTS_SHA256}, vectors)
 
 
 def main_branch() -> None:
@@ -84,19 +73,15 @@ def main_branch() -> None:
     with np.load(checked(mpnet.BRANCH_FILE, mpnet.BRANCH_SHA256), allow_pickle=False) as stored:
         stance_branch.load_adapters(branch, {name: stored[name] for name in stored.files})
     vectors = stance_branch.embedder(branch, stance_branch.BottomStates(bottom, tokenizer))(TEXTS)
-    BRANCH_REFERENCE.write_text(
-        json.dumps(
-            {
-                "reference": f"poll/tagging/training/stance_branch.py, torch {torch.__version__}",
-                "branch_sha256": mpnet.BRANCH_SHA256,
-                "texts": TEXTS,
-                "vectors": [[round(float(value), 6) for value in row] for row in vectors],
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    print(f"{len(TEXTS)} reference vectors written to {BRANCH_REFERENCE}")
+    reference = f"poll/tagging/training/stance_branch.py, torch {torch.__version__}"
+    write(BRANCH_REFERENCE, {"reference": reference, "branch_sha256": mpnet.BRANCH_SHA256}, vectors)
+
+
+def write(path: Path, identity: dict[str, str], vectors) -> None:
+    """The reference file: who made it, for which weights, the texts and their vectors (6 decimals)."""
+    rows = [[round(float(value), 6) for value in row] for row in vectors]
+    path.write_text(json.dumps({**identity, "texts": TEXTS, "vectors": rows}) + "\n", encoding="utf-8")
+    print(f"{len(TEXTS)} reference vectors written to {path}")
 
 
 if __name__ == "__main__":
