@@ -64,6 +64,9 @@ INCIVILITY_HOLDOUT_3_FILE = DATA_DIR / "incivility" / "holdout_3.csv"
 # holdout_2; the rule that decided is in data/README.md).
 INCIVILITY_ROUND7_FILE = DATA_DIR / "incivility" / "incivility_round7.csv"
 INCIVILITY_HOLDOUT_4_FILE = DATA_DIR / "incivility" / "holdout_4.csv"
+# Rule G (2026-12-07): the look-alikes of holdout_4 and the reader-addressed kinds of holdout_3, by two
+# writers (T16, T17) of no other row, from pages no other set used.
+INCIVILITY_HOLDOUT_5_FILE = DATA_DIR / "incivility" / "holdout_5.csv"
 # Round eight (English): civil look-alikes and insults in disguise, in pairs of the same surface, by two
 # writers of no test row. Fitted by no head: the English head fitted with them flagged more of holdout_4's
 # civil look-alikes (14.7 % against 13.3 %), and its rule (data/README.md, round eight) said no.
@@ -124,6 +127,7 @@ HELD_OUT_INCIVILITY = (
     INCIVILITY_HOLDOUT_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
+    INCIVILITY_HOLDOUT_5_FILE,
     *MULTILINGUAL_TEST_FILES,
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):

@@ -37,6 +37,7 @@ STANCE_HOLDOUT_5 = DATA_DIR / "stance" / "holdout_5.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
+INCIVILITY_HOLDOUT_5 = DATA_DIR / "incivility" / "holdout_5.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -62,6 +63,9 @@ FROZEN_TEST_SPLITS = {
     # Round seven (2026-12-06): disguised insults, wished harm, put-downs, intimidation, and civil comments with
     # the same surface; a writer (T8) of no training row, from pages no other set used.
     INCIVILITY_HOLDOUT_4: (300, "71f02c84c89c4bf7c8bf40fad98c157672087896336c5a9557aaf7c8e195feaf"),
+    # Rule G (2026-12-07): holdout_4's look-alikes and holdout_3's reader-addressed kinds, 40 % uncivil, by two
+    # writers (T16, T17) of no other row, from pages no other set used; pinned before any head read it.
+    INCIVILITY_HOLDOUT_5: (300, "b79c04453449f78c54a269858aebe736f8dc2ebb89a4ab0385c2aebe34fefbb2"),
     # Nine other languages, by two writers of no training row (unchanged since it was written, 2026-12-04).
     MULTILINGUAL_FILE: (262, "a67dc2a70999199a319e90dbeec27a2e0ea28b19b1c7ab300fb75f018d5d309b"),
     # Round eight (2026-12-07): the nine languages again, 32-40 rows each, by two writers (MX1, MX2) of no
