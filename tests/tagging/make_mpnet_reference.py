@@ -67,12 +67,12 @@ def main_branch() -> None:
     import torch
 
     from poll.tagging.encoder import checked
-    from poll.tagging.training import stance_branch
+    from poll.tagging.training import branch_modules
 
-    bottom, branch, tokenizer = stance_branch.packaged_modules()
+    bottom, branch, tokenizer = branch_modules.packaged_modules()
     with np.load(checked(mpnet.BRANCH_FILE, mpnet.BRANCH_SHA256), allow_pickle=False) as stored:
-        stance_branch.load_adapters(branch, {name: stored[name] for name in stored.files})
-    vectors = stance_branch.embedder(branch, stance_branch.BottomStates(bottom, tokenizer))(TEXTS)
+        branch_modules.load_adapters(branch, {name: stored[name] for name in stored.files})
+    vectors = branch_modules.BranchEmbedder(branch, branch_modules.BottomStates(bottom, tokenizer))(TEXTS)
     reference = f"poll/tagging/training/stance_branch.py, torch {torch.__version__}"
     write(BRANCH_REFERENCE, {"reference": reference, "branch_sha256": mpnet.BRANCH_SHA256}, vectors)
 

@@ -80,13 +80,18 @@ def train_stance() -> LinearHead:
     )
 
 
+def english_stance_rows(splits: tuple[str, ...]) -> tuple[list[dict], np.ndarray]:
+    """The English stance head's fitting rows of ``splits`` (and the stance branch's), with their labels."""
+    rows = fitting_rows(ENGLISH_STANCE_FILES, splits, HELD_OUT_STANCE)
+    return rows, encode_labels([row["stance"] for row in rows], STANCE_LABELS)
+
+
 def train_english_stance() -> LinearHead:
     """English rows only, through a hidden layer, over mpnet's stance branch (rule F in data/README.md):
     the stance of English comments, with a temperature of its own for short ones. The branch was fitted
     on every fitting row (``stance_branch``), so out-of-fold predictions would flatter it: the temperature
     and the sure threshold come from round six's rows, which neither the branch nor the head saw."""
-    rows = fitting_rows(ENGLISH_STANCE_FILES, ("train", "dev"), HELD_OUT_STANCE)
-    targets = encode_labels([row["stance"] for row in rows], STANCE_LABELS)
+    rows, targets = english_stance_rows(("train", "dev"))
     head = head_from(english_stance_features(texts(rows)), targets, ENGLISH_STANCE_STRENGTH, 1.0, True)
     calibration = fitting_rows((STANCE_ROUND6_FILE,), ("train", "dev"), HELD_OUT_STANCE)
     calibration_logits = head.logits(english_stance_features(texts(calibration)))
@@ -142,26 +147,23 @@ def fit_short_temperature(head: LinearHead) -> None:
     )
 
 
-def _fit_stance(
-    name, stance_files, dev_files, features_of, encoder_sha256, encoder_name, network=False
-) -> LinearHead:
-    """C chosen on dev (the English rows of ``dev_files``), refitted on train + dev; temperature and the
-    sure threshold out of fold. With ``network`` the head has a hidden layer, whose L2 strength dev
-    chooses instead of C."""
+def _fit_stance(name, stance_files, dev_files, features_of, encoder_sha256, encoder_name) -> LinearHead:
+    """A linear head: C chosen on dev (the English rows of ``dev_files``), refitted on train + dev;
+    temperature and the sure threshold out of fold."""
     train = fitting_rows(stance_files, ("train",), HELD_OUT_STANCE)
     dev = fitting_rows(dev_files, ("dev",), HELD_OUT_STANCE)
     train_x, dev_x = features_of(texts(train)), features_of(texts(dev))
     train_y = encode_labels([row["stance"] for row in train], STANCE_LABELS)
     dev_y = encode_labels([row["stance"] for row in dev], STANCE_LABELS)
-    strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS, network)
+    strength, scores = choose_strength(train_x, train_y, dev_x, dev_y, STANCE_LABELS)
 
     features, targets = np.vstack([train_x, dev_x]), np.concatenate([train_y, dev_y])
     groups = [row["source"] for row in train + dev]
-    logits = out_of_fold_logits(features, targets, groups, strength, network=network)
+    logits = out_of_fold_logits(features, targets, groups, strength)
     temperature = fit_temperature(logits, targets)
     out_of_fold = metrics.softmax(logits / temperature)
     sure_from = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
-    head = head_from(features, targets, strength, temperature, network)
+    head = head_from(features, targets, strength, temperature)
     head.name, head.encoder_sha256 = name, encoder_sha256
     head.card = card_header(
         "stance of a comment on the North Korea poll (and parallel conflicts)",
@@ -170,19 +172,11 @@ def _fit_stance(
         stance_files,
     )
     head.card["data"] |= {"train": len(train), "dev": len(dev)}
-    setting = "hidden_layer_L2" if network else "regularisation_C"
-    if network:
-        head.card["model"] = (
-            f"one hidden layer of {HIDDEN_UNITS} ReLU units, then softmax (scikit-learn MLPClassifier, "
-            f"Adam, {NETWORK_EPOCHS} epochs, classes balanced)"
-        )
     head.card |= {
-        setting: strength,
-        f"dev_macro_f1_by_{setting.rpartition('_')[2]}": {
-            str(key): round(value, 3) for key, value in scores.items()
-        },
+        "regularisation_C": strength,
+        "dev_macro_f1_by_C": {str(key): round(value, 3) for key, value in scores.items()},
         "dev_split_from_train_only": _figures(
-            head_from(train_x, train_y, strength, temperature, network), dev_x, dev_y
+            head_from(train_x, train_y, strength, temperature), dev_x, dev_y
         ),
         "sure_from": sure_from,
         "sure_rule": (
