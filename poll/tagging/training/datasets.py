@@ -97,6 +97,8 @@ MULTILINGUAL_HOLDOUT_4_FILE = DATA_DIR / "multilingual" / "holdout_4.csv"
 # A fifth, by two more writers of no row, ordered before round ten's candidate was judged: the first four had
 # each been read for several (data/README.md, round ten).
 MULTILINGUAL_HOLDOUT_5_FILE = DATA_DIR / "multilingual" / "holdout_5.csv"
+# A sixth, by two more writers of no row (MX9, MX10), ordered with rule G to measure the shipped heads once.
+MULTILINGUAL_HOLDOUT_6_FILE = DATA_DIR / "multilingual" / "holdout_6.csv"
 MULTILINGUAL_TRAIN_FILES = (
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -112,6 +114,7 @@ MULTILINGUAL_TEST_FILES = (
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_4_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
+    MULTILINGUAL_HOLDOUT_6_FILE,
 )
 HELD_OUT_STANCE = (
     STANCE_FILE,

@@ -59,6 +59,7 @@ MULTILINGUAL_TEST_SPLITS = tuple(
             "multilingual_holdout_3",
             "multilingual_holdout_4",
             "multilingual_holdout_5",
+            "multilingual_holdout_6",
         ),
         MULTILINGUAL_TEST_FILES,
         strict=True,

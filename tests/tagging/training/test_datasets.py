@@ -16,6 +16,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_HOLDOUT_3_FILE,
     MULTILINGUAL_HOLDOUT_4_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
+    MULTILINGUAL_HOLDOUT_6_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
     MULTILINGUAL_TRAIN_ROUND9_FILE,
@@ -79,6 +80,9 @@ FROZEN_TEST_SPLITS = {
     # A fifth (2026-12-07): 30 rows a language by MX7 and MX8, writers of no other row, from pages no other
     # set used; pinned before the candidate its rule names (data/README.md, round ten) read it.
     MULTILINGUAL_HOLDOUT_5_FILE: (270, "55ef813b2ac3414bf688af370ac12ac2d50e889e507e82537af18039b545a73b"),
+    # A sixth (rule G, 2026-12-07): 30 rows a language by MX9 and MX10, writers of no other row, from pages no
+    # other set used; pinned before any head read it, to measure the shipped heads once.
+    MULTILINGUAL_HOLDOUT_6_FILE: (270, "38aee4807659ca8fc16c4b6b69fb764ff3232e5d95ab1e36b8a8ac0d0dae9aaf"),
 }
 
 
@@ -170,6 +174,7 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
         (MULTILINGUAL_HOLDOUT_3_FILE, "b5ff2551bbe65cb9d5c875450d19ce744e5cf5c52c9fc1a348c942f136217030"),
         (MULTILINGUAL_HOLDOUT_4_FILE, "1435a32bbd73e35ae85ab8b5bfad1eb8885103ddf0e8c7df3ea46ea876d0513b"),
         (MULTILINGUAL_HOLDOUT_5_FILE, "1f6d73fdb517558455780086c4b76ca53eb61c9cb1f0d982513ebf5e967232e1"),
+        (MULTILINGUAL_HOLDOUT_6_FILE, "2d56ea063982976ca940ff3958abe4ca48af7d6a6993e2b1ed7cbe925405353c"),
     ],
     ids=lambda value: getattr(value, "name", "pin"),
 )
@@ -199,6 +204,7 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
         MULTILINGUAL_HOLDOUT_3_FILE,
         MULTILINGUAL_HOLDOUT_4_FILE,
         MULTILINGUAL_HOLDOUT_5_FILE,
+        MULTILINGUAL_HOLDOUT_6_FILE,
     ],
     ids=lambda p: p.name,
 )
