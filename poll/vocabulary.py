@@ -87,17 +87,18 @@ class IncivilityDecision(NamedTuple):
 INCIVILITY_ENGLISH = IncivilityDecision("incivility-mp-1", 0.618065)
 INCIVILITY_OTHER_LANGUAGES = IncivilityDecision("incivility-e5-10", 0.506733)
 # The share of civil comments that head flags in each language, pooled over the multilingual test splits
-# holdout_2 to holdout_5 (80-89 civil comments a language; "all" for the nine together), rounded as the
+# holdout_2 to holdout_6 (100-109 civil comments a language; "all" for the nine together), rounded as the
 # label prints it. A test computes them again from the card.
 CIVIL_FLAGGED_SPLITS = (
     "multilingual_holdout_2",
     "multilingual_holdout_3",
     "multilingual_holdout_4",
     "multilingual_holdout_5",
+    "multilingual_holdout_6",
 )
 CIVIL_FLAGGED_BY_LANGUAGE = {
-    "ar": 0.13, "de": 0.07, "es": 0.16, "fr": 0.18, "ja": 0.22,
-    "ko": 0.24, "pt": 0.11, "ru": 0.11, "zh": 0.13, "all": 0.15,
+    "ar": 0.18, "de": 0.08, "es": 0.19, "fr": 0.19, "ja": 0.25,
+    "ko": 0.23, "pt": 0.10, "ru": 0.16, "zh": 0.16, "all": 0.17,
 }  # fmt: skip
 
 
