@@ -55,9 +55,3 @@ def english_stance_features(texts: list[str]) -> np.ndarray:
     """The same features over mpnet's stance branch (rule F in data/README.md), which the English stance
     head reads."""
     return comment_features(texts, mpnet.embed_stance)
-
-
-def english_features_with_branch(texts: list[str]) -> np.ndarray:
-    """The frozen encoder's features and the stance branch's side by side (one run of the graph gives
-    both), which the English incivility head reads (rule G in data/README.md)."""
-    return np.hstack([english_features(texts), english_stance_features(texts)])

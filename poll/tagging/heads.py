@@ -15,30 +15,19 @@ from pathlib import Path
 import numpy as np
 
 from poll.tagging import encoder, mpnet
-from poll.tagging.features import (
-    comment_features,
-    english_features,
-    english_features_with_branch,
-    english_stance_features,
-)
+from poll.tagging.features import comment_features, english_features, english_stance_features
 from poll.tagging.fitting import Network
 from poll.vocabulary import is_english
 
 MODELS_DIR = Path(__file__).parent / "models"
 # The encoders a head may read, by the SHA-256 of their weights: e5 (every
-# language), mpnet (English), mpnet's stance branch (English stance), and both of mpnet's outputs side by
-# side, by the graph's SHA-256 (English incivility).
+# language), mpnet (English) and mpnet's stance branch (English stance).
 ENCODERS = {
     encoder.MODEL_SHA256: encoder.ENCODER_NAME,
     mpnet.WEIGHTS_SHA256: mpnet.ENCODER_NAME,
     mpnet.BRANCH_SHA256: mpnet.BRANCH_NAME,
-    mpnet.GRAPH_SHA256: mpnet.BOTH_NAME,
 }
-FEATURES = {
-    mpnet.WEIGHTS_SHA256: english_features,
-    mpnet.BRANCH_SHA256: english_stance_features,
-    mpnet.GRAPH_SHA256: english_features_with_branch,
-}
+FEATURES = {mpnet.WEIGHTS_SHA256: english_features, mpnet.BRANCH_SHA256: english_stance_features}
 
 
 class HeadMismatch(ValueError):

@@ -32,14 +32,11 @@ MODEL_DIR = Path(sys.prefix) / "share" / "debate-poll" / "all-mpnet-base-v2"
 GRAPH_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 # The stance branch's adapters (rule F in data/README.md: mpnet's top four layers fitted to stance),
-# built into the graph by ``make install``; the graph then gives both the frozen encoder's vectors and
-# the branch's (which the English stance head reads; the English incivility head reads both).
+# merged into the graph by ``make install``; the graph then gives both the frozen encoder's vectors
+# (which the incivility head reads) and the branch's (which the English stance head reads).
 BRANCH_FILE = Path(__file__).resolve().parent / "models" / "stance-nk-mp-8.branch.npz"
 BRANCH_SHA256 = "c325341e1b5d4915184c581ea224b95112ee942f960ffa23bb586c605c5ee55f"
 BRANCH_NAME = "all-mpnet-base-v2, top four layers fitted to stance (low-rank adapters; ONNX, onnxruntime)"
-# A head that reads both of the graph's outputs side by side (the English incivility head, rule G) is
-# known by the graph's SHA-256: a new branch makes a new graph, and such a head must be fitted again.
-BOTH_NAME = "all-mpnet-base-v2 and its stance branch, side by side (ONNX, onnxruntime)"
 MAX_TOKENS = 384  # the sentence-transformers model's own limit
 PADDING_ID = 1
 

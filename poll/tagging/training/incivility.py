@@ -9,17 +9,8 @@ import numpy as np
 from poll.tagging import metrics, mpnet
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
-from poll.tagging.features import english_features_with_branch
-from poll.tagging.fitting import (
-    HIDDEN_UNITS,
-    NETWORK_EPOCHS,
-    NETWORK_STRENGTHS,
-    STRENGTHS,
-    fit_linear,
-    fit_network,
-    fit_temperature,
-    out_of_fold_logits,
-)
+from poll.tagging.features import english_features
+from poll.tagging.fitting import STRENGTHS, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.cards import card_header
 from poll.tagging.training.datasets import (
@@ -29,7 +20,6 @@ from poll.tagging.training.datasets import (
     INCIVILITY_MORE_FILE,
     INCIVILITY_ROUND6_FILE,
     INCIVILITY_ROUND7_FILE,
-    INCIVILITY_ROUND8_FILE,
     INCIVILITY_SHORT_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_TRAIN_FILE,
@@ -57,10 +47,7 @@ MAX_FALSE_FLAGS_OTHER_LANGUAGES = 0.08
 # the English written rows.
 OTHER_LANGUAGE_WEIGHT = 4.0
 
-# Rule G (data/README.md): mp-1's rows with round eight's, through a hidden layer, over the frozen encoder's
-# features and the stance branch's side by side: of four candidates the best out of fold (insults caught at
-# 5 % of civil rows flagged: 0.904; mp-1's linear head over the frozen features on the same rows, 0.865).
-ENGLISH_INCIVILITY_HEAD = "incivility-mp-3"
+ENGLISH_INCIVILITY_HEAD = "incivility-mp-1"
 # Round ten: e5-6's recipe with multilingual rounds eight and nine among its files. Its rule (data/README.md)
 # read a fifth multilingual split, written after the rule: fewer civil comments flagged (8.3 % against
 # 10.0 %), more insults caught (75.6 % against 71.1 %), and on the three older splits no worse. The rows
@@ -118,37 +105,32 @@ def train_incivility() -> LinearHead:
 
 
 def train_english_incivility() -> LinearHead:
-    """Uncivil vs civil over all-mpnet-base-v2's frozen features and its stance branch's (which English
-    comments run for their stance anyway), English rows only, through a hidden layer (rule G in
-    data/README.md): round seven's and eight's look-alikes and J3's short comments among them."""
+    """Uncivil vs civil over all-mpnet-base-v2 (which English comments run for their stance anyway),
+    English rows only, with round seven's look-alikes and J3's short comments: chosen by the rule in
+    data/README.md (fewer civil comments flagged on every English split, as many insults caught)."""
     incivility_files = (
         INCIVILITY_FILE,
         INCIVILITY_MORE_FILE,
         INCIVILITY_ROUND6_FILE,
         INCIVILITY_ROUND7_FILE,
         INCIVILITY_SHORT_FILE,
-        INCIVILITY_ROUND8_FILE,
     )
-    # Strings that say nothing join the civil rows: fitted without them, mp-1 scored a blank comment or a
-    # run of "!" 0.96-0.99 (e5's head, 0.2-0.3).
+    # Strings that say nothing join the civil rows: fitted without them, this head scored a blank
+    # comment or a run of "!" 0.96-0.99 (e5's head, 0.2-0.3).
     head, _ = _fit_incivility(
         ENGLISH_INCIVILITY_HEAD,
         incivility_files,
-        english_features_with_branch,
-        mpnet.GRAPH_SHA256,
-        mpnet.BOTH_NAME,
+        english_features,
+        mpnet.WEIGHTS_SHA256,
+        mpnet.ENCODER_NAME,
         contentless_civil_texts(),
-        network=True,
     )
     return head
 
 
-def _fit_incivility(
-    name, incivility_files, features_of, encoder_sha256, encoder_name, contentless=(), network=False
-):
+def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder_name, contentless=()):
     """The head and, out of fold, each row's calibrated score, label and whether it is in another
-    language. With ``network`` the head has a hidden layer (B's, data/README.md), whose L2 strength is
-    chosen as C is. The stance corpus's train and dev rows (restated public arguments, often angry and full
+    language. The stance corpus's train and dev rows (restated public arguments, often angry and full
     of war words, none abusive) join as civil examples: without them short emphatic comments ("No more
     talks, respond with force!") read as uncivil. So do a slice of the VADER paper's review and
     editorial snippets: without them anything off the topic ("What a lovely sunny day") did."""
@@ -166,8 +148,8 @@ def _fit_incivility(
     english, other = language == "en", ~np.isin(language, ("en", ""))
     weights = np.where(other, OTHER_LANGUAGE_WEIGHT, 1.0)
     best = None
-    for strength in NETWORK_STRENGTHS if network else STRENGTHS:
-        logits = out_of_fold_logits(features, targets, groups, strength, weights, network)
+    for strength in STRENGTHS:
+        logits = out_of_fold_logits(features, targets, groups, strength, weights)
         positive = 1 / (1 + np.exp(-logits[:, 0]))
         threshold = metrics.threshold_for_false_positive_rate(
             positive[english], targets[english], MAX_FALSE_FLAGS
@@ -183,8 +165,10 @@ def _fit_incivility(
     threshold = metrics.threshold_for_false_positive_rate(
         positive[english], targets[english], MAX_FALSE_FLAGS
     )
-    head = _head_from(name, features, targets, strength, weights, network)
-    head.temperature, head.threshold, head.encoder_sha256 = temperature, threshold, encoder_sha256
+    coef, bias = fit_linear(features, targets, strength, weights)
+    head = LinearHead(
+        name, INCIVILITY_LABELS, coef, bias, temperature, threshold, encoder_sha256=encoder_sha256
+    )
     head.card = card_header(
         "incivility: insults, slurs, dehumanising language, threats, harassment",
         encoder_name,
@@ -197,13 +181,8 @@ def _fit_incivility(
         "civil_off_topic_vader_snippets": len(off_topic) - len(contentless),
         "civil_contentless_strings": len(contentless),
     }
-    if network:
-        head.card["model"] = (
-            f"one hidden layer of {HIDDEN_UNITS} ReLU units, then a logistic output (scikit-learn "
-            f"MLPClassifier, Adam, {NETWORK_EPOCHS} epochs, classes balanced)"
-        )
     head.card |= {
-        "hidden_layer_L2" if network else "regularisation_C": strength,
+        "regularisation_C": strength,
         "threshold_rule": (
             f"highest recall with at most {MAX_FALSE_FLAGS:.0%} of civil comments flagged; English out of "
             f"fold on the English rows"
@@ -212,18 +191,3 @@ def _fit_incivility(
         "languages": ["en"],
     }
     return head, (positive, targets, other)
-
-
-def _head_from(name, features, targets, strength, weights, network) -> LinearHead:
-    if not network:
-        coef, bias = fit_linear(features, targets, strength, weights)
-        return LinearHead(name, INCIVILITY_LABELS, coef, bias)
-    fitted = fit_network(features, targets, strength, weights)
-    return LinearHead(
-        name,
-        INCIVILITY_LABELS,
-        fitted.weights,
-        fitted.bias,
-        hidden_weights=fitted.hidden_weights,
-        hidden_bias=fitted.hidden_bias,
-    )
