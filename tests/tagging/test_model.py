@@ -17,9 +17,11 @@ from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
+    INCIVILITY_HOLDOUT_5_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
+    MULTILINGUAL_HOLDOUT_6_FILE,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_FILE,
@@ -86,8 +88,10 @@ def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_spl
         (INCIVILITY_HOLDOUT_3_FILE, 0.95, 0.07),  # 0.975 / 0.050 (0.983 / 0.050): short replies, thanks
         # 0.867 / 0.133 (0.820 / 0.267): civil comments with an insult's surface are still the hardest
         (INCIVILITY_HOLDOUT_4_FILE, 0.85, 0.14),
+        # Rule G's split, by two writers of no other row (T16, T17): 0.900 / 0.039, the goal (90 % / 5 %) met
+        (INCIVILITY_HOLDOUT_5_FILE, 0.87, 0.06),
     ],
-    ids=["first-writer", "second-writer", "third-writer", "fourth-writer"],
+    ids=["first-writer", "second-writer", "third-writer", "fourth-writer", "fifth-and-sixth-writers"],
 )
 def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
     rows = rows_of(path, "test")
@@ -104,8 +108,12 @@ def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
         (MULTILINGUAL_FILE, 0.80, 0.10),
         # Written after round ten's rule, by two writers of no other row: 0.756 / 0.083 (e5-6: 0.711 / 0.100).
         (MULTILINGUAL_HOLDOUT_5_FILE, 0.72, 0.09),
+        # Rule G's, by two more writers of no other row (MX9, MX10), read once: 0.844 / 0.250. Its civil
+        # comments are flagged three times as often as the threshold promises (model card): held here so
+        # that a change that flags more of them is seen, not as a bar met.
+        (MULTILINGUAL_HOLDOUT_6_FILE, 0.80, 0.27),
     ],
-    ids=["first-split", "fifth-split"],
+    ids=["first-split", "fifth-split", "sixth-split"],
 )
 def test_incivility_in_nine_other_languages(path, caught, flagged):
     rows = rows_of(path, "test")
