@@ -129,6 +129,7 @@ bench: install bench-tools
 	$(BIN)/python -m bench.versus_django
 	$(BIN)/python -m bench.tagging
 	$(BIN)/python -m bench.tagging retag
+	$(BIN)/python -m bench.tagging backlog
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.http_load
 	$(BIN)/python -m bench.embed

@@ -2,6 +2,7 @@
 
     python -m bench.tagging             # latency of tag(), throughput against raw VADER, memory
     python -m bench.tagging retag       # `flask retag` over 5,000 stored comments: time, peak memory
+    python -m bench.tagging backlog     # the worker's task draining a backlog: one at a time against batches
 
 Figures are printed as ratios against a baseline measured in the same run.
 """
@@ -175,5 +176,43 @@ def retag() -> None:
     print(f"peak RSS of the retag process: {peak_mib:.0f} MiB")
 
 
+def backlog(comments: int = 96) -> None:
+    """The tagging worker's tasks over a backlog of ``comments`` posted while it was busy: each task tagging
+    its own comment (the baseline, as before BACKLOG_BATCH) against tasks that take the waiting ones too,
+    on the same comments in the same run, in this process (the queue on SQLite, as `make run` has it)."""
+    from poll.database.models import Poll
+    from poll.debate import tagging_queue
+    from poll.debate.comments import post_comment
+
+    workdir = Path(tempfile.mkdtemp(prefix="debate-poll-backlog-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'backlog.sqlite3'}"
+    os.environ["SECRET_KEY"] = secrets.token_hex(16)
+    os.environ["TASK_QUEUE_URL"] = f"sqlite:///{workdir / 'tasks.sqlite3'}"
+    prepare_database({})
+    app = create_app()
+    huey, _ = app.extensions["tagging_queue"]
+    tag("warm up")
+    rates = {}
+    for label, batch in (
+        ("one task, one comment", 0),
+        ("one task, the waiting ones too", tagging_queue.BACKLOG_BATCH),
+    ):
+        tagging_queue.BACKLOG_BATCH = batch
+        with app.app_context():
+            poll = db.session.execute(db.select(Poll)).scalars().first()
+            for index in range(comments):
+                post_comment(poll, f"{index:032d}", COMMENTS[index], "", "", utcnow(), tag_now=False)
+                db.session.commit()  # each comment its own task, as readers post them
+        forget_recent_vectors()
+        began = time.perf_counter()
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+        rates[label] = comments / (time.perf_counter() - began)
+    baseline = rates["one task, one comment"]
+    for label, rate in rates.items():
+        print(f"backlog of {comments}, {label}: {rate:.1f} comments/s  {rate / baseline:.2f}x")
+
+
 if __name__ == "__main__":
-    retag() if sys.argv[1:] == ["retag"] else throughput()
+    modes = {"retag": retag, "backlog": backlog}
+    modes.get(sys.argv[1] if sys.argv[1:] else "", throughput)()

@@ -233,16 +233,28 @@ def untagged_comment_ids(stored_before: datetime | None = None) -> list[int]:
     return list(db.session.execute(query.order_by(Comment.id)).scalars())
 
 
-def tag_stored_comments(comment_ids: list[int]) -> int:
-    """Tag the stored comments ``comment_ids`` and redo the flags that follow
-    from tags (the tagging worker's task; it commits)."""
+def tag_stored_comments(comment_ids: list[int], also_waiting: int = 0) -> int:
+    """Tag those of the stored comments ``comment_ids`` still waiting for their tags, with up to
+    ``also_waiting`` more of the oldest waiting ones, and redo the flags that follow from tags (the
+    tagging worker's task; the caller commits). Returns how many were tagged.
+
+    A comment another task has tagged since is left alone (its tags would come out the same, and it
+    would be announced uncivil twice). On PostgreSQL the rows are locked until the caller commits and
+    rows another worker thread holds are skipped, so two threads never tag one comment."""
+    waiting = Comment.tagger_version == PENDING_TAGS
+    chosen = set(_lock_waiting(db.select(Comment.id).where(waiting, Comment.id.in_(comment_ids))))
+    if also_waiting > 0:
+        oldest = db.select(Comment.id).where(waiting, Comment.id.not_in(chosen)).order_by(Comment.id)
+        chosen.update(_lock_waiting(oldest.limit(also_waiting)))
+    if not chosen:
+        return 0
     comments = list(
         db.session.execute(
             db.select(Comment)
             .options(
                 selectinload(Comment.flags), selectinload(Comment.author_choice), selectinload(Comment.poll)
             )
-            .where(Comment.id.in_(comment_ids))
+            .where(Comment.id.in_(chosen))
             .order_by(Comment.id)
         ).scalars()
     )
@@ -255,6 +267,12 @@ def tag_stored_comments(comment_ids: list[int]) -> int:
         if not was_uncivil and FLAG_UNCIVIL in comment.flag_names:
             emit_for_comment(COMMENT_FLAGGED_UNCIVIL, comment, utcnow())
     return len(comments)
+
+
+def _lock_waiting(query) -> list[int]:
+    """The ids ``query`` finds, locked for this transaction where the database can (SQLite has no row
+    locks: its writers take turns anyway)."""
+    return list(db.session.execute(query.with_for_update(skip_locked=True)).scalars())
 
 
 def awaiting_review(poll: Poll, voter_id: str | None) -> list[Comment]:

@@ -132,6 +132,92 @@ def test_comments_whose_tasks_were_lost_are_swept_up_when_the_worker_starts(sqli
     assert [comment.tagger_version for comment in stored(app)] == [TAGGER_VERSION]
 
 
+def post_many(app, slug, bodies):
+    client = app.test_client()
+    for body in bodies:
+        response = client.post(f"/polls/{slug}/comments", data={"body": body, "display_name": ""})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+
+BACKLOG = ["Keep talking to Pyongyang.", "Shoot the next missile down.", UNCIVIL, "Sanctions, then talks."]
+
+
+def test_a_backlog_is_tagged_in_one_batch_and_the_tasks_behind_it_find_nothing_to_do(sqlite_queue_app):
+    """Comments posted faster than the worker tags them are read together (the encoder's batches are
+    faster than one at a time); the uncivil one is announced once, by the task that tagged it."""
+    from poll.alerts.events import COMMENT_FLAGGED_UNCIVIL
+    from poll.database.models import WebhookDelivery
+    from tests.alerts.conftest import register
+
+    app = sqlite_queue_app
+    register(app, "http://127.0.0.1:9/hook", [COMMENT_FLAGGED_UNCIVIL])
+    slug = make_poll_in(app, "pre")
+    post_many(app, slug, BACKLOG)
+    huey, _ = app.extensions["tagging_queue"]
+    assert huey.pending_count() == len(BACKLOG)
+    results = []
+    while (task := huey.dequeue()) is not None:
+        results.append(huey.execute(task))
+    assert results == [len(BACKLOG), 0, 0, 0]
+    tagged = stored(app)
+    assert [comment.tagger_version for comment in tagged] == [TAGGER_VERSION] * len(BACKLOG)
+    alone = [tag(body) for body in BACKLOG]  # tagged in a batch, each gets the tags it would get alone
+    assert [(comment.stance, comment.incivility) for comment in tagged] == [
+        (tags.stance, tags.incivility) for tags in alone
+    ]
+    assert [comment.uncivil for comment in tagged] == [False, False, True, False]
+    with app.app_context():
+        announced = db.session.execute(db.select(WebhookDelivery.event)).scalars().all()
+    assert announced == [COMMENT_FLAGGED_UNCIVIL]
+
+
+def test_a_waiting_comment_that_breaks_the_tagger_does_not_stop_the_others(sqlite_queue_app, monkeypatch):
+    """Its own task fails (and is retried as before); every other task tags its own comment alone."""
+    import poll.debate.comments
+
+    app = sqlite_queue_app
+    slug = make_poll_in(app, "pre")
+    post_many(app, slug, ["This one breaks the tagger."])
+    huey, _ = app.extensions["tagging_queue"]
+    huey.flush()  # its task lost: it waits, and every later task's batch would take it
+    post_many(app, slug, ["Keep talking to Pyongyang."])
+    real = poll.debate.comments.apply_tags
+
+    def breaks_on_one(comment, tags):
+        if comment.body == "This one breaks the tagger.":
+            raise ValueError("a comment the tagger cannot read")
+        return real(comment, tags)
+
+    monkeypatch.setattr(poll.debate.comments, "apply_tags", breaks_on_one)
+    assert run_pending_tasks(app) == 1
+    first, second = stored(app)
+    assert first.tagger_version == PENDING_TAGS and second.tagger_version == TAGGER_VERSION
+
+
+@pytest.mark.skipif(
+    TEST_DATABASE_URL is None, reason="row locks need PostgreSQL (SQLite's writers take turns)"
+)
+def test_a_comment_another_worker_thread_holds_is_left_to_it(tmp_path, database_url):
+    """Two tagging threads never tag one comment: rows another transaction has locked are skipped."""
+    from poll.debate.comments import tag_stored_comments
+
+    app = queued_app(database_url, TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}")
+    try:
+        slug = make_poll_in(app, "pre")
+        post_many(app, slug, ["Held by the other thread.", "Free to tag."])
+        held, free = (comment.id for comment in stored(app))
+        with app.app_context(), db.engine.connect() as other:
+            other.execute(db.text("SELECT id FROM comment WHERE id = :id FOR UPDATE"), {"id": held})
+            # Waiting on the held row would be the bug: fail in seconds, never hang.
+            db.session.execute(db.text("SET LOCAL lock_timeout = '3s'"))
+            assert tag_stored_comments([held, free], also_waiting=10) == 1
+            db.session.commit()
+            other.rollback()
+        assert [comment.tagger_version for comment in stored(app)] == [PENDING_TAGS, TAGGER_VERSION]
+    finally:
+        drop_tables(app)
+
+
 def test_a_task_that_meets_a_dropped_database_runs_again(tmp_path, database_url, monkeypatch):
     """#27 item 10: a database drop during a task left the comment "tagging…" until a restart."""
     from sqlalchemy.exc import OperationalError
@@ -144,11 +230,11 @@ def test_a_task_that_meets_a_dropped_database_runs_again(tmp_path, database_url,
     real = poll.debate.tagging_queue.tag_stored_comments
     calls = []
 
-    def dropped_once(comment_ids):
+    def dropped_once(comment_ids, **options):
         calls.append(comment_ids)
         if len(calls) == 1:
             raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
-        return real(comment_ids)
+        return real(comment_ids, **options)
 
     monkeypatch.setattr(poll.debate.tagging_queue, "tag_stored_comments", dropped_once)
     try:
