@@ -178,10 +178,9 @@ def retag() -> None:
 
 def backlog(comments: int = 96) -> None:
     """The tagging worker's tasks over a backlog of ``comments`` posted while it was busy: each task tagging
-    its own comment (the baseline, as before BACKLOG_BATCH) against tasks that take the waiting ones too,
+    its own comment (the baseline, TAGGING_BACKLOG_BATCH=0) against tasks that take the waiting ones too,
     on the same comments in the same run, in this process (the queue on SQLite, as `make run` has it)."""
     from poll.database.models import Poll
-    from poll.debate import tagging_queue
     from poll.debate.comments import post_comment
 
     workdir = Path(tempfile.mkdtemp(prefix="debate-poll-backlog-"))
@@ -195,9 +194,9 @@ def backlog(comments: int = 96) -> None:
     rates = {}
     for label, batch in (
         ("one task, one comment", 0),
-        ("one task, the waiting ones too", tagging_queue.BACKLOG_BATCH),
+        ("one task, the waiting ones too", app.config["TAGGING_BACKLOG_BATCH"]),
     ):
-        tagging_queue.BACKLOG_BATCH = batch
+        app.config["TAGGING_BACKLOG_BATCH"] = batch
         with app.app_context():
             poll = db.session.execute(db.select(Poll)).scalars().first()
             for index in range(comments):

@@ -17,7 +17,7 @@ from poll.database.models import ROLE_MODERATOR, ROLES, Comment, Moderator
 from poll.debate.comments import retag, retag_query
 from poll.debate.moderation import seed_rejection_reasons
 from poll.debate.stance_heads import StanceTrainingError, train_poll_head
-from poll.debate.tagging_queue import sweep_untagged, tagging_queue
+from poll.debate.tagging_queue import backlog_batch, sweep_untagged, tagging_queue
 from poll.exports.rows import KINDS, ExportError, build_request, describe, export_chunks, parse_day, row_count
 from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
 from poll.polls.debate_poll import seed_debate_poll
@@ -279,6 +279,10 @@ def tagger_work_command(threads: int) -> None:
             "TAGGING=inline: comments are tagged as they are posted; there is no queue to work."
         )
     huey, _ = queued
+    setting = current_app.config["TAGGING_BACKLOG_BATCH"]
+    current_app.config["TAGGING_BACKLOG_BATCH"] = backlog_batch(threads, db.engine.dialect.name, setting)
+    if current_app.config["TAGGING_BACKLOG_BATCH"] != setting:
+        click.echo("Several threads on SQLite: each task tags its own comments only (no row locks).")
     swept = sweep_untagged()
     click.echo(f"Tagging worker: {swept} untagged comments queued; waiting for more (Ctrl-C stops).")
     huey.create_consumer(workers=threads, worker_type="thread").run()

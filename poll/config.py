@@ -160,6 +160,11 @@ class Config:
         # seconds apart (doubling each time); the worker's sweep catches whatever still slips through.
         self.TAGGING_RETRIES = env_int(environ, "TAGGING_RETRIES", 5, minimum=0)
         self.TAGGING_RETRY_DELAY = env_int(environ, "TAGGING_RETRY_DELAY", 5, minimum=0)
+        # A tagging task also takes up to this many comments still waiting, so a backlog is tagged in
+        # batches (poll.debate.tagging_queue; 0: each task its own comments only): the encoders read
+        # comments together faster (`python -m bench.tagging backlog`, 2 cores: 10.3 comments/s one task a
+        # comment, 14.1 with 15), and 16 at once keep the first of them waiting about a second more.
+        self.TAGGING_BACKLOG_BATCH = env_int(environ, "TAGGING_BACKLOG_BATCH", 15, minimum=0)
         # The newsroom's time zone: admin pages show and take times in it; the database keeps UTC.
         self.TIMEZONE = time_zone_name(environ)
         # Alerts (docs/alerts.md). The site's address for links in webhooks and digests, which the

@@ -95,6 +95,8 @@ def test_a_process_holds_at_most_its_pool_and_overflow_of_server_connections(dat
         ("PROXY_COUNT", "-1"),
         ("VOTE_BURST_THRESHOLD", "0"),
         ("VOTE_BURST_THRESHOLD", "2.5"),
+        ("TAGGING_BACKLOG_BATCH", "-1"),
+        ("TAGGING_BACKLOG_BATCH", "many"),
     ],
 )
 def test_a_bad_whole_number_setting_stops_start_up_naming_it(monkeypatch, name, value):

@@ -11,7 +11,7 @@ it runs, a failed task is retried (``TAGGING_RETRIES``, backing off from
 ``TAGGING_RETRY_DELAY`` seconds) and every ``SWEEP_EVERY_MINUTES`` it queues
 again whatever has waited longer than ``SWEEP_AFTER`` (a web worker killed
 between its commit and the hand-over, a task out of retries).
-A task tags its own comments together with up to ``BACKLOG_BATCH`` others
+A task tags its own comments together with up to ``TAGGING_BACKLOG_BATCH`` others
 still waiting, so a backlog is worked through in batches; the tasks queued
 behind find their comments tagged and do nothing.
 
@@ -38,11 +38,6 @@ logger = logging.getLogger(__name__)
 
 TAGGING_QUEUE = "queue"
 SWEEP_BATCH = 64
-# A backlog is tagged in batches: the encoders read comments together faster than one at a time, so a task
-# also takes up to this many comments still waiting (`python -m bench.tagging backlog`, 2-core machine:
-# 10.3 comments/s one task a comment, 14.1 with these). Alone in the queue a comment is tagged as soon as
-# before; 16 at once keep the first of them waiting about a second more.
-BACKLOG_BATCH = 15
 SWEEP_EVERY_MINUTES = 2
 # A comment younger than this is most likely still in the queue: sweeping it would tag it twice.
 SWEEP_AFTER = timedelta(minutes=2)
@@ -80,7 +75,7 @@ def init_tagging_queue(app: Flask) -> None:
     @huey.task(name="tag_comments", **retries)
     def tag_comments(comment_ids: list[int]) -> int:
         with app.app_context():
-            return tag_with_backlog(comment_ids)
+            return tag_with_backlog(comment_ids, app.config["TAGGING_BACKLOG_BATCH"])
 
     @huey.periodic_task(crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), name="sweep_untagged")
     def sweep_task() -> int:
@@ -102,13 +97,20 @@ def init_tagging_queue(app: Flask) -> None:
     app.extensions["sweep_task"] = sweep_task
 
 
-def tag_with_backlog(comment_ids: list[int]) -> int:
-    """Tag a task's comments together with up to BACKLOG_BATCH more that wait (their own tasks, queued
+def backlog_batch(threads: int, database: str, setting: int) -> int:
+    """How many waiting comments a task may take besides its own, for a worker of ``threads`` threads on
+    ``database`` (SQLAlchemy's dialect name): none for several threads on SQLite, which has no row locks
+    to keep two threads off one comment (it would be tagged, and announced uncivil, twice)."""
+    return 0 if threads > 1 and database == "sqlite" else setting
+
+
+def tag_with_backlog(comment_ids: list[int], also_waiting: int) -> int:
+    """Tag a task's comments together with up to ``also_waiting`` more that wait (their own tasks, queued
     behind, then find nothing to do), and commit. A waiting comment that breaks the tagger must not stop
     every task that drains it: if the batch fails for any reason but the database, the task's own
     comments are tagged alone (and their failure is the task's, retried as before)."""
     try:
-        done = tag_stored_comments(comment_ids, also_waiting=BACKLOG_BATCH)
+        done = tag_stored_comments(comment_ids, also_waiting=also_waiting)
     except SQLAlchemyError:
         raise
     except Exception:
@@ -170,4 +172,4 @@ def sweep_untagged(stored_before=None) -> int:
     return len(ids)
 
 
-__all__ = ["PENDING_TAGS", "init_tagging_queue", "sweep_untagged", "tagging_queue"]
+__all__ = ["PENDING_TAGS", "backlog_batch", "init_tagging_queue", "sweep_untagged", "tagging_queue"]
