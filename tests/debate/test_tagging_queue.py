@@ -194,6 +194,28 @@ def test_a_waiting_comment_that_breaks_the_tagger_does_not_stop_the_others(sqlit
     assert first.tagger_version == PENDING_TAGS and second.tagger_version == TAGGER_VERSION
 
 
+def test_a_worker_of_several_threads_on_sqlite_tags_each_tasks_own_comments_only():
+    """SQLite has no row locks to keep two threads off one waiting comment."""
+    from poll.debate.tagging_queue import backlog_batch
+
+    assert backlog_batch(1, "sqlite", 15) == 15
+    assert backlog_batch(4, "sqlite", 15) == 0
+    assert backlog_batch(4, "postgresql", 15) == 15
+    assert backlog_batch(1, "postgresql", 0) == 0
+
+
+def test_the_backlog_setting_turns_the_batches_off(sqlite_queue_app):
+    app = sqlite_queue_app
+    app.config["TAGGING_BACKLOG_BATCH"] = 0
+    slug = make_poll_in(app, "pre")
+    post_many(app, slug, BACKLOG[:2])
+    huey, _ = app.extensions["tagging_queue"]
+    results = []
+    while (task := huey.dequeue()) is not None:
+        results.append(huey.execute(task))
+    assert results == [1, 1]
+
+
 @pytest.mark.skipif(
     TEST_DATABASE_URL is None, reason="row locks need PostgreSQL (SQLite's writers take turns)"
 )
