@@ -213,5 +213,8 @@ def backlog(comments: int = 96) -> None:
 
 
 if __name__ == "__main__":
-    modes = {"retag": retag, "backlog": backlog}
-    modes.get(sys.argv[1] if sys.argv[1:] else "", throughput)()
+    modes = {"": throughput, "retag": retag, "backlog": backlog}
+    mode = sys.argv[1] if sys.argv[1:] else ""
+    if mode not in modes:
+        raise SystemExit(f"usage: python -m bench.tagging [{' | '.join(name for name in modes if name)}]")
+    modes[mode]()

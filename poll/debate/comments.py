@@ -1,13 +1,15 @@
 """Posting comments and replies, finding a published one, and retagging them (reading the debate:
 poll.debate.reading)."""
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask_babel import LazyString, lazy_gettext
 from sqlalchemy import func, or_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from poll.alerts.events import COMMENT_AWAITING_REVIEW, COMMENT_FLAGGED_UNCIVIL, emit_for_comment
@@ -46,6 +48,8 @@ AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PEND
 COMMENTS_TO_TAG = "comments_to_tag"
 # A keyword's default: what the caller has not read already, the function reads itself.
 READ_HERE = object()
+
+logger = logging.getLogger(__name__)
 
 
 class CommentsClosedError(Refused):
@@ -233,21 +237,36 @@ def untagged_comment_ids(stored_before: datetime | None = None) -> list[int]:
     return list(db.session.execute(query.order_by(Comment.id)).scalars())
 
 
-def tag_stored_comments(comment_ids: list[int], also_waiting: int = 0) -> int:
-    """Tag those of the stored comments ``comment_ids`` still waiting for their tags, with up to
-    ``also_waiting`` more of the oldest waiting ones, and redo the flags that follow from tags (the
-    tagging worker's task; the caller commits). Returns how many were tagged.
+class StoredTagging(NamedTuple):
+    """What ``tag_stored_comments`` did: how many comments it tagged, and which of the task's own it
+    could not (the tagger failed on them)."""
 
-    A comment another task has tagged since is left alone (its tags would come out the same, and it
-    would be announced uncivil twice). On PostgreSQL the rows are locked until the caller commits and
-    rows another worker thread holds are skipped, so two threads never tag one comment."""
+    tagged: int
+    failed: list[int]
+
+
+def tag_stored_comments(
+    comment_ids: list[int], also_waiting: int = 0, waiting_since: datetime | None = None
+) -> StoredTagging:
+    """Tag those of the stored comments ``comment_ids`` still waiting for their tags, with up to
+    ``also_waiting`` more of the oldest waiting ones stored since ``waiting_since`` (older ones are the
+    sweep's), and redo the flags that follow from tags (the tagging worker's task; the caller commits).
+
+    A comment another task has tagged since is left alone: its tags would come out the same, and it would
+    be announced uncivil twice. On PostgreSQL the rows are locked until the caller commits (FOR NO KEY
+    UPDATE: readers' marks and replies, which only need the comment to exist, still go ahead): a task waits
+    for its own comments and then finds them tagged or not, and passes over the waiting ones another
+    transaction holds. A comment the tagger fails on is left waiting, and the others are tagged."""
     waiting = Comment.tagger_version == PENDING_TAGS
-    chosen = set(_lock_waiting(db.select(Comment.id).where(waiting, Comment.id.in_(comment_ids))))
+    own = _locked_ids(db.select(Comment.id).where(waiting, Comment.id.in_(comment_ids)), skip_locked=False)
+    chosen = set(own)
     if also_waiting > 0:
-        oldest = db.select(Comment.id).where(waiting, Comment.id.not_in(chosen)).order_by(Comment.id)
-        chosen.update(_lock_waiting(oldest.limit(also_waiting)))
+        others = db.select(Comment.id).where(waiting, Comment.id.not_in(chosen))
+        if waiting_since is not None:
+            others = others.where(Comment.created_at >= waiting_since)
+        chosen.update(_locked_ids(others.limit(also_waiting), skip_locked=True))
     if not chosen:
-        return 0
+        return StoredTagging(0, [])
     comments = list(
         db.session.execute(
             db.select(Comment)
@@ -258,21 +277,42 @@ def tag_stored_comments(comment_ids: list[int], also_waiting: int = 0) -> int:
             .order_by(Comment.id)
         ).scalars()
     )
-    for comment, tags, _ in tagged_by_poll(
-        comments, lambda comment: comment.poll_id, lambda comment: comment.body
-    ):
+    tagged = _tags_of_each(comments)
+    for comment, tags in tagged:
         was_uncivil = FLAG_UNCIVIL in comment.flag_names
         apply_tags(comment, tags)
         refresh_tag_flags(comment)
         if not was_uncivil and FLAG_UNCIVIL in comment.flag_names:
             emit_for_comment(COMMENT_FLAGGED_UNCIVIL, comment, utcnow())
-    return len(comments)
+    done = {comment.id for comment, _ in tagged}
+    return StoredTagging(len(done), [comment_id for comment_id in own if comment_id not in done])
 
 
-def _lock_waiting(query) -> list[int]:
-    """The ids ``query`` finds, locked for this transaction where the database can (SQLite has no row
-    locks: its writers take turns anyway)."""
-    return list(db.session.execute(query.with_for_update(skip_locked=True)).scalars())
+def _tags_of_each(comments: list[Comment]) -> list[tuple[Comment, Tags]]:
+    """Each comment with its tags, in one batch; if the tagger fails on the batch, each comment alone,
+    leaving out those it fails on (a database error is not the tagger's, and goes up)."""
+
+    def batch(group: list[Comment]) -> list[tuple[Comment, Tags]]:
+        found = tagged_by_poll(group, lambda comment: comment.poll_id, lambda comment: comment.body)
+        return [(comment, tags) for comment, tags, _ in found]
+
+    try:
+        return batch(comments)
+    except SQLAlchemyError:
+        raise
+    except Exception:
+        if len(comments) == 1:
+            logger.exception("comment %s could not be tagged", comments[0].id)
+            return []
+    logger.exception("a batch of %d comments could not be tagged: tagging each alone", len(comments))
+    return [pair for comment in comments for pair in _tags_of_each([comment])]
+
+
+def _locked_ids(query, skip_locked: bool) -> list[int]:
+    """The ids ``query`` finds, in order, locked for this transaction where the database can (SQLite has
+    no row locks: its writers take turns anyway)."""
+    locked = query.order_by(Comment.id).with_for_update(key_share=True, skip_locked=skip_locked)
+    return list(db.session.execute(locked).scalars())
 
 
 def awaiting_review(poll: Poll, voter_id: str | None) -> list[Comment]:

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from poll.database.column_types import utcnow
@@ -104,21 +103,20 @@ def backlog_batch(threads: int, database: str, setting: int) -> int:
     return 0 if threads > 1 and database == "sqlite" else setting
 
 
+class CommentsNotTagged(RuntimeError):
+    """The tagger failed on some of a task's own comments (the others were tagged): huey runs it again."""
+
+
 def tag_with_backlog(comment_ids: list[int], also_waiting: int) -> int:
     """Tag a task's comments together with up to ``also_waiting`` more that wait (their own tasks, queued
-    behind, then find nothing to do), and commit. A waiting comment that breaks the tagger must not stop
-    every task that drains it: if the batch fails for any reason but the database, the task's own
-    comments are tagged alone (and their failure is the task's, retried as before)."""
-    try:
-        done = tag_stored_comments(comment_ids, also_waiting=also_waiting)
-    except SQLAlchemyError:
-        raise
-    except Exception:
-        db.session.rollback()
-        logger.exception("tagging comments %s with the waiting ones failed: tagging them alone", comment_ids)
-        done = tag_stored_comments(comment_ids)
+    behind, then find nothing to do), and commit. Only comments young enough to be in the queue are taken:
+    an older one is the sweep's, so a comment that breaks the tagger is not taken by every task. A task
+    whose own comment the tagger fails on fails after committing the rest, and is retried as before."""
+    done = tag_stored_comments(comment_ids, also_waiting=also_waiting, waiting_since=utcnow() - SWEEP_AFTER)
     db.session.commit()
-    return done
+    if done.failed:
+        raise CommentsNotTagged(f"the tagger failed on comments {done.failed}")
+    return done.tagged
 
 
 def tagging_queue():

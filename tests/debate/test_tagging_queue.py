@@ -16,7 +16,7 @@ from poll import PROJECT_ROOT, create_app
 from poll.database.models import FLAG_UNCIVIL, PENDING_TAGS, Comment
 from poll.debate.tagging_queue import sweep_untagged
 from poll.extensions import db
-from poll.tagging import TAGGER_VERSION, tag
+from poll.tagging import TAGGER_VERSION, encoder, mpnet, tag
 from tests.conftest import TEST_DATABASE_URL, create_tables, drop_tables, make_app
 
 UNCIVIL = "These people are animals and should be wiped off the map."
@@ -161,37 +161,97 @@ def test_a_backlog_is_tagged_in_one_batch_and_the_tasks_behind_it_find_nothing_t
     assert results == [len(BACKLOG), 0, 0, 0]
     tagged = stored(app)
     assert [comment.tagger_version for comment in tagged] == [TAGGER_VERSION] * len(BACKLOG)
-    alone = [tag(body) for body in BACKLOG]  # tagged in a batch, each gets the tags it would get alone
-    assert [(comment.stance, comment.incivility) for comment in tagged] == [
-        (tags.stance, tags.incivility) for tags in alone
-    ]
+    # Tagged in a batch, each gets the tags it would get alone (encoded again: the caches emptied).
+    encoder.RECENT.vectors.clear()
+    mpnet.RECENT.vectors.clear()
+    alone = [tag(body) for body in BACKLOG]
+    assert [comment.stance for comment in tagged] == [tags.stance for tags in alone]
+    assert [comment.incivility for comment in tagged] == pytest.approx(
+        [tags.incivility for tags in alone], abs=1e-3
+    )
     assert [comment.uncivil for comment in tagged] == [False, False, True, False]
     with app.app_context():
         announced = db.session.execute(db.select(WebhookDelivery.event)).scalars().all()
     assert announced == [COMMENT_FLAGGED_UNCIVIL]
 
 
-def test_a_waiting_comment_that_breaks_the_tagger_does_not_stop_the_others(sqlite_queue_app, monkeypatch):
-    """Its own task fails (and is retried as before); every other task tags its own comment alone."""
+BREAKS_THE_TAGGER = "This one breaks the tagger."
+
+
+@pytest.fixture
+def tagger_breaks_on_one(monkeypatch):
+    """The tagger fails on BREAKS_THE_TAGGER, in whatever batch it comes; each batch's bodies are kept."""
     import poll.debate.comments
+
+    real, batches = poll.debate.comments.tags_for, []
+
+    def tags_for(poll, bodies, *options):
+        batches.append(list(bodies))
+        if BREAKS_THE_TAGGER in bodies:
+            raise ValueError("a comment the tagger cannot read")
+        return real(poll, bodies, *options)
+
+    monkeypatch.setattr(poll.debate.comments, "tags_for", tags_for)
+    return batches
+
+
+def test_a_waiting_comment_that_breaks_the_tagger_leaves_the_others_tagged(
+    sqlite_queue_app, tagger_breaks_on_one
+):
+    """Taken into another task's batch, it is left waiting and the others are tagged; its own task fails
+    after committing them and is retried, as a failed task always was."""
+    app = sqlite_queue_app
+    slug = make_poll_in(app, "pre")
+    post_many(app, slug, [BREAKS_THE_TAGGER, "Keep talking to Pyongyang."])
+    huey, _ = app.extensions["tagging_queue"]
+    outcomes = []
+    while (task := huey.dequeue()) is not None:
+        outcomes.append((task.args[0], huey.execute(task)))  # None: the task failed
+    broken, good = stored(app)
+    assert broken.tagger_version == PENDING_TAGS and good.tagger_version == TAGGER_VERSION
+    # The broken comment's task tags the good one beside it and fails (its retry is scheduled); the good
+    # comment's own task then finds nothing to do.
+    assert outcomes == [([broken.id], None), ([good.id], 0)]
+    [retry] = huey.scheduled()
+    assert retry.args[0] == [broken.id] and retry.retries == app.config["TAGGING_RETRIES"] - 1
+
+
+def test_a_comment_older_than_the_queue_is_the_sweeps_not_every_tasks(sqlite_queue_app, tagger_breaks_on_one):
+    """A task takes only waiting comments young enough to be in the queue: one that has broken the tagger
+    for a while is not tried again by every task."""
+    from datetime import timedelta
+
+    from poll.database.column_types import utcnow
+    from poll.debate.tagging_queue import SWEEP_AFTER
 
     app = sqlite_queue_app
     slug = make_poll_in(app, "pre")
-    post_many(app, slug, ["This one breaks the tagger."])
+    post_many(app, slug, [BREAKS_THE_TAGGER])
     huey, _ = app.extensions["tagging_queue"]
-    huey.flush()  # its task lost: it waits, and every later task's batch would take it
+    huey.flush()
+    with app.app_context():
+        db.session.execute(
+            db.update(Comment).values(created_at=utcnow() - SWEEP_AFTER - timedelta(minutes=1))
+        )
+        db.session.commit()
     post_many(app, slug, ["Keep talking to Pyongyang."])
-    real = poll.debate.comments.apply_tags
-
-    def breaks_on_one(comment, tags):
-        if comment.body == "This one breaks the tagger.":
-            raise ValueError("a comment the tagger cannot read")
-        return real(comment, tags)
-
-    monkeypatch.setattr(poll.debate.comments, "apply_tags", breaks_on_one)
     assert run_pending_tasks(app) == 1
-    first, second = stored(app)
-    assert first.tagger_version == PENDING_TAGS and second.tagger_version == TAGGER_VERSION
+    assert tagger_breaks_on_one == [["Keep talking to Pyongyang."]]
+    broken, good = stored(app)
+    assert broken.tagger_version == PENDING_TAGS and good.tagger_version == TAGGER_VERSION
+
+
+def test_a_worker_of_several_threads_takes_no_backlog_on_sqlite_only(sqlite_queue_app, monkeypatch):
+    from types import SimpleNamespace
+
+    app = sqlite_queue_app
+    huey, _ = app.extensions["tagging_queue"]
+    monkeypatch.setattr(huey, "create_consumer", lambda **settings: SimpleNamespace(run=lambda: None))
+    result = app.test_cli_runner().invoke(args=["tagger", "work", "--threads", "2"])
+    assert result.exit_code == 0, result.output
+    on_sqlite = TEST_DATABASE_URL is None  # PostgreSQL's row locks keep the threads apart: batches stay
+    assert ("each task tags its own comments only" in result.output) == on_sqlite
+    assert app.config["TAGGING_BACKLOG_BATCH"] == (0 if on_sqlite else 15)
 
 
 def test_a_worker_of_several_threads_on_sqlite_tags_each_tasks_own_comments_only():
@@ -219,20 +279,22 @@ def test_the_backlog_setting_turns_the_batches_off(sqlite_queue_app):
 @pytest.mark.skipif(
     TEST_DATABASE_URL is None, reason="row locks need PostgreSQL (SQLite's writers take turns)"
 )
-def test_a_comment_another_worker_thread_holds_is_left_to_it(tmp_path, database_url):
-    """Two tagging threads never tag one comment: rows another transaction has locked are skipped."""
+def test_on_postgresql_a_task_passes_over_waiting_comments_another_thread_holds(tmp_path, database_url):
+    """Two tagging threads never tag one comment: a waiting comment another transaction has locked is
+    left to it; and a reader's mark on the task's own comment (a key-share lock) does not hold it up."""
     from poll.debate.comments import tag_stored_comments
 
     app = queued_app(database_url, TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}")
     try:
         slug = make_poll_in(app, "pre")
-        post_many(app, slug, ["Held by the other thread.", "Free to tag."])
-        held, free = (comment.id for comment in stored(app))
+        post_many(app, slug, ["Held by the other thread.", "Marked by a reader."])
+        held, marked = (comment.id for comment in stored(app))
         with app.app_context(), db.engine.connect() as other:
             other.execute(db.text("SELECT id FROM comment WHERE id = :id FOR UPDATE"), {"id": held})
-            # Waiting on the held row would be the bug: fail in seconds, never hang.
+            other.execute(db.text("SELECT id FROM comment WHERE id = :id FOR KEY SHARE"), {"id": marked})
+            # Waiting on either row would be the bug: fail in seconds, never hang.
             db.session.execute(db.text("SET LOCAL lock_timeout = '3s'"))
-            assert tag_stored_comments([held, free], also_waiting=10) == 1
+            assert tag_stored_comments([marked], also_waiting=10).tagged == 1
             db.session.commit()
             other.rollback()
         assert [comment.tagger_version for comment in stored(app)] == [PENDING_TAGS, TAGGER_VERSION]

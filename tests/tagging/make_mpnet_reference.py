@@ -73,7 +73,7 @@ def main_branch() -> None:
     with np.load(checked(mpnet.BRANCH_FILE, mpnet.BRANCH_SHA256), allow_pickle=False) as stored:
         branch_modules.load_adapters(branch, {name: stored[name] for name in stored.files})
     vectors = branch_modules.BranchEmbedder(branch, branch_modules.BottomStates(bottom, tokenizer))(TEXTS)
-    reference = f"poll/tagging/training/stance_branch.py, torch {torch.__version__}"
+    reference = f"poll/tagging/training/branch_modules.py, torch {torch.__version__}"
     write(BRANCH_REFERENCE, {"reference": reference, "branch_sha256": mpnet.BRANCH_SHA256}, vectors)
 
 
