@@ -220,7 +220,7 @@ def post_comment(
     set_flags(comment, automatic_flags(comment, now, words))
     db.session.add(comment)
     db.session.flush()
-    if comment.tagger_version == PENDING_TAGS:
+    if comment.tags_pending:
         db.session.info.setdefault(COMMENTS_TO_TAG, []).append(comment.id)
     if comment.status == COMMENT_PENDING:
         emit_for_comment(COMMENT_AWAITING_REVIEW, comment, now)
@@ -231,7 +231,7 @@ def post_comment(
 
 def untagged_comment_ids(stored_before: datetime | None = None) -> list[int]:
     """Comments still waiting for their tags (only those stored before ``stored_before``, if given)."""
-    query = db.select(Comment.id).where(Comment.tagger_version == PENDING_TAGS)
+    query = db.select(Comment.id).where(Comment.tags_pending)
     if stored_before is not None:
         query = query.where(Comment.created_at < stored_before)
     return list(db.session.execute(query.order_by(Comment.id)).scalars())
@@ -257,11 +257,11 @@ def tag_stored_comments(
     UPDATE: readers' marks and replies, which only need the comment to exist, still go ahead): a task waits
     for its own comments and then finds them tagged or not, and passes over the waiting ones another
     transaction holds. A comment the tagger fails on is left waiting, and the others are tagged."""
-    waiting = Comment.tagger_version == PENDING_TAGS
-    own = _locked_ids(db.select(Comment.id).where(waiting, Comment.id.in_(comment_ids)), skip_locked=False)
+    waiting = db.select(Comment.id).where(Comment.tags_pending)
+    own = _locked_ids(waiting.where(Comment.id.in_(comment_ids)), skip_locked=False)
     chosen = set(own)
     if also_waiting > 0:
-        others = db.select(Comment.id).where(waiting, Comment.id.not_in(chosen))
+        others = waiting.where(Comment.id.not_in(chosen))
         if waiting_since is not None:
             others = others.where(Comment.created_at >= waiting_since)
         chosen.update(_locked_ids(others.limit(also_waiting), skip_locked=True))
@@ -304,7 +304,7 @@ def _tags_of_each(comments: list[Comment]) -> list[tuple[Comment, Tags]]:
         if len(comments) == 1:
             logger.exception("comment %s could not be tagged", comments[0].id)
             return []
-    logger.exception("a batch of %d comments could not be tagged: tagging each alone", len(comments))
+        logger.exception("a batch of %d comments could not be tagged: tagging each alone", len(comments))
     return [pair for comment in comments for pair in _tags_of_each([comment])]
 
 

@@ -91,9 +91,8 @@ def sure_threshold(probabilities: np.ndarray, targets: np.ndarray, precision: fl
     meeting = np.flatnonzero(wilson_lower_bound(running, counted) >= precision)
     if not len(meeting):
         return 1.0
-    return float(
-        np.floor(float(confidence[order][int(meeting[-1])]) * 1e4) / 1e4
-    )  # down: keeps the last one in
+    last = float(confidence[order][int(meeting[-1])])  # float64: float32 arithmetic can round it up a step
+    return float(np.floor(last * 1e4) / 1e4)  # down: keeps the last one in
 
 
 def wilson_lower_bound(share: np.ndarray, counted: np.ndarray, z: float = 1.96) -> np.ndarray:

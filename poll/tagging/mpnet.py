@@ -32,8 +32,8 @@ MODEL_DIR = Path(sys.prefix) / "share" / "debate-poll" / "all-mpnet-base-v2"
 GRAPH_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 # The stance branch's adapters (rule F in data/README.md: mpnet's top four layers fitted to stance),
-# merged into the graph by ``make install``; the graph then gives both the frozen encoder's vectors
-# (which the incivility head reads) and the branch's (which the English stance head reads).
+# built into the graph by ``make install`` beside mpnet's own weights; the graph then gives both the frozen
+# encoder's vectors (which the incivility head reads) and the branch's (which the English stance head reads).
 BRANCH_FILE = Path(__file__).resolve().parent / "models" / "stance-nk-mp-8.branch.npz"
 BRANCH_SHA256 = "c325341e1b5d4915184c581ea224b95112ee942f960ffa23bb586c605c5ee55f"
 BRANCH_NAME = "all-mpnet-base-v2, top four layers fitted to stance (low-rank adapters; ONNX, onnxruntime)"

@@ -124,8 +124,9 @@ class Comment(Model):
     def flag_names(self) -> list[str]:
         return [flag.flag for flag in self.flags]
 
-    @property
+    @hybrid_property
     def tags_pending(self) -> bool:
+        """Stored, and waiting for the tagging worker (in a query too: the worker's and the sweep's)."""
         return self.tagger_version == PENDING_TAGS
 
     @property
