@@ -270,6 +270,20 @@ def iframe_content_height(page, selector: str) -> float:
     )
 
 
+def wait_for_iframe_loaded(page, selector: str, attempts: int = 300) -> None:
+    """Wait until the document in the iframe ``selector`` has loaded with every stylesheet applied. A height
+    read sooner can be the unstyled page's: the likely cause of a rare failure on a busy machine, where the
+    card measured 230 px taller than ever before, right after a vote. Gives up after ``attempts`` tries 100 ms
+    apart (30 s, Playwright's default timeout)."""
+    loaded = """(root) => root.ownerDocument.readyState === "complete"
+        && [...root.ownerDocument.querySelectorAll('link[rel="stylesheet"]')].every((link) => link.sheet !== null)"""
+    for _ in range(attempts):
+        if page.frame_locator(selector).locator("html").evaluate(loaded):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the document in {selector} did not finish loading its stylesheets")
+
+
 def wait_for_iframe_to_fit(page, selector: str, tolerance: float = 2, attempts: int = 300) -> None:
     """Wait until the iframe ``selector`` is as tall as the document inside it, reading both again on each
     try: a card's height can still change after it has loaded (its live results redraw, a font arrives), and

@@ -10,7 +10,7 @@ from poll.extensions import db
 from poll.polls.debate_poll import DEBATE_POLL_SLUG, seed_debate_poll
 from poll.polls.editing import create_poll
 from poll.polls.finding import poll_by_slug
-from tests.browser.cross_site import POLL_SITE, iframe_content_height, iframe_height
+from tests.browser.cross_site import POLL_SITE, iframe_content_height, iframe_height, wait_for_iframe_loaded
 from tests.conftest import create_tables, drop_tables, make_app
 from tests.helpers import vote_rows
 
@@ -75,7 +75,8 @@ def stated_height(page) -> int:
 
 def assert_card_fits(page, *inside: str) -> None:
     """The card's document is no taller than the frame, the frame is the height its code states, and each
-    element named in ``inside`` (selectors in the card) lies within the frame's box."""
+    element named in ``inside`` (selectors in the card) lies within the frame's box, once the card is styled."""
+    wait_for_iframe_loaded(page, FRAME)
     height = stated_height(page)
     assert iframe_height(page, FRAME) == height
     assert iframe_content_height(page, FRAME) <= height
