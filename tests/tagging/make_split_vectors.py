@@ -54,36 +54,60 @@ def main() -> None:
         module.RECENT.vectors.clear()
         module.RECENT.size = 10**6
         # The vectors stored for this very encoder are kept: a new split costs only its own strings.
-        kept: list[str] = []
-        if path.is_file():
+        kept: set[str] = set()
+        shards = shard_paths(name)
+        if shards:
             strings, vectors, stored = load(name)
             if stored == identity(module):
-                kept = strings
+                kept = set(strings)
                 for text, vector in zip(strings, vectors, strict=True):
                     module.RECENT.put(text, vector)
-        wanted = texts_for(name)
-        features(wanted)
-        strings = list(module.RECENT.vectors)
-        if set(strings) == set(kept):
-            # Written again, the same vectors would still be a new 20 MB blob in git.
-            print(f"{path} already holds every vector")
+            else:
+                for shard in shards:
+                    shard.unlink()
+                shards = []
+        features(texts_for(name))
+        new = [text for text in module.RECENT.vectors if text not in kept]
+        if not new:
+            print(f"{path.name} and its shards already hold every vector")
             continue
-        vectors = np.stack([module.RECENT.vectors[text] for text in strings]).astype(np.float32)
-        np.savez_compressed(
-            path,
-            # The strings as UTF-8 JSON bytes: loading them needs no pickle.
-            texts=np.frombuffer(json.dumps(strings, ensure_ascii=False).encode(), dtype=np.uint8),
-            vectors=vectors,
-            encoder=np.array(identity(module)),
-        )
-        print(f"{len(strings)} vectors written to {path}")
+        shard = path if not shards else path.with_suffix(f".{len(shards) + 1}.npz")
+        _write(shard, new, np.stack([module.RECENT.vectors[text] for text in new]), identity(module))
+        print(f"{len(new)} vectors written to {shard}")
+
+
+def shard_paths(name: str) -> list[Path]:
+    """Encoder ``name``'s files of vectors, first written first: split_vectors_mpnet.npz, .2.npz, ..."""
+    path = ENCODERS[name][1]
+    if not path.is_file():
+        return []
+    more = sorted(path.parent.glob(f"{path.stem}.*.npz"), key=lambda shard: int(shard.suffixes[-2][1:]))
+    return [path, *more]
+
+
+def _write(path: Path, strings: list[str], vectors: np.ndarray, encoder_identity: list[str]) -> None:
+    np.savez_compressed(
+        path,
+        # The strings as UTF-8 JSON bytes: loading them needs no pickle.
+        texts=np.frombuffer(json.dumps(strings, ensure_ascii=False).encode(), dtype=np.uint8),
+        vectors=vectors.astype(np.float32),
+        encoder=np.array(encoder_identity),
+    )
 
 
 def load(name: str = "e5") -> tuple[list[str], np.ndarray, list[str]]:
-    """(strings, their vectors, [encoder name, weights' SHA-256]) of encoder ``name``."""
-    with np.load(ENCODERS[name][1]) as stored:
-        strings = json.loads(stored["texts"].tobytes().decode())
-        return strings, stored["vectors"], [str(part) for part in stored["encoder"]]
+    """(strings, their vectors, [encoder name, weights' SHA-256]) of encoder ``name``, every shard's. A
+    shard of another encoder than the first shard's gives that encoder's identity: the checks then fail."""
+    strings: list[str] = []
+    vectors: list[np.ndarray] = []
+    identities: list[list[str]] = []
+    for shard in shard_paths(name):
+        with np.load(shard) as stored:
+            strings += json.loads(stored["texts"].tobytes().decode())
+            vectors.append(stored["vectors"])
+            identities.append([str(part) for part in stored["encoder"]])
+    odd = [found for found in identities if found != identities[0]]
+    return strings, np.concatenate(vectors), (odd or identities)[0]
 
 
 if __name__ == "__main__":
