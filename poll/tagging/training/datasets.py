@@ -51,6 +51,9 @@ STANCE_HOLDOUT_4_FILE = DATA_DIR / "stance" / "holdout_4.csv"
 # A fifth (2026-12-07), by two writers of no other row (T14, T15), from pages no other set used: ordered
 # before rule F's candidate was fitted.
 STANCE_HOLDOUT_5_FILE = DATA_DIR / "stance" / "holdout_5.csv"
+# A sixth (2026-12-08), by two writers of no other row (T18, T19), from pages no other set used: ordered
+# before rule H's candidate was fitted.
+STANCE_HOLDOUT_6_FILE = DATA_DIR / "stance" / "holdout_6.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
@@ -123,6 +126,7 @@ HELD_OUT_STANCE = (
     STANCE_HOLDOUT_SHORT_FILE,
     STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_5_FILE,
+    STANCE_HOLDOUT_6_FILE,
     *MULTILINGUAL_TEST_FILES,
 )
 HELD_OUT_INCIVILITY = (

@@ -25,6 +25,7 @@ from poll.tagging.training.datasets import (
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_5_FILE,
+    STANCE_HOLDOUT_6_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     language_of,
@@ -42,6 +43,7 @@ STANCE_TEST_SPLITS = (
     ("holdout_short", STANCE_HOLDOUT_SHORT_FILE),
     ("holdout_4", STANCE_HOLDOUT_4_FILE),
     ("holdout_5", STANCE_HOLDOUT_5_FILE),
+    ("holdout_6", STANCE_HOLDOUT_6_FILE),
 )
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),

@@ -35,6 +35,7 @@ STANCE_HOLDOUT_3 = DATA_DIR / "stance" / "holdout_3.csv"
 STANCE_HOLDOUT_SHORT = DATA_DIR / "stance" / "holdout_short.csv"
 STANCE_HOLDOUT_4 = DATA_DIR / "stance" / "holdout_4.csv"
 STANCE_HOLDOUT_5 = DATA_DIR / "stance" / "holdout_5.csv"
+STANCE_HOLDOUT_6 = DATA_DIR / "stance" / "holdout_6.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -58,6 +59,9 @@ FROZEN_TEST_SPLITS = {
     # Rule F (2026-12-07): two writers (T14, T15) of no other row, pages no other set used, 50 of each stance
     # each; pinned before any head read it.
     STANCE_HOLDOUT_5: (300, "d3cf3be6d4888603df9e10a45268fc2be728ff45c591298b68bfc63ea0c6ab70"),
+    # Rule H (2026-12-08): two writers (T18, T19) of no other row, pages no other set used, 50 of each stance
+    # each; pinned before any head read it.
+    STANCE_HOLDOUT_6: (300, "f20f38fff7f4e695e1f77ea7b58bfffa66b3baf2e481114d38f1c3d9bd4a6a65"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
