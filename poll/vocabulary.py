@@ -55,10 +55,14 @@ def reads_as_no_position(label: str) -> bool:
 # neither filters nor the stance/vote mismatch flag use it. Each stance head's training chooses its own
 # out of fold, so that its sure stances are right at least 90 % of the time, and writes it into the
 # head's card; a test holds them equal. English comments (and those stored before languages were
-# detected, all English then) are read by the English head, the other languages by the multilingual one;
-# a poll's own head, which reads English and has no threshold of its own, takes the English one.
+# detected, all English then) are read by the English head, the other languages by the multilingual one.
+# A poll's own head sets its own (poll.tagging.poll_heads), which each comment it tags keeps beside its
+# stance (Tags.sure_from, Comment.stance_sure_from).
 UNCERTAIN_BELOW = 0.8135
 UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
+# The threshold of a head that cannot show its stances right 90 % of the time (a poll's own head fitted
+# from too few rows): above any confidence, so none of its stances is ever shown as sure.
+NEVER_SURE = 2.0
 ENGLISH = "en"
 
 
@@ -68,8 +72,11 @@ def is_english(language: str | None) -> bool:
     return language in (None, ENGLISH)
 
 
-def uncertain_below(language: str | None) -> float:
-    """The confidence from which the stance of a comment in ``language`` is shown as sure."""
+def uncertain_below(language: str | None, sure_from: float | None = None) -> float:
+    """The confidence from which the stance of a comment in ``language`` is shown as sure: ``sure_from``,
+    the threshold of the head that tagged it, where that head has its own (a poll's own head)."""
+    if sure_from is not None:
+        return sure_from
     return UNCERTAIN_BELOW if is_english(language) else UNCERTAIN_BELOW_OTHER_LANGUAGES
 
 
@@ -128,11 +135,18 @@ def language_name(code: str | None) -> str | None:
     return LANGUAGE_NAMES.get(code, code) if code is not None else None
 
 
-def sure_stance(corrected: str | None, stance: str, confidence: float, language: str | None) -> str | None:
-    """A moderator's stance, else the tagger's where it is sure (None: nobody is sure)."""
+def sure_stance(
+    corrected: str | None,
+    stance: str,
+    confidence: float,
+    language: str | None,
+    sure_from: float | None = None,
+) -> str | None:
+    """A moderator's stance, else the tagger's where it is sure (None: nobody is sure); ``sure_from`` as
+    for ``uncertain_below``."""
     if corrected:
         return corrected
-    return stance if stance != UNKNOWN and confidence >= uncertain_below(language) else None
+    return stance if stance != UNKNOWN and confidence >= uncertain_below(language, sure_from) else None
 
 
 def cues_supporting(cues: list[str] | tuple[str, ...], stance: str) -> list[str]:
@@ -153,6 +167,9 @@ class Tags(NamedTuple):
     uncivil: bool
     language: str | None
     version: str
+    # The confidence from which this stance is sure, where the head that gave it has its own threshold (a
+    # poll's own head); None: the shipped heads', by language (uncertain_below).
+    sure_from: float | None = None
 
     def as_dict(self) -> dict:
         return {**self._asdict(), "cues": list(self.cues)}
@@ -163,7 +180,7 @@ class Tags(NamedTuple):
 
     @property
     def sure_stance(self) -> str | None:
-        return sure_stance(None, self.stance, self.stance_confidence, self.language)
+        return sure_stance(None, self.stance, self.stance_confidence, self.language, self.sure_from)
 
 
 # Passed as ``stance_head`` for a poll that no stance head covers: stance "unknown".

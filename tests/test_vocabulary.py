@@ -11,9 +11,11 @@ from poll.tagging.training.datasets import OTHER_LANGUAGES
 from poll.vocabulary import (
     CIVIL_FLAGGED_BY_LANGUAGE,
     CIVIL_FLAGGED_SPLITS,
+    NEVER_SURE,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
+    Tags,
     incivility_decision,
     reads_as_no_position,
     sure_stance,
@@ -52,6 +54,22 @@ def test_sure_stance(corrected, stance, confidence, expected):
 def test_each_language_is_sure_from_its_own_heads_threshold(language, confidence, expected):
     assert UNCERTAIN_BELOW < UNCERTAIN_BELOW_OTHER_LANGUAGES
     assert sure_stance(None, "military", confidence, language) == expected
+
+
+@pytest.mark.parametrize(
+    "sure_from, confidence, language, expected",
+    [
+        (0.95, 0.9, "en", None),  # a poll's own head: sure from its own threshold, above English's...
+        (0.6, 0.7, "ko", "military"),  # ... or below the other languages'
+        (NEVER_SURE, 1.0, "en", None),  # a head that could not show one: never sure
+        (None, UNCERTAIN_BELOW, "en", "military"),  # the shipped heads: by language
+    ],
+)
+def test_a_heads_own_threshold_decides_where_it_has_one(sure_from, confidence, language, expected):
+    assert sure_stance(None, "military", confidence, language, sure_from) == expected
+    tags = Tags("military", confidence, (), "neutral", 0.0, None, False, language, "v", sure_from)
+    assert tags.sure_stance == expected
+    assert sure_stance("diplomacy", "military", confidence, language, sure_from) == "diplomacy"
 
 
 def test_an_unsure_guess_never_flags_a_reader_as_arguing_against_their_vote():

@@ -102,6 +102,7 @@ def tag_columns(tags: Tags) -> dict:
         "uncivil": tags.uncivil,
         "language": tags.language,
         "tagger_version": tags.version,
+        "stance_sure_from": tags.sure_from,
     }
 
 
@@ -164,7 +165,9 @@ def retag(rows) -> Counter:
         sides = sides_of[poll.id]
         updates.append({"id": comment_id, **tag_columns(tags)})
         # A moderator's correction outlives re-tagging, as it counts over the tagger's stance.
-        stance = sure_stance(corrected_stance, tags.stance, tags.stance_confidence, tags.language)
+        stance = sure_stance(
+            corrected_stance, tags.stance, tags.stance_confidence, tags.language, tags.sure_from
+        )
         wanted_flags[comment_id] = flags_for_tags(tags.uncivil, stance, vote, sides)
         counts["retagged"] += 1
         counts["stance_changed"] += tags.stance != old_stance

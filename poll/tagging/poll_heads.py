@@ -14,10 +14,11 @@ from poll.tagging.features import comment_features as embed
 from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import rows_of
-from poll.vocabulary import MIN_POLL_ROWS
+from poll.vocabulary import MIN_POLL_ROWS, NEVER_SURE
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
 CALIBRATE_FROM_ROWS = 40  # fewer rows than this: too few out-of-fold predictions to fit a temperature
+SURE_PRECISION = 0.90  # as the shipped heads': its sure stances right this often out of fold, or none is sure
 
 
 def poll_head_problem(stances: list[str], labels: tuple[str, ...]) -> str | None:
@@ -40,10 +41,11 @@ def fit_poll_head(texts: list[str], stances: list[str], labels: tuple[str, ...],
         raise ValueError(problem)
     present = tuple(label for label in labels if label in stances)
     features, targets = embed(texts), encode_labels(stances, present)
-    temperature = 1.0
+    temperature, sure_from = 1.0, NEVER_SURE
     if len(texts) >= CALIBRATE_FROM_ROWS and min(np.bincount(targets)) >= FOLDS:
         logits = out_of_fold_logits(features, targets, list(range(len(texts))), POLL_HEAD_STRENGTH)
         temperature = fit_temperature(logits, targets)
+        sure_from = own_sure_threshold(metrics.softmax(logits / temperature), targets)
     weights, bias = fit_linear(features, targets, POLL_HEAD_STRENGTH)
     if len(present) == 2:  # scikit-learn gives one row for two classes: make it a pair of logits
         weights, bias = np.vstack([-weights / 2, weights / 2]), np.concatenate([-bias / 2, bias / 2])
@@ -58,8 +60,18 @@ def fit_poll_head(texts: list[str], stances: list[str], labels: tuple[str, ...],
             label: int(count) for label, count in zip(present, np.bincount(targets), strict=True)
         },
         "regularisation_C": POLL_HEAD_STRENGTH,
+        # poll.tagging.own_sure_from reads it: each comment this head tags keeps it beside its stance.
+        "sure_from": sure_from,
     }
     return head
+
+
+def own_sure_threshold(out_of_fold: np.ndarray, targets: np.ndarray) -> float:
+    """The lowest confidence from which the head's out-of-fold stances are right SURE_PRECISION of the
+    time (the shipped heads' Wilson rule); NEVER_SURE where no confidence gets there."""
+    found = metrics.sure_threshold(out_of_fold, targets, SURE_PRECISION)
+    # sure_threshold answers 1.0 when nothing reaches the precision: a rounded 1.0 would still pass it.
+    return found if found < 1.0 else NEVER_SURE
 
 
 CURVE_SIZES = (20, 50, 100)

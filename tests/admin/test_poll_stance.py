@@ -14,6 +14,7 @@ from poll.debate.stance_heads import stance_labels, training_rows
 from poll.extensions import db
 from poll.polls.finding import poll_by_slug
 from poll.tagging.training.datasets import DATA_DIR, rows_of
+from poll.vocabulary import NEVER_SURE
 from tests.conftest import TEST_DATABASE_URL
 
 CAR_FREE = DATA_DIR / "second_topic" / "car_free_centre.csv"
@@ -105,6 +106,9 @@ def test_training_from_the_page_tags_new_comments_with_the_polls_head(
         comment = db.session.get(Comment, comment_id)
         assert comment.stance in {"yes", "no", "neutral"}
         assert comment.tagger_version.startswith(head.name + "+")
+        # 24 rows are too few to show that any of its stances is right 90 % of the time: none is sure.
+        assert head.head["card"]["sure_from"] == NEVER_SURE == comment.stance_sure_from
+        assert comment.sure_stance is None and comment.stance_uncertain
     page = moderator_client.get("/admin/").get_data(as_text=True)
     assert head.name in page
     select = page.split(f'id="stance-{comment_id}"')[1].split("</select>")[0]

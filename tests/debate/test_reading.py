@@ -201,26 +201,30 @@ def test_unknown_side_is_refused(ctx, car_free):
 
 
 def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
-    """Each language at its own head's threshold: a confidence sure in English can be unsure in Korean."""
+    """Each language at its own head's threshold: a confidence sure in English can be unsure in Korean; a
+    comment a poll's own head tagged, at that head's threshold."""
     from poll.database.models import Comment
-    from poll.vocabulary import UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES
+    from poll.vocabulary import NEVER_SURE, UNCERTAIN_BELOW, UNCERTAIN_BELOW_OTHER_LANGUAGES
 
     between = (UNCERTAIN_BELOW + UNCERTAIN_BELOW_OTHER_LANGUAGES) / 2
     poll = poll_by_slug(article)
     cases = {
-        "sure guess": (None, "military", UNCERTAIN_BELOW + 0.01, "en"),
-        "unsure guess": (None, "military", UNCERTAIN_BELOW - 0.01, "en"),
-        "stored before languages": (None, "military", between, None),
-        "english, between": (None, "diplomacy", between, "en"),
-        "korean, between": (None, "diplomacy", between, "ko"),
-        "korean, sure": (None, "neutral", UNCERTAIN_BELOW_OTHER_LANGUAGES, "ko"),
-        "confirmed": ("military", "military", 0.1, "ko"),
-        "untagged": (None, "unknown", 0.0, "nl"),
+        "sure guess": (None, "military", UNCERTAIN_BELOW + 0.01, "en", None),
+        "unsure guess": (None, "military", UNCERTAIN_BELOW - 0.01, "en", None),
+        "stored before languages": (None, "military", between, None, None),
+        "english, between": (None, "diplomacy", between, "en", None),
+        "korean, between": (None, "diplomacy", between, "ko", None),
+        "korean, sure": (None, "neutral", UNCERTAIN_BELOW_OTHER_LANGUAGES, "ko", None),
+        "confirmed": ("military", "military", 0.1, "ko", None),
+        "untagged": (None, "unknown", 0.0, "nl", None),
+        "own head, under its threshold": (None, "yes", 0.9, "en", 0.95),
+        "own head, over its threshold": (None, "no", 0.7, "ko", 0.6),
+        "own head, never sure": (None, "yes", 1.0, "en", NEVER_SURE),
     }
-    for n, (body, (corrected, stance, confidence, language)) in enumerate(cases.items()):
+    for n, (body, (corrected, stance, confidence, language, sure_from)) in enumerate(cases.items()):
         posted = comment(poll, n, body)
         posted.corrected_stance, posted.stance, posted.stance_confidence = corrected, stance, confidence
-        posted.language = language
+        posted.language, posted.stance_sure_from = language, sure_from
     db.session.flush()
     in_sql = dict(db.session.execute(db.select(Comment.body, Comment.sure_stance)).tuples().all())
     in_python = {c.body: c.sure_stance for c in db.session.execute(db.select(Comment)).scalars()}
@@ -236,6 +240,9 @@ def test_the_sure_stance_expression_agrees_with_the_rule(ctx, article):
             "korean, sure": "neutral",
             "confirmed": "military",
             "untagged": None,
+            "own head, under its threshold": None,
+            "own head, over its threshold": "no",
+            "own head, never sure": None,
         }
     )
 

@@ -90,6 +90,9 @@ class Comment(Model):
     # ISO 639-1; None on comments tagged before languages were detected.
     language: Mapped[str | None] = mapped_column(String(8))
     tagger_version: Mapped[str] = mapped_column(String(60))
+    # The confidence from which the tagger's stance is sure, where the head that gave it has its own
+    # threshold (a poll's own head); None: the shipped heads', by language (vocabulary.uncertain_below).
+    stance_sure_from: Mapped[float | None]
     # A moderator's correction; the tagger's own stance stays beside it.
     corrected_stance: Mapped[str | None] = mapped_column(String(20))
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("moderator.id", ondelete="SET NULL"))
@@ -142,15 +145,20 @@ class Comment(Model):
     def sure_stance(self) -> str | None:
         """The stance a moderator set or confirmed, else the tagger's where it is
         sure: what filters and the mismatch flag read (None: nobody is sure)."""
-        return sure_stance(self.corrected_stance, self.stance, self.stance_confidence, self.language)
+        return sure_stance(
+            self.corrected_stance, self.stance, self.stance_confidence, self.language, self.stance_sure_from
+        )
 
     @sure_stance.inplace.expression
     @classmethod
     def _sure_stance_expression(cls):
         # vocabulary.uncertain_below, in SQL.
-        threshold = case(
-            (or_(cls.language.is_(None), cls.language == ENGLISH), UNCERTAIN_BELOW),
-            else_=UNCERTAIN_BELOW_OTHER_LANGUAGES,
+        threshold = func.coalesce(
+            cls.stance_sure_from,
+            case(
+                (or_(cls.language.is_(None), cls.language == ENGLISH), UNCERTAIN_BELOW),
+                else_=UNCERTAIN_BELOW_OTHER_LANGUAGES,
+            ),
         )
         return func.coalesce(
             cls.corrected_stance,
