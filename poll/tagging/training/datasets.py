@@ -102,6 +102,8 @@ MULTILINGUAL_HOLDOUT_4_FILE = DATA_DIR / "multilingual" / "holdout_4.csv"
 MULTILINGUAL_HOLDOUT_5_FILE = DATA_DIR / "multilingual" / "holdout_5.csv"
 # A sixth, by two more writers of no row (MX9, MX10), ordered with rule G to measure the shipped heads once.
 MULTILINGUAL_HOLDOUT_6_FILE = DATA_DIR / "multilingual" / "holdout_6.csv"
+# A seventh, by two more writers of no row (MX11, MX12), ordered before rule I's candidate was fitted.
+MULTILINGUAL_HOLDOUT_7_FILE = DATA_DIR / "multilingual" / "holdout_7.csv"
 MULTILINGUAL_TRAIN_FILES = (
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -118,6 +120,7 @@ MULTILINGUAL_TEST_FILES = (
     MULTILINGUAL_HOLDOUT_4_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_6_FILE,
+    MULTILINGUAL_HOLDOUT_7_FILE,
 )
 HELD_OUT_STANCE = (
     STANCE_FILE,

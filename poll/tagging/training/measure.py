@@ -62,6 +62,7 @@ MULTILINGUAL_TEST_SPLITS = tuple(
             "multilingual_holdout_4",
             "multilingual_holdout_5",
             "multilingual_holdout_6",
+            "multilingual_holdout_7",
         ),
         MULTILINGUAL_TEST_FILES,
         strict=True,

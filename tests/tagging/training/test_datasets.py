@@ -17,6 +17,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_HOLDOUT_4_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_6_FILE,
+    MULTILINGUAL_HOLDOUT_7_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
     MULTILINGUAL_TRAIN_ROUND9_FILE,
@@ -87,6 +88,9 @@ FROZEN_TEST_SPLITS = {
     # A sixth (rule G, 2026-12-07): 30 rows a language by MX9 and MX10, writers of no other row, from pages no
     # other set used; pinned before any head read it, to measure the shipped heads once.
     MULTILINGUAL_HOLDOUT_6_FILE: (270, "38aee4807659ca8fc16c4b6b69fb764ff3232e5d95ab1e36b8a8ac0d0dae9aaf"),
+    # A seventh (rule I, 2026-12-08): 30 rows a language by MX11 and MX12, writers of no other row, from pages
+    # no other set used; pinned before rule I's candidate was fitted.
+    MULTILINGUAL_HOLDOUT_7_FILE: (270, "c74a3e7305b3a0049c13b612ddb4a718f2f1c9e73b1e0ba0bfd16608b0b6b0d6"),
 }
 
 
@@ -179,6 +183,7 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
         (MULTILINGUAL_HOLDOUT_4_FILE, "1435a32bbd73e35ae85ab8b5bfad1eb8885103ddf0e8c7df3ea46ea876d0513b"),
         (MULTILINGUAL_HOLDOUT_5_FILE, "1f6d73fdb517558455780086c4b76ca53eb61c9cb1f0d982513ebf5e967232e1"),
         (MULTILINGUAL_HOLDOUT_6_FILE, "2d56ea063982976ca940ff3958abe4ca48af7d6a6993e2b1ed7cbe925405353c"),
+        (MULTILINGUAL_HOLDOUT_7_FILE, "da40daa36ef384573c06f69438f85b15939679a61a29773642777cfd2c8d5429"),
     ],
     ids=lambda value: getattr(value, "name", "pin"),
 )
@@ -209,6 +214,7 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
         MULTILINGUAL_HOLDOUT_4_FILE,
         MULTILINGUAL_HOLDOUT_5_FILE,
         MULTILINGUAL_HOLDOUT_6_FILE,
+        MULTILINGUAL_HOLDOUT_7_FILE,
     ],
     ids=lambda p: p.name,
 )
