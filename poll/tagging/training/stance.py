@@ -12,7 +12,6 @@ from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
 from poll.tagging.features import english_stance_features
 from poll.tagging.fitting import (
-    FOLDS,
     HIDDEN_UNITS,
     NETWORK_EPOCHS,
     NETWORK_STRENGTHS,
@@ -39,14 +38,13 @@ from poll.tagging.training.datasets import (
     fitting_rows,
     language_of,
     rows_of,
-    source_key,
     texts,
 )
 from poll.tagging.training.measure import STANCE_LABELS
 from poll.vocabulary import ENGLISH
 
 SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
-ENGLISH_STANCE_HEAD = "stance-nk-mp-9"  # rules F and H (data/README.md): B's head over mpnet's stance branch
+ENGLISH_STANCE_HEAD = "stance-nk-mp-8"  # rule F (data/README.md): B's head over mpnet's stance branch
 # The hidden layer's L2 strength dev chose for it (``stance_branch --dev``): the branch has seen the dev
 # rows since, so dev cannot choose it again here.
 ENGLISH_STANCE_STRENGTH = 0.01
@@ -89,25 +87,15 @@ def english_stance_rows(splits: tuple[str, ...]) -> tuple[list[dict], np.ndarray
 
 
 def train_english_stance() -> LinearHead:
-    """English rows only, through a hidden layer, over mpnet's stance branch: the stance of English
-    comments, with a temperature of its own for short ones (rules F and H in data/README.md). The branch
-    was fitted on every train and dev row (``stance_branch``), so its features there are clearer-cut than
-    on any comment it meets: the head is fitted on round six's rows too, which the branch never saw, and
-    its temperature and sure threshold come from round six's rows cross-fitted (``_cross_fitted_logits``):
-    out-of-fold predictions on the branch's own rows would flatter it."""
+    """English rows only, through a hidden layer, over mpnet's stance branch (rule F in data/README.md):
+    the stance of English comments, with a temperature of its own for short ones. The branch was fitted
+    on every fitting row (``stance_branch``), so out-of-fold predictions would flatter it: the temperature
+    and the sure threshold come from round six's rows, which neither the branch nor the head saw."""
     rows, targets = english_stance_rows(("train", "dev"))
+    head = head_from(english_stance_features(texts(rows)), targets, ENGLISH_STANCE_STRENGTH, 1.0, True)
     calibration = fitting_rows((STANCE_ROUND6_FILE,), ("train", "dev"), HELD_OUT_STANCE)
+    calibration_logits = head.logits(english_stance_features(texts(calibration)))
     calibration_targets = encode_labels([row["stance"] for row in calibration], STANCE_LABELS)
-    features = english_stance_features(texts(rows))
-    calibration_features = english_stance_features(texts(calibration))
-    calibration_logits = _cross_fitted_logits(features, targets, calibration, calibration_features)
-    head = head_from(
-        np.vstack([features, calibration_features]),
-        np.concatenate([targets, calibration_targets]),
-        ENGLISH_STANCE_STRENGTH,
-        1.0,
-        True,
-    )
     head.temperature = fit_temperature(calibration_logits, calibration_targets)
     probabilities = metrics.softmax(calibration_logits / head.temperature)
     sure_from = metrics.sure_threshold(probabilities, calibration_targets, SURE_PRECISION)
@@ -116,9 +104,9 @@ def train_english_stance() -> LinearHead:
         "stance of a comment on the North Korea poll (and parallel conflicts)",
         mpnet.BRANCH_NAME,
         mpnet.BRANCH_SHA256,
-        (*ENGLISH_STANCE_FILES, STANCE_ROUND6_FILE),
+        ENGLISH_STANCE_FILES,
     )
-    head.card["data"] |= {"train_and_dev": len(rows), "round_six": len(calibration)}
+    head.card["data"] |= {"train_and_dev": len(rows), "calibration": len(calibration)}
     head.card |= {
         "model": (
             f"one hidden layer of {HIDDEN_UNITS} ReLU units, then softmax (scikit-learn MLPClassifier, "
@@ -128,13 +116,12 @@ def train_english_stance() -> LinearHead:
         "hidden_layer_L2": ENGLISH_STANCE_STRENGTH,
         "calibration_split": {
             "file": str(STANCE_ROUND6_FILE.relative_to(DATA_DIR)),
-            "cross_fitted_folds": FOLDS,
             **metrics.report(calibration_targets, probabilities.argmax(axis=1), STANCE_LABELS),
         },
         "sure_from": sure_from,
         "sure_rule": (
-            f"lowest confidence with round six's cross-fitted stances right {SURE_PRECISION:.0%} of the "
-            "time (the 95 % Wilson lower bound, not the point estimate)"
+            f"lowest confidence with round six's stances right {SURE_PRECISION:.0%} of the time "
+            "(the 95 % Wilson lower bound, not the point estimate)"
         ),
         "sure_calibration_split": metrics.sure_figures(
             probabilities, calibration_targets, sure_from, STANCE_LABELS
@@ -143,27 +130,6 @@ def train_english_stance() -> LinearHead:
     }
     fit_short_temperature(head)
     return head
-
-
-def _cross_fitted_logits(features, targets, calibration: list[dict], calibration_features) -> np.ndarray:
-    """Logits for each of round six's rows (``calibration``) from a head fitted on the branch's rows
-    (``features``, ``targets``) and the round-six rows of the other FOLDS folds, grouped by page: what the
-    head says of a comment neither it nor the branch saw."""
-    from sklearn.model_selection import GroupKFold
-
-    calibration_targets = encode_labels([row["stance"] for row in calibration], STANCE_LABELS)
-    groups = [source_key(row["source"]) for row in calibration]
-    logits = np.zeros((len(calibration), len(STANCE_LABELS)))
-    for fitted_index, held_index in GroupKFold(n_splits=FOLDS).split(calibration_features, groups=groups):
-        fold = head_from(
-            np.vstack([features, calibration_features[fitted_index]]),
-            np.concatenate([targets, calibration_targets[fitted_index]]),
-            ENGLISH_STANCE_STRENGTH,
-            1.0,
-            True,
-        )
-        logits[held_index] = fold.logits(calibration_features[held_index])
-    return logits
 
 
 def fit_short_temperature(head: LinearHead) -> None:
