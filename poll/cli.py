@@ -302,6 +302,10 @@ def tagger_train_command(slug: str) -> None:
     db.session.commit()
     counts = ", ".join(f"{label} {count}" for label, count in stored.head["card"]["rows_per_stance"].items())
     click.echo(f"Trained {stored.name} for '{slug}' on {stored.rows} labelled comments ({counts}).")
+    if stored.never_sure:
+        click.echo("None of its stances counts as sure yet: its rows do not show it right 9 times in 10.")
+    else:
+        click.echo(f"Its stances count as sure from {stored.sure_from:.0%} confidence.")
     click.echo(
         f"New comments on '{slug}' are tagged with it; `flask retag --poll {slug} --all` re-tags the others."
     )

@@ -63,6 +63,14 @@ UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
 # The threshold of a head that cannot show its stances right 90 % of the time (a poll's own head fitted
 # from too few rows): above any confidence, so none of its stances is ever shown as sure.
 NEVER_SURE = 2.0
+
+
+def own_sure_from(card: dict) -> float:
+    """A poll's own head's threshold, from its card: NEVER_SURE for a head fitted before heads had one
+    (2026-12-08), as for one whose rows could not show one."""
+    return card.get("sure_from", NEVER_SURE)
+
+
 ENGLISH = "en"
 
 
@@ -168,8 +176,9 @@ class Tags(NamedTuple):
     language: str | None
     version: str
     # The confidence from which this stance is sure, where the head that gave it has its own threshold (a
-    # poll's own head); None: the shipped heads', by language (uncertain_below).
-    sure_from: float | None = None
+    # poll's own head); None: the shipped heads', by language (uncertain_below). No default: tags made
+    # with a poll's head must say so, or they would be judged by the English head's threshold.
+    sure_from: float | None
 
     def as_dict(self) -> dict:
         return {**self._asdict(), "cues": list(self.cues)}
@@ -187,3 +196,15 @@ class Tags(NamedTuple):
 NO_STANCE_HEAD = "no-stance-head"
 # The fewest labelled rows a poll's own stance head is fitted from (its page says how many are missing).
 MIN_POLL_ROWS = 6
+
+
+def distinct_rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(text, stance) rows with each text once (case and spacing aside), at its first place with its last
+    stance: a moderator's correction, read after the examples, wins. A text twice would sit on both sides
+    of a fold and make the head look right where it only remembers (132 rows given twice set a threshold
+    of 0.51 where once they never reach one)."""
+    kept: dict[str, tuple[str, str]] = {}
+    for text, stance in rows:
+        key = " ".join(text.casefold().split())
+        kept[key] = (kept[key][0] if key in kept else text, stance)
+    return list(kept.values())

@@ -16,6 +16,7 @@ from poll.vocabulary import (
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
     Tags,
+    distinct_rows,
     incivility_decision,
     reads_as_no_position,
     sure_stance,
@@ -70,6 +71,11 @@ def test_a_heads_own_threshold_decides_where_it_has_one(sure_from, confidence, l
     tags = Tags("military", confidence, (), "neutral", 0.0, None, False, language, "v", sure_from)
     assert tags.sure_stance == expected
     assert sure_stance("diplomacy", "military", confidence, language, sure_from) == "diplomacy"
+
+
+def test_a_text_labelled_twice_is_kept_once_at_its_first_place_with_its_last_stance():
+    rows = [("Ban cars.", "yes"), ("Keep the buses.", "no"), ("  ban   CARS. ", "no"), ("Unsure.", "neutral")]
+    assert distinct_rows(rows) == [("Ban cars.", "no"), ("Keep the buses.", "no"), ("Unsure.", "neutral")]
 
 
 def test_an_unsure_guess_never_flags_a_reader_as_arguing_against_their_vote():

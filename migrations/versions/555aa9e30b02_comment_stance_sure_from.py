@@ -24,6 +24,10 @@ def upgrade():
         batch_op.add_column(sa.Column('stance_sure_from', sa.Float(), nullable=True))
 
     # ### end Alembic commands ###
+    # Comments a poll's own head tagged before heads had a threshold of their own: tagged again by that
+    # head they would be never sure (poll.vocabulary.NEVER_SURE, 2.0; written here as the value it is
+    # today), so they are now rather than judged by the English head's threshold.
+    op.execute(sa.text("UPDATE comment SET stance_sure_from = 2.0 WHERE tagger_version LIKE 'poll-%'"))
 
 
 def downgrade():

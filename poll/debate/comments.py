@@ -43,7 +43,7 @@ from poll.vocabulary import UNKNOWN, Tags, sure_stance
 TAGGING_INLINE = "inline"
 Item = TypeVar("Item")
 # What a comment carries until the worker tags it: no stance, no incivility, so no tag flags.
-AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS)
+AWAITING_TAGGER = Tags(UNKNOWN, 0.0, (), "neutral", 0.0, None, False, None, PENDING_TAGS, None)
 # session.info key: ids of comments to hand to the tagging queue after commit (see poll.debate.tagging_queue).
 COMMENTS_TO_TAG = "comments_to_tag"
 # A keyword's default: what the caller has not read already, the function reads itself.

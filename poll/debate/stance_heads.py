@@ -15,7 +15,7 @@ from datetime import datetime
 from poll.accounts import audit
 from poll.database.models import Choice, Comment, Poll, PollStanceHead, StanceExample
 from poll.extensions import db
-from poll.vocabulary import MIN_POLL_ROWS, NEUTRAL, NO_STANCE_HEAD, STANCES
+from poll.vocabulary import MIN_POLL_ROWS, NEUTRAL, NO_STANCE_HEAD, STANCES, distinct_rows
 
 SHIPPED_SIDES = ("military", "diplomacy")
 
@@ -99,7 +99,8 @@ def stance_head_from(poll: Poll, stored: dict | None):
 
 
 def training_rows(poll: Poll) -> list[tuple[str, str]]:
-    """(text, stance): the admins' examples, then every moderator-corrected comment."""
+    """(text, stance): the admins' examples, then every moderator-corrected comment, each text once (a
+    correction's stance over an example's: ``distinct_rows``)."""
     examples = db.session.execute(
         db.select(StanceExample.text, StanceExample.stance)
         .where(StanceExample.poll_id == poll.id)
@@ -110,7 +111,7 @@ def training_rows(poll: Poll) -> list[tuple[str, str]]:
         .where(Comment.poll_id == poll.id, Comment.corrected_stance.is_not(None))
         .order_by(Comment.id)
     ).all()
-    return [(text, stance) for text, stance in (*examples, *corrected)]
+    return distinct_rows([(text, stance) for text, stance in (*examples, *corrected)])
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from poll.tagging.stance import classify_stance
 from poll.vocabulary import (
     ENGLISH,
     NEUTRAL,
-    NEVER_SURE,
     NO_STANCE_HEAD,
     SENTIMENTS,
     STANCES,
@@ -37,6 +36,7 @@ from poll.vocabulary import (
     UNKNOWN,
     Tags,
     is_english,
+    own_sure_from,
     sure_stance,
 )
 
@@ -156,19 +156,16 @@ def _tag_many(texts: list[str], stance_head: "LinearHead | str | None") -> list[
                 uncivil,
                 languages[index],
                 version_with(stance_head, languages[index]),
-                own_sure_from(stance_head),
+                sure_from_of(stance_head),
             )
         )
     return result
 
 
-def own_sure_from(stance_head: "LinearHead | str | None") -> float | None:
-    """The threshold of a poll's own head (its card's ``sure_from``; a head fitted before it had one, or
-    from too few rows to show one, is never sure); None for the shipped heads, whose thresholds
-    ``poll.vocabulary`` holds by language."""
-    if not isinstance(stance_head, LinearHead):
-        return None
-    return stance_head.card.get("sure_from", NEVER_SURE)
+def sure_from_of(stance_head: "LinearHead | str | None") -> float | None:
+    """The threshold a poll's own head keeps in its card (``poll.vocabulary.own_sure_from``); None for the
+    shipped heads, whose thresholds ``poll.vocabulary`` holds by language."""
+    return own_sure_from(stance_head.card) if isinstance(stance_head, LinearHead) else None
 
 
 def _probabilities(

@@ -14,7 +14,7 @@ from poll.tagging.features import comment_features as embed
 from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import rows_of
-from poll.vocabulary import MIN_POLL_ROWS, NEVER_SURE
+from poll.vocabulary import MIN_POLL_ROWS, NEVER_SURE, distinct_rows
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
 CALIBRATE_FROM_ROWS = 40  # fewer rows than this: too few out-of-fold predictions to fit a temperature
@@ -34,8 +34,10 @@ def poll_head_problem(stances: list[str], labels: tuple[str, ...]) -> str | None
 
 
 def fit_poll_head(texts: list[str], stances: list[str], labels: tuple[str, ...], name: str) -> LinearHead:
-    """A poll's own stance head from its example arguments and corrections.
+    """A poll's own stance head from its example arguments and corrections (each text once).
     Raises ValueError when the rows cannot make a head (too few, one side only)."""
+    rows = distinct_rows(list(zip(texts, stances, strict=True)))
+    texts, stances = [text for text, _ in rows], [stance for _, stance in rows]
     problem = poll_head_problem(stances, labels)
     if problem:
         raise ValueError(problem)
@@ -60,7 +62,7 @@ def fit_poll_head(texts: list[str], stances: list[str], labels: tuple[str, ...],
             label: int(count) for label, count in zip(present, np.bincount(targets), strict=True)
         },
         "regularisation_C": POLL_HEAD_STRENGTH,
-        # poll.tagging.own_sure_from reads it: each comment this head tags keeps it beside its stance.
+        # poll.vocabulary.own_sure_from reads it: each comment this head tags keeps it beside its stance.
         "sure_from": sure_from,
     }
     return head

@@ -111,6 +111,9 @@ def test_training_from_the_page_tags_new_comments_with_the_polls_head(
         assert comment.sure_stance is None and comment.stance_uncertain
     page = moderator_client.get("/admin/").get_data(as_text=True)
     assert head.name in page
+    assert "this poll's model is not sure of any stance yet" in page
+    stance_page = admin_client.get(f"/admin/polls/{car_free}/stance").get_data(as_text=True)
+    assert "None of its stances counts as sure yet" in stance_page
     select = page.split(f'id="stance-{comment_id}"')[1].split("</select>")[0]
     assert 'value="yes"' in select and 'value="military"' not in select
 
@@ -157,6 +160,7 @@ def test_the_train_command(app, runner, car_free, debate_poll):
     done = runner.invoke(args=["tagger", "train", car_free])
     assert done.exit_code == 0, done.output
     assert "on 9 labelled comments (yes 3, no 3, neutral 3)" in done.output
+    assert "None of its stances counts as sure yet" in done.output
     again = runner.invoke(args=["tagger", "train", car_free])
     assert "poll-" in again.output and "-2 for" in again.output
 
@@ -260,3 +264,34 @@ def test_a_polls_head_fitted_on_another_encoder_tags_no_stance_until_trained_aga
     with app.app_context():
         head = db.session.get(PollStanceHead, poll_by_slug(car_free).id).head
         assert head["encoder_sha256"] != "0" * 64
+
+
+def test_a_poll_heads_threshold_reaches_comments_tagged_again_and_their_flags(app, client, car_free):
+    """Re-tagging writes the head's threshold beside the stance (a comment tagged before heads had one
+    kept NULL, and was judged by the English threshold) and sets the flags from it: a stance against the
+    author's vote that the head is not sure of flags no mismatch."""
+    from poll.database.column_types import utcnow
+    from poll.debate.comments import retag, retag_query
+    from poll.debate.stance_heads import train_poll_head
+
+    with app.app_context():
+        poll = poll_by_slug(car_free)
+        for stance, lines in examples_by_stance().items():
+            db.session.add_all(StanceExample(poll_id=poll.id, stance=stance, text=text) for text in lines)
+        train_poll_head(poll, utcnow())
+        db.session.commit()
+    client.post(f"/polls/{car_free}/vote", data={"choice": "no"})
+    client.post(
+        f"/polls/{car_free}/comments", data={"body": "Ban the cars from the centre.", "display_name": ""}
+    )
+    with app.app_context():
+        comment = db.session.execute(db.select(Comment)).scalar_one()
+        # As stored before this poll's head had a threshold: sure by English's, against the author's vote.
+        comment.stance, comment.stance_confidence, comment.stance_sure_from = "yes", 0.99, None
+        db.session.commit()
+        assert comment.sure_stance == "yes" and comment.author_choice.key == "no"
+        counts = retag(db.session.execute(retag_query().where(Comment.id == comment.id)).all())
+        db.session.commit()
+        comment = db.session.get(Comment, comment.id)
+        assert counts["retagged"] == 1 and comment.stance_sure_from == NEVER_SURE
+        assert comment.sure_stance is None and FLAG_STANCE_VOTE_MISMATCH not in comment.flag_names

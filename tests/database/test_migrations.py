@@ -14,6 +14,8 @@ from poll import PROJECT_ROOT
 from poll.database.column_types import utcnow
 from poll.database.models import Comment, Vote
 from poll.extensions import db, init_migrations
+from poll.tagging import TAGGER_VERSION
+from poll.vocabulary import NEVER_SURE
 from poll.voters.cookie import VOTER_COOKIE, sign_voter_token
 from poll.voters.pseudonyms import voter_id_for
 from tests.conftest import TEST_DATABASE_URL, make_app
@@ -199,3 +201,35 @@ def test_counters_move_into_slots_exactly_and_back_on_downgrade(empty_database_u
         db.session.remove()
         db.engine.dispose()
     assert counts == [(1, 43), (2, 0), (3, 6)]
+
+
+def test_comments_an_older_poll_head_tagged_are_never_sure_after_the_upgrade(empty_database_url):
+    """Revision 555aa9e30b02: a poll's own head's comments stop borrowing the English threshold."""
+    app = app_with_migrations(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0b557473b1b4")
+        stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        db.session.execute(
+            text(
+                "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
+                " moderation_mode, is_featured, created_at)"
+                " VALUES (1, 'car-free', 'Car-free', 'Which?', '', :now, 'always', 'pre', false, :now)"
+            ),
+            {"now": stamp},
+        )
+        for comment_id, version in ((1, "poll-1-2+incivility-mp-1/vader-3.3.2"), (2, TAGGER_VERSION)):
+            db.session.execute(
+                text(
+                    "INSERT INTO comment (id, poll_id, voter_id, ip_hash, display_name, body, status, created_at,"
+                    " stance, stance_confidence, stance_cues, sentiment, compound, uncivil, tagger_version,"
+                    " decision_reason) VALUES (:id, 1, 'v', '', '', 'Close it.', 'approved', :now, 'yes',"
+                    " 0.97, '[]', 'neutral', 0.0, false, :version, '')"
+                ),
+                {"id": comment_id, "now": stamp, "version": version},
+            )
+        db.session.commit()
+        upgrade()
+        stored = db.session.execute(text("SELECT id, stance_sure_from FROM comment ORDER BY id")).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert stored == [(1, NEVER_SURE), (2, None)]

@@ -68,9 +68,26 @@ def test_a_head_whose_rows_show_a_threshold_keeps_it_in_every_comments_tags():
     head = fit_poll_head(yes + no, ["yes"] * len(yes) + ["no"] * len(no), ("yes", "no"), "two-topics")
     threshold = head.card["sure_from"]
     assert 0.5 < threshold < 1.0
-    tags = tag("Close the cathedral square to cars for good.", head)
-    assert tags.sure_from == threshold
-    assert tags.sure_stance == (tags.stance if tags.stance_confidence >= threshold else None)
-    assert (
-        tag("Close the cathedral square to cars for good.").sure_from is None
-    )  # the shipped heads: by language
+    on_topic = tag("Close the cathedral square to cars for good.", head)
+    assert on_topic.sure_from == threshold and on_topic.sure_stance == "yes"
+    shipped = tag("Close the cathedral square to cars for good.")
+    assert shipped.sure_from is None  # the shipped heads: by language
+
+
+def test_a_text_given_twice_counts_once_so_remembering_it_is_not_taken_for_being_right():
+    """Out of fold, a copy of a held-out row in the fitted folds made a head right about 60 % of the time
+    look sure (132 rows given twice: sure from 0.51); each text counts once, case and spacing aside."""
+    rows = rows_of(CAR_FREE, "train")
+    texts, stances = [row["text"] for row in rows], [row["stance"] for row in rows]
+    once = fit_poll_head(texts, stances, LABELS, "once")
+    shouted = [" ".join(text.upper().split()) + "  " for text in texts]
+    twice = fit_poll_head(texts + shouted, stances + stances, LABELS, "twice")
+    assert twice.card["sure_from"] == once.card["sure_from"] == NEVER_SURE
+    assert twice.card["rows"] == once.card["rows"] == len({text.casefold() for text in texts})
+
+
+def test_a_head_fitted_before_heads_had_a_threshold_is_never_sure():
+    rows = rows_of(CAR_FREE, "train")
+    head = fit_poll_head([row["text"] for row in rows], [row["stance"] for row in rows], LABELS, "old")
+    del head.card["sure_from"]
+    assert tag("Close the centre to cars.", head).sure_from == NEVER_SURE

@@ -24,10 +24,12 @@ from poll.database.column_types import UTCDateTime, utcnow
 from poll.extensions import Model
 from poll.vocabulary import (
     ENGLISH,
+    NEVER_SURE,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
     language_name,
+    own_sure_from,
     sure_stance,
 )
 
@@ -141,6 +143,11 @@ class Comment(Model):
     def stance_uncertain(self) -> bool:
         return self.stance != UNKNOWN and self.sure_stance is None
 
+    @property
+    def stance_never_sure(self) -> bool:
+        """Tagged by a poll's own head that is not sure of any stance yet (too few rows to show it)."""
+        return self.stance_sure_from is not None and self.stance_sure_from >= NEVER_SURE
+
     @hybrid_property
     def sure_stance(self) -> str | None:
         """The stance a moderator set or confirmed, else the tagger's where it is
@@ -251,6 +258,15 @@ class PollStanceHead(Model):
     head: Mapped[dict] = mapped_column(JSON)
     rows: Mapped[int]
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def sure_from(self) -> float:
+        """The confidence from which its stances are sure (NEVER_SURE: none is yet)."""
+        return own_sure_from(self.head.get("card", {}))
+
+    @property
+    def never_sure(self) -> bool:
+        return self.sure_from >= NEVER_SURE
 
 
 BLOCKED_BANNED = "banned"
