@@ -12,6 +12,7 @@ Run it when the encoder or the frozen splits change (tests/tagging/test_model.py
 """
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,9 @@ ENCODERS = {
     "e5": (encoder, ENCODER_DIR / "split_vectors.npz", comment_features),
     "mpnet": (mpnet, ENCODER_DIR / "split_vectors_mpnet.npz", english_features),
 }
+
+
+MIXED = ["vectors of more than one encoder"]
 
 
 def split_texts() -> list[str]:
@@ -71,18 +75,32 @@ def main() -> None:
         if not new:
             print(f"{path.name} and its shards already hold every vector")
             continue
-        shard = path if not shards else path.with_suffix(f".{len(shards) + 1}.npz")
+        shard = path if not shards else path.with_suffix(f".{shard_number(shards[-1]) + 1}.npz")
+        if shard.exists():
+            raise SystemExit(f"{shard} exists but was not read: move it away and run this again")
         _write(shard, new, np.stack([module.RECENT.vectors[text] for text in new]), identity(module))
         print(f"{len(new)} vectors written to {shard}")
 
 
 def shard_paths(name: str) -> list[Path]:
-    """Encoder ``name``'s files of vectors, first written first: split_vectors_mpnet.npz, .2.npz, ..."""
+    """Encoder ``name``'s files of vectors, first written first: split_vectors_mpnet.npz, .2.npz, ...
+    (other files beside them, say a .old.npz, are not read)."""
     path = ENCODERS[name][1]
-    if not path.is_file():
-        return []
-    more = sorted(path.parent.glob(f"{path.stem}.*.npz"), key=lambda shard: int(shard.suffixes[-2][1:]))
-    return [path, *more]
+    numbered = re.compile(rf"{re.escape(path.stem)}\.(\d+)\.npz")
+    more = sorted(
+        (shard for shard in path.parent.glob(f"{path.stem}.*.npz") if numbered.fullmatch(shard.name)),
+        key=shard_number,
+    )
+    if more and not path.is_file():
+        raise SystemExit(
+            f"{path} is missing beside {more[0].name}: run python -m tests.tagging.make_split_vectors"
+        )
+    return [path, *more] if path.is_file() else []
+
+
+def shard_number(shard: Path) -> int:
+    """1 for the first file (split_vectors.npz), n for split_vectors.n.npz."""
+    return int(shard.suffixes[-2][1:]) if len(shard.suffixes) > 1 else 1
 
 
 def _write(path: Path, strings: list[str], vectors: np.ndarray, encoder_identity: list[str]) -> None:
@@ -96,18 +114,23 @@ def _write(path: Path, strings: list[str], vectors: np.ndarray, encoder_identity
 
 
 def load(name: str = "e5") -> tuple[list[str], np.ndarray, list[str]]:
-    """(strings, their vectors, [encoder name, weights' SHA-256]) of encoder ``name``, every shard's. A
-    shard of another encoder than the first shard's gives that encoder's identity: the checks then fail."""
-    strings: list[str] = []
-    vectors: list[np.ndarray] = []
-    identities: list[list[str]] = []
+    """(strings, their vectors, [encoder name, weights' SHA-256]) of encoder ``name``, every shard's.
+    Shards of different encoders give MIXED for the identity, which no encoder has: the checks then fail
+    and the script writes them all again."""
+    shards = load_shards(name)
+    strings = [text for shard_strings, _, _ in shards for text in shard_strings]
+    mixed = any(found != shards[0][2] for _, _, found in shards)
+    return strings, np.concatenate([vectors for _, vectors, _ in shards]), MIXED if mixed else shards[0][2]
+
+
+def load_shards(name: str) -> list[tuple[list[str], np.ndarray, list[str]]]:
+    """Each shard's (strings, vectors, encoder identity), first written first."""
+    found = []
     for shard in shard_paths(name):
         with np.load(shard) as stored:
-            strings += json.loads(stored["texts"].tobytes().decode())
-            vectors.append(stored["vectors"])
-            identities.append([str(part) for part in stored["encoder"]])
-    odd = [found for found in identities if found != identities[0]]
-    return strings, np.concatenate(vectors), (odd or identities)[0]
+            strings = json.loads(stored["texts"].tobytes().decode())
+            found.append((strings, stored["vectors"], [str(part) for part in stored["encoder"]]))
+    return found
 
 
 if __name__ == "__main__":
