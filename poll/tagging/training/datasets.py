@@ -104,14 +104,6 @@ MULTILINGUAL_HOLDOUT_5_FILE = DATA_DIR / "multilingual" / "holdout_5.csv"
 MULTILINGUAL_HOLDOUT_6_FILE = DATA_DIR / "multilingual" / "holdout_6.csv"
 # A seventh, by two more writers of no row (MX11, MX12), ordered before rule I's candidate was fitted.
 MULTILINGUAL_HOLDOUT_7_FILE = DATA_DIR / "multilingual" / "holdout_7.csv"
-# Rule I (data/README.md): four multilingual splits, each read for several candidates, are the other
-# languages' incivility training rows since; the e5 stance head still holds them out.
-MULTILINGUAL_READ_OUT_SPLITS = (
-    MULTILINGUAL_HOLDOUT_FILE,
-    MULTILINGUAL_HOLDOUT_3_FILE,
-    MULTILINGUAL_HOLDOUT_4_FILE,
-    MULTILINGUAL_HOLDOUT_5_FILE,
-)
 MULTILINGUAL_TRAIN_FILES = (
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -146,7 +138,7 @@ HELD_OUT_INCIVILITY = (
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_5_FILE,
-    *(path for path in MULTILINGUAL_TEST_FILES if path not in MULTILINGUAL_READ_OUT_SPLITS),
+    *MULTILINGUAL_TEST_FILES,
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
 # product reviews and editorials, off-topic for the poll and civil.

@@ -22,7 +22,6 @@ from poll.tagging.training.datasets import (
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_SHORT_FILE,
     MULTILINGUAL_FILE,
-    MULTILINGUAL_READ_OUT_SPLITS,
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
     MULTILINGUAL_TRAIN_ROUND8_FILE,
@@ -34,7 +33,6 @@ from poll.tagging.training.datasets import (
     language_of,
     off_topic_civil_texts,
     rows_of,
-    source_key,
     texts,
 )
 
@@ -57,16 +55,13 @@ ENGLISH_INCIVILITY_HEAD = "incivility-mp-1"
 # 4-bit engine's vectors differ a little between CPUs, so a refit elsewhere does not give the same bytes.
 # A hidden layer in its place (incivility-e5-9, rule D) flagged more civil comments on the fourth
 # multilingual split and caught fewer insults: the commit that recorded it fitted it.
-# Rule I (data/README.md): e5-10's recipe with the four read-out multilingual splits among its rows, its
-# folds grouped by page, and the other languages' threshold out of fold.
-INCIVILITY_HEAD = "incivility-e5-11"
+INCIVILITY_HEAD = "incivility-e5-10"
 
 
 def train_incivility() -> LinearHead:
     """Uncivil vs civil over e5, every language (English comments take the mpnet head below).
-    The thresholds are set on the incivility sets' own rows, out of fold, English's on the English rows
-    and the other languages' on theirs (rule I in data/README.md); the multilingual set's dev split,
-    which set the other languages' until e5-10, is reported."""
+    The threshold is set on the incivility sets' own rows, out of fold; the other
+    languages' on the multilingual set's dev split."""
     incivility_files = (
         INCIVILITY_FILE,
         INCIVILITY_MORE_FILE,
@@ -77,18 +72,13 @@ def train_incivility() -> LinearHead:
         MULTILINGUAL_TRAIN_ROUND9_FILE,
     )
     head, (positive, targets, other) = _fit_incivility(
-        INCIVILITY_HEAD,
-        incivility_files,
-        embed,
-        MODEL_SHA256,
-        ENCODER_NAME,
-        read_out=MULTILINGUAL_READ_OUT_SPLITS,
+        INCIVILITY_HEAD, incivility_files, embed, MODEL_SHA256, ENCODER_NAME
     )
     threshold_abroad = metrics.threshold_for_false_positive_rate(
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
     )
     head.card["threshold_rule"] += (
-        f"; the other languages out of fold on their rows, at most "
+        f"; the other languages on the multilingual set's dev split, at most "
         f"{MAX_FALSE_FLAGS_OTHER_LANGUAGES:.0%} flagged "
         f"(their training rows weigh {OTHER_LANGUAGE_WEIGHT:g}x)"
     )
@@ -99,15 +89,18 @@ def train_incivility() -> LinearHead:
     # Incivility is scored in every language the multilingual set measures: an
     # insult in Korean must not sink to the bottom of the queue unscored.
     head.card["languages"] = ["en", *OTHER_LANGUAGES]
-    # Until e5-10 the other languages' threshold was set on the multilingual set's dev split (138 rows by
-    # the first split's two writers), whose civil comments are easier than every later writer's: five of
-    # six splits then flagged 12-28 % of civil comments, not 8 %. It is set out of fold on their own rows
-    # now, four read-out test splits by eight writers among them; the dev split's figures are reported.
-    head.card["threshold_other_languages"] = threshold_abroad
+    # The other languages' threshold is set on the multilingual set's dev split, which readers' comments
+    # resemble more than the training rows do: its writers wrote no training row, and the training rows'
+    # civil comments were written to be hard (out of fold, 8 % of them flagged put the threshold where
+    # 3 % of the dev split's civil comments were: 78 % of its insults caught; 85 % at 7 % flagged).
     dev = rows_of(MULTILINGUAL_FILE, "dev")
     dev_scores = head.probabilities(head.features(texts(dev)))[:, 1]
     dev_targets = np.array([int(row["uncivil"]) for row in dev])
-    head.card["dev_other_languages"] = metrics.flag_rates(dev_scores >= threshold_abroad, dev_targets)
+    threshold_dev = metrics.threshold_for_false_positive_rate(
+        dev_scores, dev_targets, MAX_FALSE_FLAGS_OTHER_LANGUAGES
+    )
+    head.card["threshold_other_languages"] = threshold_dev
+    head.card["dev_other_languages"] = metrics.flag_rates(dev_scores >= threshold_dev, dev_targets)
     return head
 
 
@@ -135,28 +128,18 @@ def train_english_incivility() -> LinearHead:
     return head
 
 
-def _fit_incivility(
-    name, incivility_files, features_of, encoder_sha256, encoder_name, contentless=(), read_out=()
-):
+def _fit_incivility(name, incivility_files, features_of, encoder_sha256, encoder_name, contentless=()):
     """The head and, out of fold, each row's calibrated score, label and whether it is in another
     language. The stance corpus's train and dev rows (restated public arguments, often angry and full
     of war words, none abusive) join as civil examples: without them short emphatic comments ("No more
     talks, respond with force!") read as uncivil. So do a slice of the VADER paper's review and
-    editorial snippets: without them anything off the topic ("What a lovely sunny day") did.
-    ``read_out``: test splits whose every row is a training row (rule I); with them the written rows'
-    folds are grouped by page, as the arguments' are."""
+    editorial snippets: without them anything off the topic ("What a lovely sunny day") did."""
     written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
-    written += fitting_rows(read_out, ("test",), HELD_OUT_INCIVILITY)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts() + list(contentless)
     features = features_of(texts(written) + texts(arguments) + off_topic)
     targets = np.array([int(row["uncivil"]) for row in written] + [0] * (len(arguments) + len(off_topic)))
-    # Each written row its own group (heads before rule I), or its page's (rows without one alone).
-    written_groups = [
-        source_key(row["source"]) if read_out and row.get("source", "").startswith("http") else str(index)
-        for index, row in enumerate(written)
-    ]
-    groups = written_groups + [row["source"] for row in arguments] + ["off-topic"] * len(off_topic)
+    groups = list(range(len(written))) + [row["source"] for row in arguments] + ["off-topic"] * len(off_topic)
     # English and the other languages get a threshold each: the same insult
     # scores lower once it crosses a language, so one threshold set on both
     # would trade English recall for false flags abroad.
@@ -190,7 +173,7 @@ def _fit_incivility(
         "incivility: insults, slurs, dehumanising language, threats, harassment",
         encoder_name,
         encoder_sha256,
-        (*incivility_files, *read_out),
+        incivility_files,
     )
     head.card["data"] |= {
         "written_train": len(written),
