@@ -102,7 +102,7 @@ class IncivilityDecision(NamedTuple):
 INCIVILITY_ENGLISH = IncivilityDecision("incivility-mp-1", 0.618065)
 INCIVILITY_OTHER_LANGUAGES = IncivilityDecision("incivility-e5-10", 0.506733)
 # The share of civil comments that head flags in each language, pooled over the multilingual test splits
-# holdout_2 to holdout_6 (100-109 civil comments a language; "all" for the nine together), rounded as the
+# holdout_2 to holdout_7 (120-129 civil comments a language; "all" for the nine together), rounded as the
 # label prints it. A test computes them again from the card.
 CIVIL_FLAGGED_SPLITS = (
     "multilingual_holdout_2",
@@ -110,10 +110,11 @@ CIVIL_FLAGGED_SPLITS = (
     "multilingual_holdout_4",
     "multilingual_holdout_5",
     "multilingual_holdout_6",
+    "multilingual_holdout_7",
 )
 CIVIL_FLAGGED_BY_LANGUAGE = {
-    "ar": 0.18, "de": 0.08, "es": 0.19, "fr": 0.19, "ja": 0.25,
-    "ko": 0.23, "pt": 0.10, "ru": 0.16, "zh": 0.16, "all": 0.17,
+    "ar": 0.16, "de": 0.10, "es": 0.18, "fr": 0.18, "ja": 0.27,
+    "ko": 0.23, "pt": 0.11, "ru": 0.16, "zh": 0.17, "all": 0.17,
 }  # fmt: skip
 
 
