@@ -22,6 +22,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_FILE,
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_6_FILE,
+    MULTILINGUAL_HOLDOUT_7_FILE,
     STANCE_FILE,
     STANCE_HOLDOUT_3_FILE,
     STANCE_HOLDOUT_4_FILE,
@@ -128,8 +129,10 @@ def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
         # comments are flagged three times as often as the threshold promises (model card): held here so
         # that a change that flags more of them is seen, not as a bar met.
         (MULTILINGUAL_HOLDOUT_6_FILE, 0.80, 0.27),
+        # Rule I's, by MX11 and MX12, written before its candidate was fitted: 0.867 / 0.189.
+        (MULTILINGUAL_HOLDOUT_7_FILE, 0.83, 0.21),
     ],
-    ids=["first-split", "fifth-split", "sixth-split"],
+    ids=["first-split", "fifth-split", "sixth-split", "seventh-split"],
 )
 def test_incivility_in_nine_other_languages(path, caught, flagged):
     rows = rows_of(path, "test")
