@@ -8,7 +8,7 @@ from poll.database.models import Comment, Moderator
 from poll.debate.mutes import lift, mute
 from poll.extensions import db
 from poll.tagging import version_with
-from poll.vocabulary import CIVIL_FLAGGED_BY_LANGUAGE
+from poll.vocabulary import CIVIL_FLAGGED_BY_LANGUAGE, NEVER_SURE
 from tests.browser.test_moderation_in_browser import log_in
 from tests.browser.test_queue_keyboard_in_browser import LAPTOP_1366, PHONE_390
 
@@ -69,6 +69,29 @@ def test_another_languages_incivility_warns_the_moderator_and_fits_the_card(
     card, box = page.locator(f"#queue-{korean}").bounding_box(), label.bounding_box()
     assert card and box and box["x"] + box["width"] <= card["x"] + card["width"] + 1
     screenshots(page, f"queue-tags-korean-{size(viewport)}")
+    page.context.close()
+
+
+@SIZES
+def test_a_stance_from_a_poll_head_not_yet_sure_says_so_and_fits_the_card(
+    app, browser, live_server, accounts, make_comment, screenshots, viewport
+):
+    """A poll's own head fitted from too few rows is sure of nothing: the queue says that of its stance
+    instead of a percentage that reads as a near-certainty, and the label wraps inside the card."""
+    guess = make_comment("Close the whole centre to cars, starting with the market square.")
+    with app.app_context():
+        row = db.session.get(Comment, guess)
+        row.stance, row.stance_confidence, row.stance_sure_from = "military", 0.97, NEVER_SURE
+        db.session.commit()
+    page = browser.new_context(viewport=viewport).new_page()
+    log_in(page, live_server, "mo")
+    stance = page.locator(f"#queue-{guess} .hint", has_text="not sure of any stance yet")
+    assert stance.inner_text() == "uncertain: this poll's model is not sure of any stance yet"
+    assert "97%" not in page.locator(f"#queue-{guess}").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    card, box = page.locator(f"#queue-{guess}").bounding_box(), stance.bounding_box()
+    assert card and box and box["x"] + box["width"] <= card["x"] + card["width"] + 1
+    screenshots(page, f"queue-tags-never-sure-{size(viewport)}")
     page.context.close()
 
 

@@ -240,11 +240,13 @@ def test_every_promised_field_is_there():
         "uncivil",
         "language",
         "version",
+        "sure_from",
     }
     assert (
         found["stance"] in ("military", "diplomacy", "neutral") and 0.0 <= found["stance_confidence"] <= 1.0
     )
     assert found["language"] == "en" and found["version"] == TAGGER_VERSION
+    assert found["sure_from"] is None  # the shipped heads' thresholds, by language (poll.vocabulary)
 
 
 def test_tagging_many_equals_tagging_one_at_a_time():
