@@ -166,20 +166,27 @@ def test_the_app_starts_without_alembic_and_flask_db_still_works(tmp_path):
     assert [revision] == migration_heads()
 
 
+def insert_poll(slug: str) -> str:
+    """Poll 1, as a revision's raw SQL sees it (the models may describe a later schema); returns the
+    timestamp it was stored with, for rows that go with it."""
+    stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+    db.session.execute(
+        text(
+            "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
+            " moderation_mode, is_featured, created_at)"
+            " VALUES (1, :slug, :slug, 'Which?', '', :now, 'always', 'pre', false, :now)"
+        ),
+        {"slug": slug, "now": stamp},
+    )
+    return stamp
+
+
 def test_counters_move_into_slots_exactly_and_back_on_downgrade(empty_database_url):
     """Revision 44fb38311bb3: each choice's vote_count becomes slot 0 of its counters."""
     app = app_with_migrations(empty_database_url)
     with app.app_context():
         upgrade(revision="b533f3081c2d")
-        stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-        db.session.execute(
-            text(
-                "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
-                " moderation_mode, is_featured, created_at)"
-                " VALUES (1, 'counted', 'Counted', 'Which?', '', :now, 'always', 'pre', false, :now)"
-            ),
-            {"now": stamp},
-        )
+        insert_poll("counted")
         db.session.execute(
             text(
                 "INSERT INTO choice (id, poll_id, key, label, position, vote_count)"
@@ -208,15 +215,7 @@ def test_comments_an_older_poll_head_tagged_are_never_sure_after_the_upgrade(emp
     app = app_with_migrations(empty_database_url)
     with app.app_context():
         upgrade(revision="0b557473b1b4")
-        stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
-        db.session.execute(
-            text(
-                "INSERT INTO poll (id, slug, title, question, summary, opens_at, results_visibility,"
-                " moderation_mode, is_featured, created_at)"
-                " VALUES (1, 'car-free', 'Car-free', 'Which?', '', :now, 'always', 'pre', false, :now)"
-            ),
-            {"now": stamp},
-        )
+        stamp = insert_poll("car-free")
         for comment_id, version in ((1, "poll-1-2+incivility-mp-1/vader-3.3.2"), (2, TAGGER_VERSION)):
             db.session.execute(
                 text(
