@@ -1,5 +1,6 @@
 """comment stance sure from: the threshold of the head that tagged the comment, where it has its own (a poll's
-own head). Comments tagged before keep NULL (the shipped thresholds by language) until they are tagged again.
+own head). Comments the shipped heads tagged keep NULL (their thresholds by language); those a poll's own head
+tagged before it had a threshold become never sure, and lose the mismatch flags the English threshold gave them.
 
 Revision ID: 555aa9e30b02
 Revises: 0b557473b1b4
@@ -28,6 +29,13 @@ def upgrade():
     # head they would be never sure (poll.vocabulary.NEVER_SURE, 2.0; written here as the value it is
     # today), so they are now rather than judged by the English head's threshold.
     op.execute(sa.text("UPDATE comment SET stance_sure_from = 2.0 WHERE tagger_version LIKE 'poll-%'"))
+    # The mismatch flag fires only on a sure stance: a comment no moderator set a stance for loses it.
+    op.execute(
+        sa.text(
+            "DELETE FROM comment_flag WHERE flag = 'stance_vote_mismatch' AND comment_id IN"
+            " (SELECT id FROM comment WHERE tagger_version LIKE 'poll-%' AND corrected_stance IS NULL)"
+        )
+    )
 
 
 def downgrade():

@@ -89,6 +89,9 @@ def test_a_stance_from_a_poll_head_not_yet_sure_says_so_and_fits_the_card(
     assert stance.inner_text() == "uncertain: this poll's model is not sure of any stance yet"
     assert "97%" not in page.locator(f"#queue-{guess}").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # The label beside the long hint keeps its whole word ("Stanc" at 390 px before the stylesheet said so).
+    label = page.locator(f"#queue-{guess} .tags dt", has_text="Stance")
+    assert label.evaluate("dt => dt.scrollWidth <= dt.clientWidth")
     card, box = page.locator(f"#queue-{guess}").bounding_box(), stance.bounding_box()
     assert card and box and box["x"] + box["width"] <= card["x"] + card["width"] + 1
     screenshots(page, f"queue-tags-never-sure-{size(viewport)}")

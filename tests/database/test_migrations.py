@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from poll import PROJECT_ROOT
 from poll.database.column_types import utcnow
-from poll.database.models import Comment, Vote
+from poll.database.models import FLAG_STANCE_VOTE_MISMATCH, Comment, Vote
 from poll.extensions import db, init_migrations
 from poll.tagging import TAGGER_VERSION
 from poll.vocabulary import NEVER_SURE
@@ -211,7 +211,8 @@ def test_counters_move_into_slots_exactly_and_back_on_downgrade(empty_database_u
 
 
 def test_comments_an_older_poll_head_tagged_are_never_sure_after_the_upgrade(empty_database_url):
-    """Revision 555aa9e30b02: a poll's own head's comments stop borrowing the English threshold."""
+    """Revision 555aa9e30b02: a poll's own head's comments stop borrowing the English threshold, and the
+    mismatch flags it gave them go."""
     app = app_with_migrations(empty_database_url)
     with app.app_context():
         upgrade(revision="0b557473b1b4")
@@ -226,9 +227,15 @@ def test_comments_an_older_poll_head_tagged_are_never_sure_after_the_upgrade(emp
                 ),
                 {"id": comment_id, "now": stamp, "version": version},
             )
+        db.session.execute(
+            text("INSERT INTO comment_flag (comment_id, flag) VALUES (1, :flag), (2, :flag)"),
+            {"flag": FLAG_STANCE_VOTE_MISMATCH},
+        )
         db.session.commit()
         upgrade()
         stored = db.session.execute(text("SELECT id, stance_sure_from FROM comment ORDER BY id")).all()
+        flagged = db.session.execute(text("SELECT comment_id FROM comment_flag")).scalars().all()
         db.session.remove()
         db.engine.dispose()
     assert stored == [(1, NEVER_SURE), (2, None)]
+    assert flagged == [2]  # the shipped heads' sure stance keeps its flag

@@ -76,8 +76,6 @@ def main() -> None:
             print(f"{path.name} and its shards already hold every vector")
             continue
         shard = path if not shards else path.with_suffix(f".{shard_number(shards[-1]) + 1}.npz")
-        if shard.exists():
-            raise SystemExit(f"{shard} exists but was not read: move it away and run this again")
         _write(shard, new, np.stack([module.RECENT.vectors[text] for text in new]), identity(module))
         print(f"{len(new)} vectors written to {shard}")
 
@@ -93,7 +91,8 @@ def shard_paths(name: str) -> list[Path]:
     )
     if more and not path.is_file():
         raise SystemExit(
-            f"{path} is missing beside {more[0].name}: run python -m tests.tagging.make_split_vectors"
+            f"{path} is missing beside {more[0].name}: restore it (git checkout -- {path.relative_to(ENCODER_DIR.parents[1])})"
+            " or delete the numbered shards, then run python -m tests.tagging.make_split_vectors"
         )
     return [path, *more] if path.is_file() else []
 
@@ -118,6 +117,8 @@ def load(name: str = "e5") -> tuple[list[str], np.ndarray, list[str]]:
     Shards of different encoders give MIXED for the identity, which no encoder has: the checks then fail
     and the script writes them all again."""
     shards = load_shards(name)
+    if not shards:  # none written yet: no encoder's, so the checks say to write them
+        return [], np.empty((0, 0), dtype=np.float32), ["no vectors stored"]
     strings = [text for shard_strings, _, _ in shards for text in shard_strings]
     mixed = any(found != shards[0][2] for _, _, found in shards)
     return strings, np.concatenate([vectors for _, vectors, _ in shards]), MIXED if mixed else shards[0][2]
