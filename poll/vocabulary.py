@@ -60,6 +60,9 @@ def reads_as_no_position(label: str) -> bool:
 # stance (Tags.sure_from, Comment.stance_sure_from).
 UNCERTAIN_BELOW = 0.8135
 UNCERTAIN_BELOW_OTHER_LANGUAGES = 0.8762
+# How often the stances a head shows as sure must be right (the 95 % Wilson lower bound reaching it): the
+# rule every stance head's threshold is set by, the shipped heads' in training and a poll's own when fitted.
+SURE_PRECISION = 0.90
 # The threshold of a head that cannot show its stances right 90 % of the time (a poll's own head fitted
 # from too few rows): above any confidence, so none of its stances is ever shown as sure.
 NEVER_SURE = 2.0
@@ -69,6 +72,11 @@ def own_sure_from(card: dict) -> float:
     """A poll's own head's threshold, from its card: NEVER_SURE for a head fitted before heads had one
     (2026-12-08), as for one whose rows could not show one."""
     return card.get("sure_from", NEVER_SURE)
+
+
+def is_never_sure(sure_from: float | None) -> bool:
+    """Whether a head with threshold ``sure_from`` (None: a shipped head's) shows no stance as sure."""
+    return sure_from is not None and sure_from >= NEVER_SURE
 
 
 ENGLISH = "en"

@@ -14,11 +14,10 @@ from poll.tagging.features import comment_features as embed
 from poll.tagging.fitting import FOLDS, SEED, encode_labels, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import rows_of
-from poll.vocabulary import MIN_POLL_ROWS, NEVER_SURE, distinct_rows
+from poll.vocabulary import MIN_POLL_ROWS, NEVER_SURE, SURE_PRECISION, distinct_rows
 
 POLL_HEAD_STRENGTH = 0.25  # the stance head's, chosen on its dev split
 CALIBRATE_FROM_ROWS = 40  # fewer rows than this: too few out-of-fold predictions to fit a temperature
-SURE_PRECISION = 0.90  # as the shipped heads': its sure stances right this often out of fold, or none is sure
 
 
 def poll_head_problem(stances: list[str], labels: tuple[str, ...]) -> str | None:

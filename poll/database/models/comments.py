@@ -24,10 +24,10 @@ from poll.database.column_types import UTCDateTime, utcnow
 from poll.extensions import Model
 from poll.vocabulary import (
     ENGLISH,
-    NEVER_SURE,
     UNCERTAIN_BELOW,
     UNCERTAIN_BELOW_OTHER_LANGUAGES,
     UNKNOWN,
+    is_never_sure,
     language_name,
     own_sure_from,
     sure_stance,
@@ -146,7 +146,7 @@ class Comment(Model):
     @property
     def stance_never_sure(self) -> bool:
         """Tagged by a poll's own head that is not sure of any stance yet (too few rows to show it)."""
-        return self.stance_sure_from is not None and self.stance_sure_from >= NEVER_SURE
+        return is_never_sure(self.stance_sure_from)
 
     @hybrid_property
     def sure_stance(self) -> str | None:
@@ -266,7 +266,7 @@ class PollStanceHead(Model):
 
     @property
     def never_sure(self) -> bool:
-        return self.sure_from >= NEVER_SURE
+        return is_never_sure(self.sure_from)
 
 
 BLOCKED_BANNED = "banned"

@@ -41,9 +41,8 @@ from poll.tagging.training.datasets import (
     texts,
 )
 from poll.tagging.training.measure import STANCE_LABELS
-from poll.vocabulary import ENGLISH
+from poll.vocabulary import ENGLISH, SURE_PRECISION
 
-SURE_PRECISION = 0.90  # stances shown as sure are right at least this often (out of fold)
 ENGLISH_STANCE_HEAD = "stance-nk-mp-8"  # rule F (data/README.md): B's head over mpnet's stance branch
 # The hidden layer's L2 strength dev chose for it (``stance_branch --dev``): the branch has seen the dev
 # rows since, so dev cannot choose it again here.
