@@ -28,14 +28,18 @@ def queued_app(database_url, **settings):
     return app
 
 
-def run_pending_tasks(app) -> int:
-    """What one worker does with each task in the queue, in order."""
+def executed_tasks(app) -> list[tuple[list[int], int | None]]:
+    """What one worker does with each task in the queue, in order: each task's comment ids and what it
+    returned (None: it failed, and huey scheduled its retry)."""
     huey, _ = app.extensions["tagging_queue"]
-    done = 0
+    executed = []
     while (task := huey.dequeue()) is not None:
-        huey.execute(task)
-        done += 1
-    return done
+        executed.append((task.args[0], huey.execute(task)))
+    return executed
+
+
+def run_pending_tasks(app) -> int:
+    return len(executed_tasks(app))
 
 
 def stored(app):
@@ -155,10 +159,7 @@ def test_a_backlog_is_tagged_in_one_batch_and_the_tasks_behind_it_find_nothing_t
     post_many(app, slug, BACKLOG)
     huey, _ = app.extensions["tagging_queue"]
     assert huey.pending_count() == len(BACKLOG)
-    results = []
-    while (task := huey.dequeue()) is not None:
-        results.append(huey.execute(task))
-    assert results == [len(BACKLOG), 0, 0, 0]
+    assert [result for _, result in executed_tasks(app)] == [len(BACKLOG), 0, 0, 0]
     tagged = stored(app)
     assert [comment.tagger_version for comment in tagged] == [TAGGER_VERSION] * len(BACKLOG)
     # Tagged in a batch, each gets the tags it would get alone (encoded again: the caches emptied).
@@ -203,15 +204,13 @@ def test_a_waiting_comment_that_breaks_the_tagger_leaves_the_others_tagged(
     app = sqlite_queue_app
     slug = make_poll_in(app, "pre")
     post_many(app, slug, [BREAKS_THE_TAGGER, "Keep talking to Pyongyang."])
-    huey, _ = app.extensions["tagging_queue"]
-    outcomes = []
-    while (task := huey.dequeue()) is not None:
-        outcomes.append((task.args[0], huey.execute(task)))  # None: the task failed
+    outcomes = executed_tasks(app)
     broken, good = stored(app)
     assert broken.tagger_version == PENDING_TAGS and good.tagger_version == TAGGER_VERSION
     # The broken comment's task tags the good one beside it and fails (its retry is scheduled); the good
     # comment's own task then finds nothing to do.
     assert outcomes == [([broken.id], None), ([good.id], 0)]
+    huey, _ = app.extensions["tagging_queue"]
     [retry] = huey.scheduled()
     assert retry.args[0] == [broken.id] and retry.retries == app.config["TAGGING_RETRIES"] - 1
 
@@ -269,11 +268,7 @@ def test_the_backlog_setting_turns_the_batches_off(sqlite_queue_app):
     app.config["TAGGING_BACKLOG_BATCH"] = 0
     slug = make_poll_in(app, "pre")
     post_many(app, slug, BACKLOG[:2])
-    huey, _ = app.extensions["tagging_queue"]
-    results = []
-    while (task := huey.dequeue()) is not None:
-        results.append(huey.execute(task))
-    assert results == [1, 1]
+    assert [result for _, result in executed_tasks(app)] == [1, 1]
 
 
 @pytest.mark.skipif(
