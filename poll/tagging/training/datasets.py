@@ -104,6 +104,8 @@ MULTILINGUAL_HOLDOUT_5_FILE = DATA_DIR / "multilingual" / "holdout_5.csv"
 MULTILINGUAL_HOLDOUT_6_FILE = DATA_DIR / "multilingual" / "holdout_6.csv"
 # A seventh, by two more writers of no row (MX11, MX12), ordered before rule I's candidate was fitted.
 MULTILINGUAL_HOLDOUT_7_FILE = DATA_DIR / "multilingual" / "holdout_7.csv"
+# An eighth, by two more writers of no row (MX13, MX14), ordered before rule J's candidate was fitted.
+MULTILINGUAL_HOLDOUT_8_FILE = DATA_DIR / "multilingual" / "holdout_8.csv"
 MULTILINGUAL_TRAIN_FILES = (
     MULTILINGUAL_TRAIN_FILE,
     MULTILINGUAL_TRAIN_ROUND6_FILE,
@@ -121,6 +123,7 @@ MULTILINGUAL_TEST_FILES = (
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_6_FILE,
     MULTILINGUAL_HOLDOUT_7_FILE,
+    MULTILINGUAL_HOLDOUT_8_FILE,
 )
 HELD_OUT_STANCE = (
     STANCE_FILE,

@@ -63,6 +63,7 @@ MULTILINGUAL_TEST_SPLITS = tuple(
             "multilingual_holdout_5",
             "multilingual_holdout_6",
             "multilingual_holdout_7",
+            "multilingual_holdout_8",
         ),
         MULTILINGUAL_TEST_FILES,
         strict=True,

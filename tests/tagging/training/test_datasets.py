@@ -18,6 +18,7 @@ from poll.tagging.training.datasets import (
     MULTILINGUAL_HOLDOUT_5_FILE,
     MULTILINGUAL_HOLDOUT_6_FILE,
     MULTILINGUAL_HOLDOUT_7_FILE,
+    MULTILINGUAL_HOLDOUT_8_FILE,
     MULTILINGUAL_HOLDOUT_FILE,
     MULTILINGUAL_TRAIN_FILES,
     MULTILINGUAL_TRAIN_ROUND9_FILE,
@@ -91,6 +92,9 @@ FROZEN_TEST_SPLITS = {
     # A seventh (rule I, 2026-12-08): 30 rows a language by MX11 and MX12, writers of no other row, from pages
     # no other set used; pinned before rule I's candidate was fitted.
     MULTILINGUAL_HOLDOUT_7_FILE: (270, "c74a3e7305b3a0049c13b612ddb4a718f2f1c9e73b1e0ba0bfd16608b0b6b0d6"),
+    # An eighth (rule J, 2026-12-08): 30 rows a language by MX13 and MX14, writers of no other row, from pages
+    # no other set used; pinned before rule J's candidate was fitted.
+    MULTILINGUAL_HOLDOUT_8_FILE: (270, "08a812e198b24d6620635c9523974977014d3aac54173e2b4f85f732518eb2f2"),
 }
 
 
@@ -184,6 +188,7 @@ def test_the_stance_corpus_reaches_four_thousand_english_rows():
         (MULTILINGUAL_HOLDOUT_5_FILE, "1f6d73fdb517558455780086c4b76ca53eb61c9cb1f0d982513ebf5e967232e1"),
         (MULTILINGUAL_HOLDOUT_6_FILE, "2d56ea063982976ca940ff3958abe4ca48af7d6a6993e2b1ed7cbe925405353c"),
         (MULTILINGUAL_HOLDOUT_7_FILE, "da40daa36ef384573c06f69438f85b15939679a61a29773642777cfd2c8d5429"),
+        (MULTILINGUAL_HOLDOUT_8_FILE, "b7415475bce34e1a0969849b69d14e53471deb68ef7d66635e82e62176d217dd"),
     ],
     ids=lambda value: getattr(value, "name", "pin"),
 )
@@ -215,6 +220,7 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
         MULTILINGUAL_HOLDOUT_5_FILE,
         MULTILINGUAL_HOLDOUT_6_FILE,
         MULTILINGUAL_HOLDOUT_7_FILE,
+        MULTILINGUAL_HOLDOUT_8_FILE,
     ],
     ids=lambda p: p.name,
 )
