@@ -16,16 +16,20 @@ SEED = 20261201
 FOLDS = 5
 
 
-def _logistic(strength: float):
+def _logistic(strength: float, solver: str = "lbfgs"):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=strength, max_iter=5000, class_weight="balanced", random_state=SEED)
+    return LogisticRegression(
+        C=strength, solver=solver, max_iter=5000, class_weight="balanced", random_state=SEED
+    )
 
 
 def fit_linear(
-    features: np.ndarray, targets: np.ndarray, strength: float, weights: np.ndarray | None = None
+    features, targets: np.ndarray, strength: float, weights: np.ndarray | None = None, solver: str = "lbfgs"
 ) -> tuple[np.ndarray, np.ndarray]:
-    model = _logistic(strength).fit(features, targets, sample_weight=weights)
+    """Weights and bias of a logistic regression, classes balanced. ``features`` may be a SciPy sparse
+    matrix: fitted by ``solver="liblinear"``, a million hashed columns take seconds (lbfgs, minutes)."""
+    model = _logistic(strength, solver).fit(features, targets, sample_weight=weights)
     return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
 
 
@@ -78,7 +82,9 @@ def fit_network(features: np.ndarray, targets: np.ndarray, strength: float, weig
     )
 
 
-def out_of_fold_logits(features, targets, groups, strength: float, weights=None, network=False) -> np.ndarray:
+def out_of_fold_logits(
+    features, targets, groups, strength: float, weights=None, network=False, solver: str = "lbfgs"
+) -> np.ndarray:
     """Each row's logits from a model that never saw its source (a linear head, or with ``network`` a
     one-hidden-layer network)."""
     from sklearn.model_selection import GroupKFold
@@ -92,7 +98,7 @@ def out_of_fold_logits(features, targets, groups, strength: float, weights=None,
             fitted = fit_network(features[train_index], targets[train_index], strength, fold_weights)
             logits[held_index] = fitted.logits(features[held_index])
             continue
-        coef, bias = fit_linear(features[train_index], targets[train_index], strength, fold_weights)
+        coef, bias = fit_linear(features[train_index], targets[train_index], strength, fold_weights, solver)
         logits[held_index] = features[held_index] @ coef.T + bias
     return logits
 

@@ -3,7 +3,9 @@
 A head is a multinomial logistic regression (weights and bias per label), over the embeddings or over a
 hidden layer of ReLU units, with a temperature that calibrates its probabilities; ``python -m
 poll.tagging.training.train`` fits them. A hidden layer's weights are too many for JSON: they sit beside
-it in a ``.npz`` file whose SHA-256 the JSON holds and loading checks. Reading one needs numpy only.
+it in a ``.npz`` file whose SHA-256 the JSON holds and loading checks. So does a model over the comment's
+hashed character n-grams (``char_grams``), whose score is the head's last feature where it has one.
+Reading one needs numpy (and mmh3 for the n-grams) only.
 """
 
 import hashlib
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from poll.tagging import encoder, mpnet
+from poll.tagging.char_grams import CharGramModel
 from poll.tagging.features import comment_features, english_features, english_stance_features
 from poll.tagging.fitting import Network
 from poll.vocabulary import is_english
@@ -52,10 +55,16 @@ class LinearHead:
     # A hidden layer of ReLU units between the embeddings and ``weights``, where the head has one.
     hidden_weights: np.ndarray | None = None  # (units, dimensions)
     hidden_bias: np.ndarray | None = None  # (units,)
+    # A linear model over the comment's hashed character n-grams, whose score is the last feature.
+    char_grams: CharGramModel | None = None
 
     def features(self, texts: list[str]) -> np.ndarray:
-        """What this head reads of ``texts``: the features over its own encoder."""
-        return FEATURES.get(self.encoder_sha256, comment_features)(texts)
+        """What this head reads of ``texts``: the features over its own encoder, and its character
+        n-gram model's score where it has one."""
+        features = FEATURES.get(self.encoder_sha256, comment_features)(texts)
+        if self.char_grams is None:
+            return features
+        return np.hstack([features, self.char_grams.scores(texts)[:, None]]).astype(np.float32)
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         """Uncalibrated scores, one row per embedding (what the temperatures divide); through the hidden
@@ -107,6 +116,17 @@ class LinearHead:
                 if self.hidden_weights is not None and self.hidden_bias is not None
                 else {}
             ),
+            **(
+                {
+                    "char_grams": {
+                        "file": self.char_grams_file,
+                        "ngram_range": list(self.char_grams.ngram_range),
+                        "sha256": self.char_grams.sha256(),
+                    }
+                }
+                if self.char_grams is not None
+                else {}
+            ),
             "card": self.card,
             "bias": [round(float(value), 7) for value in self.bias],
             "weights": [[round(float(value), 7) for value in row] for row in self.weights],
@@ -115,6 +135,10 @@ class LinearHead:
     @property
     def hidden_layer_file(self) -> str:
         return f"{self.name}.hidden.npz"
+
+    @property
+    def char_grams_file(self) -> str:
+        return f"{self.name}.char_grams.npz"
 
     def hidden_layer_sha256(self) -> str:
         """SHA-256 of the hidden layer's weights and bias as float32 (what loading checks)."""
@@ -151,6 +175,19 @@ class LinearHead:
                 raise HeadMismatch(
                     f"head {head.name!r}: its hidden layer's file is not the one it was saved with"
                 )
+        if "char_grams" in data:
+            grams = data["char_grams"]
+            with np.load(directory / Path(grams["file"]).name, allow_pickle=False) as stored:
+                head.char_grams = CharGramModel(
+                    ngram_range=(int(grams["ngram_range"][0]), int(grams["ngram_range"][1])),
+                    columns=stored["columns"].astype(np.int32),
+                    weights=stored["weights"].astype(np.float32),
+                    bias=float(stored["bias"]),
+                )
+            if head.char_grams.sha256() != grams["sha256"]:
+                raise HeadMismatch(
+                    f"head {head.name!r}: its n-gram model's file is not the one it was saved with"
+                )
         return head
 
     def threshold_for(self, language: str | None) -> float | None:
@@ -164,6 +201,13 @@ class LinearHead:
         """The JSON at ``path``, and the hidden layer's file beside it where the head has one."""
         if self.hidden_weights is not None and self.hidden_bias is not None:
             np.savez(path.parent / self.hidden_layer_file, weights=self.hidden_weights, bias=self.hidden_bias)
+        if self.char_grams is not None:
+            np.savez_compressed(
+                path.parent / self.char_grams_file,
+                columns=self.char_grams.columns,
+                weights=self.char_grams.weights,
+                bias=np.float32(self.char_grams.bias),
+            )
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
 
 

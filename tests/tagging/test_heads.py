@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from poll.tagging import tag_many
+from poll.tagging.char_grams import CharGramModel
 from poll.tagging.heads import HeadMismatch, LinearHead
 
 RNG = np.random.default_rng(20261207)
@@ -73,3 +74,56 @@ def test_tagging_runs_numpy_on_one_blas_thread_and_gives_the_threads_back(monkey
     assert tag_many(["one comment"]) == []
     assert seen == [{1}]
     assert blas_threads() == before
+
+
+def gram_head() -> LinearHead:
+    columns = np.sort(RNG.choice(2**20, size=300, replace=False)).astype(np.int32)
+    return LinearHead(
+        "grams-1",
+        ("civil", "uncivil"),
+        RNG.normal(size=(1, 6)).astype(np.float32),
+        RNG.normal(size=1).astype(np.float32),
+        1.1,
+        0.5,
+        char_grams=CharGramModel((2, 4), columns, RNG.normal(size=300).astype(np.float32), 0.2),
+    )
+
+
+def test_a_head_with_an_n_gram_model_reads_its_score_as_the_last_feature(monkeypatch):
+    import poll.tagging.heads as heads
+
+    head = gram_head()
+    embedded = RNG.normal(size=(2, 5)).astype(np.float32)
+    monkeypatch.setattr(heads, "comment_features", lambda texts: embedded)
+    texts = ["you absolute idiot", "a calm reply"]
+    features = head.features(texts)
+    assert features.shape == (2, 6)
+    assert np.allclose(features[:, :5], embedded)
+    assert np.allclose(features[:, 5], head.char_grams.scores(texts))
+
+
+def test_an_n_gram_model_is_saved_beside_the_json_and_read_back(tmp_path):
+    head = gram_head()
+    head.save(tmp_path / "incivility.json")
+    stored = json.loads((tmp_path / "incivility.json").read_text())
+    assert stored["char_grams"] == {
+        "file": "grams-1.char_grams.npz",
+        "ngram_range": [2, 4],
+        "sha256": head.char_grams.sha256(),
+    }
+    again = LinearHead.from_json(stored, tmp_path)
+    texts = ["you absolute idiot", "a calm reply", "멍청이"]
+    assert np.allclose(again.char_grams.scores(texts), head.char_grams.scores(texts), atol=1e-6)
+    assert again.char_grams.sha256() == head.char_grams.sha256()
+
+
+def test_an_n_gram_file_that_is_not_the_one_saved_is_refused(tmp_path):
+    head = gram_head()
+    head.save(tmp_path / "incivility.json")
+    stored = json.loads((tmp_path / "incivility.json").read_text())
+    grams = head.char_grams
+    np.savez_compressed(
+        tmp_path / "grams-1.char_grams.npz", columns=grams.columns, weights=grams.weights * 2, bias=grams.bias
+    )
+    with pytest.raises(HeadMismatch, match="n-gram"):
+        LinearHead.from_json(stored, tmp_path)
