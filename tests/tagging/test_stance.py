@@ -100,7 +100,7 @@ def test_the_web_app_imports_neither_the_tagger_nor_numpy(tmp_path):
         "import sys, wsgi; from poll.database.models import Comment;"
         "from poll.debate.tag_labels import incivility_label;"
         "label = incivility_label(Comment(incivility=0.9, uncivil=True, language='ko',"
-        " tagger_version='stance-nk-e5-4+incivility-e5-10/vader-3.3.2'));"
+        " tagger_version='stance-nk-e5-4+incivility-e5-12/vader-3.3.2'));"
         "assert 'uncivil from' in label.meaning, label;"
         "loaded = [m for m in ('poll.tagging', 'numpy') if m in sys.modules];"
         "print(loaded); sys.exit(1 if loaded else 0)"

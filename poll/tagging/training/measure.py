@@ -118,8 +118,17 @@ def by_language(rows: list[dict], features: np.ndarray, measure) -> dict:
     return figures
 
 
-def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[dict], features, sure_from):
-    """Per language: stance figures and incivility rates of both heads on ``rows``."""
+def multilingual_figures(
+    stance: LinearHead,
+    incivility: LinearHead,
+    rows: list[dict],
+    features,
+    sure_from,
+    incivility_features=None,
+):
+    """Per language: stance figures and incivility rates of both heads on ``rows`` (``features``, and the
+    incivility head's where they differ: its n-gram model's score beside them)."""
+    incivility_features = features if incivility_features is None else incivility_features
 
     def measure(indices):
         chosen = [rows[index] for index in indices]
@@ -127,7 +136,7 @@ def multilingual_figures(stance: LinearHead, incivility: LinearHead, rows: list[
             "stance": stance_figures(stance, features[indices], [row["stance"] for row in chosen], sure_from),
             "incivility": incivility_figures(
                 incivility,
-                features[indices],
+                incivility_features[indices],
                 [int(row["uncivil"]) for row in chosen],
                 [row["language"] for row in chosen],
             ),
@@ -176,7 +185,9 @@ def report_incivility(stance: LinearHead, incivility: LinearHead) -> dict:
     for key, path in MULTILINGUAL_TEST_SPLITS:
         rows = rows_of(path, "test")
         features = comment_features(texts(rows))
-        found[key] = multilingual_figures(stance, incivility, rows, features, stance.card["sure_from"])
+        found[key] = multilingual_figures(
+            stance, incivility, rows, features, stance.card["sure_from"], incivility.features(texts(rows))
+        )
         incivility.card[key] = {language: each["incivility"] for language, each in found[key].items()}
     return found
 
