@@ -107,7 +107,7 @@ def train_incivility() -> LinearHead:
         ENCODER_NAME,
         read_out=MULTILINGUAL_READ_OUT_SPLITS,
     )
-    head, positive = with_char_grams(head, fitted)
+    head, positive = with_char_grams(head, fitted, fitted.other, MAX_FALSE_FLAGS_OTHER_LANGUAGES)
     other, targets = fitted.other, fitted.targets
     threshold_abroad = metrics.threshold_for_false_positive_rate(
         positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
@@ -150,38 +150,40 @@ def hashed_grams(texts_: list[str], ngram_range: tuple[int, int]):
     return vectorizer.transform(texts_)
 
 
-def with_char_grams(head: LinearHead, fitted: Fitted) -> tuple[LinearHead, np.ndarray]:
-    """Rule J: beside the e5 head, a logistic regression over the comment's hashed character n-grams,
-    the two combined by a regression over their out-of-fold logits. The n-gram lengths and strength (or
-    no n-gram model) are those that catch the most of the other languages' insults out of fold with at
-    most MAX_FALSE_FLAGS_OTHER_LANGUAGES of their civil rows flagged. Returns the head (e5's alone when
-    that wins) and each row's calibrated out-of-fold score."""
-    targets, groups, weights, other = fitted.targets, fitted.groups, fitted.weights, fitted.other
-    e5_logits = fitted.logits[:, 0]
+def with_char_grams(
+    head: LinearHead, fitted: Fitted, judged: np.ndarray, max_false_flags: float
+) -> tuple[LinearHead, np.ndarray]:
+    """Rules J and K: beside the encoder's head, a logistic regression over the comment's hashed
+    character n-grams, the two combined by a regression over their out-of-fold logits. The n-gram lengths
+    and strength (or no n-gram model) are those that catch the most of the ``judged`` rows' insults out of
+    fold with at most ``max_false_flags`` of their civil rows flagged. Returns the head (the encoder's
+    alone when that wins) and each row's calibrated out-of-fold score."""
+    targets, groups, weights = fitted.targets, fitted.groups, fitted.weights
+    encoder_logits = fitted.logits[:, 0]
 
-    def caught_abroad(logits: np.ndarray) -> float:
+    def caught_judged(logits: np.ndarray) -> float:
         positive = 1 / (1 + np.exp(-logits))
         threshold = metrics.threshold_for_false_positive_rate(
-            positive[other], targets[other], MAX_FALSE_FLAGS_OTHER_LANGUAGES
+            positive[judged], targets[judged], max_false_flags
         )
-        return metrics.flag_rates(positive[other] >= threshold, targets[other])["caught"]
+        return metrics.flag_rates(positive[judged] >= threshold, targets[judged])["caught"]
 
-    tried = {"none": caught_abroad(e5_logits)}
+    tried = {"none": caught_judged(encoder_logits)}
     # (caught, n-gram lengths, strength, both models' out-of-fold logits, the stacked ones)
     best: tuple[float, tuple[int, int], float, np.ndarray, np.ndarray] | None = None
     for ngram_range in NGRAM_RANGES:
         grams = hashed_grams(fitted.texts, ngram_range)
         for strength in STRENGTHS:
             gram_logits = out_of_fold_logits(grams, targets, groups, strength, weights, solver="liblinear")
-            both = np.stack([e5_logits, gram_logits[:, 0]], axis=1)
+            both = np.stack([encoder_logits, gram_logits[:, 0]], axis=1)
             stacked = out_of_fold_logits(both, targets, groups, STACKING_STRENGTH, weights)[:, 0]
-            caught = tried[f"{ngram_range[0]}-{ngram_range[1]} C={strength:g}"] = caught_abroad(stacked)
+            caught = tried[f"{ngram_range[0]}-{ngram_range[1]} C={strength:g}"] = caught_judged(stacked)
             if caught > (tried["none"] if best is None else best[0]):
                 best = (caught, ngram_range, strength, both, stacked)
-    head.card["char_grams_out_of_fold_caught_other_languages"] = tried
+    head.card["char_grams_out_of_fold_caught"] = tried
     if best is None:
-        head.card["char_grams"] = "none: the e5 head alone caught the most out of fold"
-        return head, 1 / (1 + np.exp(-e5_logits / head.temperature))
+        head.card["char_grams"] = "none: the encoder's head alone caught the most out of fold"
+        return head, 1 / (1 + np.exp(-encoder_logits / head.temperature))
     _, ngram_range, strength, both, stacked = best
     gram_weights, gram_bias = fit_linear(
         hashed_grams(fitted.texts, ngram_range), targets, strength, weights, solver="liblinear"
@@ -189,7 +191,7 @@ def with_char_grams(head: LinearHead, fitted: Fitted) -> tuple[LinearHead, np.nd
     columns = np.flatnonzero(gram_weights[0]).astype(np.int32)
     grams = CharGramModel(ngram_range, columns, gram_weights[0, columns], float(gram_bias[0]))
     stack_weights, stack_bias = fit_linear(both, targets, STACKING_STRENGTH, weights)
-    e5_weight, gram_weight = (float(value) for value in stack_weights[0])
+    encoder_weight, gram_weight = (float(value) for value in stack_weights[0])
     temperature = fit_temperature(np.stack([np.zeros_like(stacked), stacked], axis=1), targets)
     positive = 1 / (1 + np.exp(-stacked / temperature))
     english = fitted.english
@@ -199,8 +201,8 @@ def with_char_grams(head: LinearHead, fitted: Fitted) -> tuple[LinearHead, np.nd
     combined = LinearHead(
         head.name,
         head.labels,
-        np.hstack([e5_weight * head.weights, [[gram_weight]]]).astype(np.float32),
-        (e5_weight * head.bias + stack_bias[0]).astype(np.float32),
+        np.hstack([encoder_weight * head.weights, [[gram_weight]]]).astype(np.float32),
+        (encoder_weight * head.bias + stack_bias[0]).astype(np.float32),
         temperature,
         threshold,
         card=head.card,
@@ -213,7 +215,10 @@ def with_char_grams(head: LinearHead, fitted: Fitted) -> tuple[LinearHead, np.nd
             "columns": COLUMNS,
             "columns_kept": len(columns),
             "regularisation_C": strength,
-            "stacking": {"e5": round(float(e5_weight), 5), "char_grams": round(float(gram_weight), 5)},
+            "stacking": {
+                "encoder": round(float(encoder_weight), 5),
+                "char_grams": round(float(gram_weight), 5),
+            },
         },
         "out_of_fold": metrics.flag_rates(positive[english] >= threshold, targets[english]),
     }
