@@ -70,6 +70,9 @@ INCIVILITY_HOLDOUT_4_FILE = DATA_DIR / "incivility" / "holdout_4.csv"
 # Rule G (2026-12-07): the look-alikes of holdout_4 and the reader-addressed kinds of holdout_3, by two
 # writers (T16, T17) of no other row, from pages no other set used.
 INCIVILITY_HOLDOUT_5_FILE = DATA_DIR / "incivility" / "holdout_5.csv"
+# Rule K (2026-12-08): holdout_5's kinds in its numbers, by two more writers (T20, T21) of no other row, from
+# pages no other set used; ordered before rule K's candidate was fitted.
+INCIVILITY_HOLDOUT_6_FILE = DATA_DIR / "incivility" / "holdout_6.csv"
 # Round eight (English): civil look-alikes and insults in disguise, in pairs of the same surface, by two
 # writers of no test row. Fitted by no head: the English head fitted with them flagged more of holdout_4's
 # civil look-alikes (14.7 % against 13.3 %), and its rule (data/README.md, round eight) said no.
@@ -151,6 +154,7 @@ HELD_OUT_INCIVILITY = (
     INCIVILITY_HOLDOUT_3_FILE,
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_5_FILE,
+    INCIVILITY_HOLDOUT_6_FILE,
     *(path for path in MULTILINGUAL_TEST_FILES if path not in MULTILINGUAL_READ_OUT_SPLITS),
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
