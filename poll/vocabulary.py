@@ -109,13 +109,16 @@ class IncivilityDecision(NamedTuple):
 # are the source, and the tagger decides by them; a test holds the two equal.
 INCIVILITY_ENGLISH = IncivilityDecision("incivility-mp-1", 0.618065)
 INCIVILITY_OTHER_LANGUAGES = IncivilityDecision("incivility-e5-12", 0.668414)
-# The share of civil comments that head flags in each language, pooled over the two multilingual test
+# The share of civil comments that head flags in each language: pooled over the two multilingual test
 # splits it was not fitted on (comments.csv's test rows and holdout_8: 32-47 civil comments a language;
-# "all" for the nine together), rounded as the label prints it. A test computes them again from the card.
+# "all" for the nine together), but never under the share it flags out of fold on its training rows (8 %):
+# one flagged comment of 42 is no promise, and half the pool is comments.csv, whose writers' civil
+# comments are the easiest of any split (3.8 % flagged, against 8.9 % on holdout_8). Rounded as the label
+# prints it; a test computes them again from the card.
 CIVIL_FLAGGED_SPLITS = ("multilingual_test", "multilingual_holdout_8")
 CIVIL_FLAGGED_BY_LANGUAGE = {
-    "ar": 0.09, "de": 0.12, "es": 0.02, "fr": 0.05, "ja": 0.04,
-    "ko": 0.06, "pt": 0.03, "ru": 0.06, "zh": 0.09, "all": 0.06,
+    "ar": 0.09, "de": 0.12, "es": 0.08, "fr": 0.08, "ja": 0.08,
+    "ko": 0.08, "pt": 0.08, "ru": 0.08, "zh": 0.09, "all": 0.08,
 }  # fmt: skip
 
 

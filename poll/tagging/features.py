@@ -24,6 +24,11 @@ SEGMENT_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+(?=\bbut\b)", re.IGNORECASE)
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
+def without_links(text: str) -> str:
+    """``text`` with its links blanked (a text that is only a link stays as it is)."""
+    return LINK.sub(" ", text).strip() or text
+
+
 def segments(text: str) -> list[str]:
     parts = [part for part in SEGMENT_BREAK.split(text) if part and part.strip()]
     return parts or [text]
@@ -32,7 +37,7 @@ def segments(text: str) -> list[str]:
 def comment_features(texts: list[str], embed: Embed = encoder.embed) -> np.ndarray:
     """(len(texts), 4 x the encoder's dimensions): whole, mean, last and max of
     the segments, embedded by ``embed`` (multilingual-e5 unless told)."""
-    texts = [LINK.sub(" ", text).strip() or text for text in texts]
+    texts = [without_links(text) for text in texts]
     whole = embed(texts)
     if not texts:
         return np.zeros((0, 4 * whole.shape[1]), dtype=np.float32)

@@ -1,6 +1,7 @@
 """Fitting a head with a hidden layer: the network the tagger runs is the one scikit-learn fitted."""
 
 import numpy as np
+import pytest
 
 from poll.tagging.fitting import HIDDEN_UNITS, NETWORK_EPOCHS, SEED, fit_network, out_of_fold_logits
 from poll.tagging.metrics import softmax
@@ -51,3 +52,22 @@ def test_out_of_fold_network_logits_never_saw_their_rows_source():
     logits = out_of_fold_logits(features, targets, groups, 1.0, network=True)
     assert logits.shape == (150, 3)
     assert (logits.argmax(axis=1) == targets).mean() > 0.8
+
+
+def test_an_n_gram_model_is_given_only_to_a_linear_head_with_one_temperature():
+    """with_char_grams folds the stack into the head's linear weights: a hidden layer or a short
+    temperature would be lost, so it refuses such a head before fitting anything."""
+    from poll.tagging.heads import LinearHead
+    from poll.tagging.training.incivility import Fitted, with_char_grams
+
+    empty = np.zeros(0)
+    fitted = Fitted([], np.zeros((0, 2)), empty, [], empty, empty, empty, np.zeros((0, 1)))
+    layered = LinearHead(
+        "layered", ("civil", "uncivil"), np.zeros((1, 3)), np.zeros(1),
+        hidden_weights=np.zeros((3, 2)), hidden_bias=np.zeros(3),
+    )  # fmt: skip
+    short = LinearHead("short", ("civil", "uncivil"), np.zeros((1, 2)), np.zeros(1), short_below=40,
+                       short_temperature=2.0)  # fmt: skip
+    for head in (layered, short):
+        with pytest.raises(ValueError, match="only a linear head"):
+            with_char_grams(head, fitted, empty.astype(bool), 0.05)

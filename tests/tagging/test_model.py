@@ -118,7 +118,7 @@ def test_incivility_on_the_other_writers_test_splits(path, caught, flagged):
 @pytest.mark.parametrize(
     "path, caught, flagged",
     [
-        # The first split's test rows, by writers of rows the head was fitted on: measured 0.873 / 0.038
+        # The first split's test rows, by two writers of no training row: measured 0.873 / 0.038
         # (incivility-e5-10: 0.835 / 0.087).
         (MULTILINGUAL_FILE, 0.85, 0.05),
         # Rule J's, by MX13 and MX14, writers of no other row, written before its candidate was fitted:

@@ -13,7 +13,7 @@ from poll.tagging import metrics, mpnet
 from poll.tagging.char_grams import COLUMNS, CharGramModel
 from poll.tagging.encoder import ENCODER_NAME, MODEL_SHA256
 from poll.tagging.features import comment_features as embed
-from poll.tagging.features import english_features
+from poll.tagging.features import english_features, without_links
 from poll.tagging.fitting import STRENGTHS, fit_linear, fit_temperature, out_of_fold_logits
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.cards import card_header
@@ -71,6 +71,32 @@ NGRAM_RANGES = ((1, 3), (2, 4), (2, 5))
 STACKING_STRENGTH = 1.0  # the regression over the two models' logits: two weights and a bias
 
 
+# The written rows each head is fitted on (beside the stance corpus's arguments and the off-topic snippets).
+INCIVILITY_FILES = (
+    INCIVILITY_FILE,
+    INCIVILITY_MORE_FILE,
+    INCIVILITY_ROUND6_FILE,
+    MULTILINGUAL_TRAIN_FILE,
+    MULTILINGUAL_TRAIN_ROUND6_FILE,
+    MULTILINGUAL_TRAIN_ROUND8_FILE,
+    MULTILINGUAL_TRAIN_ROUND9_FILE,
+)
+ENGLISH_INCIVILITY_FILES = (
+    INCIVILITY_FILE,
+    INCIVILITY_MORE_FILE,
+    INCIVILITY_ROUND6_FILE,
+    INCIVILITY_ROUND7_FILE,
+    INCIVILITY_SHORT_FILE,
+)
+
+
+def written_rows(incivility_files, read_out=()) -> list[dict]:
+    """The written rows a head is fitted on: the train and dev rows of ``incivility_files`` and every row
+    of the ``read_out`` test splits, none sharing a page with a split still held out."""
+    written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
+    return written + fitting_rows(read_out, ("test",), HELD_OUT_INCIVILITY)
+
+
 class Fitted(NamedTuple):
     """What fitting a head saw, out of fold: the texts, their features, labels, groups and weights,
     which rows are English and which another language, and the chosen strength's logits."""
@@ -90,18 +116,9 @@ def train_incivility() -> LinearHead:
     comments take the mpnet head below). The thresholds are set out of fold, English's on the English
     rows and the other languages' on theirs (rules I and J in data/README.md); the multilingual set's dev
     split, which set the other languages' until e5-10, is reported."""
-    incivility_files = (
-        INCIVILITY_FILE,
-        INCIVILITY_MORE_FILE,
-        INCIVILITY_ROUND6_FILE,
-        MULTILINGUAL_TRAIN_FILE,
-        MULTILINGUAL_TRAIN_ROUND6_FILE,
-        MULTILINGUAL_TRAIN_ROUND8_FILE,
-        MULTILINGUAL_TRAIN_ROUND9_FILE,
-    )
     head, fitted = _fit_incivility(
         INCIVILITY_HEAD,
-        incivility_files,
+        INCIVILITY_FILES,
         embed,
         MODEL_SHA256,
         ENCODER_NAME,
@@ -147,7 +164,7 @@ def hashed_grams(texts_: list[str], ngram_range: tuple[int, int]):
         alternate_sign=False,
         norm="l2",
     )
-    return vectorizer.transform(texts_)
+    return vectorizer.transform([without_links(text) for text in texts_])
 
 
 def with_char_grams(
@@ -158,6 +175,10 @@ def with_char_grams(
     and strength (or no n-gram model) are those that catch the most of the ``judged`` rows' insults out of
     fold with at most ``max_false_flags`` of their civil rows flagged. Returns the head (the encoder's
     alone when that wins) and each row's calibrated out-of-fold score."""
+    if head.hidden_weights is not None or head.short_temperature is not None:
+        # The stack is folded into the head's linear weights: a hidden layer or a second temperature
+        # would be dropped without a word.
+        raise ValueError(f"{head.name}: only a linear head with one temperature takes an n-gram model")
     targets, groups, weights = fitted.targets, fitted.groups, fitted.weights
     encoder_logits = fitted.logits[:, 0]
 
@@ -229,18 +250,11 @@ def train_english_incivility() -> LinearHead:
     """Uncivil vs civil over all-mpnet-base-v2 (which English comments run for their stance anyway),
     English rows only, with round seven's look-alikes and J3's short comments: chosen by the rule in
     data/README.md (fewer civil comments flagged on every English split, as many insults caught)."""
-    incivility_files = (
-        INCIVILITY_FILE,
-        INCIVILITY_MORE_FILE,
-        INCIVILITY_ROUND6_FILE,
-        INCIVILITY_ROUND7_FILE,
-        INCIVILITY_SHORT_FILE,
-    )
     # Strings that say nothing join the civil rows: fitted without them, this head scored a blank
     # comment or a run of "!" 0.96-0.99 (e5's head, 0.2-0.3).
     head, _ = _fit_incivility(
         ENGLISH_INCIVILITY_HEAD,
-        incivility_files,
+        ENGLISH_INCIVILITY_FILES,
         english_features,
         mpnet.WEIGHTS_SHA256,
         mpnet.ENCODER_NAME,
@@ -259,8 +273,7 @@ def _fit_incivility(
     editorial snippets: without them anything off the topic ("What a lovely sunny day") did.
     ``read_out``: test splits whose every row is a training row (rules I and J); with them the written
     rows' folds are grouped by page, as the arguments' are."""
-    written = fitting_rows(incivility_files, ("train", "dev"), HELD_OUT_INCIVILITY)
-    written += fitting_rows(read_out, ("test",), HELD_OUT_INCIVILITY)
+    written = written_rows(incivility_files, read_out)
     arguments = fitting_rows(STANCE_ARGUMENT_FILES, ("train", "dev"), HELD_OUT_STANCE)
     off_topic = off_topic_civil_texts() + list(contentless)
     all_texts = texts(written) + texts(arguments) + off_topic

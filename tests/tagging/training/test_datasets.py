@@ -281,3 +281,25 @@ def test_round_nine_shares_no_page_or_text_with_any_test_split():
         source_key(row["source"]) for row in tested if row.get("source", "").startswith("http")
     }
     assert not {row["text"].casefold() for row in rows} & {row["text"].casefold() for row in tested}
+
+
+@pytest.mark.parametrize("held_out", HELD_OUT_INCIVILITY, ids=lambda path: path.name)
+def test_no_row_an_incivility_head_is_fitted_on_shares_a_page_or_text_with_a_split_held_out(held_out):
+    """The rows each incivility head is fitted on (its files' train and dev rows, and for the other
+    languages' head the read-out splits) against every test split still held out: no shared page, no
+    shared text (case aside)."""
+    from poll.tagging.training.incivility import ENGLISH_INCIVILITY_FILES, INCIVILITY_FILES, written_rows
+
+    tested = rows_of(held_out, "test")
+    pages = {source_key(row["source"]) for row in tested if row.get("source", "").startswith("http")}
+    written = {row["text"].strip().casefold() for row in tested}
+    for fitted in (
+        written_rows(INCIVILITY_FILES, MULTILINGUAL_READ_OUT_SPLITS),
+        written_rows(ENGLISH_INCIVILITY_FILES),
+    ):
+        assert len(fitted) >= 1900  # 5,749 and 1,994 rows
+        assert (
+            not {source_key(row["source"]) for row in fitted if row.get("source", "").startswith("http")}
+            & pages
+        )
+        assert not {row["text"].strip().casefold() for row in fitted} & written
