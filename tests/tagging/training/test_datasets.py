@@ -217,17 +217,7 @@ def test_multilingual_training_rows_hold_no_test_row_and_no_test_page(path):
 
 
 @pytest.mark.parametrize(
-    "split",
-    [
-        MULTILINGUAL_HOLDOUT_FILE,
-        MULTILINGUAL_HOLDOUT_3_FILE,
-        MULTILINGUAL_HOLDOUT_4_FILE,
-        MULTILINGUAL_HOLDOUT_5_FILE,
-        MULTILINGUAL_HOLDOUT_6_FILE,
-        MULTILINGUAL_HOLDOUT_7_FILE,
-        MULTILINGUAL_HOLDOUT_8_FILE,
-    ],
-    ids=lambda p: p.name,
+    "split", [*MULTILINGUAL_READ_OUT_SPLITS, MULTILINGUAL_HOLDOUT_8_FILE], ids=lambda p: p.name
 )
 def test_no_fitted_multilingual_row_shares_a_page_or_text_with_a_later_multilingual_split(split):
     """Five pages of the earlier training rows are also pages of multilingual/holdout_2.csv (its writers
