@@ -42,8 +42,13 @@ def word_grams(text: str, shortest: int, longest: int) -> list[str]:
 
 def column_of(gram: str) -> int:
     """The column a gram is counted in (scikit-learn's FeatureHasher's rule)."""
-    # Imported here: a checkout whose virtualenv predates mmh3 fails on the heads that read n-grams only.
-    import mmh3
+    # Imported here, so that a virtualenv that predates mmh3 says what to run when a comment is tagged.
+    try:
+        import mmh3
+    except ImportError as error:
+        from poll.tagging.encoder import EncoderUnavailable
+
+        raise EncoderUnavailable("mmh3 is not installed: run `make install`") from error
 
     hashed = mmh3.hash(gram.encode("utf-8"), 0, signed=True)
     if hashed == -(2**31):

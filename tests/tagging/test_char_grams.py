@@ -97,3 +97,15 @@ def test_a_link_changes_no_score():
         assert np.allclose(model.scores(linked), model.scores([text] * 3), atol=1e-6), text
     only_a_link = "https://example.com/only"
     assert model.scores([only_a_link])[0] != model.bias  # a text that is only a link keeps its n-grams
+
+
+def test_without_mmh3_tagging_says_what_to_run(monkeypatch):
+    """A virtualenv made before the n-gram heads has no mmh3: the error names `make install`."""
+    import sys
+
+    from poll.tagging.encoder import EncoderUnavailable
+
+    monkeypatch.setitem(sys.modules, "mmh3", None)  # what a missing package looks like to `import`
+    model = CharGramModel((2, 4), np.array([1], dtype=np.int32), np.array([1.0], dtype=np.float32), 0.0)
+    with pytest.raises(EncoderUnavailable, match="make install"):
+        model.scores(["a comment"])

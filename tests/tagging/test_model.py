@@ -98,7 +98,7 @@ def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_spl
 @pytest.mark.parametrize(
     "path, caught, flagged",
     [
-        # English comments are scored by incivility-mp-2 (mpnet and character n-grams); measured
+        # English comments are scored by incivility-mp-4 (mpnet and character n-grams); measured
         # (incivility-mp-1, mpnet alone, in brackets):
         (INCIVILITY_FILE, 0.85, 0.04),  # 0.882 / 0.027 (0.882 / 0.013)
         (INCIVILITY_HOLDOUT_FILE, 0.90, 0.03),  # 0.929 / 0.017 (0.914 / 0.017): readers addressing readers
@@ -107,7 +107,7 @@ def test_a_stance_shown_as_sure_is_right_nine_times_in_ten_on_the_first_test_spl
         (INCIVILITY_HOLDOUT_4_FILE, 0.86, 0.14),
         # Rule G's split, by two writers of no other row (T16, T17): 0.917 / 0.033 (0.900 / 0.039)
         (INCIVILITY_HOLDOUT_5_FILE, 0.89, 0.05),
-        # Rule K's, by T20 and T21, written before mp-2 was fitted: 0.983 / 0.072 (0.942 / 0.089)
+        # Rule K's, by T20 and T21, written before mp-4 was fitted: 0.983 / 0.072 (0.942 / 0.089)
         (INCIVILITY_HOLDOUT_6_FILE, 0.95, 0.08),
     ],
     ids=[
