@@ -61,7 +61,7 @@ def test_an_n_gram_model_is_given_only_to_a_linear_head_with_one_temperature():
     from poll.tagging.training.incivility import Fitted, with_char_grams
 
     empty = np.zeros(0)
-    fitted = Fitted([], np.zeros((0, 2)), empty, [], empty, empty, empty, np.zeros((0, 1)))
+    fitted = Fitted([], empty, [], empty, empty, empty, np.zeros((0, 1)))
     layered = LinearHead(
         "layered", ("civil", "uncivil"), np.zeros((1, 3)), np.zeros(1),
         hidden_weights=np.zeros((3, 2)), hidden_bias=np.zeros(3),

@@ -5,7 +5,7 @@ Uncivil against civil; the threshold is the highest recall with at most a set sh
 flagged, out of fold.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -100,11 +100,10 @@ def written_rows(incivility_files, read_out=()) -> list[dict]:
 
 
 class Fitted(NamedTuple):
-    """What fitting a head saw, out of fold: the texts, their features, labels, groups and weights,
-    which rows are English and which another language, and the chosen strength's logits."""
+    """What fitting a head saw, out of fold: the texts, their labels, groups and weights, which rows are
+    English and which another language, and the chosen strength's logits."""
 
     texts: list[str]
-    features: np.ndarray
     targets: np.ndarray
     groups: list[str]
     weights: np.ndarray
@@ -192,8 +191,8 @@ def with_char_grams(
         return metrics.flag_rates(positive[judged] >= threshold, targets[judged])["caught"]
 
     tried = {"none": caught_judged(encoder_logits)}
-    # (caught, n-gram lengths, strength, both models' out-of-fold logits, the stacked ones)
-    best: tuple[float, tuple[int, int], float, np.ndarray, np.ndarray] | None = None
+    # (caught, n-gram lengths, their hashed matrix, strength, both models' out-of-fold logits, the stack's)
+    best: tuple[float, tuple[int, int], Any, float, np.ndarray, np.ndarray] | None = None
     for ngram_range in NGRAM_RANGES:
         grams = hashed_grams(fitted.texts, ngram_range)
         for strength in STRENGTHS:
@@ -202,17 +201,15 @@ def with_char_grams(
             stacked = out_of_fold_logits(both, targets, groups, STACKING_STRENGTH, weights)[:, 0]
             caught = tried[f"{ngram_range[0]}-{ngram_range[1]} C={strength:g}"] = caught_judged(stacked)
             if caught > (tried["none"] if best is None else best[0]):
-                best = (caught, ngram_range, strength, both, stacked)
+                best = (caught, ngram_range, grams, strength, both, stacked)
     head.card["char_grams_out_of_fold_caught"] = tried
     if best is None:
         head.card["char_grams"] = "none: the encoder's head alone caught the most out of fold"
         return head, 1 / (1 + np.exp(-encoder_logits / head.temperature))
-    _, ngram_range, strength, both, stacked = best
-    gram_weights, gram_bias = fit_linear(
-        hashed_grams(fitted.texts, ngram_range), targets, strength, weights, solver="liblinear"
-    )
+    _, ngram_range, matrix, strength, both, stacked = best
+    gram_weights, gram_bias = fit_linear(matrix, targets, strength, weights, solver="liblinear")
     columns = np.flatnonzero(gram_weights[0]).astype(np.int32)
-    grams = CharGramModel(ngram_range, columns, gram_weights[0, columns], float(gram_bias[0]))
+    model = CharGramModel(ngram_range, columns, gram_weights[0, columns], float(gram_bias[0]))
     stack_weights, stack_bias = fit_linear(both, targets, STACKING_STRENGTH, weights)
     encoder_weight, gram_weight = (float(value) for value in stack_weights[0])
     temperature = fit_temperature(np.stack([np.zeros_like(stacked), stacked], axis=1), targets)
@@ -230,7 +227,7 @@ def with_char_grams(
         threshold,
         card=head.card,
         encoder_sha256=head.encoder_sha256,
-        char_grams=grams,
+        char_grams=model,
     )
     combined.card |= {
         "char_grams": {
@@ -339,4 +336,4 @@ def _fit_incivility(
         "out_of_fold": metrics.flag_rates(positive[english] >= threshold, targets[english]),
         "languages": ["en"],
     }
-    return head, Fitted(all_texts, features, targets, groups, weights, english, other, logits)
+    return head, Fitted(all_texts, targets, groups, weights, english, other, logits)
