@@ -12,7 +12,6 @@ from collections import defaultdict
 import numpy as np
 
 from poll.tagging import metrics
-from poll.tagging.features import comment_features
 from poll.tagging.heads import LinearHead
 from poll.tagging.training.datasets import (
     INCIVILITY_FILE,
@@ -124,18 +123,19 @@ def multilingual_figures(
     stance: LinearHead,
     incivility: LinearHead,
     rows: list[dict],
-    features,
+    stance_features,
+    incivility_features,
     sure_from,
-    incivility_features=None,
 ):
-    """Per language: stance figures and incivility rates of both heads on ``rows`` (``features``, and the
-    incivility head's where they differ: its n-gram model's score beside them)."""
-    incivility_features = features if incivility_features is None else incivility_features
+    """Per language: stance figures and incivility rates of both heads on ``rows``, each reading its own
+    features (the incivility head's have its n-gram model's score beside e5's)."""
 
     def measure(indices):
         chosen = [rows[index] for index in indices]
         return {
-            "stance": stance_figures(stance, features[indices], [row["stance"] for row in chosen], sure_from),
+            "stance": stance_figures(
+                stance, stance_features[indices], [row["stance"] for row in chosen], sure_from
+            ),
             "incivility": incivility_figures(
                 incivility,
                 incivility_features[indices],
@@ -144,7 +144,7 @@ def multilingual_figures(
             ),
         }
 
-    return by_language(rows, features, measure)
+    return by_language(rows, stance_features, measure)
 
 
 def report(stance: LinearHead, english_stance: LinearHead, incivility: LinearHead) -> None:
@@ -186,9 +186,13 @@ def report_incivility(stance: LinearHead, incivility: LinearHead) -> dict:
     found = {}
     for key, path in MULTILINGUAL_TEST_SPLITS:
         rows = rows_of(path, "test")
-        features = comment_features(texts(rows))
         found[key] = multilingual_figures(
-            stance, incivility, rows, features, stance.card["sure_from"], incivility.features(texts(rows))
+            stance,
+            incivility,
+            rows,
+            stance.features(texts(rows)),
+            incivility.features(texts(rows)),
+            stance.card["sure_from"],
         )
         incivility.card[key] = {language: each["incivility"] for language, each in found[key].items()}
     return found
