@@ -44,6 +44,19 @@ def examples_by_stance(count_per_stance: int = 8) -> dict[str, list[str]]:
     }
 
 
+def train_on_examples(app, slug: str) -> None:
+    """Store examples_by_stance() as the poll's examples and fit its own head on them."""
+    from poll.database.column_types import utcnow
+    from poll.debate.stance_heads import train_poll_head
+
+    with app.app_context():
+        poll = poll_by_slug(slug)
+        for stance, lines in examples_by_stance().items():
+            db.session.add_all(StanceExample(poll_id=poll.id, stance=stance, text=text) for text in lines)
+        train_poll_head(poll, utcnow())
+        db.session.commit()
+
+
 def add_examples(client, slug, stance, lines):
     return client.post(f"/admin/polls/{slug}/stance", data={"stance": stance, "examples": "\n".join(lines)})
 
@@ -277,16 +290,9 @@ def test_a_poll_heads_threshold_reaches_comments_tagged_again_and_their_flags(ap
     """Re-tagging writes the head's threshold beside the stance (a comment tagged before heads had one
     kept NULL, and was judged by the English threshold) and sets the flags from it: a stance against the
     author's vote that the head is not sure of flags no mismatch."""
-    from poll.database.column_types import utcnow
     from poll.debate.comments import retag, retag_query
-    from poll.debate.stance_heads import train_poll_head
 
-    with app.app_context():
-        poll = poll_by_slug(car_free)
-        for stance, lines in examples_by_stance().items():
-            db.session.add_all(StanceExample(poll_id=poll.id, stance=stance, text=text) for text in lines)
-        train_poll_head(poll, utcnow())
-        db.session.commit()
+    train_on_examples(app, car_free)
     client.post(f"/polls/{car_free}/vote", data={"choice": "no"})
     client.post(
         f"/polls/{car_free}/comments", data={"body": "Ban the cars from the centre.", "display_name": ""}

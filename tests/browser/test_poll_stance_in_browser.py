@@ -3,12 +3,7 @@ that is not yet sure of any stance, and of one that is."""
 
 import pytest
 
-from poll.database.column_types import utcnow
-from poll.database.models import StanceExample
-from poll.debate.stance_heads import train_poll_head
-from poll.extensions import db
-from poll.polls.finding import poll_by_slug
-from tests.admin.test_poll_stance import examples_by_stance
+from tests.admin.test_poll_stance import train_on_examples
 from tests.browser.test_moderation_in_browser import log_in
 from tests.browser.test_queue_keyboard_in_browser import LAPTOP_1366, PHONE_390
 
@@ -18,12 +13,7 @@ def test_the_stance_page_says_when_the_polls_model_is_not_sure_of_anything(
     app, browser, live_server, accounts, make_poll, screenshots, viewport
 ):
     slug = make_poll(slug="car-free", choices=[("yes", "Yes, car-free"), ("no", "No, keep the cars")])
-    with app.app_context():
-        poll = poll_by_slug(slug)
-        for stance, lines in examples_by_stance().items():
-            db.session.add_all(StanceExample(poll_id=poll.id, stance=stance, text=text) for text in lines)
-        train_poll_head(poll, utcnow())
-        db.session.commit()
+    train_on_examples(app, slug)
     page = browser.new_context(viewport=viewport).new_page()
     log_in(page, live_server, accounts["admin"])
     page.goto(f"{live_server}/admin/polls/{slug}/stance")
