@@ -137,7 +137,8 @@ def tags_for(poll: Poll, bodies: list[str], stance_head=READ_HERE) -> list[Tags]
     worker, and by ``flask retag`` (``stance_head``: the poll's, if the caller has read it)."""
     from poll.tagging import tag_many  # the encoders load where comments are tagged, not in every web worker
 
-    return tag_many(bodies, stance_head_for(poll) if stance_head is READ_HERE else stance_head)
+    head = stance_head_for(poll) if stance_head is READ_HERE else stance_head
+    return tag_many(bodies, head, poll_language=poll.language)
 
 
 def tagged_by_poll(items: Iterable[Item], poll_id_of: Callable[[Item], int], body_of: Callable[[Item], str]):

@@ -101,20 +101,26 @@ def tagged_languages(head: LinearHead) -> tuple[str, ...]:
     return tuple(head.card.get("languages", (DEFAULT_LANGUAGE,)))
 
 
-def tag_many(texts: list[str], stance_head: "LinearHead | str | None" = None) -> list[Tags]:
+def tag_many(
+    texts: list[str], stance_head: "LinearHead | str | None" = None, poll_language: str | None = None
+) -> list[Tags]:
     """Tags for many comments; the encoder runs over them in batches.
 
     ``stance_head``: None for the shipped head (the North Korea poll's sides),
-    a poll's own ``LinearHead``, or NO_STANCE_HEAD where none covers the poll."""
+    a poll's own ``LinearHead``, or NO_STANCE_HEAD where none covers the poll.
+    ``poll_language``: the language of the poll they are posted on, which a comment too short to tell is
+    read in (``language.detect_language``)."""
     # numpy's BLAS threads, once woken by a head's hidden layer, keep spinning on the cores that mpnet's
     # two onnxruntime threads need next: one thread for numpy here (measured: a comment took 172 ms with
     # them, 119 ms without; bench.tagging).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _tag_many(texts, stance_head)
+        return _tag_many(texts, stance_head, poll_language)
 
 
-def _tag_many(texts: list[str], stance_head: "LinearHead | str | None") -> list[Tags]:
-    languages = [detect_language(text) for text in texts]
+def _tag_many(
+    texts: list[str], stance_head: "LinearHead | str | None", poll_language: str | None
+) -> list[Tags]:
+    languages = [detect_language(text, poll_language) for text in texts]
     if stance_head is None:
         stance_heads = _heads_by_language(STANCE_HEAD, ENGLISH_STANCE_HEAD)
     elif isinstance(stance_head, LinearHead):

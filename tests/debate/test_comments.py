@@ -297,3 +297,16 @@ class TestCsrf:
         response = post(client, open_debate, "Talk to them.", csrf_token="forged")
         assert response.status_code == 400
         assert comments_of(app) == []
+
+
+@pytest.mark.parametrize("poll_language, language", [("es", "es"), (None, "en")])
+def test_a_one_line_comment_too_short_to_tell_is_read_in_its_polls_language(
+    app, client, open_debate, poll_language, language
+):
+    with app.app_context():
+        poll_by_slug(open_debate).language = poll_language
+        db.session.commit()
+    post(client, open_debate, "Cállate, payaso, que no das una.")
+    [comment] = comments_of(app)
+    assert comment.language == language
+    assert comment.incivility is not None
