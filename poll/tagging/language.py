@@ -10,6 +10,7 @@ reverse only leaves a foreign comment with English-model tags: so the bars are s
 where no English row was misread.
 """
 
+import re
 import unicodedata
 from functools import cache
 
@@ -44,6 +45,11 @@ SECOND_LOOK_PROBABILITY = 0.80
 SHORT_SECOND_LOOK_PROBABILITY = 0.90
 
 
+# A reader's handle or a link is in Latin script whatever the comment's language ("@pacifist_77 ты дура" has
+# more Latin letters than Cyrillic), so neither is read where there are other words.
+HANDLES_AND_LINKS = re.compile(r"@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
 @cache
 def _identifier(languages: tuple[str, ...] = ()):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -73,6 +79,9 @@ def usual_language(poll_language: str | None) -> str:
 def detect_language(text: str, poll_language: str | None = None) -> str:
     """``poll_language``: the language of the poll the comment is posted on (None: English)."""
     fallback = usual_language(poll_language)
+    words = HANDLES_AND_LINKS.sub(" ", text)
+    if any(character.isalpha() for character in words):
+        text = words  # else a comment that is only a handle or a link, read as it is
     letters, latin = _letters(text)
     if letters == 0:
         return fallback

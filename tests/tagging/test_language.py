@@ -38,6 +38,9 @@ from poll.tagging.training.datasets import MULTILINGUAL_HOLDOUT_8_FILE, STANCE_F
         # at 0.52; Bulgarian at 0.31): asked again among the heads' languages.
         ("Ну и дурак.", "ru"),
         ("Болван хвалит жирного диктатора. Два сапога пара.", "ru"),
+        # A reader's handle is not read: its Latin letters outnumbered the Cyrillic ones.
+        ("@hawk_1999 ты дурак", "ru"),
+        ("@GrandpaJoe ok", "en"),
         # A longer, sure one keeps its language, and is "not tagged: Ukrainian" / "Persian".
         ("Ці переговори нічого не дадуть, агресор розуміє лише силу.", "uk"),
         ("من فکر می‌کنم مذاکره با آمریکا بهتر از جنگ است.", "fa"),
