@@ -70,7 +70,7 @@ def test_tagging_runs_numpy_on_one_blas_thread_and_gives_the_threads_back(monkey
 
     before = blas_threads()
     seen = []
-    monkeypatch.setattr(tagging, "_tag_many", lambda texts, head: seen.append(blas_threads()) or [])
+    monkeypatch.setattr(tagging, "_tag_many", lambda texts, head, language: seen.append(blas_threads()) or [])
     assert tag_many(["one comment"]) == []
     assert seen == [{1}]
     assert blas_threads() == before
