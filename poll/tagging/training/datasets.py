@@ -73,10 +73,24 @@ INCIVILITY_HOLDOUT_5_FILE = DATA_DIR / "incivility" / "holdout_5.csv"
 # Rule K (2026-12-08): holdout_5's kinds in its numbers, by two more writers (T20, T21) of no other row, from
 # pages no other set used; ordered before rule K's candidate was fitted.
 INCIVILITY_HOLDOUT_6_FILE = DATA_DIR / "incivility" / "holdout_6.csv"
+# Rule L (2026-12-08): holdout_6's kinds with more short replies to readers, by two writers (T22, T23) of no
+# other row, from pages no other set used; ordered before rule L's candidate was fitted.
+INCIVILITY_HOLDOUT_7_FILE = DATA_DIR / "incivility" / "holdout_7.csv"
+# Rule L: the four English splits read for several heads are the English head's training rows since (the e5
+# head, which English comments no longer reach, still holds their pages out).
+ENGLISH_READ_OUT_SPLITS = (
+    INCIVILITY_HOLDOUT_FILE,
+    INCIVILITY_HOLDOUT_3_FILE,
+    INCIVILITY_HOLDOUT_4_FILE,
+    INCIVILITY_HOLDOUT_5_FILE,
+)
 # Round eight (English): civil look-alikes and insults in disguise, in pairs of the same surface, by two
-# writers of no test row. Fitted by no head: the English head fitted with them flagged more of holdout_4's
-# civil look-alikes (14.7 % against 13.3 %), and its rule (data/README.md, round eight) said no.
+# writers of no test row. Fitted by no head until rule L: the linear English head fitted with them flagged
+# more of holdout_4's civil look-alikes (14.7 % against 13.3 %), and its rule (data/README.md) said no.
 INCIVILITY_ROUND8_FILE = DATA_DIR / "incivility" / "incivility_round8.csv"
+# Round twelve (rule L): short replies that address a reader by name, "@" or "you", civil and uncivil, by
+# two writers of no test row (J8, J9).
+INCIVILITY_ROUND12_FILE = DATA_DIR / "incivility" / "incivility_round12.csv"
 # Round six's short comments (writer J3): fitted by the English (mpnet) incivility head only.
 INCIVILITY_SHORT_FILE = DATA_DIR / "incivility" / "short_civil_round6.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
@@ -146,6 +160,7 @@ HELD_OUT_INCIVILITY = (
     INCIVILITY_HOLDOUT_4_FILE,
     INCIVILITY_HOLDOUT_5_FILE,
     INCIVILITY_HOLDOUT_6_FILE,
+    INCIVILITY_HOLDOUT_7_FILE,
     *(path for path in MULTILINGUAL_TEST_FILES if path not in MULTILINGUAL_READ_OUT_SPLITS),
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):
