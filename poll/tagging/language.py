@@ -10,6 +10,7 @@ reverse only leaves a foreign comment with English-model tags: so the bars are s
 where no English row was misread.
 """
 
+import copy
 import re
 import unicodedata
 from functools import cache
@@ -52,12 +53,16 @@ HANDLES_AND_LINKS = re.compile(r"@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
 
 @cache
 def _identifier(languages: tuple[str, ...] = ()):
+    """py3langid's identifier, over every language or only ``languages``. A restricted one is a shallow copy
+    of the full one, sharing its tables: loading the model again took about 80 MB a copy, and three copies
+    put the tagging process over its 1 GiB budget."""
+    if languages:
+        restricted = copy.copy(_identifier())
+        restricted.set_languages(list(languages))  # rebinds the copy's own (small) column subsets
+        return restricted
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    if languages:
-        identifier.set_languages(list(languages))
-    return identifier
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _letters(text: str) -> tuple[int, int]:

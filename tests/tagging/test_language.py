@@ -69,6 +69,18 @@ def test_the_regional_varieties_it_names_apart_are_languages_the_heads_score():
     assert set(MACROLANGUAGES.values()) <= scored
 
 
+def test_a_second_look_shares_the_models_tables_and_answers_as_a_restricted_model_would():
+    """A restricted identifier loaded from the file held its own copy of the model (about 80 MB each)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    restricted = _identifier(TAGGED_LANGUAGES)
+    assert restricted._full_model is _identifier()._full_model
+    loaded = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    loaded.set_languages(list(TAGGED_LANGUAGES))
+    for text in ("Ну и дурак.", "Cala a boca, babaca.", "lol", "من فکر می‌کنم"):
+        assert restricted.classify(text) == loaded.classify(text)
+
+
 def test_the_languages_a_second_look_may_answer_are_those_the_heads_read():
     assert set(TAGGED_LANGUAGES) == set(shipped_head("incivility.json").card["languages"])
 
