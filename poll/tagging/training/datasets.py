@@ -54,6 +54,9 @@ STANCE_HOLDOUT_5_FILE = DATA_DIR / "stance" / "holdout_5.csv"
 # A sixth (2026-12-08), by two writers of no other row (T18, T19), from pages no other set used: ordered
 # before rule H's candidate was fitted.
 STANCE_HOLDOUT_6_FILE = DATA_DIR / "stance" / "holdout_6.csv"
+# A seventh (2026-12-08), by two writers of no other row (T24, T25), from pages no other set used: ordered
+# before rule M's candidate was fitted.
+STANCE_HOLDOUT_7_FILE = DATA_DIR / "stance" / "holdout_7.csv"
 INCIVILITY_FILE = DATA_DIR / "incivility" / "incivility.csv"
 INCIVILITY_MORE_FILE = DATA_DIR / "incivility" / "incivility_round3.csv"
 INCIVILITY_HOLDOUT_FILE = DATA_DIR / "incivility" / "holdout_2.csv"
@@ -151,6 +154,7 @@ HELD_OUT_STANCE = (
     STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_5_FILE,
     STANCE_HOLDOUT_6_FILE,
+    STANCE_HOLDOUT_7_FILE,
     *MULTILINGUAL_TEST_FILES,
 )
 HELD_OUT_INCIVILITY = (

@@ -41,6 +41,7 @@ STANCE_HOLDOUT_SHORT = DATA_DIR / "stance" / "holdout_short.csv"
 STANCE_HOLDOUT_4 = DATA_DIR / "stance" / "holdout_4.csv"
 STANCE_HOLDOUT_5 = DATA_DIR / "stance" / "holdout_5.csv"
 STANCE_HOLDOUT_6 = DATA_DIR / "stance" / "holdout_6.csv"
+STANCE_HOLDOUT_7 = DATA_DIR / "stance" / "holdout_7.csv"
 INCIVILITY_HOLDOUT_2 = DATA_DIR / "incivility" / "holdout_2.csv"
 INCIVILITY_HOLDOUT_3 = DATA_DIR / "incivility" / "holdout_3.csv"
 INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
@@ -69,6 +70,9 @@ FROZEN_TEST_SPLITS = {
     # Rule H (2026-12-08): two writers (T18, T19) of no other row, pages no other set used, 50 of each stance
     # each; pinned before any head read it.
     STANCE_HOLDOUT_6: (300, "f20f38fff7f4e695e1f77ea7b58bfffa66b3baf2e481114d38f1c3d9bd4a6a65"),
+    # Rule M (2026-12-08): two writers (T24, T25) of no other row, pages no other set used, 50 of each stance
+    # each; pinned before any head read it.
+    STANCE_HOLDOUT_7: (300, "49781b25835def5ee7495285d99481999f40988f6807f69dd144dbd4d9f33a99"),
     INCIVILITY_HOLDOUT_2: (320, "bdd58cc9e4c480d7f45a66d89b4a09e9c1909304b9b16af973d2659a58645cbc"),
     # Round six (2026-12-06): readers' short replies, thanks and corrections, regimes condemned; another writer.
     INCIVILITY_HOLDOUT_3: (300, "14402c50822a63a206c70aa8bd2b49b3871825dc336e052ddd0d76879fb80924"),
