@@ -24,6 +24,7 @@ from poll.tagging.training.datasets import (
     STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_5_FILE,
     STANCE_HOLDOUT_6_FILE,
+    STANCE_HOLDOUT_7_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     rows_of,
@@ -54,12 +55,18 @@ def test_stance_on_the_frozen_test_splits():
 
 @pytest.mark.parametrize(
     "path, least",
-    [(STANCE_HOLDOUT_4_FILE, 0.76), (STANCE_HOLDOUT_5_FILE, 0.70), (STANCE_HOLDOUT_6_FILE, 0.70)],
+    [
+        (STANCE_HOLDOUT_4_FILE, 0.76),
+        (STANCE_HOLDOUT_5_FILE, 0.70),
+        (STANCE_HOLDOUT_6_FILE, 0.70),
+        (STANCE_HOLDOUT_7_FILE, 0.70),
+    ],
     ids=lambda value: getattr(value, "name", value),
 )
 def test_english_stance_on_the_splits_each_rule_ordered_first(path, least):
     """Each written and pinned before the head its rule named was fitted, by writers of no other row.
-    Measured: 0.786, 0.726 and 0.726 (holdout_6, rule H: sure stances 36 % shown, 96 % right)."""
+    Measured: 0.786, 0.726, 0.726 (holdout_6, rule H: sure stances 36 % shown, 96 % right) and 0.728
+    (holdout_7, rule M: 36 % shown, 92.5 % right)."""
     result = evaluate(read_labelled(path, "test"))
     assert result.total == 300 and result.macro_f1 >= least, result
     assert min(result.per_label_f1.values()) >= least - 0.06, result

@@ -27,6 +27,7 @@ from poll.tagging.training.datasets import (
     STANCE_HOLDOUT_4_FILE,
     STANCE_HOLDOUT_5_FILE,
     STANCE_HOLDOUT_6_FILE,
+    STANCE_HOLDOUT_7_FILE,
     STANCE_HOLDOUT_FILE,
     STANCE_HOLDOUT_SHORT_FILE,
     language_of,
@@ -45,6 +46,7 @@ STANCE_TEST_SPLITS = (
     ("holdout_4", STANCE_HOLDOUT_4_FILE),
     ("holdout_5", STANCE_HOLDOUT_5_FILE),
     ("holdout_6", STANCE_HOLDOUT_6_FILE),
+    ("holdout_7", STANCE_HOLDOUT_7_FILE),
 )
 INCIVILITY_TEST_SPLITS = (
     ("test_split", INCIVILITY_FILE),
