@@ -23,6 +23,7 @@ from poll.extensions import MIGRATIONS_COMMAND, db, init_migrations
 from poll.polls.debate_poll import seed_debate_poll
 from poll.polls.finding import poll_by_slug
 from poll.voters import retention
+from poll.web.languages import LANGUAGES
 
 
 @click.command("seed")
@@ -40,7 +41,12 @@ def seed_command() -> None:
 
 @click.command("tag")
 @click.argument("text")
-def tag_command(text: str) -> None:
+@click.option(
+    "--poll-language",
+    type=click.Choice(LANGUAGES),
+    help="The language of the poll it is posted on: a comment too short to tell is read in it.",
+)
+def tag_command(text: str, poll_language: str | None) -> None:
     """Print the tags of TEXT (stance, incivility, language, sentiment) as JSON ('-' reads standard input)."""
     if text == "-":
         text = sys.stdin.read()
@@ -48,7 +54,7 @@ def tag_command(text: str) -> None:
         raise click.UsageError("Give some text to tag.")
     from poll.tagging import tag  # the encoders load for this command, not in the web app that registers it
 
-    click.echo(json.dumps(tag(text).as_dict(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(tag(text, poll_language=poll_language).as_dict(), ensure_ascii=False, indent=2))
 
 
 @click.command("retag")

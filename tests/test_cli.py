@@ -61,13 +61,29 @@ def test_tag_reads_standard_input(runner):
     assert json.loads(result.output)["stance"] == "diplomacy"
 
 
+def test_tag_reads_a_one_liner_in_the_polls_language(runner):
+    import json
+
+    text = "Cállate, payaso, que no das una."
+    english = json.loads(runner.invoke(args=["tag", text]).output)
+    spanish = json.loads(runner.invoke(args=["tag", "--poll-language", "es", text]).output)
+    assert (english["language"], spanish["language"]) == ("en", "es")
+    assert spanish == tag(text, poll_language="es").as_dict()
+
+
+def test_tag_refuses_a_poll_language_not_shipped(runner):
+    result = runner.invoke(args=["tag", "--poll-language", "xx", "Talks now."])
+    assert result.exit_code == 2
+    assert "--poll-language" in result.output
+
+
 def test_tag_refuses_empty_text(runner):
     result = runner.invoke(args=["tag", "   "])
     assert result.exit_code == 2
     assert "Give some text to tag" in result.output
 
 
-def _old_comments(app, slug, bodies):
+def _old_comments(app, slug, bodies, version="old-1", language=None):
     """Comments stored as an older tagger version left them."""
     from poll.database.models import Comment
     from poll.polls.finding import poll_by_slug
@@ -85,7 +101,8 @@ def _old_comments(app, slug, bodies):
                     stance_cues=[],
                     sentiment="neutral",
                     compound=0.0,
-                    tagger_version="old-1",
+                    tagger_version=version,
+                    language=language,
                     status="approved",
                 )
             )
@@ -119,6 +136,24 @@ def test_retag_updates_old_versions_in_batches_and_reports_counts(app, runner, d
     assert "Re-tagged 0 comments" in again.output
     forced = runner.invoke(args=["retag", "--all"])
     assert "Re-tagged 9 comments" in forced.output and "0 changed stance" in forced.output
+
+
+def test_a_plain_retag_reads_again_comments_the_language_rules_misread(app, runner, debate_poll):
+    """The same heads, older language rules: the version names the rules' revision, so a plain retag finds
+    the short Russian insult once read as Serbian and left unscored."""
+    from poll.database.models import Comment
+    from poll.tagging import TAGGER_VERSION
+    from poll.tagging.language import RULES_REVISION
+
+    before = TAGGER_VERSION.removesuffix(f"/{RULES_REVISION}").replace("stance-nk-mp-8", "stance-nk-e5-4")
+    before = before.replace("incivility-mp-5", "incivility-e5-12")
+    _old_comments(app, debate_poll, ["Ну и дурак."], version=before, language="sr")
+    result = runner.invoke(args=["retag"])
+    assert "Re-tagged 1 comments" in result.output, result.output
+    with app.app_context():
+        comment = db.session.execute(db.select(Comment)).scalar_one()
+        assert comment.language == "ru" and comment.incivility is not None
+        assert comment.tagger_version.endswith(f"/vader-3.3.2/{RULES_REVISION}")
 
 
 def test_retag_redoes_the_flags_that_follow_from_tags_and_keeps_the_rest(app, runner, debate_poll):

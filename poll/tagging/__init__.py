@@ -20,7 +20,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from poll.tagging.heads import LinearHead, shipped_head
-from poll.tagging.language import DEFAULT_LANGUAGE
+from poll.tagging.language import DEFAULT_LANGUAGE, RULES_REVISION
 from poll.tagging.language import detect_language as detect_language
 from poll.tagging.sentiment import classify_sentiment
 from poll.tagging.stance import classify_stance
@@ -56,8 +56,9 @@ def _heads_by_language(multilingual: str, english: str) -> dict[str, LinearHead]
 
 
 def _version(stance_head_name: str, language: str | None) -> str:
-    """What tags are stored under: the heads' names and the sentiment analyser's."""
-    return f"{stance_head_name}+{_incivility_head(language).name}/vader-3.3.2"
+    """What tags are stored under: the heads' names, the sentiment analyser's and the language rules'
+    revision (a comment's language decides which heads read it)."""
+    return f"{stance_head_name}+{_incivility_head(language).name}/vader-3.3.2/{RULES_REVISION}"
 
 
 def _incivility_head(language: str | None) -> LinearHead:
@@ -188,9 +189,9 @@ def _probabilities(
     return found
 
 
-def tag(text: str, stance_head: "LinearHead | str | None" = None) -> Tags:
-    """Every tag of one comment (``stance_head`` as for ``tag_many``)."""
-    return tag_many([text], stance_head)[0]
+def tag(text: str, stance_head: "LinearHead | str | None" = None, poll_language: str | None = None) -> Tags:
+    """Every tag of one comment (``stance_head`` and ``poll_language`` as for ``tag_many``)."""
+    return tag_many([text], stance_head, poll_language)[0]
 
 
 __all__ = [

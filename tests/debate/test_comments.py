@@ -300,7 +300,7 @@ class TestCsrf:
 
 
 @pytest.mark.parametrize("poll_language, language", [("es", "es"), (None, "en")])
-def test_a_one_line_comment_too_short_to_tell_is_read_in_its_polls_language(
+def test_a_one_line_comment_the_detector_is_unsure_of_is_read_in_its_polls_language(
     app, client, open_debate, poll_language, language
 ):
     with app.app_context():
