@@ -48,6 +48,7 @@ INCIVILITY_HOLDOUT_4 = DATA_DIR / "incivility" / "holdout_4.csv"
 INCIVILITY_HOLDOUT_5 = DATA_DIR / "incivility" / "holdout_5.csv"
 INCIVILITY_HOLDOUT_6 = DATA_DIR / "incivility" / "holdout_6.csv"
 INCIVILITY_HOLDOUT_7 = DATA_DIR / "incivility" / "holdout_7.csv"
+INCIVILITY_HOLDOUT_8 = DATA_DIR / "incivility" / "holdout_8.csv"
 
 # Pinned when each test split was written, before any model was fitted. A
 # change here means the honest mirror was touched: make a new split instead.
@@ -88,6 +89,9 @@ FROZEN_TEST_SPLITS = {
     # Rule L (2026-12-08): holdout_6's kinds with more short replies to readers, by two writers (T22, T23) of
     # no other row, from pages no other set used; pinned before rule L's candidate was fitted.
     INCIVILITY_HOLDOUT_7: (300, "30033deee0bdaae4b36eb9c2a07c9f20e76635204ceb1d895d242e9daede2878"),
+    # Rule N (2026-12-08): holdout_7's kinds in its numbers, by two writers (T26, T27) of no other row, from
+    # pages no other set used; pinned before rule N's candidate was fitted.
+    INCIVILITY_HOLDOUT_8: (300, "cd3236ba747a429a282e4e8fba5ae738c1e8577d8edab6757a820ed6569ee18c"),
     # Nine other languages, by two writers of no training row (unchanged since it was written, 2026-12-04).
     MULTILINGUAL_FILE: (262, "a67dc2a70999199a319e90dbeec27a2e0ea28b19b1c7ab300fb75f018d5d309b"),
     # Round eight (2026-12-07): the nine languages again, 32-40 rows each, by two writers (MX1, MX2) of no
