@@ -79,6 +79,9 @@ INCIVILITY_HOLDOUT_6_FILE = DATA_DIR / "incivility" / "holdout_6.csv"
 # Rule L (2026-12-08): holdout_6's kinds with more short replies to readers, by two writers (T22, T23) of no
 # other row, from pages no other set used; ordered before rule L's candidate was fitted.
 INCIVILITY_HOLDOUT_7_FILE = DATA_DIR / "incivility" / "holdout_7.csv"
+# Rule N (2026-12-08): holdout_7's kinds in its numbers, by two writers (T26, T27) of no other row, from pages
+# no other set used; ordered before rule N's candidate was fitted.
+INCIVILITY_HOLDOUT_8_FILE = DATA_DIR / "incivility" / "holdout_8.csv"
 # Rule L: the four English splits read for several heads are the English head's training rows since (the e5
 # head, which English comments no longer reach, still holds their pages out).
 ENGLISH_READ_OUT_SPLITS = (
@@ -94,6 +97,9 @@ INCIVILITY_ROUND8_FILE = DATA_DIR / "incivility" / "incivility_round8.csv"
 # Round twelve (rule L): short replies that address a reader by name, "@" or "you", civil and uncivil, by
 # two writers of no test row (J8, J9).
 INCIVILITY_ROUND12_FILE = DATA_DIR / "incivility" / "incivility_round12.csv"
+# Round thirteen (rule N): civil comments with an insult's surface beside the same words aimed at people, and
+# menace, by two writers of no test row (J10, J11).
+INCIVILITY_ROUND13_FILE = DATA_DIR / "incivility" / "incivility_round13.csv"
 # Round six's short comments (writer J3): fitted by the English (mpnet) incivility head only.
 INCIVILITY_SHORT_FILE = DATA_DIR / "incivility" / "short_civil_round6.csv"
 MULTILINGUAL_FILE = DATA_DIR / "multilingual" / "comments.csv"
@@ -165,6 +171,7 @@ HELD_OUT_INCIVILITY = (
     INCIVILITY_HOLDOUT_5_FILE,
     INCIVILITY_HOLDOUT_6_FILE,
     INCIVILITY_HOLDOUT_7_FILE,
+    INCIVILITY_HOLDOUT_8_FILE,
     *(path for path in MULTILINGUAL_TEST_FILES if path not in MULTILINGUAL_READ_OUT_SPLITS),
 )
 # The VADER paper's snippets (shared/ beside the checkout, or VADER_GROUNDTRUTH):

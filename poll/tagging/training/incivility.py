@@ -27,6 +27,7 @@ from poll.tagging.training.datasets import (
     INCIVILITY_ROUND7_FILE,
     INCIVILITY_ROUND8_FILE,
     INCIVILITY_ROUND12_FILE,
+    INCIVILITY_ROUND13_FILE,
     INCIVILITY_SHORT_FILE,
     MULTILINGUAL_FILE,
     MULTILINGUAL_READ_OUT_SPLITS,
@@ -60,7 +61,8 @@ OTHER_LANGUAGE_WEIGHT = 4.0
 # split written before the fit, 98.3 % caught and 7.2 % flagged (mp-1: 94.2 / 8.9).
 # Rule L: mp-4's recipe with short replies to readers (round twelve), round eight and the four English
 # splits read for several heads among its rows, its written rows' folds grouped by page.
-ENGLISH_INCIVILITY_HEAD = "incivility-mp-5"
+# Rule N: mp-5's recipe with round thirteen's look-alikes and menace among its rows.
+ENGLISH_INCIVILITY_HEAD = "incivility-mp-6"
 # Round ten: e5-6's recipe with multilingual rounds eight and nine among its files. Its rule (data/README.md)
 # read a fifth multilingual split, written after the rule: fewer civil comments flagged (8.3 % against
 # 10.0 %), more insults caught (75.6 % against 71.1 %), and on the three older splits no worse. The rows
@@ -96,6 +98,7 @@ ENGLISH_INCIVILITY_FILES = (
     INCIVILITY_SHORT_FILE,
     INCIVILITY_ROUND8_FILE,
     INCIVILITY_ROUND12_FILE,
+    INCIVILITY_ROUND13_FILE,
 )
 
 

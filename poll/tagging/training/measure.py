@@ -21,6 +21,7 @@ from poll.tagging.training.datasets import (
     INCIVILITY_HOLDOUT_5_FILE,
     INCIVILITY_HOLDOUT_6_FILE,
     INCIVILITY_HOLDOUT_7_FILE,
+    INCIVILITY_HOLDOUT_8_FILE,
     INCIVILITY_HOLDOUT_FILE,
     MULTILINGUAL_TEST_FILES,
     STANCE_FILE,
@@ -57,6 +58,7 @@ INCIVILITY_TEST_SPLITS = (
     ("holdout_5", INCIVILITY_HOLDOUT_5_FILE),
     ("holdout_6", INCIVILITY_HOLDOUT_6_FILE),
     ("holdout_7", INCIVILITY_HOLDOUT_7_FILE),
+    ("holdout_8", INCIVILITY_HOLDOUT_8_FILE),
 )
 # The other languages' frozen test splits: the card gives each per language and pooled ("all").
 MULTILINGUAL_TEST_SPLITS = tuple(
