@@ -21,7 +21,7 @@ DEFAULT_LANGUAGE = ENGLISH
 # The revision of the rules below, stored in every comment's tagger_version (beside the heads' names), so that
 # `flask retag` reads a comment again when they change: 2, short comments' second looks (2026-12-08).
 RULES_REVISION = "lang-2"
-MIN_LETTERS = 20  # fewer letters than this in Latin script: too little to tell
+MIN_LETTERS = 20  # fewer letters than this: too little to tell (a second look decides, in any script)
 MIN_PROBABILITY = 0.60
 # py3langid names a few regional varieties apart; the tagger reads them as the language they belong to
 # (an insult in Egyptian Arabic went unscored as "arz").
@@ -56,7 +56,8 @@ HANDLES_AND_LINKS = re.compile(r"(?<![\w.])@[\w.]+|(?:https?://|www\.)\S+", re.I
 
 
 _IDENTIFIERS: dict[tuple[str, ...], object] = {}
-_IDENTIFIERS_LOCK = threading.Lock()
+# Reentrant: a restricted identifier is made from the full one, which the same call may have to load first.
+_IDENTIFIERS_LOCK = threading.RLock()
 
 
 def _identifier(languages: tuple[str, ...] = ()):
@@ -70,21 +71,14 @@ def _identifier(languages: tuple[str, ...] = ()):
     with _IDENTIFIERS_LOCK:
         if languages not in _IDENTIFIERS:
             if languages:
-                restricted = copy.copy(_identifier_unlocked())
-                restricted.set_languages(list(languages))  # rebinds the copy's own (small) column subsets
-                _IDENTIFIERS[languages] = restricted
+                identifier = copy.copy(_identifier())
+                identifier.set_languages(list(languages))  # rebinds the copy's own (small) column subsets
             else:
-                _identifier_unlocked()
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            _IDENTIFIERS[languages] = identifier
         return _IDENTIFIERS[languages]
-
-
-def _identifier_unlocked():
-    """The full identifier, loaded once (the caller holds the lock)."""
-    if () not in _IDENTIFIERS:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _IDENTIFIERS[()] = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return _IDENTIFIERS[()]
 
 
 def _letters(text: str) -> tuple[int, int]:

@@ -1,5 +1,7 @@
 """Language detection: foreign comments are recognised, short English is not mistaken."""
 
+from functools import cache
+
 import pytest
 
 from poll.tagging.heads import shipped_head
@@ -136,11 +138,17 @@ def _first_words(texts, most=6):
                 yield start
 
 
+@cache
+def _english_starts() -> frozenset[str]:
+    """The stance corpus's English starts under MIN_LETTERS letters (each test reads the same ones)."""
+    return frozenset(_first_words(row["text"] for row in rows_of(STANCE_FILE)))
+
+
 def test_on_a_spanish_or_french_poll_short_english_text_is_seldom_read_in_the_polls_language():
     """Where the second look is unsure the comment takes its poll's language, unless that look says
     English: measured 474 of 5,060 English starts (9.4 %) read as Spanish or French; falling back whenever
     unsure read about half of them so."""
-    starts = set(_first_words(row["text"] for row in rows_of(STANCE_FILE)))
+    starts = _english_starts()
     for poll_language in ("es", "fr"):
         misread = [start for start in starts if detect_language(start, poll_language) != "en"]
         assert len(misread) <= len(starts) / 10
@@ -149,7 +157,7 @@ def test_on_a_spanish_or_french_poll_short_english_text_is_seldom_read_in_the_po
 def test_short_english_text_is_almost_never_taken_for_another_language():
     """The short rule's bar was set where about one English start in 4,500 is misread, each a fragment
     ("a liaison" reads as French); a lower bar misreads three times as many."""
-    starts = set(_first_words(row["text"] for row in rows_of(STANCE_FILE)))
+    starts = _english_starts()
     misread = [start for start in starts if detect_language(start) != "en"]
     assert len(starts) > 3000
     assert len(misread) <= len(starts) / 2000, misread

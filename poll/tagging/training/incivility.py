@@ -258,8 +258,8 @@ def with_char_grams(
 
 def train_english_incivility() -> LinearHead:
     """Uncivil vs civil over all-mpnet-base-v2 (which English comments run for their stance anyway) and
-    the comment's hashed character n-grams, English rows only, with round seven's look-alikes and J3's
-    short comments (rules in data/README.md: mp-1's, then K's for the n-grams)."""
+    the comment's hashed character n-grams, English rows only: ENGLISH_INCIVILITY_FILES and the four
+    English splits read out (rules in data/README.md: mp-1's, K's for the n-grams, L's and N's rows)."""
     # Strings that say nothing join the civil rows: fitted without them, this head scored a blank
     # comment or a run of "!" 0.96-0.99 (e5's head, 0.2-0.3).
     head, fitted = _fit_incivility(
